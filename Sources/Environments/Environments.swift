@@ -1,0 +1,1 @@
+// The Environments module. See ../../README.md.
