@@ -1,1 +1,0 @@
-// The Environments module. See ../../README.md.
