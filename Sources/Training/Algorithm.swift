@@ -1,0 +1,4 @@
+/// The off-policy learners `offpolicy train` can run.
+public enum Algorithm: String, Codable, CaseIterable, Sendable {
+    case sac, td3, ddpg
+}

@@ -1,0 +1,15 @@
+/// Returns of deterministic evaluation episodes.
+public struct EvaluationResult: Codable, Equatable, Sendable {
+    public var returns: [Double]
+
+    public init(returns: [Double]) { self.returns = returns }
+
+    public var mean: Double { returns.isEmpty ? .nan : returns.reduce(0, +) / Double(returns.count) }
+
+    /// Population standard deviation (NumPy's default, as Stable-Baselines3 reports it).
+    public var standardDeviation: Double {
+        guard !returns.isEmpty else { return .nan }
+        let m = mean
+        return (returns.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(returns.count)).squareRoot()
+    }
+}

@@ -1,0 +1,29 @@
+import Foundation
+
+/// The files of one training run:
+///
+/// ```
+/// DIR/config.json          the resolved TrainingConfig
+/// DIR/progress.csv         one row per evaluation (see ProgressRow)
+/// DIR/policy.safetensors   the acting policy, loadable from PyTorch
+/// DIR/replay/              the replay store every training batch is sampled from
+/// DIR/checkpoint/          everything needed to resume: learner/ and state.json
+/// ```
+public struct RunDirectory: Sendable {
+    public let root: URL
+
+    public init(_ root: URL) { self.root = root }
+
+    public var config: URL { root.appendingPathComponent("config.json") }
+    public var progress: URL { root.appendingPathComponent("progress.csv") }
+    public var policy: URL { root.appendingPathComponent("policy.safetensors") }
+    public var replay: URL { root.appendingPathComponent("replay") }
+    public var checkpoint: URL { root.appendingPathComponent("checkpoint") }
+    /// Where a checkpoint is assembled before it replaces `checkpoint`.
+    var checkpointInProgress: URL { root.appendingPathComponent("checkpoint.new") }
+    /// The previous checkpoint while the new one is moved into place.
+    var checkpointPrevious: URL { root.appendingPathComponent("checkpoint.old") }
+
+    static func learnerDirectory(in checkpoint: URL) -> URL { checkpoint.appendingPathComponent("learner") }
+    static func stateFile(in checkpoint: URL) -> URL { checkpoint.appendingPathComponent("state.json") }
+}

@@ -1,0 +1,18 @@
+/// Errors of the training loop and of run directories, each naming the file or setting at fault.
+public enum TrainingError: Error, CustomStringConvertible, Equatable {
+    case invalidConfig(String)
+    case runDirectoryNotEmpty(String)
+    case missingFile(String)
+    case corruptFile(String, String)
+    case mismatch(String)
+
+    public var description: String {
+        switch self {
+        case .invalidConfig(let message): return "invalid configuration: \(message)"
+        case .runDirectoryNotEmpty(let path): return "run directory \(path) already holds a run; use --resume \(path) to continue it, or choose another --run-dir"
+        case .missingFile(let path): return "\(path) is missing"
+        case .corruptFile(let path, let reason): return "\(path) cannot be read: \(reason)"
+        case .mismatch(let message): return message
+        }
+    }
+}

@@ -1,0 +1,14 @@
+import Randomness
+import ReplayStore
+
+/// What the training loop needs from a replay store: append what it collects, sample what it
+/// learns from. `ReplayStore` conforms (see `ReplayStore+TransitionStore.swift`).
+public protocol TransitionStore: AnyObject {
+    /// Live transitions the store holds.
+    var transitionCount: Int { get }
+    func append(_ batch: TransitionBatch) throws
+    /// Fills `batch` with `batchSize` transitions drawn uniformly from the live ones.
+    func sample(batchSize: Int, using generator: inout SeededGenerator, into batch: inout TransitionBatch) throws
+    /// Makes everything appended so far durable.
+    func sync() throws
+}
