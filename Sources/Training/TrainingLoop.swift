@@ -91,11 +91,12 @@ public final class TrainingLoop {
         try Self.checkCompatibility(environment: environment, learner: learner)
         try learner.loadCheckpoint(from: RunDirectory.learnerDirectory(in: checkpoint))
 
-        if store.transitionCount < state.storedTransitions {
-            throw TrainingError.mismatch("the replay store at \(directory.replay.path) holds \(store.transitionCount) transitions, fewer than the \(state.storedTransitions) the checkpoint was written with")
+        let storedNow = try store.transitionCount
+        if storedNow < state.storedTransitions {
+            throw TrainingError.mismatch("the replay store at \(directory.replay.path) holds \(storedNow) transitions, fewer than the \(state.storedTransitions) the checkpoint was written with")
         }
-        if store.transitionCount > state.storedTransitions {
-            notices.append("the replay store holds \(store.transitionCount - state.storedTransitions) transition(s) collected after the last checkpoint (the run was stopped abruptly); they stay in the store, so the resumed run samples from them too and is not bit-identical to an uninterrupted one")
+        if storedNow > state.storedTransitions {
+            notices.append("the replay store holds \(storedNow - state.storedTransitions) transition(s) collected after the last checkpoint (the run was stopped abruptly); they stay in the store, so the resumed run samples from them too and is not bit-identical to an uninterrupted one")
         }
         try Self.truncateProgress(directory.progress, toRows: state.progressRows)
     }
@@ -106,7 +107,7 @@ public final class TrainingLoop {
         let space = environment.actionSpace
         let logVolume = zip(space.low, space.high).reduce(0.0) { $0 + log(Double($1.1) - Double($1.0)) }
         return (TransitionBatch(observationSize: observationSize, actionSize: actionSize, reservingCapacity: 1),
-                TransitionBatch(observationSize: observationSize, actionSize: actionSize, zeroedCount: config.batchSize),
+                TransitionBatch(observationSize: observationSize, actionSize: actionSize, zeroedCount: config.learner.batchSize),
                 Float(-logVolume))
     }
 
@@ -138,8 +139,8 @@ public final class TrainingLoop {
 
         while state.environmentSteps < config.steps {
             try collectOneStep()
-            if state.environmentSteps > config.learningStarts {
-                for _ in 0..<config.gradientStepsPerStep { try updateOnce() }
+            if state.environmentSteps > config.learner.learningStarts {
+                for _ in 0..<config.learner.gradientStepsPerStep { try updateOnce() }
             }
             let steps = state.environmentSteps
             if steps % config.evaluationInterval == 0 || steps == config.steps {
@@ -175,7 +176,7 @@ public final class TrainingLoop {
         let space = environment.actionSpace
         var action: [Float]
         var logProbability: Float
-        if state.environmentSteps < config.learningStarts {
+        if state.environmentSteps < config.learner.learningStarts {
             action = (0..<space.dimension).map { state.explorationGenerator.nextFloat(in: space.low[$0], space.high[$0]) }
             logProbability = warmUpLogProbability
         } else {
@@ -209,7 +210,7 @@ public final class TrainingLoop {
     }
 
     private func updateOnce() throws {
-        try store.sample(batchSize: config.batchSize, using: &state.samplingGenerator, into: &sampleBatch)
+        try store.sample(batchSize: config.learner.batchSize, using: &state.samplingGenerator, into: &sampleBatch)
         _ = learner.update(on: sampleBatch, using: &state.updateGenerator)
         state.updates += 1
     }
@@ -219,7 +220,7 @@ public final class TrainingLoop {
     private func writeCheckpoint() throws {
         try store.sync()
         state.environment = environment.snapshot()
-        state.storedTransitions = store.transitionCount
+        state.storedTransitions = try store.transitionCount
         let fileManager = FileManager.default
         let fresh = directory.checkpointInProgress
         try? fileManager.removeItem(at: fresh)

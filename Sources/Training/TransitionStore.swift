@@ -5,7 +5,7 @@ import ReplayStore
 /// learns from. `ReplayStore` conforms (see `ReplayStore+TransitionStore.swift`).
 public protocol TransitionStore: AnyObject {
     /// Live transitions the store holds.
-    var transitionCount: Int { get }
+    var transitionCount: Int { get throws }
     func append(_ batch: TransitionBatch) throws
     /// Fills `batch` with `batchSize` transitions drawn uniformly from the live ones.
     func sample(batchSize: Int, using generator: inout SeededGenerator, into batch: inout TransitionBatch) throws

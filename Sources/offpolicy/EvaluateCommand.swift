@@ -1,7 +1,44 @@
 import ArgumentParser
+import Foundation
+import Training
 
-// Scaffolding: replaced by the real 'evaluate' command.
 struct EvaluateCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "evaluate", abstract: "(not yet built)")
-    func run() throws { throw ValidationError("'evaluate' is not built yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Evaluate a run's latest policy deterministically and print the mean and std of the return.",
+        discussion: """
+        Loads the learner from DIR/checkpoint (written by `offpolicy train`) and runs --episodes
+        episodes with deterministic actions (SAC: the mean action; TD3/DDPG: no noise) on the run's
+        environment. The std is the population standard deviation, as Stable-Baselines3 reports it.
+        With --json the last line is {"return_mean": …, "return_std": …, "episodes": …}.
+        """
+    )
+
+    @Option(help: "The run directory written by `offpolicy train`.", completion: .directory)
+    var runDir: String
+
+    @Option(help: "Evaluation episodes.")
+    var episodes: Int = 10
+
+    @Option(help: "Seed of the evaluation environment's initial states (default: the run's evaluation seed).")
+    var seed: UInt64?
+
+    @Flag(help: "End with one JSON line holding return_mean, return_std and episodes.")
+    var json = false
+
+    func validate() throws {
+        guard episodes > 0 else { throw ValidationError("--episodes must be positive") }
+        guard FileManager.default.fileExists(atPath: runDir) else { throw ValidationError("--run-dir '\(runDir)' does not exist") }
+    }
+
+    func run() throws {
+        let (config, learner) = try TrainingRun.trainedLearner(in: URL(fileURLWithPath: runDir))
+        let result = Evaluation.run(learner, on: config.environment, episodes: episodes,
+                                    seed: seed ?? Evaluation.environmentSeed(forRunSeed: config.seed))
+        print("\(config.algorithm.rawValue) on \(config.environment.rawValue): return " + String(format: "%.3f ± %.3f", result.mean, result.standardDeviation) + " over \(episodes) episodes")
+        if json {
+            let line = "{\"return_mean\": \(result.mean), \"return_std\": \(result.standardDeviation), \"episodes\": \(episodes)}"
+            print(line)
+        }
+    }
 }

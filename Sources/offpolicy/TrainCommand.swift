@@ -1,7 +1,143 @@
 import ArgumentParser
+import Environments
+import Foundation
+import Learners
+import Training
+#if canImport(Glibc)
+import Glibc
+#endif
 
-// Scaffolding: replaced by the real 'train' command.
+extension Algorithm: ExpressibleByArgument {}
+
+/// Set by SIGINT/SIGTERM; the training loop checks it after every step, writes a checkpoint and stops.
+private var stopRequested: sig_atomic_t = 0
+
 struct TrainCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "train", abstract: "(not yet built)")
-    func run() throws { throw ValidationError("'train' is not built yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train an off-policy learner, writing every transition to the run's replay store.",
+        discussion: """
+        A run directory holds:
+          config.json          the resolved configuration (learner config included)
+          progress.csv         one row per evaluation: env_steps, episodes, updates, train_return,
+                               eval_return_mean, eval_return_std, steps_per_s (the only timing column)
+          policy.safetensors   the acting policy (PyTorch-loadable)
+          replay/              the LMDB + zstd replay store every training batch is sampled from
+          checkpoint/          learner, random streams, environment state and counters for --resume
+
+        Ctrl-C (or SIGTERM) finishes the current step, writes a checkpoint and exits; continue with
+        `offpolicy train --resume DIR`. The same seed gives the same progress.csv, except steps_per_s.
+
+        Examples:
+          offpolicy train sac --env Pendulum-v1 --steps 10000 --seed 1 --run-dir runs/sac-1
+          offpolicy train --resume runs/sac-1
+          offpolicy train --resume runs/sac-1 --steps 20000   # extend a finished run
+        """
+    )
+
+    @Argument(help: "The learner: \(Algorithm.allCases.map(\.rawValue).joined(separator: ", ")). Not needed with --resume.")
+    var algorithm: Algorithm?
+
+    @Option(help: "The environment (\(EnvironmentID.allValueStrings.joined(separator: ", "))).")
+    var env: EnvironmentID = .pendulum
+
+    @Option(help: "Environment steps to collect in total (with --resume: a new total).")
+    var steps: Int?
+
+    @Option(help: "Seeds every random stream of the run.")
+    var seed: UInt64 = 0
+
+    @Option(help: "The run directory to create (must not already hold a run).", completion: .directory)
+    var runDir: String?
+
+    @Option(help: "Evaluate deterministically and write a progress row every this many steps.")
+    var evalEvery: Int = 1000
+
+    @Option(help: "Episodes per evaluation.")
+    var evalEpisodes: Int = 10
+
+    @Option(help: "Hidden layer widths, comma-separated (default: the learner's, SAC 256,256).")
+    var hidden: String?
+
+    @Option(help: "Transitions per gradient step (default: the learner's, 256).")
+    var batch: Int?
+
+    @Option(help: "Adam learning rate (default: the learner's, SAC 3e-4).")
+    var lr: Double?
+
+    @Option(help: "Uniformly random warm-up steps before learning (default: the learner's, 100).")
+    var learningStarts: Int?
+
+    @Option(help: "Write a checkpoint every this many steps (default: --eval-every).")
+    var checkpointEvery: Int?
+
+    @Option(help: "Continue the interrupted (or finished) run in this directory.", completion: .directory)
+    var resume: String?
+
+    var hiddenSizes: [Int]? {
+        get throws {
+            guard let hidden else { return nil }
+            let widths = hidden.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard !widths.isEmpty, widths.allSatisfy({ ($0 ?? 0) > 0 }) else {
+                throw ValidationError("--hidden must be positive widths separated by commas, like 256,256; got '\(hidden)'")
+            }
+            return widths.map { $0! }
+        }
+    }
+
+    func validate() throws {
+        if let resume {
+            guard FileManager.default.fileExists(atPath: resume) else { throw ValidationError("--resume: '\(resume)' does not exist") }
+            guard runDir == nil || runDir == resume else { throw ValidationError("--resume takes the run directory; do not also give a different --run-dir") }
+            guard hidden == nil, batch == nil, lr == nil, learningStarts == nil, algorithm == nil else {
+                throw ValidationError("--resume continues a run with its own configuration (config.json); only --steps may be changed")
+            }
+        } else {
+            guard algorithm != nil else { throw ValidationError("name the learner: offpolicy train sac|td3|ddpg ... (or use --resume DIR)") }
+            guard runDir != nil else { throw ValidationError("--run-dir is required for a new run") }
+            guard steps != nil else { throw ValidationError("--steps is required for a new run") }
+        }
+        if let steps, steps <= 0 { throw ValidationError("--steps must be positive") }
+        guard evalEvery > 0 else { throw ValidationError("--eval-every must be positive") }
+        guard evalEpisodes > 0 else { throw ValidationError("--eval-episodes must be positive") }
+        if let batch, batch <= 0 { throw ValidationError("--batch must be positive") }
+        if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number") }
+        if let learningStarts, learningStarts < 0 { throw ValidationError("--learning-starts must not be negative") }
+        if let checkpointEvery, checkpointEvery <= 0 { throw ValidationError("--checkpoint-every must be positive") }
+        _ = try hiddenSizes
+    }
+
+    func run() throws {
+        let loop: TrainingLoop
+        if let resume {
+            loop = try TrainingRun.resume(in: URL(fileURLWithPath: resume), steps: steps)
+            for notice in loop.notices { FileHandle.standardError.write(Data("note: \(notice)\n".utf8)) }
+            print("resuming \(resume) at step \(loop.environmentSteps) of \(loop.config.steps)")
+        } else {
+            var learner = try LearnerConfiguration.defaults(for: algorithm!)
+            if let widths = try hiddenSizes { learner.hiddenSizes = widths }
+            if let batch { learner.batchSize = batch }
+            if let lr { learner.learningRate = lr }
+            if let learningStarts { learner.learningStarts = learningStarts }
+            let config = TrainingConfig(environment: env, steps: steps!, seed: seed, learner: learner,
+                                        evaluationInterval: evalEvery, evaluationEpisodes: evalEpisodes,
+                                        checkpointInterval: checkpointEvery)
+            loop = try TrainingRun.start(config, in: URL(fileURLWithPath: runDir!))
+            print("training \(config.algorithm.rawValue) on \(env.rawValue) for \(config.steps) steps (seed \(seed)) into \(runDir!)")
+        }
+        signal(SIGINT) { _ in stopRequested = 1 }
+        signal(SIGTERM) { _ in stopRequested = 1 }
+        let outcome = try loop.run(shouldStop: { stopRequested != 0 })
+        switch outcome {
+        case .finished:
+            let rows = try ProgressRow.read(from: loop.directory.progress)
+            if let last = rows.last {
+                print(String(format: "finished %d steps, %d episodes; last evaluation %.2f ± %.2f over %d episodes",
+                             last.environmentSteps, last.episodes, last.evaluationReturnMean, last.evaluationReturnStd, loop.config.evaluationEpisodes))
+            }
+        case .interrupted(let steps):
+            print("stopped at step \(steps); checkpoint written. Continue with: offpolicy train --resume \(loop.directory.root.path)")
+            throw ExitCode(130)
+        }
+    }
 }

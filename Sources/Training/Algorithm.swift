@@ -1,4 +1,0 @@
-/// The off-policy learners `offpolicy train` can run.
-public enum Algorithm: String, Codable, CaseIterable, Sendable {
-    case sac, td3, ddpg
-}

@@ -1,0 +1,3 @@
+import ReplayStore
+
+extension ReplayStore: TransitionStore {}
