@@ -375,3 +375,20 @@ public final class ReplayStore {
         return target
     }
 }
+
+extension ReplayStore {
+    /// Decodes live chunks into the cache until it is full or every live chunk is in it, so the
+    /// first samples already run at in-memory speed (for example before offline training).
+    public func warmCache() throws {
+        guard cache.isEnabled else { return }
+        try environment.read { transaction in
+            var loaded = 0
+            try transaction.forEach(chunks) { chunkIndex, record in
+                let target = cache.reserve(for: chunkIndex)
+                do { try codec.decode(record, chunkIndex: chunkIndex, into: target) } catch { cache.forget(chunkIndex); throw error }
+                loaded += 1
+                return loaded < cache.slotCount
+            }
+        }
+    }
+}
