@@ -112,3 +112,13 @@ extension ReplayStore {
         }
     }
 }
+
+extension ReplayStore {
+    /// The stored record (header + frame) of chunk `chunkIndex`, copied out; nil when absent.
+    func rawRecord(ofChunk chunkIndex: UInt64) throws -> [UInt8]? {
+        try environment.read { transaction in try transaction.get(chunks, key: chunkIndex).map { Array($0) } }
+    }
+
+    /// This process's current LMDB map size in bytes.
+    var mapSizeBytes: Int { environment.mapSize }
+}

@@ -53,6 +53,17 @@ public struct SyntheticTransitions: Sendable {
                      source: episode % 7 == 3 ? .dataset : .online)
     }
 
+    /// The global index of the transition with this episode id and step, or nil when the stream has none.
+    public mutating func index(episodeID: UInt64, stepIndex: UInt32) -> Int? {
+        let episode = episodeID &- seed &* 1_000_003
+        guard episode < 1 << 40, Int(stepIndex) < episodeLength(Int(episode)) else { return nil }
+        while episodeStarts.count <= Int(episode) {
+            let e = episodeStarts.count - 1
+            episodeStarts.append(episodeStarts[e] + episodeLength(e))
+        }
+        return episodeStarts[Int(episode)] + Int(stepIndex)
+    }
+
     /// (episode, step within episode) of global transition `index`.
     public mutating func locate(_ index: Int) -> (episode: Int, step: Int) {
         while episodeStarts[episodeStarts.count - 1] <= index {

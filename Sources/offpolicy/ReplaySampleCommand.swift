@@ -11,16 +11,44 @@ struct ReplaySampleCommand: ParsableCommand {
     @Option(help: "Transitions in the batch.") var batch: Int
     @Option(help: "Seed of the sampling generator.") var seed: UInt64
     @Flag(help: "Print the batch as one JSON object (columns as arrays).") var json = false
+    @Option(help: "Sample this many batches (each from the latest commit) and print only a summary.") var `repeat`: Int = 1
+    @Option(help: "Check every sampled transition against the synthetic stream `replay fill --seed S` wrote; exit 1 on a mismatch.")
+    var syntheticSeed: UInt64?
 
     func validate() throws {
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
+        guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1") }
     }
 
     func run() throws {
         let sampled = try withCleanErrors { () -> TransitionBatch in
-            let replay = try ReplayStore.open(at: store, options: StoreOptions(cacheBudgetBytes: 0))
+            let replay = try ReplayStore.open(at: store, options: StoreOptions(cacheBudgetBytes: `repeat` > 1 ? 256 << 20 : 0))
             var generator = SeededGenerator(seed: seed)
-            return try replay.sample(batchSize: batch, using: &generator)
+            var sampled = TransitionBatch(observationSize: replay.schema.observationSize, actionSize: replay.schema.actionSize, zeroedCount: batch)
+            var stream = syntheticSeed.map {
+                SyntheticTransitions(seed: $0, observationSize: replay.schema.observationSize, actionSize: replay.schema.actionSize)
+            }
+            var smallest = Int.max, largest = 0
+            for round in 0..<`repeat` {
+                try replay.sample(batchSize: batch, using: &generator, into: &sampled)
+                guard var expected = stream else { continue }
+                for i in 0..<sampled.count {
+                    let row = sampled.rows(i..<(i + 1))
+                    guard let index = expected.index(episodeID: sampled.episodeIDs[i], stepIndex: sampled.stepIndices[i]),
+                          expected.batch(index..<(index + 1)) == row else {
+                        printError("sample FAILED: batch \(round) row \(i) (episode \(sampled.episodeIDs[i]) step \(sampled.stepIndices[i])) is not a transition of the synthetic stream with seed \(expected.seed)")
+                        throw ExitCode(1)
+                    }
+                    smallest = min(smallest, index); largest = max(largest, index)
+                }
+                stream = expected
+            }
+            if `repeat` > 1 || syntheticSeed != nil {
+                let checked = syntheticSeed.map { ", every transition matches the synthetic stream with seed \($0) (indices \(smallest)...\(largest))" } ?? ""
+                print("sampled \(`repeat`) batches of \(batch)\(checked); \(try replay.transitionCount) live transitions now")
+                throw ExitCode.success
+            }
+            return sampled
         }
         let o = sampled.observationSize, a = sampled.actionSize
         func row(_ values: [Float], _ i: Int, _ width: Int) -> [Float] { Array(values[(i * width)..<((i + 1) * width)]) }
