@@ -3,12 +3,12 @@ extension ReplayStore {
     public func statistics() throws -> StoreStatistics {
         try environment.read { transaction in
             let state = try readState(transaction)
-            let chunk = DecodedChunk(capacity: schema.chunkLength, observationSize: schema.observationSize, actionSize: schema.actionSize)
+            let chunk = DecodedChunk(capacity: schema.chunkLength, layout: codec.layout)
             var episodes = Set<UInt64>()
             var chunkCount = 0
             try transaction.forEach(chunks) { chunkIndex, record in
                 try codec.decode(record, chunkIndex: chunkIndex, into: chunk)
-                for row in 0..<chunk.rowCount { episodes.insert(chunk.episodeIDs[row]) }
+                for row in 0..<chunk.rowCount { episodes.insert(chunk.episodeID(row)) }
                 chunkCount += 1
                 return true
             }
@@ -51,7 +51,7 @@ extension ReplayStore {
                     return report
                 }
             }
-            let chunk = DecodedChunk(capacity: schema.chunkLength, observationSize: schema.observationSize, actionSize: schema.actionSize)
+            let chunk = DecodedChunk(capacity: schema.chunkLength, layout: codec.layout)
             var expectedStream = expected
             var expectedBatch = TransitionBatch(observationSize: schema.observationSize, actionSize: schema.actionSize,
                                                 reservingCapacity: schema.chunkLength)
