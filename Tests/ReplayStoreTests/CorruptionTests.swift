@@ -64,8 +64,9 @@ final class CorruptionTests: XCTestCase {
         let narrow = StoreSchema(observationSize: 3, actionSize: 2, capacity: 100, chunkLength: 8)
         let wideCodec = try ChunkCodec(schema: wide)
         let record = Array(try wideCodec.encode(labelled(0..<8, observationSize: 4), rows: 0..<8, firstTransition: 0, pinsDemonstrations: true))
-        let chunk = DecodedChunk(capacity: 8, observationSize: 3, actionSize: 2)
-        XCTAssertThrowsError(try record.withUnsafeBytes { try ChunkCodec(schema: narrow).decode($0, chunkIndex: 0, into: chunk) }) { error in
+        let narrowCodec = try ChunkCodec(schema: narrow)
+        let chunk = DecodedChunk(capacity: 8, layout: narrowCodec.layout)
+        XCTAssertThrowsError(try record.withUnsafeBytes { try narrowCodec.decode($0, chunkIndex: 0, into: chunk) }) { error in
             guard case let ReplayStoreError.corruptChunk(index, _, reason) = error else { return XCTFail("\(error)") }
             XCTAssertEqual(index, 0)
             XCTAssertTrue(reason.contains("does not match the schema"), reason)
