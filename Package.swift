@@ -36,7 +36,7 @@ let package = Package(
         ),
 
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
-        .testTarget(name: "ReplayStoreTests", dependencies: ["ReplayStore", "Randomness"]),
+        .testTarget(name: "ReplayStoreTests", dependencies: ["ReplayStore", "Randomness", "CLMDB", "CZstd"]),
         .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork", "Randomness"]),
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "Randomness"]),
         .testTarget(name: "LearnersTests", dependencies: ["Learners", "NeuralNetwork", "ReplayStore", "Randomness"]),

@@ -38,12 +38,8 @@ public final class ReplayStore {
         self.environment = environment
         (meta, chunks, pinned) = databases
         codec = try ChunkCodec(schema: schema)
-        let makeChunk = { DecodedChunk(capacity: schema.chunkLength, observationSize: schema.observationSize, actionSize: schema.actionSize) }
-        cache = ChunkCache(
-            budgetBytes: options.cacheBudgetBytes,
-            chunkBytes: DecodedChunk.memoryBytes(capacity: schema.chunkLength, observationSize: schema.observationSize, actionSize: schema.actionSize),
-            makeChunk: makeChunk)
-        scratch = makeChunk()
+        cache = ChunkCache(budgetBytes: options.cacheBudgetBytes, chunkLength: schema.chunkLength, layout: codec.layout)
+        scratch = DecodedChunk(capacity: schema.chunkLength, layout: codec.layout)
         readSession = LMDBReadSession(environment: environment)
         tail = TransitionBatch(observationSize: schema.observationSize, actionSize: schema.actionSize, reservingCapacity: schema.chunkLength)
     }
@@ -328,7 +324,7 @@ public final class ReplayStore {
                         chunkIndex = UInt64(global / length)
                         row = global % length
                     }
-                    try decodedChunk(chunkIndex, rows: row + 1, transaction).copyRow(row, into: columns, at: slot)
+                    try copyTransition(chunk: chunkIndex, row: row, into: columns, at: slot, transaction)
                 }
             }
         }
@@ -352,26 +348,55 @@ public final class ReplayStore {
         return pinnedChunkIndices[ordinal]
     }
 
-    /// Chunk `chunkIndex` decoded with at least `rows` rows: from the cache, or read and decoded.
+    /// Copies transition `row` of chunk `chunkIndex` into `slot` of `columns`: from the cache, or
+    /// read and decoded (into the cache, or, with the cache off, straight from the decoded columns).
     @inline(__always)
-    private func decodedChunk(_ chunkIndex: UInt64, rows: Int, _ transaction: LMDBTransaction) throws -> DecodedChunk {
-        if let hit = cache.lookup(chunkIndex, rows: rows) { return hit }
-        if !cache.isEnabled && scratch.chunkIndex == chunkIndex && scratch.rowCount >= rows { return scratch }
-        let target = cache.isEnabled ? cache.reserve(for: chunkIndex) : scratch
-        do {
-            guard let record = try transaction.get(chunks, key: chunkIndex) else {
-                throw ReplayStoreError.corruptChunk(chunk: chunkIndex, firstTransition: chunkIndex * UInt64(schema.chunkLength),
-                                                    reason: "the record is missing")
-            }
-            try codec.decode(record, chunkIndex: chunkIndex, into: target)
-            guard target.rowCount >= rows else {
-                throw ReplayStoreError.corruptChunk(chunk: chunkIndex, firstTransition: chunkIndex * UInt64(schema.chunkLength),
-                                                    reason: "holds \(target.rowCount) rows, row \(rows - 1) was expected")
-            }
-        } catch {
-            if cache.isEnabled { cache.forget(chunkIndex) }
-            throw error
+    private func copyTransition(chunk chunkIndex: UInt64, row: Int, into columns: BatchColumns, at slot: Int,
+                                _ transaction: LMDBTransaction) throws {
+        let layout = codec.layout
+        if cache.isEnabled, let hit = cache.lookup(chunkIndex, rows: row + 1) {
+            layout.copyRow(hit + row &* layout.stride, into: columns, at: slot)
+            return
         }
-        return target
+        let firstTransition = chunkIndex * UInt64(schema.chunkLength)
+        func tooShort(_ count: Int) -> ReplayStoreError {
+            .corruptChunk(chunk: chunkIndex, firstTransition: firstTransition, reason: "holds \(count) rows, row \(row) was expected")
+        }
+        let scratchColumns = codec.columnsHolding(chunkIndex)
+        if !cache.isEnabled, let scratchColumns, scratchColumns.rowCount > row {
+            scratchColumns.copyRow(row, into: columns, at: slot)
+            return
+        }
+        guard let record = try transaction.get(chunks, key: chunkIndex) else {
+            throw ReplayStoreError.corruptChunk(chunk: chunkIndex, firstTransition: firstTransition, reason: "the record is missing")
+        }
+        if cache.isEnabled {
+            let base = cache.reserve(for: chunkIndex)
+            let count = try codec.decode(record, chunkIndex: chunkIndex, intoRows: base)
+            cache.record(chunkIndex, rowCount: count)
+            guard count > row else { throw tooShort(count) }
+            layout.copyRow(base + row &* layout.stride, into: columns, at: slot)
+        } else {
+            let decoded = try codec.decodeColumns(record, chunkIndex: chunkIndex)
+            guard decoded.rowCount > row else { throw tooShort(decoded.rowCount) }
+            decoded.copyRow(row, into: columns, at: slot)
+        }
+    }
+}
+
+extension ReplayStore {
+    /// Decodes live chunks into the cache until it is full or every live chunk is in it, so the
+    /// first samples already run at in-memory speed (for example before offline training).
+    public func warmCache() throws {
+        guard cache.isEnabled else { return }
+        try environment.read { transaction in
+            var loaded = 0
+            try transaction.forEach(chunks) { chunkIndex, record in
+                let rows = try codec.decode(record, chunkIndex: chunkIndex, intoRows: cache.reserve(for: chunkIndex))
+                cache.record(chunkIndex, rowCount: rows)
+                loaded += 1
+                return loaded < cache.slotCount
+            }
+        }
     }
 }

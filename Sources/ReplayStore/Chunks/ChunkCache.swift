@@ -1,51 +1,55 @@
-/// Decoded chunks kept between samples, within a memory budget.
+/// Decoded chunks kept between samples, within a memory budget: a direct-mapped cache.
 ///
-/// Every slot holds one full-size `DecodedChunk`; when all slots are taken, the oldest insertion is
-/// replaced and its memory reused, so a warm cache allocates nothing. Under uniform sampling every
-/// replacement order gives the same hit rate, so first-in first-out is enough.
-/// A chunk's committed rows never change, so an entry stays valid; an entry of the growing tail
-/// chunk is refreshed when a sample needs a row it does not have yet.
+/// The budget buys `slotCount` slots of one full chunk each in one arena; chunk `c` lives in slot
+/// `c % slotCount`, tagged with `c`. Live chunks are (apart from pinned ones) a contiguous range of
+/// indices, so while they fit the budget they never collide; beyond it, under uniform sampling the hit
+/// rate is budget / store size, as with any replacement order. A lookup is one tag compare, and a warm
+/// cache allocates nothing. A chunk's committed rows never change, so an entry stays valid; an entry
+/// of the growing last chunk is refreshed when a sample needs a row it does not have yet.
 final class ChunkCache {
     let slotCount: Int
-    private var slots: [DecodedChunk] = []
-    private var slotOfChunk: [UInt64: Int] = [:]
-    private var nextVictim = 0
-    private let makeChunk: () -> DecodedChunk
+    let slotBytes: Int
+    private let arena: UnsafeMutableRawPointer?
+    private let tags: UnsafeMutablePointer<UInt64>
+    private let rowCounts: UnsafeMutablePointer<Int>
 
-    init(budgetBytes: Int, chunkBytes: Int, makeChunk: @escaping () -> DecodedChunk) {
-        slotCount = chunkBytes > 0 ? max(0, budgetBytes / chunkBytes) : 0
-        self.makeChunk = makeChunk
-        slotOfChunk.reserveCapacity(min(slotCount, 1 << 22))
+    init(budgetBytes: Int, chunkLength: Int, layout: RowLayout) {
+        slotBytes = chunkLength * layout.stride
+        slotCount = slotBytes > 0 ? max(0, budgetBytes / slotBytes) : 0
+        // Pages of the arena are touched only when a slot is first filled.
+        arena = slotCount > 0 ? .allocate(byteCount: slotCount * slotBytes, alignment: 64) : nil
+        tags = .allocate(capacity: max(slotCount, 1))
+        tags.initialize(repeating: .max, count: max(slotCount, 1))
+        rowCounts = .allocate(capacity: max(slotCount, 1))
+        rowCounts.initialize(repeating: 0, count: max(slotCount, 1))
+    }
+
+    deinit {
+        arena?.deallocate(); tags.deallocate(); rowCounts.deallocate()
     }
 
     var isEnabled: Bool { slotCount > 0 }
 
-    /// The cached chunk, if it holds at least `rows` rows.
+    /// The cached rows of chunk `chunkIndex`, if they include at least `rows` rows.
     @inline(__always)
-    func lookup(_ chunkIndex: UInt64, rows: Int) -> DecodedChunk? {
-        guard let slot = slotOfChunk[chunkIndex] else { return nil }
-        let chunk = slots[slot]
-        return chunk.chunkIndex == chunkIndex && chunk.rowCount >= rows ? chunk : nil
+    func lookup(_ chunkIndex: UInt64, rows: Int) -> UnsafeRawPointer? {
+        let slot = Int(chunkIndex % UInt64(slotCount))
+        guard tags[slot] == chunkIndex, rowCounts[slot] >= rows else { return nil }
+        return UnsafeRawPointer(arena! + slot &* slotBytes)
     }
 
-    /// The chunk object to decode `chunkIndex` into: its current slot, a new one, or the oldest one.
-    /// After decoding, call `record(_:)`; after a failed decode, `forget(_:)`.
-    func reserve(for chunkIndex: UInt64) -> DecodedChunk {
-        if let slot = slotOfChunk[chunkIndex] { return slots[slot] }
-        if slots.count < slotCount {
-            slots.append(makeChunk())
-            slotOfChunk[chunkIndex] = slots.count - 1
-            return slots[slots.count - 1]
-        }
-        let slot = nextVictim
-        nextVictim = (nextVictim + 1) % slotCount
-        let victim = slots[slot]
-        if victim.chunkIndex != .max { slotOfChunk[victim.chunkIndex] = nil }
-        slotOfChunk[chunkIndex] = slot
-        return victim
+    /// The slot memory to decode `chunkIndex` into; the slot is untagged until `record` is called.
+    func reserve(for chunkIndex: UInt64) -> UnsafeMutableRawPointer {
+        let slot = Int(chunkIndex % UInt64(slotCount))
+        tags[slot] = .max
+        rowCounts[slot] = 0
+        return arena! + slot * slotBytes
     }
 
-    func forget(_ chunkIndex: UInt64) {
-        slotOfChunk[chunkIndex] = nil
+    /// Tags the slot of `chunkIndex` after a successful decode of `rowCount` rows into it.
+    func record(_ chunkIndex: UInt64, rowCount: Int) {
+        let slot = Int(chunkIndex % UInt64(slotCount))
+        tags[slot] = chunkIndex
+        rowCounts[slot] = rowCount
     }
 }

@@ -12,6 +12,9 @@ final class ChunkCodec {
     /// Next observations that must be stored explicitly, gathered contiguously.
     private let storedNext: UnsafeMutablePointer<Float>
     private let rowFlags: UnsafeMutablePointer<UInt8>
+    /// Columns of the chunk being decoded, before they are interleaved into rows.
+    private let columns: ChunkColumns
+    let layout: RowLayout
 
     static let terminatedBit: UInt8 = 1
     static let truncatedBit: UInt8 = 2
@@ -26,6 +29,8 @@ final class ChunkCodec {
         record = .allocate(byteCount: ChunkRecordHeader.size + ZstdCompressor.bound(maxPayload), alignment: 16)
         storedNext = .allocate(capacity: schema.chunkLength * schema.observationSize)
         rowFlags = .allocate(capacity: schema.chunkLength)
+        layout = RowLayout(observationSize: schema.observationSize, actionSize: schema.actionSize)
+        columns = ChunkColumns(capacity: schema.chunkLength, observationSize: schema.observationSize, actionSize: schema.actionSize)
     }
 
     deinit {
@@ -113,10 +118,43 @@ final class ChunkCodec {
 
     /// Decodes the record of chunk `chunkIndex` into `chunk`. Throws `corruptChunk` naming the chunk
     /// when the header, the frame, its checksum or its size do not fit the schema.
-    func decode(_ recordBytes: UnsafeRawBufferPointer, chunkIndex: UInt64, into chunk: DecodedChunk) throws {
+    func decode(_ recordBytes: UnsafeRawBufferPointer, chunkIndex: UInt64, into decoded: DecodedChunk) throws {
+        decoded.chunkIndex = .max
+        decoded.rowCount = 0
+        decoded.rowCount = try decode(recordBytes, chunkIndex: chunkIndex, intoRows: decoded.rows)
+        decoded.chunkIndex = chunkIndex
+    }
+
+    /// Decodes a record into row-major rows (`layout`) at `rows`; returns the row count.
+    func decode(_ recordBytes: UnsafeRawBufferPointer, chunkIndex: UInt64, intoRows rows: UnsafeMutableRawPointer) throws -> Int {
+        columns.chunkIndex = .max
+        let count = try decodePayload(recordBytes, chunkIndex: chunkIndex)
+        layout.interleave(columns, rowCount: count, into: rows)
+        return count
+    }
+
+    /// The codec's columns if they currently hold chunk `chunkIndex`.
+    @inline(__always)
+    func columnsHolding(_ chunkIndex: UInt64) -> ChunkColumns? {
+        columns.chunkIndex == chunkIndex ? columns : nil
+    }
+
+    /// Decodes a record into the codec's own columns (no interleaving): the cheapest path when one
+    /// row of the chunk is wanted. The columns stay valid until the next decode.
+    func decodeColumns(_ recordBytes: UnsafeRawBufferPointer, chunkIndex: UInt64) throws -> ChunkColumns {
+        columns.chunkIndex = .max
+        columns.rowCount = 0
+        let count = try decodePayload(recordBytes, chunkIndex: chunkIndex)
+        columns.rowCount = count
+        columns.chunkIndex = chunkIndex
+        return columns
+    }
+
+    /// Decodes a record into `columns`; returns its row count.
+    private func decodePayload(_ recordBytes: UnsafeRawBufferPointer, chunkIndex: UInt64) throws -> Int {
+        columns.chunkIndex = .max
+        let chunk = columns
         let firstTransition = chunkIndex * UInt64(schema.chunkLength)
-        chunk.chunkIndex = .max
-        chunk.rowCount = 0
         func corrupt(_ reason: String) -> ReplayStoreError {
             .corruptChunk(chunk: chunkIndex, firstTransition: firstTransition, reason: reason)
         }
@@ -185,7 +223,6 @@ final class ChunkCodec {
                 (chunk.nextObservations + r * o).update(from: chunk.observations + (r + 1) * o, count: o)
             }
         }
-        chunk.chunkIndex = chunkIndex
-        chunk.rowCount = n
+        return n
     }
 }

@@ -11,7 +11,7 @@
 /// | 28 | u32 | reserved, 0 |
 struct ChunkRecordHeader: Equatable {
     static let size = 32
-    static let magic: [UInt8] = Array("OPC1".utf8)
+    static let magic: (UInt8, UInt8, UInt8, UInt8) = (0x4F, 0x50, 0x43, 0x31)  // "OPC1"
 
     var rowCount: Int
     var storedNextObservationCount: Int
@@ -20,7 +20,7 @@ struct ChunkRecordHeader: Equatable {
     var payloadSize: Int
 
     func write(to destination: UnsafeMutableRawPointer) {
-        for (i, byte) in ChunkRecordHeader.magic.enumerated() { destination.storeBytes(of: byte, toByteOffset: i, as: UInt8.self) }
+        withUnsafeBytes(of: ChunkRecordHeader.magic) { destination.copyMemory(from: $0.baseAddress!, byteCount: 4) }
         destination.storeBytes(of: UInt32(rowCount).littleEndian, toByteOffset: 4, as: UInt32.self)
         destination.storeBytes(of: UInt32(storedNextObservationCount).littleEndian, toByteOffset: 8, as: UInt32.self)
         destination.storeBytes(of: UInt32(isPinned ? 1 : 0).littleEndian, toByteOffset: 12, as: UInt32.self)
@@ -35,7 +35,9 @@ struct ChunkRecordHeader: Equatable {
             .corruptChunk(chunk: chunkIndex, firstTransition: chunkIndex * UInt64(chunkLength), reason: reason)
         }
         guard record.count >= size else { throw failure("record of \(record.count) bytes is shorter than the \(size)-byte header") }
-        guard Array(record[0..<4]) == magic else { throw failure("bad magic \(Array(record[0..<4]))") }
+        guard record[0] == magic.0 && record[1] == magic.1 && record[2] == magic.2 && record[3] == magic.3 else {
+            throw failure("bad magic \(Array(record[0..<4]))")
+        }
         func u32(_ offset: Int) -> Int { Int(UInt32(littleEndian: record.loadUnaligned(fromByteOffset: offset, as: UInt32.self))) }
         let flags = u32(12)
         guard flags & ~1 == 0 else { throw failure("unknown header flags \(flags)") }
