@@ -1,7 +1,13 @@
 import ArgumentParser
 
-// Scaffolding: replaced by the real 'replay' command.
+/// `offpolicy replay ...`: create, fill, verify, inspect, sample and benchmark replay stores.
 struct ReplayCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "replay", abstract: "(not yet built)")
-    func run() throws { throw ValidationError("'replay' is not built yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Create, fill, verify, inspect, sample and benchmark LMDB + zstd replay stores.",
+        subcommands: [
+            ReplayCreateCommand.self, ReplayFillCommand.self, ReplayVerifyCommand.self,
+            ReplayInfoCommand.self, ReplaySampleCommand.self, ReplayBenchCommand.self,
+        ]
+    )
 }

@@ -1,0 +1,25 @@
+/// The LMDB flags and return codes the store uses, as Swift constants.
+///
+/// They are spelled out here (rather than read from the C macros at every call) so the rest of the
+/// module never touches C names; `LMDBFlagsTests` checks every raw value against `lmdb.h`.
+struct LMDBEnvironmentFlags: OptionSet, Sendable {
+    let rawValue: UInt32
+    static let noSync = LMDBEnvironmentFlags(rawValue: 0x10000)
+    static let readOnly = LMDBEnvironmentFlags(rawValue: 0x20000)
+    static let noMetaSync = LMDBEnvironmentFlags(rawValue: 0x40000)
+    static let noThreadLocalStorage = LMDBEnvironmentFlags(rawValue: 0x200000)
+    static let noReadAhead = LMDBEnvironmentFlags(rawValue: 0x800000)
+}
+
+struct LMDBDatabaseFlags: OptionSet, Sendable {
+    let rawValue: UInt32
+    static let create = LMDBDatabaseFlags(rawValue: 0x40000)
+}
+
+enum LMDBReturnCode: Int32, Sendable {
+    case success = 0
+    case keyExists = -30799
+    case notFound = -30798
+    case mapFull = -30792
+    case mapResized = -30785
+}

@@ -1,0 +1,394 @@
+import Foundation
+import Randomness
+
+/// A persistent replay store: one LMDB environment in a directory, transitions in zstd-compressed
+/// columnar chunks. One writer process and any number of reader processes may use it at once;
+/// each `sample` reads one consistent snapshot of the latest commit.
+///
+/// Open a store once per process (LMDB's rule). The object itself is not thread-safe.
+public final class ReplayStore {
+    public let path: String
+    public let schema: StoreSchema
+    public let options: StoreOptions
+
+    let environment: LMDBEnvironment
+    let meta: LMDBDatabase
+    let chunks: LMDBDatabase
+    let pinned: LMDBDatabase
+    let codec: ChunkCodec
+    let cache: ChunkCache
+    private let readSession: LMDBReadSession
+    /// Decode target when the cache is off, and for rebuilding the writer's tail.
+    private let scratch: DecodedChunk
+    /// Chunk index of each pinned ordinal learned so far (ordinals never change once written).
+    private var pinnedChunkIndices: [UInt64] = []
+    /// Rows of the partial last chunk, as this writer last committed them.
+    private var tail: TransitionBatch
+    /// `totalAppended` of the commit `tail` matches; nil when unknown (before the first append, after a failure).
+    private var tailCommittedTotal: UInt64?
+
+    static let schemaKey = "schema"
+    static let stateKey = "state"
+
+    private init(path: String, schema: StoreSchema, options: StoreOptions, environment: LMDBEnvironment,
+                 databases: (meta: LMDBDatabase, chunks: LMDBDatabase, pinned: LMDBDatabase)) throws {
+        self.path = path
+        self.schema = schema
+        self.options = options
+        self.environment = environment
+        (meta, chunks, pinned) = databases
+        codec = try ChunkCodec(schema: schema)
+        let makeChunk = { DecodedChunk(capacity: schema.chunkLength, observationSize: schema.observationSize, actionSize: schema.actionSize) }
+        cache = ChunkCache(
+            budgetBytes: options.cacheBudgetBytes,
+            chunkBytes: DecodedChunk.memoryBytes(capacity: schema.chunkLength, observationSize: schema.observationSize, actionSize: schema.actionSize),
+            makeChunk: makeChunk)
+        scratch = makeChunk()
+        readSession = LMDBReadSession(environment: environment)
+        tail = TransitionBatch(observationSize: schema.observationSize, actionSize: schema.actionSize, reservingCapacity: schema.chunkLength)
+    }
+
+    deinit {
+        if options.durability != .powerCutSafe { try? environment.sync() }
+    }
+
+    // MARK: Opening
+
+    /// Creates a new store in directory `path` (created if needed). Fails if a store is already there.
+    public static func create(at path: String, schema: StoreSchema, options: StoreOptions = StoreOptions()) throws -> ReplayStore {
+        try schema.validate()
+        let environment = try openEnvironment(at: path, options: options, creating: true)
+        let databases = try environment.write { transaction in
+            let databases = try openDatabases(environment, transaction, create: true)
+            if try transaction.get(databases.meta, key: schemaKey) != nil { throw ReplayStoreError.storeExists(path: path) }
+            try writeInitialRecords(schema: schema, databases.meta, transaction)
+            return databases
+        }
+        return try ReplayStore(path: path, schema: schema, options: options, environment: environment, databases: databases)
+    }
+
+    /// Opens an existing store, reading its schema from disk.
+    public static func open(at path: String, options: StoreOptions = StoreOptions()) throws -> ReplayStore {
+        let environment = try openEnvironment(at: path, options: options, creating: false)
+        let (schema, databases) = try environment.read { transaction in
+            let databases: (meta: LMDBDatabase, chunks: LMDBDatabase, pinned: LMDBDatabase)
+            do {
+                databases = try openDatabases(environment, transaction, create: false)
+            } catch let ReplayStoreError.lmdb(_, code, _) where code == LMDBReturnCode.notFound.rawValue {
+                throw ReplayStoreError.notAStore(path: path)
+            }
+            return (try readSchema(databases.meta, transaction, path: path), databases)
+        }
+        return try ReplayStore(path: path, schema: schema, options: options, environment: environment, databases: databases)
+    }
+
+    /// Opens the store at `path` if there is one (its schema must equal `schema`), or creates it.
+    public static func openOrCreate(at path: String, schema: StoreSchema, options: StoreOptions = StoreOptions()) throws -> ReplayStore {
+        try schema.validate()
+        let environment = try openEnvironment(at: path, options: options, creating: true)
+        let databases = try environment.write { transaction in
+            let databases = try openDatabases(environment, transaction, create: true)
+            if try transaction.get(databases.meta, key: schemaKey) != nil {
+                let stored = try readSchema(databases.meta, transaction, path: path)
+                let differences = stored.differences(from: schema)
+                if !differences.isEmpty { throw ReplayStoreError.schemaMismatch(path: path, differences: differences) }
+            } else {
+                try writeInitialRecords(schema: schema, databases.meta, transaction)
+            }
+            return databases
+        }
+        return try ReplayStore(path: path, schema: schema, options: options, environment: environment, databases: databases)
+    }
+
+    /// Opens `path` and checks that its schema equals `schema`.
+    public static func open(at path: String, expecting schema: StoreSchema, options: StoreOptions = StoreOptions()) throws -> ReplayStore {
+        let store = try open(at: path, options: options)
+        let differences = store.schema.differences(from: schema)
+        if !differences.isEmpty { throw ReplayStoreError.schemaMismatch(path: path, differences: differences) }
+        return store
+    }
+
+    private static func openEnvironment(at path: String, options: StoreOptions, creating: Bool) throws -> LMDBEnvironment {
+        let fileManager = FileManager.default
+        if creating {
+            try fileManager.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } else if !fileManager.fileExists(atPath: path + "/data.mdb") {
+            throw ReplayStoreError.notAStore(path: path)
+        }
+        var flags: LMDBEnvironmentFlags = [.noThreadLocalStorage, .noReadAhead]
+        switch options.durability {
+        case .powerCutSafe: break
+        case .powerCutMayUndoLastCommit: flags.insert(.noMetaSync)
+        case .processCrashSafe: flags.insert(.noSync)
+        }
+        return try LMDBEnvironment(directory: path, mapSize: max(options.initialMapSizeBytes, 1 << 20), maxDatabases: 4, flags: flags)
+    }
+
+    private static func openDatabases(_ environment: LMDBEnvironment, _ transaction: LMDBTransaction, create: Bool) throws
+        -> (meta: LMDBDatabase, chunks: LMDBDatabase, pinned: LMDBDatabase) {
+        (try environment.openDatabase(named: "meta", in: transaction, create: create),
+         try environment.openDatabase(named: "chunks", in: transaction, create: create),
+         try environment.openDatabase(named: "pinned", in: transaction, create: create))
+    }
+
+    private static func writeInitialRecords(schema: StoreSchema, _ meta: LMDBDatabase, _ transaction: LMDBTransaction) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json = try encoder.encode(schema)
+        try json.withUnsafeBytes { try transaction.put(meta, key: schemaKey, value: $0) }
+        try StoreState().bytes.withUnsafeBytes { try transaction.put(meta, key: stateKey, value: $0) }
+    }
+
+    private static func readSchema(_ meta: LMDBDatabase, _ transaction: LMDBTransaction, path: String) throws -> StoreSchema {
+        guard let bytes = try transaction.get(meta, key: schemaKey) else { throw ReplayStoreError.notAStore(path: path) }
+        let schema: StoreSchema
+        do {
+            schema = try JSONDecoder().decode(StoreSchema.self, from: Data(bytes))
+        } catch {
+            throw ReplayStoreError.corruptStore(reason: "the schema record of \(path) does not decode: \(error)")
+        }
+        try schema.validate()
+        return schema
+    }
+
+    // MARK: State
+
+    func readState(_ transaction: LMDBTransaction) throws -> StoreState {
+        guard let bytes = try transaction.get(meta, key: ReplayStore.stateKey) else {
+            throw ReplayStoreError.corruptStore(reason: "the state record is missing")
+        }
+        return try StoreState(bytes: bytes)
+    }
+
+    /// The latest committed state, read in a fresh snapshot.
+    func committedState() throws -> StoreState {
+        try readSession.withSnapshot { try readState($0) }
+    }
+
+    /// Live (not evicted) transitions, as of the latest committed state.
+    public var transitionCount: Int {
+        get throws { try committedState().liveCount(chunkLength: schema.chunkLength) }
+    }
+
+    /// Transitions ever appended, evicted ones included: the global index the next appended transition gets.
+    public var appendedCount: Int {
+        get throws { Int(try committedState().totalAppended) }
+    }
+
+    /// Forces everything committed to disk (`mdb_env_sync`). Needed only with a relaxed `Durability`.
+    public func sync() throws {
+        try environment.sync()
+    }
+
+    // MARK: Appending
+
+    /// Appends `batch` in one write transaction: after it returns, the transitions are committed and
+    /// visible to every sampler; if it throws, nothing of the batch was stored.
+    public func append(_ batch: TransitionBatch) throws {
+        try validate(batch)
+        guard batch.count > 0 else { return }
+        let length = schema.chunkLength
+        let newTotal: UInt64 = try environment.write { transaction in
+            var state = try readState(transaction)
+            if tailCommittedTotal != state.totalAppended { try loadTail(state, transaction) }
+            tailCommittedTotal = nil  // until this commit succeeds
+            var row = 0
+            while row < batch.count {
+                let chunkIndex = state.totalAppended / UInt64(length)
+                let firstTransition = chunkIndex * UInt64(length)
+                if tail.count == 0 && batch.count - row >= length {
+                    let record = try codec.encode(batch, rows: row..<(row + length), firstTransition: firstTransition,
+                                                  pinsDemonstrations: options.pinsDemonstrations)
+                    try transaction.put(chunks, key: chunkIndex, value: record)
+                    state.storedBytes += UInt64(record.count)
+                    row += length
+                    state.totalAppended += UInt64(length)
+                } else {
+                    let take = min(length - tail.count, batch.count - row)
+                    tail.appendRows(of: batch, row..<(row + take))
+                    row += take
+                    state.totalAppended += UInt64(take)
+                    if let old = try transaction.get(chunks, key: chunkIndex) { state.storedBytes -= UInt64(old.count) }
+                    let record = try codec.encode(tail, rows: 0..<tail.count, firstTransition: firstTransition,
+                                                  pinsDemonstrations: options.pinsDemonstrations)
+                    try transaction.put(chunks, key: chunkIndex, value: record)
+                    state.storedBytes += UInt64(record.count)
+                    if tail.count == length { tail.removeAll() }
+                }
+            }
+            try evict(&state, transaction)
+            try state.bytes.withUnsafeBytes { try transaction.put(meta, key: ReplayStore.stateKey, value: $0) }
+            return state.totalAppended
+        }
+        tailCommittedTotal = newTotal
+    }
+
+    /// Rebuilds `tail` from the committed partial last chunk (another process may have appended).
+    private func loadTail(_ state: StoreState, _ transaction: LMDBTransaction) throws {
+        tail.removeAll()
+        let length = UInt64(schema.chunkLength)
+        let rows = Int(state.totalAppended % length)
+        guard rows > 0 else { return }
+        let chunkIndex = state.totalAppended / length
+        guard let record = try transaction.get(chunks, key: chunkIndex) else {
+            throw ReplayStoreError.corruptStore(reason: "the last chunk \(chunkIndex) is missing")
+        }
+        try codec.decode(record, chunkIndex: chunkIndex, into: scratch)
+        guard scratch.rowCount == rows else {
+            throw ReplayStoreError.corruptChunk(chunk: chunkIndex, firstTransition: chunkIndex * length,
+                                                reason: "holds \(scratch.rowCount) rows, the state says \(rows)")
+        }
+        scratch.appendRows(0..<rows, to: &tail)
+    }
+
+    /// FIFO eviction of whole chunks until the live count fits the capacity. Pinned chunks are
+    /// skipped (recorded in the `pinned` database); the newest chunk is never evicted.
+    private func evict(_ state: inout StoreState, _ transaction: LMDBTransaction) throws {
+        let length = UInt64(schema.chunkLength)
+        guard state.totalAppended > 0 else { return }
+        let newestChunk = (state.totalAppended - 1) / length
+        while state.liveCount(chunkLength: schema.chunkLength) > schema.capacity && state.evictionCursor < newestChunk {
+            let chunkIndex = state.evictionCursor
+            guard let record = try transaction.get(chunks, key: chunkIndex) else {
+                throw ReplayStoreError.corruptStore(reason: "chunk \(chunkIndex) below the newest chunk is missing")
+            }
+            let header = try ChunkRecordHeader.read(record, chunkIndex: chunkIndex, chunkLength: schema.chunkLength)
+            if header.isPinned {
+                var value = chunkIndex.littleEndian
+                try withUnsafeBytes(of: &value) { try transaction.put(pinned, key: state.pinnedChunkCount, value: $0) }
+                state.pinnedChunkCount += 1
+            } else {
+                state.storedBytes -= UInt64(record.count)
+                try transaction.delete(chunks, key: chunkIndex)
+            }
+            state.evictionCursor += 1
+        }
+    }
+
+    private func validate(_ batch: TransitionBatch) throws {
+        let n = batch.count, o = schema.observationSize, a = schema.actionSize
+        func expect(_ column: String, _ actual: Int, _ expected: Int) throws {
+            if actual != expected { throw ReplayStoreError.wrongSize(column: column, expected: expected, actual: actual) }
+        }
+        try expect("observationSize", batch.observationSize, o)
+        try expect("actionSize", batch.actionSize, a)
+        try expect("observations", batch.observations.count, n * o)
+        try expect("actions", batch.actions.count, n * a)
+        try expect("rewards", batch.rewards.count, n)
+        try expect("nextObservations", batch.nextObservations.count, n * o)
+        try expect("terminated", batch.terminated.count, n)
+        try expect("truncated", batch.truncated.count, n)
+        try expect("behaviorLogProbabilities", batch.behaviorLogProbabilities.count, n)
+        try expect("episodeIDs", batch.episodeIDs.count, n)
+        try expect("stepIndices", batch.stepIndices.count, n)
+        try expect("sources", batch.sources.count, n)
+        guard options.nonFiniteValues == .reject else { return }
+        func finite(_ column: String, _ values: [Float], width: Int, allowNaN: Bool = false) throws {
+            try values.withUnsafeBufferPointer { buffer in
+                for (i, value) in buffer.enumerated() where !value.isFinite && !(allowNaN && value.isNaN) {
+                    throw ReplayStoreError.nonFinite(column: column, row: i / width, component: i % width, value: value)
+                }
+            }
+        }
+        try finite("observations", batch.observations, width: o)
+        try finite("actions", batch.actions, width: a)
+        try finite("rewards", batch.rewards, width: 1)
+        try finite("nextObservations", batch.nextObservations, width: o)
+        try finite("behaviorLogProbabilities", batch.behaviorLogProbabilities, width: 1, allowNaN: true)
+    }
+
+    // MARK: Sampling
+
+    /// Fills `batch` with `batchSize` transitions drawn uniformly (with replacement) from the live
+    /// transitions of the latest commit. Reuses `batch`'s memory when it already has `batchSize` rows
+    /// of the right shape; with a warm cache nothing is allocated.
+    public func sample(batchSize: Int, using generator: inout SeededGenerator, into batch: inout TransitionBatch) throws {
+        guard batchSize > 0 else { throw ReplayStoreError.wrongSize(column: "batchSize", expected: 1, actual: batchSize) }
+        let o = schema.observationSize, a = schema.actionSize, length = schema.chunkLength
+        if batch.count != batchSize || batch.observationSize != o || batch.actionSize != a
+            || batch.observations.count != batchSize * o || batch.actions.count != batchSize * a {
+            batch = TransitionBatch(observationSize: o, actionSize: a, zeroedCount: batchSize)
+        }
+        try readSession.withSnapshot { transaction in
+            let state = try readState(transaction)
+            let live = state.liveCount(chunkLength: length)
+            guard live > 0 else { throw ReplayStoreError.empty(path: path) }
+            let pinnedRows = Int(state.pinnedChunkCount) * length
+            let cursorFirst = Int(state.evictionCursor) * length
+            try batch.withColumns { columns in
+                for slot in 0..<batchSize {
+                    let position = generator.nextIndex(below: live)
+                    let chunkIndex: UInt64
+                    let row: Int
+                    if position < pinnedRows {
+                        chunkIndex = try pinnedChunk(ordinal: position / length, state: state, transaction)
+                        row = position % length
+                    } else {
+                        let global = position - pinnedRows + cursorFirst
+                        chunkIndex = UInt64(global / length)
+                        row = global % length
+                    }
+                    try decodedChunk(chunkIndex, rows: row + 1, transaction).copyRow(row, into: columns, at: slot)
+                }
+            }
+        }
+    }
+
+    /// Convenience: a new batch of `batchSize` sampled transitions.
+    public func sample(batchSize: Int, using generator: inout SeededGenerator) throws -> TransitionBatch {
+        var batch = TransitionBatch(observationSize: schema.observationSize, actionSize: schema.actionSize, zeroedCount: batchSize)
+        try sample(batchSize: batchSize, using: &generator, into: &batch)
+        return batch
+    }
+
+    private func pinnedChunk(ordinal: Int, state: StoreState, _ transaction: LMDBTransaction) throws -> UInt64 {
+        while pinnedChunkIndices.count <= ordinal {
+            let next = UInt64(pinnedChunkIndices.count)
+            guard let value = try transaction.get(pinned, key: next), value.count == 8 else {
+                throw ReplayStoreError.corruptStore(reason: "pinned entry \(next) of \(state.pinnedChunkCount) is missing or malformed")
+            }
+            pinnedChunkIndices.append(UInt64(littleEndian: value.loadUnaligned(as: UInt64.self)))
+        }
+        return pinnedChunkIndices[ordinal]
+    }
+
+    /// Chunk `chunkIndex` decoded with at least `rows` rows: from the cache, or read and decoded.
+    @inline(__always)
+    private func decodedChunk(_ chunkIndex: UInt64, rows: Int, _ transaction: LMDBTransaction) throws -> DecodedChunk {
+        if let hit = cache.lookup(chunkIndex, rows: rows) { return hit }
+        if !cache.isEnabled && scratch.chunkIndex == chunkIndex && scratch.rowCount >= rows { return scratch }
+        let target = cache.isEnabled ? cache.reserve(for: chunkIndex) : scratch
+        do {
+            guard let record = try transaction.get(chunks, key: chunkIndex) else {
+                throw ReplayStoreError.corruptChunk(chunk: chunkIndex, firstTransition: chunkIndex * UInt64(schema.chunkLength),
+                                                    reason: "the record is missing")
+            }
+            try codec.decode(record, chunkIndex: chunkIndex, into: target)
+            guard target.rowCount >= rows else {
+                throw ReplayStoreError.corruptChunk(chunk: chunkIndex, firstTransition: chunkIndex * UInt64(schema.chunkLength),
+                                                    reason: "holds \(target.rowCount) rows, row \(rows - 1) was expected")
+            }
+        } catch {
+            if cache.isEnabled { cache.forget(chunkIndex) }
+            throw error
+        }
+        return target
+    }
+}
+
+extension ReplayStore {
+    /// Decodes live chunks into the cache until it is full or every live chunk is in it, so the
+    /// first samples already run at in-memory speed (for example before offline training).
+    public func warmCache() throws {
+        guard cache.isEnabled else { return }
+        try environment.read { transaction in
+            var loaded = 0
+            try transaction.forEach(chunks) { chunkIndex, record in
+                let target = cache.reserve(for: chunkIndex)
+                do { try codec.decode(record, chunkIndex: chunkIndex, into: target) } catch { cache.forget(chunkIndex); throw error }
+                loaded += 1
+                return loaded < cache.slotCount
+            }
+        }
+    }
+}

@@ -1,0 +1,5 @@
+import ArgumentParser
+import ReplayStore
+
+extension Durability: ExpressibleByArgument {}
+extension ColumnFilter: ExpressibleByArgument {}

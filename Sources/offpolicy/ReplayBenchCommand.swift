@@ -1,0 +1,156 @@
+import ArgumentParser
+import Foundation
+import Randomness
+import ReplayStore
+
+struct ReplayBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure append and sampling speed, bytes per transition and compression ratio on a temporary store.",
+        discussion: """
+        Generates synthetic transitions in memory (not timed), appends them in batches to a new store, \
+        then samples batches of 256 with a warm chunk cache (every chunk decoded) and with the cache off. \
+        Also times the training-loop pattern: append one transition, then sample 256, with durability processCrashSafe. \
+        Each sampling figure is the median of three rounds.
+        """)
+
+    @Option(help: "Transitions to append.") var transitions: Int = 1_000_000
+    @Option(help: "Floats per observation.") var observationSize: Int = 17
+    @Option(help: "Floats per action.") var actionSize: Int = 6
+    @Option(name: .customLong("chunk"), help: "Transitions per chunk.") var chunkLength: Int = StoreSchema.defaultChunkLength
+    @Option(name: .customLong("level"), help: "zstd level.") var compressionLevel: Int = StoreSchema.defaultCompressionLevel
+    @Option(help: "Column filter: none, byteShuffle, xorDeltaByteShuffle.") var filter: ColumnFilter = .byteShuffle
+    @Option(help: "Transitions per append (one write transaction each).") var appendBatch: Int = 10_000
+    @Option(help: "Durability while appending.") var durability: Durability = .powerCutSafe
+    @Option(help: "Batches of 256 per warm sampling round.") var warmBatches: Int = 4_000
+    @Option(help: "Batches of 256 per cold sampling round.") var coldBatches: Int = 400
+    @Option(help: "Single-transition steps (append 1, sample 256) to time.") var steps: Int = 2_000
+    @Option(help: "Directory for the temporary stores (default: the system temporary directory).") var directory: String?
+    @Flag(help: "Print one JSON object as the last line.") var json = false
+
+    func validate() throws {
+        guard transitions >= chunkLength else { throw ValidationError("--transitions must be at least --chunk") }
+        guard appendBatch >= 1, warmBatches >= 1, coldBatches >= 1, steps >= 1 else {
+            throw ValidationError("--append-batch, --warm-batches, --cold-batches and --steps must be at least 1")
+        }
+    }
+
+    func run() throws {
+        try withCleanErrors {
+            let base = URL(fileURLWithPath: directory ?? NSTemporaryDirectory())
+                .appendingPathComponent("offpolicy-bench-\(ProcessInfo.processInfo.processIdentifier)-\(UInt64.random(in: 0...UInt64.max))")
+            defer { try? FileManager.default.removeItem(at: base) }
+            let path = base.appendingPathComponent("store").path
+            let schema = StoreSchema(observationSize: observationSize, actionSize: actionSize, capacity: max(transitions, chunkLength),
+                                     chunkLength: chunkLength, compressionLevel: compressionLevel, columnFilter: filter)
+            let sampleBatch = 256
+
+            printError("bench: generating \(transitions) synthetic transitions (not timed)")
+            var stream = SyntheticTransitions(seed: 7, observationSize: observationSize, actionSize: actionSize)
+            var batches: [TransitionBatch] = []
+            var start = 0
+            while start < transitions {
+                let end = min(start + appendBatch, transitions)
+                batches.append(stream.batch(start..<end))
+                start = end
+            }
+
+            // Append.
+            var appendSeconds = 0.0
+            do {
+                let store = try ReplayStore.create(at: path, schema: schema, options: StoreOptions(durability: durability))
+                let clock = ContinuousClock.now
+                for batch in batches { try store.append(batch) }
+                if durability != .powerCutSafe { try store.sync() }
+                appendSeconds = (ContinuousClock.now - clock).seconds
+            }
+            batches = []
+            let appendRate = Double(transitions) / appendSeconds
+            printError(String(format: "bench: append %.0f transitions/s (%d per commit, durability %@)", appendRate, appendBatch, durability.rawValue))
+
+            // Warm sampling: every chunk decoded in the cache.
+            let decodedBytes = transitions * (observationSize * 8 + actionSize * 4 + 22) * 2 + (64 << 20)
+            var statistics: StoreStatistics
+            var warmRate = 0.0
+            do {
+                let store = try ReplayStore.open(at: path, options: StoreOptions(cacheBudgetBytes: decodedBytes))
+                statistics = try store.statistics()
+                try store.warmCache()
+                warmRate = try medianRate(rounds: 3, batches: warmBatches, batchSize: sampleBatch, store: store)
+            }
+            printError(String(format: "bench: warm sampling %.0f transitions/s", warmRate))
+
+            // Cold sampling: cache off, every sampled transition decodes its chunk's frame.
+            var coldRate = 0.0
+            do {
+                let store = try ReplayStore.open(at: path, options: StoreOptions(cacheBudgetBytes: 0))
+                coldRate = try medianRate(rounds: 3, batches: coldBatches, batchSize: sampleBatch, store: store)
+            }
+            printError(String(format: "bench: cold sampling %.0f transitions/s", coldRate))
+
+            // Training-loop pattern: append one transition, sample 256 (cache on), relaxed durability.
+            var stepRate = 0.0
+            do {
+                let stepPath = base.appendingPathComponent("steps").path
+                let store = try ReplayStore.create(at: stepPath, schema: schema, options: StoreOptions(durability: .processCrashSafe))
+                var stepStream = SyntheticTransitions(seed: 8, observationSize: observationSize, actionSize: actionSize)
+                try store.append(stepStream.batch(0..<1_000))
+                let singles = (0..<steps).map { stepStream.batch((1_000 + $0)..<(1_001 + $0)) }
+                var generator = SeededGenerator(seed: 2)
+                var batch = TransitionBatch(observationSize: observationSize, actionSize: actionSize, zeroedCount: sampleBatch)
+                let clock = ContinuousClock.now
+                for single in singles {
+                    try store.append(single)
+                    try store.sample(batchSize: sampleBatch, using: &generator, into: &batch)
+                }
+                stepRate = Double(steps) / (ContinuousClock.now - clock).seconds
+                try store.sync()
+            }
+            printError(String(format: "bench: training-loop steps (append 1 + sample 256, processCrashSafe) %.0f steps/s", stepRate))
+
+            let bytesPerTransition = Double(statistics.storedBytes) / Double(statistics.transitions)
+            let result = ReplayBenchJSON(
+                appendTransitionsPerS: appendRate.rounded(), sampleWarmTransitionsPerS: warmRate.rounded(),
+                sampleColdTransitionsPerS: coldRate.rounded(), bytesPerTransition: bytesPerTransition,
+                compressionRatio: statistics.compressionRatio, rawBytesPerTransition: schema.rawBytesPerTransition,
+                stepsPerS: stepRate.rounded(), transitions: transitions, chunk: chunkLength, level: compressionLevel,
+                filter: filter.rawValue, appendBatch: appendBatch, durability: durability.rawValue)
+            print(String(format: "append             %12.0f transitions/s", appendRate))
+            print(String(format: "sample warm        %12.0f transitions/s (batches of 256)", warmRate))
+            print(String(format: "sample cold        %12.0f transitions/s (batches of 256, cache off)", coldRate))
+            print(String(format: "append 1 + sample  %12.0f steps/s (processCrashSafe)", stepRate))
+            print(String(format: "bytes/transition   %12.1f (raw %d)", bytesPerTransition, schema.rawBytesPerTransition))
+            print(String(format: "compression ratio  %12.3f", statistics.compressionRatio))
+            if json { print(try jsonLine(result)) }
+        }
+    }
+
+    private func medianRate(rounds: Int, batches: Int, batchSize: Int, store: ReplayStore) throws -> Double {
+        var generator = SeededGenerator(seed: 1)
+        var batch = TransitionBatch(observationSize: observationSize, actionSize: actionSize, zeroedCount: batchSize)
+        try store.sample(batchSize: batchSize, using: &generator, into: &batch)
+        var rates: [Double] = []
+        for _ in 0..<rounds {
+            let clock = ContinuousClock.now
+            for _ in 0..<batches { try store.sample(batchSize: batchSize, using: &generator, into: &batch) }
+            rates.append(Double(batches * batchSize) / (ContinuousClock.now - clock).seconds)
+        }
+        return rates.sorted()[rounds / 2]
+    }
+}
+
+struct ReplayBenchJSON: Encodable {
+    var appendTransitionsPerS: Double
+    var sampleWarmTransitionsPerS: Double
+    var sampleColdTransitionsPerS: Double
+    var bytesPerTransition: Double
+    var compressionRatio: Double
+    var rawBytesPerTransition: Int
+    var stepsPerS: Double
+    var transitions: Int
+    var chunk: Int
+    var level: Int
+    var filter: String
+    var appendBatch: Int
+    var durability: String
+}

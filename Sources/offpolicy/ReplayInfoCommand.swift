@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import ReplayStore
+
+struct ReplayInfoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "info", abstract: "Transitions, episodes, chunks, bytes stored, raw bytes, compression ratio and schema.")
+
+    @Argument(help: "Store directory.") var store: String
+    @Flag(help: "Print one JSON object as the last line.") var json = false
+
+    func run() throws {
+        let statistics = try withCleanErrors {
+            try ReplayStore.open(at: store, options: StoreOptions(cacheBudgetBytes: 0)).statistics()
+        }
+        if json {
+            print(try jsonLine(StoreInfoJSON(statistics)))
+            return
+        }
+        let schema = statistics.schema
+        print("store              \(store)")
+        print("transitions        \(statistics.transitions) live (\(statistics.appendedTransitions) ever appended)")
+        print("episodes           \(statistics.episodes)")
+        print("chunks             \(statistics.chunks) (\(statistics.pinnedChunks) pinned below the eviction cursor)")
+        print("stored bytes       \(statistics.storedBytes) (\(String(format: "%.1f", Double(statistics.storedBytes) / Double(max(statistics.transitions, 1)))) per transition)")
+        print("raw bytes          \(statistics.rawBytes)")
+        print("compression ratio  \(String(format: "%.3f", statistics.compressionRatio))")
+        print("data file bytes    \(statistics.fileBytes)")
+        print("schema             format \(schema.formatVersion), observation \(schema.observationSize), action \(schema.actionSize), \(schema.valueType.rawValue), \(schema.codec.rawValue) level \(schema.compressionLevel), \(schema.columnFilter.rawValue), chunk \(schema.chunkLength), capacity \(schema.capacity)")
+    }
+}
+
+/// The `replay info --json` object (snake_case keys).
+struct StoreInfoJSON: Encodable {
+    var transitions: Int
+    var appendedTransitions: Int
+    var episodes: Int
+    var chunks: Int
+    var pinnedChunks: Int
+    var storedBytes: Int
+    var rawBytes: Int
+    var compressionRatio: Double
+    var bytesPerTransition: Double
+    var fileBytes: Int
+    var schema: StoreSchema
+
+    init(_ statistics: StoreStatistics) {
+        transitions = statistics.transitions
+        appendedTransitions = statistics.appendedTransitions
+        episodes = statistics.episodes
+        chunks = statistics.chunks
+        pinnedChunks = statistics.pinnedChunks
+        storedBytes = statistics.storedBytes
+        rawBytes = statistics.rawBytes
+        compressionRatio = statistics.compressionRatio
+        bytesPerTransition = Double(statistics.storedBytes) / Double(max(statistics.transitions, 1))
+        fileBytes = statistics.fileBytes
+        schema = statistics.schema
+    }
+}
+
+/// One line of JSON with snake_case keys and sorted keys.
+func jsonLine<T: Encodable>(_ value: T) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.keyEncodingStrategy = .convertToSnakeCase
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import Randomness
+import ReplayStore
+
+struct ReplaySampleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sample", abstract: "Sample one batch uniformly from the live transitions, for inspection.")
+
+    @Argument(help: "Store directory.") var store: String
+    @Option(help: "Transitions in the batch.") var batch: Int
+    @Option(help: "Seed of the sampling generator.") var seed: UInt64
+    @Flag(help: "Print the batch as one JSON object (columns as arrays).") var json = false
+
+    func validate() throws {
+        guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
+    }
+
+    func run() throws {
+        let sampled = try withCleanErrors { () -> TransitionBatch in
+            let replay = try ReplayStore.open(at: store, options: StoreOptions(cacheBudgetBytes: 0))
+            var generator = SeededGenerator(seed: seed)
+            return try replay.sample(batchSize: batch, using: &generator)
+        }
+        let o = sampled.observationSize, a = sampled.actionSize
+        func row(_ values: [Float], _ i: Int, _ width: Int) -> [Float] { Array(values[(i * width)..<((i + 1) * width)]) }
+        if json {
+            let object = SampledBatchJSON(
+                batchSize: sampled.count,
+                observations: (0..<sampled.count).map { row(sampled.observations, $0, o) },
+                actions: (0..<sampled.count).map { row(sampled.actions, $0, a) },
+                rewards: sampled.rewards,
+                nextObservations: (0..<sampled.count).map { row(sampled.nextObservations, $0, o) },
+                terminated: sampled.terminated, truncated: sampled.truncated,
+                behaviorLogProbabilities: sampled.behaviorLogProbabilities,
+                episodeIds: sampled.episodeIDs, stepIndices: sampled.stepIndices,
+                sources: sampled.sources.map { "\($0)" })
+            print(try jsonLine(object))
+            return
+        }
+        for i in 0..<sampled.count {
+            let observation = row(sampled.observations, i, o).prefix(4).map { String(format: "%.3f", $0) }.joined(separator: " ")
+            let action = row(sampled.actions, i, a).prefix(3).map { String(format: "%.3f", $0) }.joined(separator: " ")
+            print("episode \(sampled.episodeIDs[i]) step \(sampled.stepIndices[i]) \(sampled.sources[i]) reward \(String(format: "%.4f", sampled.rewards[i])) terminated \(sampled.terminated[i]) truncated \(sampled.truncated[i]) log-prob \(sampled.behaviorLogProbabilities[i]) obs [\(observation)\(o > 4 ? " …" : "")] action [\(action)\(a > 3 ? " …" : "")]")
+        }
+    }
+}
+
+struct SampledBatchJSON: Encodable {
+    var batchSize: Int
+    var observations: [[Float]]
+    var actions: [[Float]]
+    var rewards: [Float]
+    var nextObservations: [[Float]]
+    var terminated: [Bool]
+    var truncated: [Bool]
+    var behaviorLogProbabilities: [Float]
+    var episodeIds: [UInt64]
+    var stepIndices: [UInt32]
+    var sources: [String]
+}

@@ -1,0 +1,19 @@
+import ArgumentParser
+import ReplayStore
+
+/// Per-process store options shared by the replay commands.
+struct ReplayStoreOptions: ParsableArguments {
+    @Option(help: "What a commit survives: powerCutSafe (fsync every commit), powerCutMayUndoLastCommit (MDB_NOMETASYNC), processCrashSafe (MDB_NOSYNC; flushed at exit).")
+    var durability: Durability = .powerCutSafe
+
+    @Option(name: .customLong("cache-mb"), help: "Memory for decompressed chunks, in MiB (0 = cache off).")
+    var cacheMegabytes: Int = 512
+
+    func validate() throws {
+        guard cacheMegabytes >= 0 else { throw ValidationError("--cache-mb must be 0 or more") }
+    }
+
+    var storeOptions: StoreOptions {
+        StoreOptions(durability: durability, cacheBudgetBytes: cacheMegabytes << 20)
+    }
+}
