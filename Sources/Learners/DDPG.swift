@@ -183,4 +183,13 @@ public final class DDPG {
             return Float(-sum / Double(rows))
         }
     }
+
+    /// The matrix-product FLOPs of one `update(on:)` with `rows` transitions.
+    public func productFLOPsPerUpdate(rows: Int) -> Double {
+        actorTarget.forwardFLOPs(rows: rows) + criticTarget.forwardFLOPs(rows: rows)
+            + critic.forwardFLOPs(rows: rows) + critic.backwardFLOPs(rows: rows)
+            + actor.forwardFLOPs(rows: rows) + critic.forwardFLOPs(rows: rows)
+            + critic.backwardFLOPs(rows: rows, computeParameterGradients: false, inputColumns: actionSize)
+            + actor.backwardFLOPs(rows: rows)
+    }
 }

@@ -213,4 +213,15 @@ public final class TD3 {
             return Float(-sum / Double(rows))
         }
     }
+
+    /// The matrix-product FLOPs of one `update(on:)` with `rows` transitions, averaged over the policy delay.
+    public func productFLOPsPerUpdate(rows: Int) -> Double {
+        let critic = critics[0]
+        let criticStep = actorTarget.forwardFLOPs(rows: rows) + 2 * targetCritics[0].forwardFLOPs(rows: rows)
+            + 2 * (critic.forwardFLOPs(rows: rows) + critic.backwardFLOPs(rows: rows))
+        let actorStep = actor.forwardFLOPs(rows: rows) + critic.forwardFLOPs(rows: rows)
+            + critic.backwardFLOPs(rows: rows, computeParameterGradients: false, inputColumns: actionSize)
+            + actor.backwardFLOPs(rows: rows)
+        return criticStep + actorStep / Double(config.policyDelay)
+    }
 }
