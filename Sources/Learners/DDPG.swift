@@ -124,7 +124,7 @@ public final class DDPG {
         let tau = Float(config.tau)
         Polyak.update(target: criticTarget, toward: critic, tau: tau)
         Polyak.update(target: actorTarget, toward: actor, tau: tau)
-        return ["critic_loss": Double(criticLoss), "actor_loss": Double(actorLoss)]
+        return ["critic_loss": criticLoss, "actor_loss": actorLoss]
     }
 
     func stage(_ batch: TransitionBatch) {
@@ -157,7 +157,7 @@ public final class DDPG {
     }
 
     /// mean_b (Q(s, a) − y)²; fills the critic's gradient.
-    func criticLossAndGradients(rows: Int) -> Float {
+    func criticLossAndGradients(rows: Int) -> Double {
         let q = critic.forward(criticInput.base, rows: rows)
         let loss = MeanSquaredError.evaluate(prediction: q, target: targets.base, count: rows, gradient: valueGradient.base)
         critic.backward(outputGradient: valueGradient.base, input: criticInput.base, rows: rows)
@@ -165,7 +165,7 @@ public final class DDPG {
     }
 
     /// −mean_b Q(s, μ(s)); fills the actor's gradient.
-    func actorLossAndGradients(_ batch: TransitionBatch) -> Float {
+    func actorLossAndGradients(_ batch: TransitionBatch) -> Double {
         let rows = batch.count
         return batch.observations.withUnsafeBufferPointer { s in
             let action = actor.forward(s.baseAddress!, rows: rows)
@@ -180,7 +180,7 @@ public final class DDPG {
             critic.backward(outputGradient: g, input: policyCriticInput.base, rows: rows, computeParameterGradients: false,
                             inputGradient: actionGradient.base, inputColumns: observationSize..<(observationSize + actionSize))
             actor.backward(outputGradient: actionGradient.base, input: s.baseAddress!, rows: rows)
-            return Float(-sum / Double(rows))
+            return -sum / Double(rows)
         }
     }
 

@@ -133,7 +133,7 @@ public final class TD3 {
         let criticLoss = criticLossAndGradients(rows: rows)
         for k in 0..<2 { criticOptimizers[k].step(critics[k]) }
 
-        var metrics: UpdateMetrics = ["critic_loss": Double(criticLoss)]
+        var metrics: UpdateMetrics = ["critic_loss": criticLoss]
         // Delayed policy updates (section 5.2): actor through Q₁ (deterministic policy gradient), then targets.
         if updateCount % config.policyDelay == 0 {
             let actorLoss = actorLossAndGradients(batch)
@@ -141,7 +141,7 @@ public final class TD3 {
             let tau = Float(config.tau)
             for k in 0..<2 { Polyak.update(target: targetCritics[k], toward: critics[k], tau: tau) }
             Polyak.update(target: actorTarget, toward: actor, tau: tau)
-            metrics["actor_loss"] = Double(actorLoss)
+            metrics["actor_loss"] = actorLoss
         }
         return metrics
     }
@@ -184,8 +184,8 @@ public final class TD3 {
     }
 
     /// Σ_k mean_b (Q_k(s, a) − y)²; fills both critics' gradients.
-    func criticLossAndGradients(rows: Int) -> Float {
-        var loss: Float = 0
+    func criticLossAndGradients(rows: Int) -> Double {
+        var loss: Double = 0
         for k in 0..<2 {
             let q = critics[k].forward(criticInput.base, rows: rows)
             loss += MeanSquaredError.evaluate(prediction: q, target: targets.base, count: rows, gradient: valueGradient.base)
@@ -195,7 +195,7 @@ public final class TD3 {
     }
 
     /// −mean_b Q₁(s, μ(s)); fills the actor's gradient (through Q₁'s action input and the tanh output).
-    func actorLossAndGradients(_ batch: TransitionBatch) -> Float {
+    func actorLossAndGradients(_ batch: TransitionBatch) -> Double {
         let rows = batch.count
         return batch.observations.withUnsafeBufferPointer { s in
             let action = actor.forward(s.baseAddress!, rows: rows)
@@ -210,7 +210,7 @@ public final class TD3 {
             critics[0].backward(outputGradient: g, input: policyCriticInput.base, rows: rows, computeParameterGradients: false,
                                 inputGradient: actionGradient.base, inputColumns: observationSize..<(observationSize + actionSize))
             actor.backward(outputGradient: actionGradient.base, input: s.baseAddress!, rows: rows)
-            return Float(-sum / Double(rows))
+            return -sum / Double(rows)
         }
     }
 

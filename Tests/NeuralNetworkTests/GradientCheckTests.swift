@@ -127,7 +127,7 @@ final class GradientCheckTests: XCTestCase {
         XCTAssertEqual(loss, 0.5 * MeanSquaredError.value(prediction: prediction, target: target), accuracy: 1e-6)
         let numerical = prediction.withUnsafeMutableBufferPointer { values in
             FiniteDifference.gradient(of: values.baseAddress!, count: 9, step: 1e-2) {
-                0.5 * Double(MeanSquaredError.value(prediction: Array(values), target: target))
+                0.5 * MeanSquaredError.value(prediction: Array(values), target: target)
             }
         }
         FiniteDifference.assertMatch(analytic: analytic, numerical: numerical, "MSE")
