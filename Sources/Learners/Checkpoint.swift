@@ -14,10 +14,17 @@ enum Checkpoint {
         try encoder.encode(state).write(to: directory.appendingPathComponent(stateFile), options: .atomic)
     }
 
-    static func read<State: Decodable>(_ type: State.Type, from directory: URL) throws -> (tensors: [String: Tensor], state: State) {
+    private struct Header: Decodable {
+        var algorithm: Algorithm
+    }
+
+    /// Reads a checkpoint, first checking that it was written by `algorithm`.
+    static func read<State: Decodable>(_ type: State.Type, algorithm: Algorithm, from directory: URL) throws -> (tensors: [String: Tensor], state: State) {
         let state: State
         do {
-            state = try JSONDecoder().decode(State.self, from: Data(contentsOf: directory.appendingPathComponent(stateFile)))
+            let json = try Data(contentsOf: directory.appendingPathComponent(stateFile))
+            try requireMatch("the algorithm", saved: try JSONDecoder().decode(Header.self, from: json).algorithm, current: algorithm)
+            state = try JSONDecoder().decode(State.self, from: json)
         } catch let error as DecodingError {
             throw LearnerError.incompatibleCheckpoint("\(directory.appendingPathComponent(stateFile).path): \(error)")
         }

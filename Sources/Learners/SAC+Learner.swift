@@ -76,8 +76,7 @@ extension SAC: Learner {
     }
 
     public func loadCheckpoint(from directory: URL) throws {
-        let (tensors, state) = try Checkpoint.read(CheckpointState.self, from: directory)
-        try Checkpoint.requireMatch("the algorithm", saved: state.algorithm, current: .sac)
+        let (tensors, state) = try Checkpoint.read(CheckpointState.self, algorithm: .sac, from: directory)
         try Checkpoint.requireMatch("the observation size", saved: state.observationSize, current: observationSize)
         try Checkpoint.requireMatch("the action bounds", saved: state.actionScale, current: actionScale)
         try Checkpoint.requireMatch("the hidden sizes", saved: state.config.hiddenSizes, current: config.hiddenSizes)

@@ -188,7 +188,7 @@ public final class SAC {
         if updateCount % config.targetUpdateInterval == 0 {
             for k in 0..<2 { Polyak.update(target: targetCritics[k], toward: critics[k], tau: Float(config.tau)) }
         }
-        return ["critic_loss": Double(criticLoss), "actor_loss": Double(actorLoss), "alpha": Double(alpha),
+        return ["critic_loss": criticLoss, "actor_loss": actorLoss, "alpha": Double(alpha),
                 "alpha_loss": Double(alphaLoss), "log_probability": Double(meanLogProbability),
                 "q_policy": meanPolicyValue]
     }
@@ -236,8 +236,8 @@ public final class SAC {
 
     /// J_Q = ½ Σ_k mean_b (Q_k(s, a) − y)² (eq. 5; SB3 sums the twin losses with the factor ½).
     /// Fills both critics' gradients.
-    func criticLossAndGradients(rows: Int) -> Float {
-        var loss: Float = 0
+    func criticLossAndGradients(rows: Int) -> Double {
+        var loss: Double = 0
         for k in 0..<2 {
             let q = critics[k].forward(criticInput.base, rows: rows)
             loss += MeanSquaredError.evaluate(prediction: q, target: targets.base, count: rows, scale: 0.5, gradient: valueGradient.base)
@@ -248,7 +248,7 @@ public final class SAC {
 
     /// J_π = mean_b [α log π(ã|s) − min_k Q_k(s, ã)], ã = tanh(μ(s) + σ(s) ε) (eq. 9 with the tanh
     /// squashing of appendix C). Fills the actor's gradient; returns the loss and mean log π(ã|s).
-    func actorLossAndGradients(_ batch: TransitionBatch, alpha: Float, using generator: inout SeededGenerator) -> (loss: Float, meanLogProbability: Float) {
+    func actorLossAndGradients(_ batch: TransitionBatch, alpha: Float, using generator: inout SeededGenerator) -> (loss: Double, meanLogProbability: Float) {
         let rows = batch.count
         let raw = batch.observations.withUnsafeBufferPointer { s in
             let raw = actor.forward(s.baseAddress!, rows: rows)
@@ -285,7 +285,7 @@ public final class SAC {
             actor.backward(outputGradient: rawGradient.base, input: s.baseAddress!, rows: rows)
         }
         meanPolicyValue = valueSum / Double(rows)
-        return (Float(lossSum / Double(rows)), Float(logpSum / Double(rows)))
+        return (lossSum / Double(rows), Float(logpSum / Double(rows)))
     }
 
     /// J(α) = −log α · (mean_b log π(ã|s) + H̄) (eq. 18, optimised in log α as SB3 does);

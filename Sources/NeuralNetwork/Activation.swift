@@ -13,11 +13,20 @@ extension Activation {
     func applyAddingBias(to y: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, rows: Int, columns: Int) {
         switch self {
         case .relu:
+            let whole = vectorizedCount(columns)
+            let zero = Vector(repeating: 0)
             for r in 0..<rows {
                 let row = y + r * columns
-                for c in 0..<columns {
+                var c = 0
+                while c < whole {
+                    let v = row.vector(at: c) + bias.vector(at: c)
+                    row.setVector(v.replacing(with: zero, where: v .< zero), at: c)
+                    c += Vector.scalarCount
+                }
+                while c < columns {
                     let v = row[c] + bias[c]
                     row[c] = v > 0 ? v : 0
+                    c += 1
                 }
             }
         case .tanh:
@@ -26,9 +35,18 @@ extension Activation {
                 for c in 0..<columns { row[c] = Foundation.tanh(row[c] + bias[c]) }
             }
         case .identity:
+            let whole = vectorizedCount(columns)
             for r in 0..<rows {
                 let row = y + r * columns
-                for c in 0..<columns { row[c] += bias[c] }
+                var c = 0
+                while c < whole {
+                    row.setVector(row.vector(at: c) + bias.vector(at: c), at: c)
+                    c += Vector.scalarCount
+                }
+                while c < columns {
+                    row[c] += bias[c]
+                    c += 1
+                }
             }
         }
     }
@@ -39,9 +57,30 @@ extension Activation {
     func multiplyDerivative(into g: UnsafeMutablePointer<Float>, output y: UnsafePointer<Float>, count: Int) {
         switch self {
         case .relu:
-            for i in 0..<count { g[i] = y[i] > 0 ? g[i] : 0 }
+            let whole = vectorizedCount(count)
+            let zero = Vector(repeating: 0)
+            var i = 0
+            while i < whole {
+                g.setVector(g.vector(at: i).replacing(with: zero, where: y.vector(at: i) .<= zero), at: i)
+                i += Vector.scalarCount
+            }
+            while i < count {
+                if !(y[i] > 0) { g[i] = 0 }
+                i += 1
+            }
         case .tanh:
-            for i in 0..<count { g[i] *= 1 - y[i] * y[i] }
+            let whole = vectorizedCount(count)
+            let one = Vector(repeating: 1)
+            var i = 0
+            while i < whole {
+                let v = y.vector(at: i)
+                g.setVector(g.vector(at: i) * (one - v * v), at: i)
+                i += Vector.scalarCount
+            }
+            while i < count {
+                g[i] *= 1 - y[i] * y[i]
+                i += 1
+            }
         case .identity:
             break
         }

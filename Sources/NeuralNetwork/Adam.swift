@@ -50,14 +50,29 @@ public final class Adam {
         let inverseRootCorrection2 = Float(1 / correction2.squareRoot())
         let b1 = beta1, b2 = beta2, oneMinusB1 = 1 - beta1, oneMinusB2 = 1 - beta2, eps = epsilon
         let m = firstMoment.base, v = secondMoment.base
-        // One fused pass; plain indexing on raw pointers lets the compiler vectorise it.
-        for i in 0..<count {
+        // One fused pass over the parameters, eight lanes at a time.
+        let whole = vectorizedCount(count)
+        let vb1 = Vector(repeating: b1), vb2 = Vector(repeating: b2), v1b1 = Vector(repeating: oneMinusB1)
+        let v1b2 = Vector(repeating: oneMinusB2), vstep = Vector(repeating: stepSize)
+        let vcorrection = Vector(repeating: inverseRootCorrection2), veps = Vector(repeating: eps)
+        var i = 0
+        while i < whole {
+            let gi = g.vector(at: i)
+            let mi = vb1 * m.vector(at: i) + v1b1 * gi
+            let vi = vb2 * v.vector(at: i) + v1b2 * gi * gi
+            m.setVector(mi, at: i)
+            v.setVector(vi, at: i)
+            p.setVector(p.vector(at: i) - vstep * mi / (vi.squareRoot() * vcorrection + veps), at: i)
+            i += Vector.scalarCount
+        }
+        while i < count {
             let gi = g[i]
             let mi = b1 * m[i] + oneMinusB1 * gi
             let vi = b2 * v[i] + oneMinusB2 * gi * gi
             m[i] = mi
             v[i] = vi
             p[i] -= stepSize * mi / (vi.squareRoot() * inverseRootCorrection2 + eps)
+            i += 1
         }
     }
 }

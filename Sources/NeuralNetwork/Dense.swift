@@ -58,9 +58,18 @@ public struct Dense: Sendable {
                       into: gradients + weightOffset, leading: inputSize, m: outputSize, n: inputSize, k: rows)
         let biasGradient = gradients + biasOffset
         biasGradient.update(repeating: 0, count: outputSize)
+        let whole = vectorizedCount(outputSize)
         for r in 0..<rows {
             let row = delta + r * outputSize
-            for c in 0..<outputSize { biasGradient[c] += row[c] }
+            var c = 0
+            while c < whole {
+                biasGradient.setVector(biasGradient.vector(at: c) + row.vector(at: c), at: c)
+                c += Vector.scalarCount
+            }
+            while c < outputSize {
+                biasGradient[c] += row[c]
+                c += 1
+            }
         }
     }
 

@@ -18,7 +18,7 @@ public final class MLP {
     public let gradients: FloatBuffer
 
     /// outputs[l]: rows × layers[l].outputSize, the activations of layer l from the last forward pass.
-    private var outputs: [FloatBuffer] = []
+    private(set) var outputs: [FloatBuffer] = []
     /// deltas[l]: rows × layers[l].outputSize, scratch for ∂L/∂(output of layer l) in the backward pass.
     private var deltas: [FloatBuffer] = []
     public private(set) var rowCapacity = 0

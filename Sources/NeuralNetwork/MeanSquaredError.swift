@@ -1,11 +1,11 @@
-/// Mean squared error L = scale · (1/n) Σ (predictionᵢ − targetᵢ)², with its gradient
+/// Mean squared error L (accumulated and returned in Double) = scale · (1/n) Σ (predictionᵢ − targetᵢ)², with its gradient
 /// ∂L/∂predictionᵢ = scale · 2 (predictionᵢ − targetᵢ) / n, in one pass.
 public enum MeanSquaredError {
     @discardableResult
     public static func evaluate(
         prediction: UnsafePointer<Float>, target: UnsafePointer<Float>, count: Int, scale: Float = 1,
         gradient: UnsafeMutablePointer<Float>
-    ) -> Float {
+    ) -> Double {
         var sum: Double = 0
         let gradientScale = 2 * scale / Float(count)
         for i in 0..<count {
@@ -13,17 +13,17 @@ public enum MeanSquaredError {
             sum += Double(difference * difference)
             gradient[i] = gradientScale * difference
         }
-        return Float(Double(scale) * sum / Double(count))
+        return Double(scale) * sum / Double(count)
     }
 
-    /// The loss alone (allocation-free, no gradient).
-    public static func value(prediction: [Float], target: [Float]) -> Float {
+    /// The loss alone (no gradient).
+    public static func value(prediction: [Float], target: [Float]) -> Double {
         precondition(prediction.count == target.count)
         var sum: Double = 0
         for i in prediction.indices {
             let difference = Double(prediction[i] - target[i])
             sum += difference * difference
         }
-        return Float(sum / Double(prediction.count))
+        return sum / Double(prediction.count)
     }
 }

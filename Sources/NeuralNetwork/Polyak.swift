@@ -6,7 +6,17 @@ public enum Polyak {
         precondition(target.count == source.count, "target and source must have the same size")
         let t = target.base, s = UnsafePointer(source.base)
         let keep = 1 - tau
-        for i in 0..<target.count { t[i] = t[i] * keep + tau * s[i] }
+        let count = target.count, whole = vectorizedCount(count)
+        let vkeep = Vector(repeating: keep), vtau = Vector(repeating: tau)
+        var i = 0
+        while i < whole {
+            t.setVector(t.vector(at: i) * vkeep + vtau * s.vector(at: i), at: i)
+            i += Vector.scalarCount
+        }
+        while i < count {
+            t[i] = t[i] * keep + tau * s[i]
+            i += 1
+        }
     }
 
     public static func update(target: MLP, toward source: MLP, tau: Float) {
