@@ -11,10 +11,6 @@ struct EnvCommand: ParsableCommand {
     )
 }
 
-extension EnvironmentID: ExpressibleByArgument {
-    public init?(argument: String) { self.init(rawValue: argument) }
-    public static var allValueStrings: [String] { allCases.map(\.rawValue) }
-}
 
 struct EnvListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -7,7 +7,6 @@ import Training
 import Glibc
 #endif
 
-extension Algorithm: ExpressibleByArgument {}
 
 /// Set by SIGINT/SIGTERM; the training loop checks it after every step, writes a checkpoint and stops.
 private var stopRequested: sig_atomic_t = 0
@@ -56,13 +55,13 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Episodes per evaluation.")
     var evalEpisodes: Int = 10
 
-    @Option(help: "Hidden layer widths, comma-separated (default: the learner's, SAC 256,256).")
+    @Option(help: "Hidden layer widths, comma-separated (default: the learner's: SAC 256,256; TD3 and DDPG 400,300).")
     var hidden: String?
 
     @Option(help: "Transitions per gradient step (default: the learner's, 256).")
     var batch: Int?
 
-    @Option(help: "Adam learning rate (default: the learner's, SAC 3e-4).")
+    @Option(help: "Adam learning rate (default: the learner's: SAC 3e-4; TD3 and DDPG 1e-3).")
     var lr: Double?
 
     @Option(help: "Uniformly random warm-up steps before learning (default: the learner's, 100).")
@@ -114,7 +113,7 @@ struct TrainCommand: ParsableCommand {
             for notice in loop.notices { FileHandle.standardError.write(Data("note: \(notice)\n".utf8)) }
             print("resuming \(resume) at step \(loop.environmentSteps) of \(loop.config.steps)")
         } else {
-            var learner = try LearnerConfiguration.defaults(for: algorithm!)
+            var learner = LearnerConfiguration.defaults(for: algorithm!)
             if let widths = try hiddenSizes { learner.hiddenSizes = widths }
             if let batch { learner.batchSize = batch }
             if let lr { learner.learningRate = lr }

@@ -7,7 +7,7 @@ import Training
 enum SmallRuns {
     static func sac(steps: Int, seed: UInt64, hidden: [Int] = [32, 32], batch: Int = 64, learningRate: Double = 3e-4,
                     evaluationInterval: Int = 200, evaluationEpisodes: Int = 2, checkpointInterval: Int? = nil) -> TrainingConfig {
-        var learner = try! LearnerConfiguration.defaults(for: .sac)
+        var learner = LearnerConfiguration.defaults(for: .sac)
         learner.hiddenSizes = hidden
         learner.batchSize = batch
         learner.learningRate = learningRate
