@@ -33,18 +33,20 @@ struct EnvCheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "Replay a recorded trajectory through an environment and compare step by step.",
         discussion: """
-        FILE is a CSV in the golden format (see shared/golden/README.md): columns
-        episode,t,state,obs,action,reward,terminated,truncated,next_obs, vectors space-separated.
-        At every t == 0 the environment's state is set from the 'state' column; then each recorded
-        action is stepped, and observations, rewards, the internal state and both end flags are
+        The trajectory is a CSV in the golden format (shared/golden/README.md):
+        columns episode,t,state,obs,action,reward,terminated,truncated,next_obs,
+        vectors space-separated. At every t == 0 the environment's state is set
+        from the 'state' column; then each recorded action is stepped, and
+        observations, rewards, the internal state and both end flags are
         compared with the recording.
 
-        Relative deviation is |ours − reference| / max(|reference|, 1e-6). The command exits with
-        status 1 when any deviation exceeds --tolerance or any flag differs, and 0 otherwise.
+        Relative deviation is |ours - reference| / max(|reference|, 1e-6). The
+        command exits with status 1 when a deviation exceeds --tolerance or a
+        flag differs, and 0 otherwise.
         """
     )
 
-    @Option(help: "The environment to check (\(EnvironmentID.allValueStrings.joined(separator: ", "))).")
+    @Option(help: "The environment to check.")
     var env: EnvironmentID
 
     @Option(help: "The recorded trajectory (CSV in the golden format).", completion: .file(extensions: ["csv"]))

@@ -7,10 +7,12 @@ struct EvaluateCommand: ParsableCommand {
         commandName: "evaluate",
         abstract: "Evaluate a run's latest policy deterministically and print the mean and std of the return.",
         discussion: """
-        Loads the learner from DIR/checkpoint (written by `offpolicy train`) and runs --episodes
-        episodes with deterministic actions (SAC: the mean action; TD3/DDPG: no noise) on the run's
-        environment. The std is the population standard deviation, as Stable-Baselines3 reports it.
-        With --json the last line is {"return_mean": …, "return_std": …, "episodes": …}.
+        Loads the learner from DIR/checkpoint (written by `offpolicy train`) and
+        runs --episodes episodes with deterministic actions (SAC: the mean
+        action; TD3 and DDPG: no noise) on the run's environment. The std is the
+        population standard deviation, as Stable-Baselines3 reports it. With
+        --json the last line is
+          {"return_mean": ..., "return_std": ..., "episodes": ...}
         """
     )
 

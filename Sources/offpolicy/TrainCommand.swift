@@ -17,20 +17,26 @@ struct TrainCommand: ParsableCommand {
         abstract: "Train an off-policy learner, writing every transition to the run's replay store.",
         discussion: """
         A run directory holds:
-          config.json          the resolved configuration (learner config included)
-          progress.csv         one row per evaluation: env_steps, episodes, updates, train_return,
-                               eval_return_mean, eval_return_std, steps_per_s (the only timing column)
-          policy.safetensors   the acting policy (PyTorch-loadable)
-          replay/              the LMDB + zstd replay store every training batch is sampled from
-          checkpoint/          learner, random streams, environment state and counters for --resume
+          config.json         the resolved configuration, learner config included
+          progress.csv        one row per evaluation: env_steps, episodes,
+                              updates, train_return, eval_return_mean,
+                              eval_return_std, steps_per_s (the only timing
+                              column)
+          policy.safetensors  the acting policy, loadable from PyTorch
+          replay/             the LMDB + zstd replay store; every training
+                              batch is sampled from it
+          checkpoint/         learner, random streams, environment state and
+                              counters, for --resume
 
-        Ctrl-C (or SIGTERM) finishes the current step, writes a checkpoint and exits; continue with
-        `offpolicy train --resume DIR`. The same seed gives the same progress.csv, except steps_per_s.
+        Ctrl-C (or SIGTERM) finishes the current step, writes a checkpoint and
+        exits; continue with `offpolicy train --resume DIR`. The same seed
+        gives the same progress.csv, except its steps_per_s column.
 
         Examples:
-          offpolicy train sac --env Pendulum-v1 --steps 10000 --seed 1 --run-dir runs/sac-1
+          offpolicy train sac --steps 10000 --seed 1 --run-dir runs/sac-1
+          offpolicy train td3 --env Pendulum-v1 --steps 20000 --run-dir runs/td3
           offpolicy train --resume runs/sac-1
-          offpolicy train --resume runs/sac-1 --steps 20000   # extend a finished run
+          offpolicy train --resume runs/sac-1 --steps 20000   # extend a run
         """
     )
 
