@@ -7,7 +7,7 @@ public struct StoreSchema: Codable, Equatable, Sendable {
     /// decodes one frame per sampled transition, so frames stay a few KB).
     public static let defaultChunkLength = 32
     /// Default zstd level, chosen from the measurements in the README.
-    public static let defaultCompressionLevel = 3
+    public static let defaultCompressionLevel = 1
 
     public var formatVersion: Int
     public var observationSize: Int

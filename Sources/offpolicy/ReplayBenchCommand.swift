@@ -20,7 +20,7 @@ struct ReplayBenchCommand: ParsableCommand {
     @Option(name: .customLong("chunk"), help: "Transitions per chunk.") var chunkLength: Int = StoreSchema.defaultChunkLength
     @Option(name: .customLong("level"), help: "zstd level.") var compressionLevel: Int = StoreSchema.defaultCompressionLevel
     @Option(help: "Column filter: none, byteShuffle, xorDeltaByteShuffle.") var filter: ColumnFilter = .byteShuffle
-    @Option(help: "Transitions per append (one write transaction each).") var appendBatch: Int = 10_000
+    @Option(help: "Transitions per append (one write transaction each).") var appendBatch: Int = 100_000
     @Option(help: "Durability while appending.") var durability: Durability = .powerCutSafe
     @Option(help: "Batches of 256 per warm sampling round.") var warmBatches: Int = 4_000
     @Option(help: "Batches of 256 per cold sampling round.") var coldBatches: Int = 400
@@ -56,17 +56,19 @@ struct ReplayBenchCommand: ParsableCommand {
             }
 
             // Append.
-            var appendSeconds = 0.0
+            var appendSeconds = 0.0, appendCPUSeconds = 0.0
             do {
                 let store = try ReplayStore.create(at: path, schema: schema, options: StoreOptions(durability: durability))
-                let clock = ContinuousClock.now
+                let clock = ContinuousClock.now, cpu = processCPUSeconds()
                 for batch in batches { try store.append(batch) }
                 if durability != .powerCutSafe { try store.sync() }
                 appendSeconds = (ContinuousClock.now - clock).seconds
+                appendCPUSeconds = processCPUSeconds() - cpu
             }
             batches = []
             let appendRate = Double(transitions) / appendSeconds
-            printError(String(format: "bench: append %.0f transitions/s (%d per commit, durability %@)", appendRate, appendBatch, durability.rawValue))
+            printError(String(format: "bench: append %.0f transitions/s (%d per commit, durability %@; %.0f per CPU-second)",
+                              appendRate, appendBatch, durability.rawValue, Double(transitions) / appendCPUSeconds))
 
             // Warm sampling: every chunk decoded in the cache.
             let decodedBytes = transitions * (observationSize * 8 + actionSize * 4 + 22) * 2 + (64 << 20)
@@ -125,16 +127,28 @@ struct ReplayBenchCommand: ParsableCommand {
         }
     }
 
+    /// User + system CPU seconds of this process so far: comparing it with wall time shows how much
+    /// a figure was slowed by waiting for the disk or for other processes on the machine.
+    private func processCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6
+    }
+
     private func medianRate(rounds: Int, batches: Int, batchSize: Int, store: ReplayStore) throws -> Double {
         var generator = SeededGenerator(seed: 1)
         var batch = TransitionBatch(observationSize: observationSize, actionSize: actionSize, zeroedCount: batchSize)
         try store.sample(batchSize: batchSize, using: &generator, into: &batch)
-        var rates: [Double] = []
+        var rates: [Double] = [], cpuRates: [Double] = []
         for _ in 0..<rounds {
-            let clock = ContinuousClock.now
+            let clock = ContinuousClock.now, cpu = processCPUSeconds()
             for _ in 0..<batches { try store.sample(batchSize: batchSize, using: &generator, into: &batch) }
             rates.append(Double(batches * batchSize) / (ContinuousClock.now - clock).seconds)
+            cpuRates.append(Double(batches * batchSize) / max(processCPUSeconds() - cpu, 1e-6))
         }
+        printError(String(format: "bench: sampling rounds %@ transitions/s (per CPU-second: %@)",
+                          rates.map { String(format: "%.0f", $0) }.joined(separator: ", "),
+                          cpuRates.map { String(format: "%.0f", $0) }.joined(separator: ", ")))
         return rates.sorted()[rounds / 2]
     }
 }
