@@ -1,0 +1,33 @@
+import CZstd
+import XCTest
+@testable import ReplayStore
+
+final class ZstdSettingsTests: XCTestCase {
+    /// The experimental literal-mode parameter is taken by the linked libzstd and reads back as set;
+    /// if a future zstd renumbers it, this fails rather than silently slowing cold sampling.
+    func testRawLiteralModeIsAcceptedByTheLinkedZstd() throws {
+        let compressor = try ZstdCompressor(level: 1)
+        XCTAssertTrue(compressor.storesLiteralsRaw)
+        let context = try XCTUnwrap(ZSTD_createCCtx())
+        defer { ZSTD_freeCCtx(context) }
+        let parameter = ZSTD_cParameter(rawValue: ZstdCompressor.literalCompressionMode)
+        XCTAssertEqual(ZSTD_isError(ZSTD_CCtx_setParameter(context, parameter, ZstdCompressor.literalsUncompressed)), 0)
+        var value: Int32 = 0
+        XCTAssertEqual(ZSTD_isError(ZSTD_CCtx_getParameter(context, parameter, &value)), 0)
+        XCTAssertEqual(value, ZstdCompressor.literalsUncompressed)
+    }
+
+    /// Frames carry zstd's content checksum and content size, as the format promises.
+    func testFramesCarryChecksumAndContentSize() throws {
+        let compressor = try ZstdCompressor(level: 1)
+        let input = [UInt8]((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+        var output = [UInt8](repeating: 0, count: ZstdCompressor.bound(input.count))
+        let size = try input.withUnsafeBytes { source in
+            try output.withUnsafeMutableBytes { try compressor.compress(source, into: $0) }
+        }
+        let frame = Array(output[0..<size])
+        XCTAssertEqual(frame.withUnsafeBytes { ZSTD_getFrameContentSize($0.baseAddress, size) }, 4096)
+        // Frame header descriptor byte (after the 4-byte magic): bit 2 is the content checksum flag.
+        XCTAssertEqual(frame[4] & 0x04, 0x04)
+    }
+}
