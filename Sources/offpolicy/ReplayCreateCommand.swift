@@ -13,7 +13,7 @@ struct ReplayCreateCommand: ParsableCommand {
     @Option(help: "Live transitions kept before the oldest unpinned chunks are evicted.") var capacity: Int = 1_000_000
     @Option(name: .customLong("chunk"), help: "Transitions per chunk (one zstd frame each).") var chunkLength: Int = StoreSchema.defaultChunkLength
     @Option(name: .customLong("level"), help: "zstd compression level.") var compressionLevel: Int = StoreSchema.defaultCompressionLevel
-    @Option(help: "Column filter before compression: none, byteShuffle, xorDeltaByteShuffle.") var filter: ColumnFilter = .byteShuffle
+    @Option(help: "Column filter before compression: none, byteShuffle, xorDeltaByteShuffle.") var filter: ColumnFilter = StoreSchema.defaultColumnFilter
 
     func run() throws {
         let schema = StoreSchema(observationSize: observationSize, actionSize: actionSize, capacity: capacity,
