@@ -44,7 +44,7 @@ struct ReplayFillCommand: ParsableCommand {
                 replay = try ReplayStore.openOrCreate(at: store, schema: schema, options: storeOptions.storeOptions)
             }
             var stream = SyntheticTransitions(seed: seed, observationSize: replay.schema.observationSize, actionSize: replay.schema.actionSize)
-            let start = try replay.appendedCount
+            let start = replay.appendedCount
             var done = 0
             let clock = ContinuousClock.now
             while done < transitions {

@@ -45,7 +45,7 @@ struct ReplaySampleCommand: ParsableCommand {
             }
             if `repeat` > 1 || syntheticSeed != nil {
                 let checked = syntheticSeed.map { ", every transition matches the synthetic stream with seed \($0) (indices \(smallest)...\(largest))" } ?? ""
-                print("sampled \(`repeat`) batches of \(batch)\(checked); \(try replay.transitionCount) live transitions now")
+                print("sampled \(`repeat`) batches of \(batch)\(checked); \(replay.transitionCount) live transitions now")
                 throw ExitCode.success
             }
             return sampled
