@@ -29,8 +29,8 @@ public final class ReplayStore {
     /// The state last read or committed by this process.
     private var lastReadState = StoreState()
 
-    static let schemaKey = "schema"
-    static let stateKey = "state"
+    static let schemaKey: StaticString = "schema"
+    static let stateKey: StaticString = "state"
 
     private init(path: String, schema: StoreSchema, options: StoreOptions, environment: LMDBEnvironment,
                  databases: (meta: LMDBDatabase, chunks: LMDBDatabase, pinned: LMDBDatabase)) throws {
