@@ -77,23 +77,3 @@ public struct StoreSchema: Codable, Equatable, Sendable {
         return result
     }
 }
-
-/// Element type of the float columns. Only float32 exists today; the field makes that explicit on disk.
-public enum StoreValueType: String, Codable, Sendable {
-    case float32
-}
-
-/// Compression codec of chunk frames.
-public enum StoreCodec: String, Codable, Sendable {
-    case zstd
-}
-
-/// How each multi-byte column of a chunk is rearranged before compression (see the README).
-public enum ColumnFilter: String, Codable, CaseIterable, Sendable {
-    /// Little-endian values as they are.
-    case none
-    /// Byte planes: all first bytes of a column, then all second bytes, ... (as Blosc's shuffle).
-    case byteShuffle
-    /// Each element XORed with the same feature one row earlier, then byte planes.
-    case xorDeltaByteShuffle
-}

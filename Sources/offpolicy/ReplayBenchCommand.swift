@@ -156,23 +156,3 @@ struct ReplayBenchCommand: ParsableCommand {
         return (rates.sorted()[rounds / 2], cpuRates.sorted()[rounds / 2])
     }
 }
-
-struct ReplayBenchJSON: Encodable {
-    var appendTransitionsPerS: Double
-    var sampleWarmTransitionsPerS: Double
-    var sampleColdTransitionsPerS: Double
-    var bytesPerTransition: Double
-    var compressionRatio: Double
-    var rawBytesPerTransition: Int
-    /// The same rates per CPU-second of this process: what the machine gives without other load.
-    var appendTransitionsPerCpuS: Double
-    var sampleWarmTransitionsPerCpuS: Double
-    var sampleColdTransitionsPerCpuS: Double
-    var stepsPerS: Double
-    var transitions: Int
-    var chunk: Int
-    var level: Int
-    var filter: String
-    var appendBatch: Int
-    var durability: String
-}

@@ -22,24 +22,3 @@ struct ReplayCreateCommand: ParsableCommand {
         print("created \(store): observation size \(observationSize), action size \(actionSize), capacity \(capacity), chunk \(chunkLength), zstd level \(compressionLevel), filter \(filter.rawValue)")
     }
 }
-
-/// Runs `body`, turning a `ReplayStoreError` into a one-line message and exit code 1.
-func withCleanErrors<T>(_ body: () throws -> T) throws -> T {
-    do {
-        return try body()
-    } catch let error as ReplayStoreError {
-        printError("error: \(error)")
-        throw ExitCode(1)
-    }
-}
-
-func printError(_ message: String) {
-    var standardError = StandardError()
-    print(message, to: &standardError)
-}
-
-struct StandardError: TextOutputStream {
-    mutating func write(_ string: String) {
-        FileHandle.standardError.write(string.data(using: .utf8)!)
-    }
-}

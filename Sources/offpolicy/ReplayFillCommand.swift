@@ -61,7 +61,3 @@ struct ReplayFillCommand: ParsableCommand {
         }
     }
 }
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
-}
