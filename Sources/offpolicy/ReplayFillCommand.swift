@@ -33,10 +33,12 @@ struct ReplayFillCommand: ParsableCommand {
             if FileManager.default.fileExists(atPath: store + "/data.mdb") {
                 replay = try ReplayStore.open(at: store, options: storeOptions.storeOptions)
                 if let observationSize, observationSize != replay.schema.observationSize {
-                    throw ValidationError("the store has observation size \(replay.schema.observationSize), not \(observationSize)")
+                    printError("error: the store at \(store) has observation size \(replay.schema.observationSize), not \(observationSize)")
+                    throw ExitCode(1)
                 }
                 if let actionSize, actionSize != replay.schema.actionSize {
-                    throw ValidationError("the store has action size \(replay.schema.actionSize), not \(actionSize)")
+                    printError("error: the store at \(store) has action size \(replay.schema.actionSize), not \(actionSize)")
+                    throw ExitCode(1)
                 }
             } else {
                 let schema = StoreSchema(observationSize: observationSize ?? 17, actionSize: actionSize ?? 6, capacity: capacity,
