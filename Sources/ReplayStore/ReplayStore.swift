@@ -26,9 +26,11 @@ public final class ReplayStore {
     private var tail: TransitionBatch
     /// `totalAppended` of the commit `tail` matches; nil when unknown (before the first append, after a failure).
     private var tailCommittedTotal: UInt64?
+    /// The state last read or committed by this process.
+    private var lastReadState = StoreState()
 
-    static let schemaKey = "schema"
-    static let stateKey = "state"
+    static let schemaKey: StaticString = "schema"
+    static let stateKey: StaticString = "state"
 
     private init(path: String, schema: StoreSchema, options: StoreOptions, environment: LMDBEnvironment,
                  databases: (meta: LMDBDatabase, chunks: LMDBDatabase, pinned: LMDBDatabase)) throws {
@@ -158,17 +160,26 @@ public final class ReplayStore {
 
     /// The latest committed state, read in a fresh snapshot.
     func committedState() throws -> StoreState {
-        try readSession.withSnapshot { try readState($0) }
+        let state = try readSession.withSnapshot { try readState($0) }
+        lastReadState = state
+        return state
+    }
+
+    /// Live (not evicted) transitions, as of the latest committed state. Should reading the state
+    /// fail (an LMDB error), this is the count last read successfully; `liveTransitionCount()` throws instead.
+    public var transitionCount: Int {
+        ((try? committedState()) ?? lastReadState).liveCount(chunkLength: schema.chunkLength)
     }
 
     /// Live (not evicted) transitions, as of the latest committed state.
-    public var transitionCount: Int {
-        get throws { try committedState().liveCount(chunkLength: schema.chunkLength) }
+    public func liveTransitionCount() throws -> Int {
+        try committedState().liveCount(chunkLength: schema.chunkLength)
     }
 
-    /// Transitions ever appended, evicted ones included: the global index the next appended transition gets.
+    /// Transitions ever appended, evicted ones included: the global index the next appended transition
+    /// gets (same fallback as `transitionCount`).
     public var appendedCount: Int {
-        get throws { Int(try committedState().totalAppended) }
+        Int(((try? committedState()) ?? lastReadState).totalAppended)
     }
 
     /// Forces everything committed to disk (`mdb_env_sync`). Needed only with a relaxed `Durability`.
@@ -184,7 +195,7 @@ public final class ReplayStore {
         try validate(batch)
         guard batch.count > 0 else { return }
         let length = schema.chunkLength
-        let newTotal: UInt64 = try environment.write { transaction in
+        let committed: StoreState = try environment.write { transaction in
             var state = try readState(transaction)
             if tailCommittedTotal != state.totalAppended { try loadTail(state, transaction) }
             tailCommittedTotal = nil  // until this commit succeeds
@@ -214,9 +225,10 @@ public final class ReplayStore {
             }
             try evict(&state, transaction)
             try state.bytes.withUnsafeBytes { try transaction.put(meta, key: ReplayStore.stateKey, value: $0) }
-            return state.totalAppended
+            return state
         }
-        tailCommittedTotal = newTotal
+        tailCommittedTotal = committed.totalAppended
+        lastReadState = committed
     }
 
     /// Rebuilds `tail` from the committed partial last chunk (another process may have appended).

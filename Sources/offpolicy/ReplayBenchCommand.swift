@@ -19,8 +19,8 @@ struct ReplayBenchCommand: ParsableCommand {
     @Option(help: "Floats per action.") var actionSize: Int = 6
     @Option(name: .customLong("chunk"), help: "Transitions per chunk.") var chunkLength: Int = StoreSchema.defaultChunkLength
     @Option(name: .customLong("level"), help: "zstd level.") var compressionLevel: Int = StoreSchema.defaultCompressionLevel
-    @Option(help: "Column filter: none, byteShuffle, xorDeltaByteShuffle.") var filter: ColumnFilter = .byteShuffle
-    @Option(help: "Transitions per append (one write transaction each).") var appendBatch: Int = 10_000
+    @Option(help: "Column filter: none, byteShuffle, xorDeltaByteShuffle.") var filter: ColumnFilter = StoreSchema.defaultColumnFilter
+    @Option(help: "Transitions per append (one write transaction each).") var appendBatch: Int = 100_000
     @Option(help: "Durability while appending.") var durability: Durability = .powerCutSafe
     @Option(help: "Batches of 256 per warm sampling round.") var warmBatches: Int = 4_000
     @Option(help: "Batches of 256 per cold sampling round.") var coldBatches: Int = 400
@@ -56,35 +56,37 @@ struct ReplayBenchCommand: ParsableCommand {
             }
 
             // Append.
-            var appendSeconds = 0.0
+            var appendSeconds = 0.0, appendCPUSeconds = 0.0
             do {
                 let store = try ReplayStore.create(at: path, schema: schema, options: StoreOptions(durability: durability))
-                let clock = ContinuousClock.now
+                let clock = ContinuousClock.now, cpu = processCPUSeconds()
                 for batch in batches { try store.append(batch) }
                 if durability != .powerCutSafe { try store.sync() }
                 appendSeconds = (ContinuousClock.now - clock).seconds
+                appendCPUSeconds = processCPUSeconds() - cpu
             }
             batches = []
             let appendRate = Double(transitions) / appendSeconds
-            printError(String(format: "bench: append %.0f transitions/s (%d per commit, durability %@)", appendRate, appendBatch, durability.rawValue))
+            printError(String(format: "bench: append %.0f transitions/s (%d per commit, durability %@; %.0f per CPU-second)",
+                              appendRate, appendBatch, durability.rawValue, Double(transitions) / appendCPUSeconds))
 
             // Warm sampling: every chunk decoded in the cache.
             let decodedBytes = transitions * (observationSize * 8 + actionSize * 4 + 22) * 2 + (64 << 20)
             var statistics: StoreStatistics
-            var warmRate = 0.0
+            var warmRate = 0.0, warmCPURate = 0.0
             do {
                 let store = try ReplayStore.open(at: path, options: StoreOptions(cacheBudgetBytes: decodedBytes))
                 statistics = try store.statistics()
                 try store.warmCache()
-                warmRate = try medianRate(rounds: 3, batches: warmBatches, batchSize: sampleBatch, store: store)
+                (warmRate, warmCPURate) = try medianRate(rounds: 3, batches: warmBatches, batchSize: sampleBatch, store: store)
             }
             printError(String(format: "bench: warm sampling %.0f transitions/s", warmRate))
 
             // Cold sampling: cache off, every sampled transition decodes its chunk's frame.
-            var coldRate = 0.0
+            var coldRate = 0.0, coldCPURate = 0.0
             do {
                 let store = try ReplayStore.open(at: path, options: StoreOptions(cacheBudgetBytes: 0))
-                coldRate = try medianRate(rounds: 3, batches: coldBatches, batchSize: sampleBatch, store: store)
+                (coldRate, coldCPURate) = try medianRate(rounds: 3, batches: coldBatches, batchSize: sampleBatch, store: store)
             }
             printError(String(format: "bench: cold sampling %.0f transitions/s", coldRate))
 
@@ -113,11 +115,14 @@ struct ReplayBenchCommand: ParsableCommand {
                 appendTransitionsPerS: appendRate.rounded(), sampleWarmTransitionsPerS: warmRate.rounded(),
                 sampleColdTransitionsPerS: coldRate.rounded(), bytesPerTransition: bytesPerTransition,
                 compressionRatio: statistics.compressionRatio, rawBytesPerTransition: schema.rawBytesPerTransition,
+                appendTransitionsPerCpuS: (Double(transitions) / appendCPUSeconds).rounded(),
+                sampleWarmTransitionsPerCpuS: warmCPURate.rounded(), sampleColdTransitionsPerCpuS: coldCPURate.rounded(),
                 stepsPerS: stepRate.rounded(), transitions: transitions, chunk: chunkLength, level: compressionLevel,
                 filter: filter.rawValue, appendBatch: appendBatch, durability: durability.rawValue)
-            print(String(format: "append             %12.0f transitions/s", appendRate))
-            print(String(format: "sample warm        %12.0f transitions/s (batches of 256)", warmRate))
-            print(String(format: "sample cold        %12.0f transitions/s (batches of 256, cache off)", coldRate))
+            print(String(format: "append             %12.0f transitions/s  (%.0f per CPU-second; %d per commit, %@)",
+                         appendRate, result.appendTransitionsPerCpuS, appendBatch, durability.rawValue))
+            print(String(format: "sample warm        %12.0f transitions/s  (%.0f per CPU-second; batches of 256)", warmRate, warmCPURate))
+            print(String(format: "sample cold        %12.0f transitions/s  (%.0f per CPU-second; batches of 256, cache off)", coldRate, coldCPURate))
             print(String(format: "append 1 + sample  %12.0f steps/s (processCrashSafe)", stepRate))
             print(String(format: "bytes/transition   %12.1f (raw %d)", bytesPerTransition, schema.rawBytesPerTransition))
             print(String(format: "compression ratio  %12.3f", statistics.compressionRatio))
@@ -125,32 +130,29 @@ struct ReplayBenchCommand: ParsableCommand {
         }
     }
 
-    private func medianRate(rounds: Int, batches: Int, batchSize: Int, store: ReplayStore) throws -> Double {
+    /// User + system CPU seconds of this process so far: comparing it with wall time shows how much
+    /// a figure was slowed by waiting for the disk or for other processes on the machine.
+    private func processCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6
+    }
+
+    /// Median wall-clock and median CPU-time rates of `rounds` rounds of `batches` samples.
+    private func medianRate(rounds: Int, batches: Int, batchSize: Int, store: ReplayStore) throws -> (wall: Double, cpu: Double) {
         var generator = SeededGenerator(seed: 1)
         var batch = TransitionBatch(observationSize: observationSize, actionSize: actionSize, zeroedCount: batchSize)
         try store.sample(batchSize: batchSize, using: &generator, into: &batch)
-        var rates: [Double] = []
+        var rates: [Double] = [], cpuRates: [Double] = []
         for _ in 0..<rounds {
-            let clock = ContinuousClock.now
+            let clock = ContinuousClock.now, cpu = processCPUSeconds()
             for _ in 0..<batches { try store.sample(batchSize: batchSize, using: &generator, into: &batch) }
             rates.append(Double(batches * batchSize) / (ContinuousClock.now - clock).seconds)
+            cpuRates.append(Double(batches * batchSize) / max(processCPUSeconds() - cpu, 1e-6))
         }
-        return rates.sorted()[rounds / 2]
+        printError(String(format: "bench: sampling rounds %@ transitions/s (per CPU-second: %@)",
+                          rates.map { String(format: "%.0f", $0) }.joined(separator: ", "),
+                          cpuRates.map { String(format: "%.0f", $0) }.joined(separator: ", ")))
+        return (rates.sorted()[rounds / 2], cpuRates.sorted()[rounds / 2])
     }
-}
-
-struct ReplayBenchJSON: Encodable {
-    var appendTransitionsPerS: Double
-    var sampleWarmTransitionsPerS: Double
-    var sampleColdTransitionsPerS: Double
-    var bytesPerTransition: Double
-    var compressionRatio: Double
-    var rawBytesPerTransition: Int
-    var stepsPerS: Double
-    var transitions: Int
-    var chunk: Int
-    var level: Int
-    var filter: String
-    var appendBatch: Int
-    var durability: String
 }

@@ -13,33 +13,12 @@ struct ReplayCreateCommand: ParsableCommand {
     @Option(help: "Live transitions kept before the oldest unpinned chunks are evicted.") var capacity: Int = 1_000_000
     @Option(name: .customLong("chunk"), help: "Transitions per chunk (one zstd frame each).") var chunkLength: Int = StoreSchema.defaultChunkLength
     @Option(name: .customLong("level"), help: "zstd compression level.") var compressionLevel: Int = StoreSchema.defaultCompressionLevel
-    @Option(help: "Column filter before compression: none, byteShuffle, xorDeltaByteShuffle.") var filter: ColumnFilter = .byteShuffle
+    @Option(help: "Column filter before compression: none, byteShuffle, xorDeltaByteShuffle.") var filter: ColumnFilter = StoreSchema.defaultColumnFilter
 
     func run() throws {
         let schema = StoreSchema(observationSize: observationSize, actionSize: actionSize, capacity: capacity,
                                  chunkLength: chunkLength, compressionLevel: compressionLevel, columnFilter: filter)
         try withCleanErrors { _ = try ReplayStore.create(at: store, schema: schema) }
         print("created \(store): observation size \(observationSize), action size \(actionSize), capacity \(capacity), chunk \(chunkLength), zstd level \(compressionLevel), filter \(filter.rawValue)")
-    }
-}
-
-/// Runs `body`, turning a `ReplayStoreError` into a one-line message and exit code 1.
-func withCleanErrors<T>(_ body: () throws -> T) throws -> T {
-    do {
-        return try body()
-    } catch let error as ReplayStoreError {
-        printError("error: \(error)")
-        throw ExitCode(1)
-    }
-}
-
-func printError(_ message: String) {
-    var standardError = StandardError()
-    print(message, to: &standardError)
-}
-
-struct StandardError: TextOutputStream {
-    mutating func write(_ string: String) {
-        FileHandle.standardError.write(string.data(using: .utf8)!)
     }
 }

@@ -33,10 +33,12 @@ struct ReplayFillCommand: ParsableCommand {
             if FileManager.default.fileExists(atPath: store + "/data.mdb") {
                 replay = try ReplayStore.open(at: store, options: storeOptions.storeOptions)
                 if let observationSize, observationSize != replay.schema.observationSize {
-                    throw ValidationError("the store has observation size \(replay.schema.observationSize), not \(observationSize)")
+                    printError("error: the store at \(store) has observation size \(replay.schema.observationSize), not \(observationSize)")
+                    throw ExitCode(1)
                 }
                 if let actionSize, actionSize != replay.schema.actionSize {
-                    throw ValidationError("the store has action size \(replay.schema.actionSize), not \(actionSize)")
+                    printError("error: the store at \(store) has action size \(replay.schema.actionSize), not \(actionSize)")
+                    throw ExitCode(1)
                 }
             } else {
                 let schema = StoreSchema(observationSize: observationSize ?? 17, actionSize: actionSize ?? 6, capacity: capacity,
@@ -44,7 +46,7 @@ struct ReplayFillCommand: ParsableCommand {
                 replay = try ReplayStore.openOrCreate(at: store, schema: schema, options: storeOptions.storeOptions)
             }
             var stream = SyntheticTransitions(seed: seed, observationSize: replay.schema.observationSize, actionSize: replay.schema.actionSize)
-            let start = try replay.appendedCount
+            let start = replay.appendedCount
             var done = 0
             let clock = ContinuousClock.now
             while done < transitions {
@@ -60,8 +62,4 @@ struct ReplayFillCommand: ParsableCommand {
                               transitions, start, start + transitions, seconds, Double(transitions) / seconds))
         }
     }
-}
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }

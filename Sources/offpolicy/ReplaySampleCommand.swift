@@ -45,7 +45,7 @@ struct ReplaySampleCommand: ParsableCommand {
             }
             if `repeat` > 1 || syntheticSeed != nil {
                 let checked = syntheticSeed.map { ", every transition matches the synthetic stream with seed \($0) (indices \(smallest)...\(largest))" } ?? ""
-                print("sampled \(`repeat`) batches of \(batch)\(checked); \(try replay.transitionCount) live transitions now")
+                print("sampled \(`repeat`) batches of \(batch)\(checked); \(replay.transitionCount) live transitions now")
                 throw ExitCode.success
             }
             return sampled
@@ -72,18 +72,4 @@ struct ReplaySampleCommand: ParsableCommand {
             print("episode \(sampled.episodeIDs[i]) step \(sampled.stepIndices[i]) \(sampled.sources[i]) reward \(String(format: "%.4f", sampled.rewards[i])) terminated \(sampled.terminated[i]) truncated \(sampled.truncated[i]) log-prob \(sampled.behaviorLogProbabilities[i]) obs [\(observation)\(o > 4 ? " …" : "")] action [\(action)\(a > 3 ? " …" : "")]")
         }
     }
-}
-
-struct SampledBatchJSON: Encodable {
-    var batchSize: Int
-    var observations: [[Float]]
-    var actions: [[Float]]
-    var rewards: [Float]
-    var nextObservations: [[Float]]
-    var terminated: [Bool]
-    var truncated: [Bool]
-    var behaviorLogProbabilities: [Float]
-    var episodeIds: [UInt64]
-    var stepIndices: [UInt32]
-    var sources: [String]
 }

@@ -8,7 +8,7 @@ final class EvictionTests: XCTestCase {
         let store = try ReplayStore.create(at: path, schema: StoreSchema(observationSize: 3, actionSize: 2, capacity: 64, chunkLength: 8))
         for start in stride(from: 0, to: 203, by: 7) { try store.append(labelled(start..<min(start + 7, 203))) }
         // 203 appended; chunks 0..<25 full, chunk 25 holds 3. Live must fit 64 with whole chunks: 7 full + 3.
-        XCTAssertEqual(try store.transitionCount, 59)
+        XCTAssertEqual(store.transitionCount, 59)
         var generator = SeededGenerator(seed: 4)
         var seen = Set<Int>()
         for _ in 0..<8 {
@@ -29,7 +29,7 @@ final class EvictionTests: XCTestCase {
             let store = try ReplayStore.create(at: path, schema: schema)
             try store.append(labelled(0..<16, source: .demonstration))
             for start in stride(from: 16, to: 400, by: 12) { try store.append(labelled(start..<min(start + 12, 400))) }
-            XCTAssertEqual(try store.transitionCount, 64)
+            XCTAssertEqual(store.transitionCount, 64)
         }
         let store = try ReplayStore.open(at: path)
         var generator = SeededGenerator(seed: 8)

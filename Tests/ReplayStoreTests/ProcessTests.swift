@@ -1,4 +1,5 @@
 import Foundation
+import Randomness
 import XCTest
 @testable import ReplayStore
 
@@ -49,7 +50,7 @@ final class ProcessTests: XCTestCase {
             XCTAssertGreaterThan(committed, acknowledged, "round \(round) made progress")
             acknowledged = committed
             let store = try ReplayStore.open(at: path)
-            XCTAssertGreaterThanOrEqual(try store.appendedCount, acknowledged, "round \(round): an acknowledged transition is missing")
+            XCTAssertGreaterThanOrEqual(store.appendedCount, acknowledged, "round \(round): an acknowledged transition is missing")
         }
         let verify = try runOffpolicy(["replay", "verify", path, "--synthetic-seed", "3"])
         XCTAssertEqual(verify.status, 0, verify.error)
@@ -79,5 +80,32 @@ final class ProcessTests: XCTestCase {
         }
         let verify = try runOffpolicy(["replay", "verify", path, "--synthetic-seed", "5"])
         XCTAssertEqual(verify.status, 0, verify.error)
+    }
+}
+
+extension ProcessTests {
+    /// A reader whose map is smaller than what another process grew the store to adopts the new
+    /// size (`MDB_MAP_RESIZED`) and keeps sampling.
+    func testAReaderAdoptsAMapAnotherProcessGrew() throws {
+        let path = try temporaryDirectory(self) + "/store"
+        let reader = try ReplayStore.create(at: path, schema: StoreSchema(observationSize: 17, actionSize: 6),
+                                            options: StoreOptions(initialMapSizeBytes: 1 << 20))
+        var stream = SyntheticTransitions(seed: 9)
+        try reader.append(stream.batch(0..<100))
+        var generator = SeededGenerator(seed: 1)
+        var batch = TransitionBatch(observationSize: 17, actionSize: 6)
+        try reader.sample(batchSize: 16, using: &generator, into: &batch)
+
+        let fill = try runOffpolicy(["replay", "fill", path, "--transitions", "30000", "--seed", "9", "--commit-every", "5000"])
+        XCTAssertEqual(fill.status, 0, fill.error)
+        XCTAssertTrue(fill.output.hasSuffix("committed 30100\n"), fill.output)
+
+        XCTAssertEqual(try reader.liveTransitionCount(), 30_100)
+        XCTAssertGreaterThan(reader.mapSizeBytes, 1 << 20)
+        try reader.sample(batchSize: 256, using: &generator, into: &batch)
+        for row in 0..<batch.count {
+            let index = try XCTUnwrap(stream.index(episodeID: batch.episodeIDs[row], stepIndex: batch.stepIndices[row]))
+            XCTAssertEqual(batch.rows(row..<(row + 1)), stream.batch(index..<(index + 1)))
+        }
     }
 }

@@ -63,8 +63,8 @@ final class PropertyTests: XCTestCase {
                     store = nil
                     store = try ReplayStore.open(at: path, options: options)
                 }
-                XCTAssertEqual(try store!.transitionCount, model.live.count, "round \(round) step \(step)")
-                XCTAssertEqual(try store!.appendedCount, model.total)
+                XCTAssertEqual(store!.transitionCount, model.live.count, "round \(round) step \(step)")
+                XCTAssertEqual(store!.appendedCount, model.total)
             }
             let report = try store!.verify()
             XCTAssertNil(report.firstProblem, "round \(round): \(report.firstProblem ?? "")")
@@ -78,7 +78,7 @@ final class PropertyTests: XCTestCase {
         let store = try ReplayStore.create(at: path, schema: StoreSchema(observationSize: 3, actionSize: 2, capacity: 40, chunkLength: 8))
         try store.append(labelled(0..<13))
         try store.append(labelled(13..<60, source: .online))  // evicts to 36 live + keeps whole chunks
-        let live = try store.transitionCount
+        let live = store.transitionCount
         var counts = [Int: Int]()
         var generator = SeededGenerator(seed: 77)
         var batch = TransitionBatch(observationSize: 3, actionSize: 2)

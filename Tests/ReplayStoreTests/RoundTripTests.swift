@@ -13,7 +13,7 @@ final class RoundTripTests: XCTestCase {
                 let store = try ReplayStore.create(at: path, schema: schema)
                 try store.append(stream.batch(0..<1_000))
                 try store.append(stream.batch(1_000..<1_005))  // partial tail
-                XCTAssertEqual(try store.transitionCount, 1_005)
+                XCTAssertEqual(store.transitionCount, 1_005)
             }
             let store = try ReplayStore.open(at: path)
             XCTAssertEqual(store.schema, schema)
@@ -49,7 +49,7 @@ final class RoundTripTests: XCTestCase {
         var batch = TransitionBatch(observationSize: 3, actionSize: 2)
         for index in 0..<40 {
             try store.append(labelled(index))
-            XCTAssertEqual(try store.transitionCount, index + 1)
+            XCTAssertEqual(store.transitionCount, index + 1)
             try store.sample(batchSize: 1_024, using: &generator, into: &batch)
             var seen = Set<Int>()
             for row in 0..<batch.count { seen.insert(labelIndex(of: batch, row: row)) }

@@ -58,12 +58,7 @@ func offpolicyBinary() throws -> URL {
     candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("offpolicy"))
     candidates.append(packageRoot.appendingPathComponent(".build/debug/offpolicy"))
     if let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) { return found }
-    throw XCTSkipFailure("the offpolicy executable was not found (looked at \(candidates.map(\.path).joined(separator: ", "))); run `swift build` first, as scripts/test does")
-}
-
-struct XCTSkipFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+    throw MissingBinaryError("the offpolicy executable was not found (looked at \(candidates.map(\.path).joined(separator: ", "))); run `swift build` first, as scripts/test does")
 }
 
 /// Runs `offpolicy arguments...` to completion; returns (exit status, stdout, stderr).

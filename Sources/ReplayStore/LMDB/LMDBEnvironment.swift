@@ -115,8 +115,3 @@ final class LMDBEnvironment {
         return (attributes?[.size] as? NSNumber)?.intValue ?? 0
     }
 }
-
-/// A named database handle (`MDB_dbi`) inside an environment.
-struct LMDBDatabase: Sendable {
-    let handle: UInt32
-}

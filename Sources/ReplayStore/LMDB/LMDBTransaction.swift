@@ -13,9 +13,9 @@ struct LMDBTransaction {
         }
     }
 
-    func get(_ database: LMDBDatabase, key: String) throws -> UnsafeRawBufferPointer? {
-        var utf8 = Array(key.utf8)
-        return try utf8.withUnsafeMutableBytes { try get(database, keyBytes: UnsafeRawBufferPointer($0)) }
+    /// Named keys are static strings, so looking one up allocates nothing.
+    func get(_ database: LMDBDatabase, key: StaticString) throws -> UnsafeRawBufferPointer? {
+        try get(database, keyBytes: UnsafeRawBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
     }
 
     private func get(_ database: LMDBDatabase, keyBytes: UnsafeRawBufferPointer) throws -> UnsafeRawBufferPointer? {
@@ -34,9 +34,8 @@ struct LMDBTransaction {
         }
     }
 
-    func put(_ database: LMDBDatabase, key: String, value: UnsafeRawBufferPointer) throws {
-        var utf8 = Array(key.utf8)
-        try utf8.withUnsafeMutableBytes { try put(database, keyBytes: UnsafeRawBufferPointer($0), value: value, describing: key) }
+    func put(_ database: LMDBDatabase, key: StaticString, value: UnsafeRawBufferPointer) throws {
+        try put(database, keyBytes: UnsafeRawBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount), value: value, describing: "\(key)")
     }
 
     private func put(_ database: LMDBDatabase, keyBytes: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, describing: String) throws {

@@ -1,4 +1,4 @@
-/// The LMDB flags and return codes the store uses, as Swift constants.
+/// Flags of `mdb_env_open` and `mdb_txn_begin` the store uses, as Swift constants.
 ///
 /// They are spelled out here (rather than read from the C macros at every call) so the rest of the
 /// module never touches C names; `LMDBFlagsTests` checks every raw value against `lmdb.h`.
@@ -9,17 +9,4 @@ struct LMDBEnvironmentFlags: OptionSet, Sendable {
     static let noMetaSync = LMDBEnvironmentFlags(rawValue: 0x40000)
     static let noThreadLocalStorage = LMDBEnvironmentFlags(rawValue: 0x200000)
     static let noReadAhead = LMDBEnvironmentFlags(rawValue: 0x800000)
-}
-
-struct LMDBDatabaseFlags: OptionSet, Sendable {
-    let rawValue: UInt32
-    static let create = LMDBDatabaseFlags(rawValue: 0x40000)
-}
-
-enum LMDBReturnCode: Int32, Sendable {
-    case success = 0
-    case keyExists = -30799
-    case notFound = -30798
-    case mapFull = -30792
-    case mapResized = -30785
 }
