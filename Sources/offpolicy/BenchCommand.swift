@@ -1,7 +1,10 @@
 import ArgumentParser
 
-// Scaffolding: replaced by the real 'bench' command.
+/// `offpolicy bench …`: commands that measure speed and print numbers.
 struct BenchCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "bench", abstract: "(not yet built)")
-    func run() throws { throw ValidationError("'bench' is not built yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure the speed of the learners' updates against the machine's sgemm peak.",
+        subcommands: [BenchUpdateCommand.self]
+    )
 }

@@ -1,0 +1,88 @@
+import Foundation
+
+/// An elementwise activation applied after a dense layer.
+public enum Activation: String, Codable, Sendable, CaseIterable {
+    case relu
+    case tanh
+    case identity
+}
+
+extension Activation {
+    /// y[r, c] ← f(y[r, c] + bias[c]): the bias add and the activation in one pass.
+    @inline(__always)
+    func applyAddingBias(to y: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, rows: Int, columns: Int) {
+        switch self {
+        case .relu:
+            let whole = vectorizedCount(columns)
+            let zero = Vector(repeating: 0)
+            for r in 0..<rows {
+                let row = y + r * columns
+                var c = 0
+                while c < whole {
+                    let v = row.vector(at: c) + bias.vector(at: c)
+                    row.setVector(v.replacing(with: zero, where: v .< zero), at: c)
+                    c += Vector.scalarCount
+                }
+                while c < columns {
+                    let v = row[c] + bias[c]
+                    row[c] = v > 0 ? v : 0
+                    c += 1
+                }
+            }
+        case .tanh:
+            for r in 0..<rows {
+                let row = y + r * columns
+                for c in 0..<columns { row[c] = Foundation.tanh(row[c] + bias[c]) }
+            }
+        case .identity:
+            let whole = vectorizedCount(columns)
+            for r in 0..<rows {
+                let row = y + r * columns
+                var c = 0
+                while c < whole {
+                    row.setVector(row.vector(at: c) + bias.vector(at: c), at: c)
+                    c += Vector.scalarCount
+                }
+                while c < columns {
+                    row[c] += bias[c]
+                    c += 1
+                }
+            }
+        }
+    }
+
+    /// g[i] ← g[i] · f′, with f′ written in terms of the activation's output y
+    /// (ReLU: 1 where y > 0; tanh: 1 − y²; identity: 1).
+    @inline(__always)
+    func multiplyDerivative(into g: UnsafeMutablePointer<Float>, output y: UnsafePointer<Float>, count: Int) {
+        switch self {
+        case .relu:
+            let whole = vectorizedCount(count)
+            let zero = Vector(repeating: 0)
+            var i = 0
+            while i < whole {
+                g.setVector(g.vector(at: i).replacing(with: zero, where: y.vector(at: i) .<= zero), at: i)
+                i += Vector.scalarCount
+            }
+            while i < count {
+                if !(y[i] > 0) { g[i] = 0 }
+                i += 1
+            }
+        case .tanh:
+            let whole = vectorizedCount(count)
+            let one = Vector(repeating: 1)
+            var i = 0
+            while i < whole {
+                let v = y.vector(at: i)
+                g.setVector(g.vector(at: i) * (one - v * v), at: i)
+                i += Vector.scalarCount
+            }
+            while i < count {
+                g[i] *= 1 - y[i] * y[i]
+                i += 1
+            }
+        case .identity:
+            break
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+
+/// Adam (Kingma & Ba 2015) over one flat parameter buffer, computed as PyTorch's `torch.optim.Adam`
+/// does by default (no weight decay, no AMSGrad):
+///
+///     m ← β₁ m + (1 − β₁) g,   v ← β₂ v + (1 − β₂) g²
+///     p ← p − (lr / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε)
+///
+/// The moments and the step count are part of the optimiser's state, saved in checkpoints.
+///
+/// A step consumes the gradients: it clears them as it reads them, so the next backward pass can
+/// accumulate into a zeroed buffer without a separate clearing pass (PyTorch's `zero_grad`, fused).
+public final class Adam {
+    public var learningRate: Float
+    public let beta1: Float
+    public let beta2: Float
+    public let epsilon: Float
+    /// Number of steps taken (t in the formula above).
+    public var stepCount: Int
+    public let firstMoment: FloatBuffer
+    public let secondMoment: FloatBuffer
+
+    /// PyTorch's defaults: β₁ 0.9, β₂ 0.999, ε 1e-8.
+    public init(parameterCount: Int, learningRate: Float, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8) {
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        stepCount = 0
+        firstMoment = FloatBuffer(count: parameterCount)
+        secondMoment = FloatBuffer(count: parameterCount)
+    }
+
+    /// One step on `parameters` with `gradients` (same size as the optimiser); clears `gradients`.
+    public func step(parameters: FloatBuffer, gradients: FloatBuffer) {
+        precondition(parameters.count == firstMoment.count && gradients.count == firstMoment.count,
+                     "Adam was built for \(firstMoment.count) parameters")
+        step(parameters.base, gradients: gradients.base, count: parameters.count)
+    }
+
+    /// One step on the network's parameters with the gradients of its last backward pass.
+    public func step(_ network: MLP) {
+        step(parameters: network.parameters, gradients: network.gradients)
+    }
+
+    @inline(__always)
+    func step(_ p: UnsafeMutablePointer<Float>, gradients g: UnsafeMutablePointer<Float>, count: Int) {
+        stepCount += 1
+        let t = Double(stepCount)
+        let correction1 = 1 - pow(Double(beta1), t)
+        let correction2 = 1 - pow(Double(beta2), t)
+        let stepSize = Float(Double(learningRate) / correction1)
+        let inverseRootCorrection2 = Float(1 / correction2.squareRoot())
+        let b1 = beta1, b2 = beta2, oneMinusB1 = 1 - beta1, oneMinusB2 = 1 - beta2, eps = epsilon
+        let m = firstMoment.base, v = secondMoment.base
+        // One fused pass over the parameters, eight lanes at a time.
+        let whole = vectorizedCount(count)
+        let vb1 = Vector(repeating: b1), vb2 = Vector(repeating: b2), v1b1 = Vector(repeating: oneMinusB1)
+        let v1b2 = Vector(repeating: oneMinusB2), vstep = Vector(repeating: stepSize)
+        let vcorrection = Vector(repeating: inverseRootCorrection2), veps = Vector(repeating: eps)
+        let zero = Vector(repeating: 0)
+        var i = 0
+        while i < whole {
+            let gi = g.vector(at: i)
+            g.setVector(zero, at: i)
+            let mi = vb1 * m.vector(at: i) + v1b1 * gi
+            let vi = vb2 * v.vector(at: i) + v1b2 * gi * gi
+            m.setVector(mi, at: i)
+            v.setVector(vi, at: i)
+            p.setVector(p.vector(at: i) - vstep * mi / (vi.squareRoot() * vcorrection + veps), at: i)
+            i += Vector.scalarCount
+        }
+        while i < count {
+            let gi = g[i]
+            g[i] = 0
+            let mi = b1 * m[i] + oneMinusB1 * gi
+            let vi = b2 * v[i] + oneMinusB2 * gi * gi
+            m[i] = mi
+            v[i] = vi
+            p[i] -= stepSize * mi / (vi.squareRoot() * inverseRootCorrection2 + eps)
+            i += 1
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import Randomness
+
+/// A fully connected layer y = x · Wᵀ + b, with W stored row-major as [output, input]
+/// (PyTorch's `nn.Linear` layout) and b as [output].
+///
+/// A `Dense` describes where its weight and bias live inside its network's flat parameter
+/// buffer; the network owns the memory. Gradients live at the same offsets in the gradient buffer.
+public struct Dense: Sendable {
+    public let inputSize: Int
+    public let outputSize: Int
+    /// Offset of W (outputSize × inputSize) in the parameter buffer.
+    public let weightOffset: Int
+    /// Offset of b (outputSize) in the parameter buffer.
+    public let biasOffset: Int
+
+    public var parameterCount: Int { outputSize * inputSize + outputSize }
+
+    init(inputSize: Int, outputSize: Int, offset: Int) {
+        self.inputSize = inputSize
+        self.outputSize = outputSize
+        self.weightOffset = offset
+        self.biasOffset = offset + outputSize * inputSize
+    }
+
+    /// PyTorch's default `nn.Linear` initialisation: kaiming_uniform(a = √5) for W, which is
+    /// U(−1/√fan_in, 1/√fan_in), and the same bound for b.
+    func initialise(_ parameters: UnsafeMutablePointer<Float>, using generator: inout SeededGenerator) {
+        let bound = 1 / Float(inputSize).squareRoot()
+        for i in 0..<(outputSize * inputSize) {
+            parameters[weightOffset + i] = generator.nextFloat(in: -bound, bound)
+        }
+        for i in 0..<outputSize {
+            parameters[biasOffset + i] = generator.nextFloat(in: -bound, bound)
+        }
+    }
+
+    /// output ← activation(input · Wᵀ + b) for `rows` rows.
+    @inline(__always)
+    func forward(
+        _ input: UnsafePointer<Float>, rows: Int, parameters: UnsafePointer<Float>,
+        activation: Activation, into output: UnsafeMutablePointer<Float>
+    ) {
+        BLAS.multiply(input, transposed: false, leading: inputSize,
+                      parameters + weightOffset, transposed: true, leading: inputSize,
+                      into: output, leading: outputSize, m: rows, n: outputSize, k: inputSize)
+        activation.applyAddingBias(to: output, bias: parameters + biasOffset, rows: rows, columns: outputSize)
+    }
+
+    /// Given δ = ∂L/∂(pre-activation) for `rows` rows, adds ∂L/∂W = δᵀ · input and ∂L/∂b = Σ_rows δ
+    /// to `gradients` (accumulating, so sgemm runs with β = 1 and never has to clear its output).
+    @inline(__always)
+    func parameterGradients(
+        delta: UnsafePointer<Float>, input: UnsafePointer<Float>, rows: Int,
+        into gradients: UnsafeMutablePointer<Float>
+    ) {
+        BLAS.multiply(delta, transposed: true, leading: outputSize,
+                      input, transposed: false, leading: inputSize,
+                      into: gradients + weightOffset, leading: inputSize, m: outputSize, n: inputSize, k: rows, beta: 1)
+        let biasGradient = gradients + biasOffset
+        let whole = vectorizedCount(outputSize)
+        for r in 0..<rows {
+            let row = delta + r * outputSize
+            var c = 0
+            while c < whole {
+                biasGradient.setVector(biasGradient.vector(at: c) + row.vector(at: c), at: c)
+                c += Vector.scalarCount
+            }
+            while c < outputSize {
+                biasGradient[c] += row[c]
+                c += 1
+            }
+        }
+    }
+
+    /// Writes ∂L/∂input[:, columns] = δ · W[:, columns] (rows × columns.count, row-major) into `inputGradient`.
+    @inline(__always)
+    func inputGradient(
+        delta: UnsafePointer<Float>, rows: Int, parameters: UnsafePointer<Float>,
+        columns: Range<Int>, into inputGradient: UnsafeMutablePointer<Float>
+    ) {
+        BLAS.multiply(delta, transposed: false, leading: outputSize,
+                      parameters + weightOffset + columns.lowerBound, transposed: false, leading: inputSize,
+                      into: inputGradient, leading: columns.count, m: rows, n: columns.count, k: outputSize)
+    }
+
+    func forwardFLOPs(rows: Int) -> Double {
+        BLAS.productFLOPs(m: rows, n: outputSize, k: inputSize)
+    }
+}

@@ -1,0 +1,176 @@
+import Randomness
+
+/// A multilayer perceptron: dense layers with `hiddenActivation` between them and
+/// `outputActivation` after the last one.
+///
+/// All parameters live in one flat buffer, laid out layer by layer as [W₁, b₁, W₂, b₂, …] with each
+/// W row-major [output, input], the order of a PyTorch `state_dict`. Gradients use the same layout,
+/// so Adam, Polyak averaging and weight files each work on one contiguous array.
+///
+/// Forward and backward passes reuse workspaces sized for the largest batch seen so far; after the
+/// first call with a given batch size nothing is allocated.
+public final class MLP {
+    public let layerSizes: [Int]
+    public let hiddenActivation: Activation
+    public let outputActivation: Activation
+    public let layers: [Dense]
+    public let parameters: FloatBuffer
+    public let gradients: FloatBuffer
+
+    /// outputs[l]: rows × layers[l].outputSize, the activations of layer l from the last forward pass.
+    private(set) var outputs: [FloatBuffer] = []
+    /// deltas[l]: rows × layers[l].outputSize, scratch for ∂L/∂(output of layer l) in the backward pass.
+    private var deltas: [FloatBuffer] = []
+    public private(set) var rowCapacity = 0
+
+    public var inputSize: Int { layerSizes[0] }
+    public var outputSize: Int { layerSizes[layerSizes.count - 1] }
+    public var parameterCount: Int { parameters.count }
+
+    /// A network with PyTorch's default `nn.Linear` initialisation, drawn from `generator`.
+    /// `layerSizes` is [input, hidden…, output].
+    public init(layerSizes: [Int], hiddenActivation: Activation = .relu, outputActivation: Activation = .identity,
+                generator: inout SeededGenerator) {
+        precondition(layerSizes.count >= 2, "an MLP needs at least an input and an output size")
+        precondition(layerSizes.allSatisfy { $0 > 0 }, "layer sizes must be positive, got \(layerSizes)")
+        BLAS.useSingleThread()
+        self.layerSizes = layerSizes
+        self.hiddenActivation = hiddenActivation
+        self.outputActivation = outputActivation
+        var layers: [Dense] = []
+        var offset = 0
+        for l in 0..<(layerSizes.count - 1) {
+            let layer = Dense(inputSize: layerSizes[l], outputSize: layerSizes[l + 1], offset: offset)
+            layers.append(layer)
+            offset += layer.parameterCount
+        }
+        self.layers = layers
+        parameters = FloatBuffer(count: offset)
+        gradients = FloatBuffer(count: offset)
+        for layer in layers { layer.initialise(parameters.base, using: &generator) }
+    }
+
+    /// An independent network with the same shape and a copy of this one's parameters (a target network).
+    public func copy() -> MLP {
+        var unused = SeededGenerator(seed: 0)
+        let other = MLP(layerSizes: layerSizes, hiddenActivation: hiddenActivation,
+                        outputActivation: outputActivation, generator: &unused)
+        other.parameters.assign(parameters)
+        return other
+    }
+
+    private func activation(ofLayer l: Int) -> Activation {
+        l == layers.count - 1 ? outputActivation : hiddenActivation
+    }
+
+    /// Makes sure forward and backward passes of up to `rows` rows allocate nothing.
+    public func reserveRows(_ rows: Int) {
+        guard rows > rowCapacity else { return }
+        outputs = layers.map { FloatBuffer(count: rows * $0.outputSize) }
+        deltas = layers.map { FloatBuffer(count: rows * $0.outputSize) }
+        rowCapacity = rows
+    }
+
+    /// Runs `input` (rows × inputSize, row-major) through the network. The result (rows × outputSize)
+    /// lives in the network's workspace and stays valid until the next forward pass.
+    @discardableResult
+    public func forward(_ input: UnsafePointer<Float>, rows: Int) -> UnsafeMutablePointer<Float> {
+        reserveRows(rows)
+        var x = input
+        for (l, layer) in layers.enumerated() {
+            let y = outputs[l].base
+            layer.forward(x, rows: rows, parameters: parameters.base, activation: activation(ofLayer: l), into: y)
+            x = UnsafePointer(y)
+        }
+        return outputs[layers.count - 1].base
+    }
+
+    /// Backpropagates through the last forward pass.
+    ///
+    /// - Parameters:
+    ///   - outputGradient: ∂L/∂output (rows × outputSize). It is overwritten (used as scratch).
+    ///   - input: the input of that forward pass.
+    ///   - computeParameterGradients: when true, ∂L/∂parameters is added to `gradients` (which
+    ///     `Adam.step` and `zeroGradients()` clear). Pass false when only the input gradient is wanted
+    ///     (an actor's loss through a critic).
+    ///   - inputGradient: if given, receives ∂L/∂input[:, inputColumns] (rows × inputColumns.count).
+    public func backward(
+        outputGradient: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, rows: Int,
+        computeParameterGradients: Bool = true,
+        inputGradient: UnsafeMutablePointer<Float>? = nil, inputColumns: Range<Int>? = nil
+    ) {
+        precondition(rows <= rowCapacity, "backward needs a forward pass with at least as many rows")
+        var delta = outputGradient
+        for l in stride(from: layers.count - 1, through: 0, by: -1) {
+            let layer = layers[l]
+            activation(ofLayer: l).multiplyDerivative(into: delta, output: outputs[l].base, count: rows * layer.outputSize)
+            let layerInput = l == 0 ? input : UnsafePointer(outputs[l - 1].base)
+            if computeParameterGradients {
+                layer.parameterGradients(delta: delta, input: layerInput, rows: rows, into: gradients.base)
+            }
+            if l > 0 {
+                let previous = deltas[l - 1].base
+                layer.inputGradient(delta: delta, rows: rows, parameters: parameters.base,
+                                    columns: 0..<layer.inputSize, into: previous)
+                delta = previous
+            } else if let inputGradient {
+                layer.inputGradient(delta: delta, rows: rows, parameters: parameters.base,
+                                    columns: inputColumns ?? 0..<layer.inputSize, into: inputGradient)
+            }
+        }
+    }
+
+    /// Clears `gradients` (backward passes accumulate into it; `Adam.step` clears it too).
+    public func zeroGradients() {
+        gradients.setZero()
+    }
+
+    // MARK: FLOP accounting (matrix products only)
+
+    public func forwardFLOPs(rows: Int) -> Double {
+        layers.reduce(0) { $0 + $1.forwardFLOPs(rows: rows) }
+    }
+
+    /// The products one `backward` call performs.
+    public func backwardFLOPs(rows: Int, computeParameterGradients: Bool = true, inputColumns: Int = 0) -> Double {
+        var flops = 0.0
+        for (l, layer) in layers.enumerated() {
+            if computeParameterGradients { flops += layer.forwardFLOPs(rows: rows) }
+            if l > 0 {
+                flops += layer.forwardFLOPs(rows: rows)
+            } else if inputColumns > 0 {
+                flops += BLAS.productFLOPs(m: rows, n: inputColumns, k: layer.outputSize)
+            }
+        }
+        return flops
+    }
+
+    // MARK: Convenience API (allocates; for tests and one-off use)
+
+    /// The network's output for `input` (rows × inputSize).
+    public func callAsFunction(_ input: Matrix) -> Matrix {
+        precondition(input.columns == inputSize, "expected \(inputSize) input columns, got \(input.columns)")
+        let output = input.values.withUnsafeBufferPointer { forward($0.baseAddress!, rows: input.rows) }
+        return Matrix(rows: input.rows, columns: outputSize,
+                      values: Array(UnsafeBufferPointer(start: output, count: input.rows * outputSize)))
+    }
+
+    /// Runs forward on `input`, then backward with `outputGradient`; sets `gradients` to ∂L/∂parameters
+    /// and returns ∂L/∂input.
+    public func gradient(input: Matrix, outputGradient: Matrix) -> Matrix {
+        precondition(outputGradient.rows == input.rows && outputGradient.columns == outputSize)
+        var scratch = outputGradient.values
+        var inputGradient = [Float](repeating: 0, count: input.rows * inputSize)
+        zeroGradients()
+        input.values.withUnsafeBufferPointer { x in
+            forward(x.baseAddress!, rows: input.rows)
+            scratch.withUnsafeMutableBufferPointer { g in
+                inputGradient.withUnsafeMutableBufferPointer { gx in
+                    backward(outputGradient: g.baseAddress!, input: x.baseAddress!, rows: input.rows,
+                             inputGradient: gx.baseAddress!, inputColumns: 0..<inputSize)
+                }
+            }
+        }
+        return Matrix(rows: input.rows, columns: inputSize, values: inputGradient)
+    }
+}

@@ -1,1 +1,0 @@
-// The NeuralNetwork module. See ../../README.md.

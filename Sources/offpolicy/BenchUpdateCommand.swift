@@ -1,0 +1,177 @@
+import ArgumentParser
+import Foundation
+import Learners
+import NeuralNetwork
+import Randomness
+import ReplayStore
+
+/// `offpolicy bench update`: gradient steps per second on batches sampled from a real replay store,
+/// and the GFLOP/s they reach against what `cblas_sgemm` alone reaches in the same process.
+struct BenchUpdateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "update",
+        abstract: "Measure learner updates/s, GFLOP/s and the fraction of the single-thread sgemm peak.",
+        discussion: """
+        Fills a temporary replay store (LMDB + zstd) with synthetic transitions (not timed), then runs \
+        rounds of iterations. Each iteration samples a batch from the store, runs one learner update on it, \
+        then runs as many cblas_sgemm 256×256×256 products as match the update's FLOPs (the peak probe). \
+        Everything runs on one thread. Sampling, update and probe are timed on the thread's CPU clock, so \
+        time other processes take from this one is left out, and interleaving at this grain gives update \
+        and peak the same machine load.
+
+        FLOPs count the matrix products of one update (2·m·n·k each), nothing else. \
+        achieved GFLOP/s = FLOPs per update / CPU time of one update (sampling excluded); \
+        fraction of peak = achieved / probe GFLOP/s, per round; updates/s is wall-clock and includes sampling. \
+        The figures printed are medians over the rounds.
+        """)
+
+    @Option(name: .customLong("algo"), help: "Learner: sac, td3 or ddpg.") var algorithm: Algorithm = .sac
+    @Option(help: "Hidden layer widths, comma-separated.") var hidden: String = "256,256"
+    @Option(help: "Transitions per update.") var batch: Int = 256
+    @Option(help: "Floats per observation.") var observationSize: Int = 3
+    @Option(help: "Floats per action.") var actionSize: Int = 1
+    @Option(help: "Measurement rounds.") var rounds: Int = 5
+    @Option(help: "Seconds of updates per round.") var seconds: Double = 2
+    @Option(help: "Transitions in the store.") var transitions: Int = 100_000
+    @Flag(help: "Print one JSON object as the last line.") var json = false
+
+    var hiddenSizes: [Int] { hidden.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+
+    func validate() throws {
+        guard !hiddenSizes.isEmpty, hiddenSizes.count == hidden.split(separator: ",").count, hiddenSizes.allSatisfy({ $0 > 0 }) else {
+            throw ValidationError("--hidden must be positive integers separated by commas, got '\(hidden)'")
+        }
+        guard batch > 0, observationSize > 0, actionSize > 0, rounds > 0, seconds > 0, transitions >= batch else {
+            throw ValidationError("--batch, --observation-size, --action-size, --rounds and --seconds must be positive, and --transitions at least --batch")
+        }
+    }
+
+    func run() throws {
+        BLAS.useSingleThread()
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("offpolicy-bench-update-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+
+        let store = try fillStore(at: directory.appendingPathComponent("replay").path)
+        var generator = SeededGenerator(seed: 1)
+        let low = [Float](repeating: -1, count: actionSize), high = [Float](repeating: 1, count: actionSize)
+        let learner: any Learner
+        let flopsPerUpdate: Double
+        switch algorithm {
+        case .sac:
+            var config = SACConfig(); config.hiddenSizes = hiddenSizes; config.batchSize = batch
+            let sac = try SAC(observationSize: observationSize, actionLow: low, actionHigh: high, config: config, generator: &generator)
+            flopsPerUpdate = sac.productFLOPsPerUpdate(rows: batch)
+            learner = sac
+        case .td3:
+            var config = TD3Config(); config.hiddenSizes = hiddenSizes; config.batchSize = batch
+            let td3 = try TD3(observationSize: observationSize, actionLow: low, actionHigh: high, config: config, generator: &generator)
+            flopsPerUpdate = td3.productFLOPsPerUpdate(rows: batch)
+            learner = td3
+        case .ddpg:
+            var config = DDPGConfig(); config.hiddenSizes = hiddenSizes; config.batchSize = batch
+            let ddpg = try DDPG(observationSize: observationSize, actionLow: low, actionHigh: high, config: config, generator: &generator)
+            flopsPerUpdate = ddpg.productFLOPsPerUpdate(rows: batch)
+            learner = ddpg
+        }
+
+        var sampled = TransitionBatch(observationSize: observationSize, actionSize: actionSize, zeroedCount: batch)
+        try store.warmCache()
+        for _ in 0..<20 {  // warm-up: caches, workspaces, OpenBLAS buffers
+            try store.sample(batchSize: batch, using: &generator, into: &sampled)
+            _ = learner.update(on: sampled, using: &generator)
+        }
+
+        print("\(algorithm.rawValue) update, hidden \(hiddenSizes), batch \(batch), observation \(observationSize), action \(actionSize): "
+              + "\(format(flopsPerUpdate / 1e9, 4)) GFLOP per update (matrix products); OpenBLAS kernels: \(BLAS.coreName), 1 thread")
+        // Each iteration times, on this thread's CPU clock: sampling one batch, one update, and as many
+        // 256³ sgemm products as make up about the update's FLOPs. Interleaving at this grain makes the
+        // update and the peak see the same machine load; the CPU clock leaves out time other processes
+        // take from this one. updates/s is wall-clock and includes sampling.
+        let probe = BLAS.ProductProbe(size: 256)
+        let productsPerIteration = max(1, Int((flopsPerUpdate / probe.flopsPerProduct).rounded()))
+        var peaks: [Double] = [], achieved: [Double] = [], fractions: [Double] = [], rates: [Double] = [], sampleFractions: [Double] = []
+        for round in 1...rounds {
+            var sampleSeconds = 0.0, updateSeconds = 0.0, probeSeconds = 0.0, updates = 0
+            var wallSeconds = 0.0
+            repeat {
+                let wallStart = DispatchTime.now().uptimeNanoseconds
+                let t0 = threadCPUSeconds()
+                try store.sample(batchSize: batch, using: &generator, into: &sampled)
+                let t1 = threadCPUSeconds()
+                _ = learner.update(on: sampled, using: &generator)
+                let t2 = threadCPUSeconds()
+                let wallAfterUpdate = DispatchTime.now().uptimeNanoseconds
+                probe.run(count: productsPerIteration)
+                let t3 = threadCPUSeconds()
+                sampleSeconds += t1 - t0
+                updateSeconds += t2 - t1
+                probeSeconds += t3 - t2
+                updates += 1
+                wallSeconds += Double(wallAfterUpdate - wallStart) * 1e-9
+            } while sampleSeconds + updateSeconds + probeSeconds < seconds
+            let peak = probe.flopsPerProduct * Double(productsPerIteration * updates) / probeSeconds / 1e9
+            let gflops = flopsPerUpdate * Double(updates) / updateSeconds / 1e9
+            peaks.append(peak); achieved.append(gflops); fractions.append(gflops / peak)
+            rates.append(Double(updates) / wallSeconds)
+            sampleFractions.append(sampleSeconds / updateSeconds)
+            print("round \(round)/\(rounds): \(format(rates.last!, 1)) updates/s (wall clock, with sampling), "
+                  + "\(format(gflops, 1)) GFLOP/s, sgemm peak \(format(peak, 1)) GFLOP/s, \(format(100 * gflops / peak, 1))% of peak, "
+                  + "sampling \(format(100 * sampleFractions.last!, 2))% of update time")
+        }
+        let summary: [(String, Double)] = [
+            ("updates_per_s", median(rates)), ("gflops_per_update", flopsPerUpdate / 1e9),
+            ("achieved_gflops", median(achieved)), ("sgemm_peak_gflops", median(peaks)),
+            ("fraction_of_peak", median(fractions)), ("sample_fraction_of_update_time", median(sampleFractions)),
+        ]
+        print("median: \(format(summary[0].1, 1)) updates/s, \(format(summary[2].1, 1)) GFLOP/s of \(format(summary[3].1, 1)) peak "
+              + "= \(format(100 * summary[4].1, 1))%, sampling \(format(100 * summary[5].1, 2))% of update time")
+        if json {
+            print("{" + summary.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
+        }
+    }
+
+    /// A store holding `transitions` synthetic transitions: episodes of 200 steps, the last truncated,
+    /// one in 50 transitions terminated.
+    private func fillStore(at path: String) throws -> ReplayStore {
+        let schema = StoreSchema(observationSize: observationSize, actionSize: actionSize, capacity: transitions)
+        let store = try ReplayStore.create(at: path, schema: schema, options: StoreOptions(durability: .processCrashSafe))
+        var generator = SeededGenerator(seed: 2, stream: 1)
+        var chunk = TransitionBatch(observationSize: observationSize, actionSize: actionSize, reservingCapacity: 10_000)
+        var observation = (0..<observationSize).map { _ in Float(generator.nextGaussian()) }
+        for index in 0..<transitions {
+            let next = (0..<observationSize).map { _ in Float(generator.nextGaussian()) }
+            let step = index % 200
+            chunk.append(observation: observation, action: (0..<actionSize).map { _ in generator.nextFloat(in: -1, 1) },
+                         reward: Float(generator.nextGaussian()), nextObservation: next,
+                         terminated: generator.nextIndex(below: 50) == 0, truncated: step == 199,
+                         episodeID: UInt64(index / 200), stepIndex: UInt32(step))
+            observation = next
+            if chunk.count == 10_000 || index == transitions - 1 {
+                try store.append(chunk)
+                chunk.removeAll()
+            }
+        }
+        try store.sync()
+        return store
+    }
+
+    /// CPU time this thread has used, in seconds.
+    private func threadCPUSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+    }
+
+    private func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    }
+
+    private func format(_ value: Double, _ decimals: Int) -> String {
+        String(format: "%.\(decimals)f", value)
+    }
+}
+
+extension Algorithm: ExpressibleByArgument {}

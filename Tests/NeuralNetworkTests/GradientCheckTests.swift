@@ -1,0 +1,189 @@
+import XCTest
+import Randomness
+@testable import NeuralNetwork
+
+/// Finite-difference checks of every layer, head and loss (relative error < 1e-3).
+final class GradientCheckTests: XCTestCase {
+    private func randomMatrix(rows: Int, columns: Int, scale: Float = 1, _ generator: inout SeededGenerator) -> Matrix {
+        Matrix(rows: rows, columns: columns, values: (0..<(rows * columns)).map { _ in scale * Float(generator.nextGaussian()) })
+    }
+
+    /// L = Σ w ⊙ network(x): checks ∂L/∂parameters and ∂L/∂x.
+    private func checkNetwork(_ network: MLP, rows: Int, step: Float, _ what: String, generator: inout SeededGenerator) {
+        let x = randomMatrix(rows: rows, columns: network.inputSize, &generator)
+        let w = randomMatrix(rows: rows, columns: network.outputSize, &generator)
+        let inputGradient = network.gradient(input: x, outputGradient: w)
+        let analytic = network.gradients.values
+        func loss(_ input: Matrix) -> Double {
+            zip(network(input).values, w.values).reduce(0) { $0 + Double($1.0) * Double($1.1) }
+        }
+        let numerical = FiniteDifference.gradient(of: network.parameters.base, count: network.parameterCount, step: step) { loss(x) }
+        FiniteDifference.assertMatch(analytic: analytic, numerical: numerical, "\(what) parameters")
+
+        var perturbed = x
+        let numericalInput = perturbed.values.withUnsafeMutableBufferPointer { values in
+            FiniteDifference.gradient(of: values.baseAddress!, count: values.count, step: step) {
+                loss(Matrix(rows: x.rows, columns: x.columns, values: Array(values)))
+            }
+        }
+        FiniteDifference.assertMatch(analytic: inputGradient.values, numerical: numericalInput, "\(what) input")
+    }
+
+    func testDenseLayer() {
+        var generator = SeededGenerator(seed: 1)
+        let dense = MLP(layerSizes: [4, 3], hiddenActivation: .identity, outputActivation: .identity, generator: &generator)
+        checkNetwork(dense, rows: 5, step: 1e-2, "dense", generator: &generator)
+    }
+
+    func testTanhNetwork() {
+        var generator = SeededGenerator(seed: 2)
+        let network = MLP(layerSizes: [3, 6, 5, 2], hiddenActivation: .tanh, outputActivation: .identity, generator: &generator)
+        checkNetwork(network, rows: 4, step: 1e-2, "tanh MLP", generator: &generator)
+    }
+
+    /// ReLU is not differentiable at 0. Components whose ±h, ±2h perturbations flip any hidden unit
+    /// across the kink are excluded (the difference quotient is meaningless there); at least 90% must remain.
+    func testReLUNetwork() {
+        var generator = SeededGenerator(seed: 3)
+        let network = MLP(layerSizes: [3, 7, 6, 2], hiddenActivation: .relu, outputActivation: .identity, generator: &generator)
+        let rows = 4
+        let x = randomMatrix(rows: rows, columns: 3, &generator)
+        let w = randomMatrix(rows: rows, columns: 2, &generator)
+        _ = network.gradient(input: x, outputGradient: w)
+        let analytic = network.gradients.values
+        func mask() -> [Bool] {
+            (0..<2).flatMap { l in (0..<(rows * network.layers[l].outputSize)).map { network.outputs[l].base[$0] > 0 } }
+        }
+        let numerical = FiniteDifference.gradient(of: network.parameters.base, count: network.parameterCount, step: 2e-3) {
+            zip(network(x).values, w.values).reduce(0) { $0 + Double($1.0) * Double($1.1) }
+        }
+        _ = network(x)
+        let reference = mask()
+        var crossed = Set<Int>()
+        for i in 0..<network.parameterCount {
+            let original = network.parameters.base[i]
+            for offset: Float in [-4e-3, -2e-3, 2e-3, 4e-3] {
+                network.parameters.base[i] = original + offset
+                _ = network(x)
+                if mask() != reference { crossed.insert(i) }
+            }
+            network.parameters.base[i] = original
+        }
+        XCTAssertLessThan(Double(crossed.count), 0.1 * Double(network.parameterCount))
+        let kept = (0..<network.parameterCount).filter { !crossed.contains($0) }
+        FiniteDifference.assertMatch(analytic: kept.map { analytic[$0] }, numerical: kept.map { numerical[$0] }, "ReLU MLP parameters")
+    }
+
+    /// The deterministic policy head of TD3 and DDPG: a tanh output layer.
+    func testDeterministicTanhHead() {
+        var generator = SeededGenerator(seed: 4)
+        let network = MLP(layerSizes: [3, 6, 2], hiddenActivation: .relu, outputActivation: .tanh, generator: &generator)
+        checkNetwork(network, rows: 4, step: 2e-3, "tanh head", generator: &generator)
+    }
+
+    /// Each activation alone: L = Σ w ⊙ f(x), with x away from ReLU's kink.
+    func testActivations() {
+        var generator = SeededGenerator(seed: 5)
+        for activation in Activation.allCases {
+            var x = (0..<12).map { _ -> Float in
+                let v = Float(generator.nextGaussian())
+                return v < 0 ? v - 0.1 : v + 0.1
+            }
+            let w = (0..<12).map { _ in Float(generator.nextGaussian()) }
+            let zero = [Float](repeating: 0, count: 12)
+            func output(_ input: [Float]) -> [Float] {
+                var y = input
+                zero.withUnsafeBufferPointer { b in
+                    y.withUnsafeMutableBufferPointer { activation.applyAddingBias(to: $0.baseAddress!, bias: b.baseAddress!, rows: 1, columns: 12) }
+                }
+                return y
+            }
+            let y = output(x)
+            var analytic = w
+            y.withUnsafeBufferPointer { yp in
+                analytic.withUnsafeMutableBufferPointer { activation.multiplyDerivative(into: $0.baseAddress!, output: yp.baseAddress!, count: 12) }
+            }
+            let numerical = x.withUnsafeMutableBufferPointer { values in
+                FiniteDifference.gradient(of: values.baseAddress!, count: 12, step: 1e-2) {
+                    zip(output(Array(values)), w).reduce(0) { $0 + Double($1.0 * $1.1) }
+                }
+            }
+            FiniteDifference.assertMatch(analytic: analytic, numerical: numerical, "\(activation)")
+        }
+    }
+
+    func testMeanSquaredError() {
+        var generator = SeededGenerator(seed: 6)
+        var prediction = (0..<9).map { _ in Float(generator.nextGaussian()) }
+        let target = (0..<9).map { _ in Float(generator.nextGaussian()) }
+        var analytic = [Float](repeating: 0, count: 9)
+        let loss = prediction.withUnsafeBufferPointer { p in
+            target.withUnsafeBufferPointer { t in
+                analytic.withUnsafeMutableBufferPointer {
+                    MeanSquaredError.evaluate(prediction: p.baseAddress!, target: t.baseAddress!, count: 9, scale: 0.5, gradient: $0.baseAddress!)
+                }
+            }
+        }
+        XCTAssertEqual(loss, 0.5 * MeanSquaredError.value(prediction: prediction, target: target), accuracy: 1e-6)
+        let numerical = prediction.withUnsafeMutableBufferPointer { values in
+            FiniteDifference.gradient(of: values.baseAddress!, count: 9, step: 1e-2) {
+                0.5 * MeanSquaredError.value(prediction: Array(values), target: target)
+            }
+        }
+        FiniteDifference.assertMatch(analytic: analytic, numerical: numerical, "MSE")
+    }
+
+    /// L = Σ w ⊙ a + c Σ log π(a|s) through the reparameterised, tanh-squashed sample, w.r.t. the raw
+    /// [μ | log σ] input. One log σ lies beyond the clamp, where the gradient must be exactly zero.
+    func testSquashedGaussianHead() {
+        var generator = SeededGenerator(seed: 7)
+        let rows = 5, actions = 3
+        let head = SquashedGaussianHead(actionSize: actions)
+        var raw = (0..<(rows * 2 * actions)).map { _ in 0.6 * Float(generator.nextGaussian()) }
+        raw[2 * actions + actions + 1] = 2.7  // row 1, log σ of action 1: clamped at 2
+        let noise = (0..<(rows * actions)).map { _ in Float(generator.nextGaussian()) }
+        let w = (0..<(rows * actions)).map { _ in Float(generator.nextGaussian()) }
+        let c: Float = 0.37
+        func loss(_ input: UnsafePointer<Float>) -> Double {
+            noise.withUnsafeBufferPointer { head.sample(raw: input, rows: rows, noise: $0.baseAddress!) }
+            var sum: Double = 0
+            for i in 0..<(rows * actions) { sum += Double(w[i] * head.actions.base[i]) }
+            for r in 0..<rows { sum += Double(c * head.logProbabilities.base[r]) }
+            return sum
+        }
+        var analytic = [Float](repeating: 0, count: raw.count)
+        raw.withUnsafeBufferPointer { input in
+            _ = loss(input.baseAddress!)
+            w.withUnsafeBufferPointer { g in
+                analytic.withUnsafeMutableBufferPointer {
+                    head.backward(raw: input.baseAddress!, rows: rows, actionGradient: g.baseAddress!, logProbabilityWeight: c, into: $0.baseAddress!)
+                }
+            }
+        }
+        XCTAssertEqual(analytic[2 * actions + actions + 1], 0, "the clamped log σ gets no gradient")
+        let numerical = raw.withUnsafeMutableBufferPointer { values in
+            FiniteDifference.gradient(of: values.baseAddress!, count: values.count, step: 1e-2) { loss(UnsafePointer(values.baseAddress!)) }
+        }
+        FiniteDifference.assertMatch(analytic: analytic, numerical: numerical, "squashed Gaussian head")
+    }
+
+    /// The head's log-density equals log N(u; μ, σ) − Σ log(1 − tanh² u), computed naively in Double.
+    func testSquashedGaussianLogProbability() {
+        var generator = SeededGenerator(seed: 8)
+        let head = SquashedGaussianHead(actionSize: 2)
+        let raw: [Float] = [0.3, -1.2, -0.5, 0.4, 2.5, 0.1, -25, 3]  // two rows; row 1's log σ are clamped
+        head.sample(raw: raw, rows: 2, using: &generator)
+        for r in 0..<2 {
+            var expected = 0.0
+            for j in 0..<2 {
+                let mean = Double(raw[r * 4 + j])
+                let logStd = min(max(Double(raw[r * 4 + 2 + j]), -20), 2)
+                let u = mean + exp(logStd) * Double(head.noise.base[r * 2 + j])
+                expected += -0.5 * pow((u - mean) / exp(logStd), 2) - logStd - 0.5 * log(2 * Double.pi)
+                expected -= log(1 - pow(tanh(u), 2))
+                XCTAssertEqual(Double(head.actions.base[r * 2 + j]), tanh(u), accuracy: 1e-6)
+            }
+            XCTAssertEqual(Double(head.logProbabilities.base[r]), expected, accuracy: 1e-4 * max(1, abs(expected)))
+        }
+    }
+}

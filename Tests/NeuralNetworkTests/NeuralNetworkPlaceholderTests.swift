@@ -1,5 +1,0 @@
-import XCTest
-@testable import NeuralNetwork
-
-// Scaffolding so the test target has a source file; removed when real tests land.
-final class NeuralNetworkPlaceholderTests: XCTestCase {}

@@ -1,0 +1,85 @@
+import XCTest
+import Randomness
+@testable import NeuralNetwork
+
+final class OptimizerTests: XCTestCase {
+    /// Two Adam steps against the formula evaluated by hand in Double.
+    func testAdamMatchesTheFormula() {
+        let parameters = FloatBuffer([0.5, -1.0, 2.0])
+        let gradients = FloatBuffer([0.1, -0.3, 0.0])
+        let adam = Adam(parameterCount: 3, learningRate: 0.01)
+        var p: [Double] = [0.5, -1.0, 2.0], m = [0.0, 0, 0], v = [0.0, 0, 0]
+        let steps: [[Double]] = [[0.1, -0.3, 0.0], [-0.2, 0.05, 1.0]]
+        for (t, g) in steps.enumerated() {
+            gradients.assign(g.map(Float.init))
+            adam.step(parameters: parameters, gradients: gradients)
+            for i in 0..<3 {
+                m[i] = 0.9 * m[i] + 0.1 * g[i]
+                v[i] = 0.999 * v[i] + 0.001 * g[i] * g[i]
+                let mHat = m[i] / (1 - pow(0.9, Double(t + 1)))
+                let vHat = v[i] / (1 - pow(0.999, Double(t + 1)))
+                p[i] -= 0.01 * mHat / (vHat.squareRoot() + 1e-8)
+            }
+        }
+        XCTAssertEqual(adam.stepCount, 2)
+        for i in 0..<3 { XCTAssertEqual(Double(parameters.values[i]), p[i], accuracy: 1e-6) }
+    }
+
+    func testPolyakUpdate() {
+        let target = FloatBuffer([1, 2, 3])
+        let source = FloatBuffer([3, 2, -1])
+        Polyak.update(target: target, toward: source, tau: 0.25)
+        XCTAssertEqual(target.values, [1.5, 2, 2])
+        Polyak.update(target: target, toward: source, tau: 1)
+        XCTAssertEqual(target.values, source.values)
+    }
+
+    /// PyTorch's default Linear initialisation: U(−1/√fan_in, 1/√fan_in) for weights and biases.
+    func testDefaultInitialisationBounds() {
+        var generator = SeededGenerator(seed: 9)
+        let network = MLP(layerSizes: [16, 64, 4], generator: &generator)
+        for layer in network.layers {
+            let bound = 1 / Float(layer.inputSize).squareRoot()
+            let weights = (0..<(layer.outputSize * layer.inputSize)).map { network.parameters.base[layer.weightOffset + $0] }
+            let biases = (0..<layer.outputSize).map { network.parameters.base[layer.biasOffset + $0] }
+            XCTAssertTrue((weights + biases).allSatisfy { abs($0) <= bound })
+            XCTAssertGreaterThan(weights.map(abs).max()!, 0.9 * bound, "the draws should fill the interval")
+            let mean = weights.reduce(0, +) / Float(weights.count)
+            XCTAssertLessThan(abs(mean), 0.1 * bound)
+        }
+    }
+
+    /// The same seed gives the same network; a copy is independent.
+    func testSeededInitialisationAndCopy() {
+        var a = SeededGenerator(seed: 10), b = SeededGenerator(seed: 10)
+        let first = MLP(layerSizes: [3, 5, 1], generator: &a)
+        let second = MLP(layerSizes: [3, 5, 1], generator: &b)
+        XCTAssertEqual(first.parameters.values, second.parameters.values)
+        let copy = first.copy()
+        XCTAssertEqual(copy.parameters.values, first.parameters.values)
+        first.parameters.base[0] += 1
+        XCTAssertNotEqual(copy.parameters.values, first.parameters.values)
+    }
+
+    /// The pointer API and the Matrix API agree with a naive evaluation.
+    func testForwardMatchesNaiveEvaluation() {
+        var generator = SeededGenerator(seed: 11)
+        let network = MLP(layerSizes: [3, 4, 2], hiddenActivation: .relu, outputActivation: .tanh, generator: &generator)
+        let x = Matrix(rows: 2, columns: 3, values: [0.5, -1, 2, 0.1, 0.2, -0.3])
+        let y = network(x)
+        let p = network.parameters.values
+        for r in 0..<2 {
+            var hidden = [Float](repeating: 0, count: 4)
+            for o in 0..<4 {
+                var sum = p[12 + o]
+                for i in 0..<3 { sum += p[o * 3 + i] * x[r, i] }
+                hidden[o] = max(sum, 0)
+            }
+            for o in 0..<2 {
+                var sum = p[16 + 8 + o]
+                for i in 0..<4 { sum += p[16 + o * 4 + i] * hidden[i] }
+                XCTAssertEqual(y[r, o], tanh(sum), accuracy: 1e-6)
+            }
+        }
+    }
+}
