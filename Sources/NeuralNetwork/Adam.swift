@@ -7,6 +7,9 @@ import Foundation
 ///     p ← p − (lr / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε)
 ///
 /// The moments and the step count are part of the optimiser's state, saved in checkpoints.
+///
+/// A step consumes the gradients: it clears them as it reads them, so the next backward pass can
+/// accumulate into a zeroed buffer without a separate clearing pass (PyTorch's `zero_grad`, fused).
 public final class Adam {
     public var learningRate: Float
     public let beta1: Float
@@ -28,11 +31,11 @@ public final class Adam {
         secondMoment = FloatBuffer(count: parameterCount)
     }
 
-    /// One step on `parameters` with `gradients` (same size as the optimiser).
+    /// One step on `parameters` with `gradients` (same size as the optimiser); clears `gradients`.
     public func step(parameters: FloatBuffer, gradients: FloatBuffer) {
         precondition(parameters.count == firstMoment.count && gradients.count == firstMoment.count,
                      "Adam was built for \(firstMoment.count) parameters")
-        step(parameters.base, gradients: UnsafePointer(gradients.base), count: parameters.count)
+        step(parameters.base, gradients: gradients.base, count: parameters.count)
     }
 
     /// One step on the network's parameters with the gradients of its last backward pass.
@@ -41,7 +44,7 @@ public final class Adam {
     }
 
     @inline(__always)
-    func step(_ p: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>, count: Int) {
+    func step(_ p: UnsafeMutablePointer<Float>, gradients g: UnsafeMutablePointer<Float>, count: Int) {
         stepCount += 1
         let t = Double(stepCount)
         let correction1 = 1 - pow(Double(beta1), t)
@@ -55,9 +58,11 @@ public final class Adam {
         let vb1 = Vector(repeating: b1), vb2 = Vector(repeating: b2), v1b1 = Vector(repeating: oneMinusB1)
         let v1b2 = Vector(repeating: oneMinusB2), vstep = Vector(repeating: stepSize)
         let vcorrection = Vector(repeating: inverseRootCorrection2), veps = Vector(repeating: eps)
+        let zero = Vector(repeating: 0)
         var i = 0
         while i < whole {
             let gi = g.vector(at: i)
+            g.setVector(zero, at: i)
             let mi = vb1 * m.vector(at: i) + v1b1 * gi
             let vi = vb2 * v.vector(at: i) + v1b2 * gi * gi
             m.setVector(mi, at: i)
@@ -67,6 +72,7 @@ public final class Adam {
         }
         while i < count {
             let gi = g[i]
+            g[i] = 0
             let mi = b1 * m[i] + oneMinusB1 * gi
             let vi = b2 * v[i] + oneMinusB2 * gi * gi
             m[i] = mi

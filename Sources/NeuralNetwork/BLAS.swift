@@ -14,6 +14,13 @@ public enum BLAS {
         _ = singleThreaded
     }
 
+    /// The name of the kernel set OpenBLAS chose for this CPU (for example "Haswell" or "SkylakeX");
+    /// the environment variable OPENBLAS_CORETYPE overrides the choice at process start.
+    public static var coreName: String {
+        guard let name = openblas_get_corename() else { return "unknown" }
+        return String(cString: name)
+    }
+
     /// C = alpha · op(A) · op(B) + beta · C, all row-major. `op(A)` is m × k, `op(B)` is k × n.
     @inline(__always)
     static func multiply(
@@ -37,31 +44,47 @@ public enum BLAS {
     }
 
     /// Measures what `cblas_sgemm` alone reaches on size × size × size products, on one thread,
-    /// for about `seconds` seconds. Returns GFLOP/s.
+    /// for about `seconds` seconds of wall-clock time. Returns GFLOP/s.
     public static func measureProductGFLOPs(size: Int = 256, seconds: Double = 0.5) -> Double {
-        useSingleThread()
-        let count = size * size
-        let a = FloatBuffer(count: count), b = FloatBuffer(count: count), c = FloatBuffer(count: count)
-        for i in 0..<count {
-            a.base[i] = Float(i % 17) * 0.01 - 0.08
-            b.base[i] = Float(i % 13) * 0.01 - 0.06
-        }
-        // Warm up caches and OpenBLAS's buffers.
-        for _ in 0..<3 {
-            multiply(a.base, transposed: false, leading: size, b.base, transposed: false, leading: size,
-                     into: c.base, leading: size, m: size, n: size, k: size)
-        }
+        let probe = ProductProbe(size: size)
         var repetitions = 0
         let start = DispatchTime.now().uptimeNanoseconds
         var elapsed: Double = 0
         repeat {
-            for _ in 0..<8 {
-                multiply(a.base, transposed: false, leading: size, b.base, transposed: false, leading: size,
-                         into: c.base, leading: size, m: size, n: size, k: size)
-            }
+            probe.run(count: 8)
             repetitions += 8
             elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
         } while elapsed < seconds
-        return productFLOPs(m: size, n: size, k: size) * Double(repetitions) / elapsed / 1e9
+        return probe.flopsPerProduct * Double(repetitions) / elapsed / 1e9
+    }
+
+    /// Square products of a fixed size, for measuring the sgemm peak in small slices that can be
+    /// interleaved with other work (so both see the same machine load).
+    public final class ProductProbe {
+        public let size: Int
+        private let a: FloatBuffer, b: FloatBuffer, c: FloatBuffer
+
+        public init(size: Int = 256) {
+            useSingleThread()
+            self.size = size
+            a = FloatBuffer(count: size * size)
+            b = FloatBuffer(count: size * size)
+            c = FloatBuffer(count: size * size)
+            for i in 0..<(size * size) {
+                a.base[i] = Float(i % 17) * 0.01 - 0.08
+                b.base[i] = Float(i % 13) * 0.01 - 0.06
+            }
+            run(count: 3)  // warm caches and OpenBLAS's buffers
+        }
+
+        public var flopsPerProduct: Double { productFLOPs(m: size, n: size, k: size) }
+
+        /// `count` products C = A · B.
+        public func run(count: Int) {
+            for _ in 0..<count {
+                multiply(a.base, transposed: false, leading: size, b.base, transposed: false, leading: size,
+                         into: c.base, leading: size, m: size, n: size, k: size)
+            }
+        }
     }
 }

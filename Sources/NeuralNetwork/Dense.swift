@@ -46,8 +46,8 @@ public struct Dense: Sendable {
         activation.applyAddingBias(to: output, bias: parameters + biasOffset, rows: rows, columns: outputSize)
     }
 
-    /// Given δ = ∂L/∂(pre-activation) for `rows` rows, writes ∂L/∂W = δᵀ · input and ∂L/∂b = Σ_rows δ
-    /// into `gradients` (overwriting).
+    /// Given δ = ∂L/∂(pre-activation) for `rows` rows, adds ∂L/∂W = δᵀ · input and ∂L/∂b = Σ_rows δ
+    /// to `gradients` (accumulating, so sgemm runs with β = 1 and never has to clear its output).
     @inline(__always)
     func parameterGradients(
         delta: UnsafePointer<Float>, input: UnsafePointer<Float>, rows: Int,
@@ -55,9 +55,8 @@ public struct Dense: Sendable {
     ) {
         BLAS.multiply(delta, transposed: true, leading: outputSize,
                       input, transposed: false, leading: inputSize,
-                      into: gradients + weightOffset, leading: inputSize, m: outputSize, n: inputSize, k: rows)
+                      into: gradients + weightOffset, leading: inputSize, m: outputSize, n: inputSize, k: rows, beta: 1)
         let biasGradient = gradients + biasOffset
-        biasGradient.update(repeating: 0, count: outputSize)
         let whole = vectorizedCount(outputSize)
         for r in 0..<rows {
             let row = delta + r * outputSize

@@ -90,8 +90,9 @@ public final class MLP {
     /// - Parameters:
     ///   - outputGradient: ∂L/∂output (rows × outputSize). It is overwritten (used as scratch).
     ///   - input: the input of that forward pass.
-    ///   - computeParameterGradients: when true, `gradients` is overwritten with ∂L/∂parameters.
-    ///     Pass false when only the input gradient is wanted (an actor's loss through a critic).
+    ///   - computeParameterGradients: when true, ∂L/∂parameters is added to `gradients` (which
+    ///     `Adam.step` and `zeroGradients()` clear). Pass false when only the input gradient is wanted
+    ///     (an actor's loss through a critic).
     ///   - inputGradient: if given, receives ∂L/∂input[:, inputColumns] (rows × inputColumns.count).
     public func backward(
         outputGradient: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, rows: Int,
@@ -117,6 +118,11 @@ public final class MLP {
                                     columns: inputColumns ?? 0..<layer.inputSize, into: inputGradient)
             }
         }
+    }
+
+    /// Clears `gradients` (backward passes accumulate into it; `Adam.step` clears it too).
+    public func zeroGradients() {
+        gradients.setZero()
     }
 
     // MARK: FLOP accounting (matrix products only)
@@ -149,11 +155,13 @@ public final class MLP {
                       values: Array(UnsafeBufferPointer(start: output, count: input.rows * outputSize)))
     }
 
-    /// Runs forward on `input`, then backward with `outputGradient`; fills `gradients` and returns ∂L/∂input.
+    /// Runs forward on `input`, then backward with `outputGradient`; sets `gradients` to ∂L/∂parameters
+    /// and returns ∂L/∂input.
     public func gradient(input: Matrix, outputGradient: Matrix) -> Matrix {
         precondition(outputGradient.rows == input.rows && outputGradient.columns == outputSize)
         var scratch = outputGradient.values
         var inputGradient = [Float](repeating: 0, count: input.rows * inputSize)
+        zeroGradients()
         input.values.withUnsafeBufferPointer { x in
             forward(x.baseAddress!, rows: input.rows)
             scratch.withUnsafeMutableBufferPointer { g in

@@ -13,13 +13,15 @@ struct BenchUpdateCommand: ParsableCommand {
         abstract: "Measure learner updates/s, GFLOP/s and the fraction of the single-thread sgemm peak.",
         discussion: """
         Fills a temporary replay store (LMDB + zstd) with synthetic transitions (not timed), then runs \
-        rounds that each measure, back to back: the GFLOP/s of cblas_sgemm on 256×256×256 products \
-        (the peak), and learner updates, each on a batch freshly sampled from the store. Sampling and \
-        the update are timed separately. Everything runs on one thread.
+        rounds of iterations. Each iteration samples a batch from the store, runs one learner update on it, \
+        then runs as many cblas_sgemm 256×256×256 products as match the update's FLOPs (the peak probe). \
+        Everything runs on one thread. Sampling, update and probe are timed on the thread's CPU clock, so \
+        time other processes take from this one is left out, and interleaving at this grain gives update \
+        and peak the same machine load.
 
         FLOPs count the matrix products of one update (2·m·n·k each), nothing else. \
-        achieved GFLOP/s = FLOPs per update / time of one update (sampling excluded); \
-        fraction of peak = achieved / peak, per round; updates/s include sampling. \
+        achieved GFLOP/s = FLOPs per update / CPU time of one update (sampling excluded); \
+        fraction of peak = achieved / probe GFLOP/s, per round; updates/s is wall-clock and includes sampling. \
         The figures printed are medians over the rounds.
         """)
 
@@ -82,27 +84,40 @@ struct BenchUpdateCommand: ParsableCommand {
         }
 
         print("\(algorithm.rawValue) update, hidden \(hiddenSizes), batch \(batch), observation \(observationSize), action \(actionSize): "
-              + "\(format(flopsPerUpdate / 1e9, 4)) GFLOP per update (matrix products)")
+              + "\(format(flopsPerUpdate / 1e9, 4)) GFLOP per update (matrix products); OpenBLAS kernels: \(BLAS.coreName), 1 thread")
+        // Each iteration times, on this thread's CPU clock: sampling one batch, one update, and as many
+        // 256³ sgemm products as make up about the update's FLOPs. Interleaving at this grain makes the
+        // update and the peak see the same machine load; the CPU clock leaves out time other processes
+        // take from this one. updates/s is wall-clock and includes sampling.
+        let probe = BLAS.ProductProbe(size: 256)
+        let productsPerIteration = max(1, Int((flopsPerUpdate / probe.flopsPerProduct).rounded()))
         var peaks: [Double] = [], achieved: [Double] = [], fractions: [Double] = [], rates: [Double] = [], sampleFractions: [Double] = []
         for round in 1...rounds {
-            let peak = BLAS.measureProductGFLOPs(size: 256, seconds: 0.5)
-            var sampleSeconds = 0.0, updateSeconds = 0.0, updates = 0
+            var sampleSeconds = 0.0, updateSeconds = 0.0, probeSeconds = 0.0, updates = 0
+            var wallSeconds = 0.0
             repeat {
-                let t0 = DispatchTime.now().uptimeNanoseconds
+                let wallStart = DispatchTime.now().uptimeNanoseconds
+                let t0 = threadCPUSeconds()
                 try store.sample(batchSize: batch, using: &generator, into: &sampled)
-                let t1 = DispatchTime.now().uptimeNanoseconds
+                let t1 = threadCPUSeconds()
                 _ = learner.update(on: sampled, using: &generator)
-                let t2 = DispatchTime.now().uptimeNanoseconds
-                sampleSeconds += Double(t1 - t0) * 1e-9
-                updateSeconds += Double(t2 - t1) * 1e-9
+                let t2 = threadCPUSeconds()
+                let wallAfterUpdate = DispatchTime.now().uptimeNanoseconds
+                probe.run(count: productsPerIteration)
+                let t3 = threadCPUSeconds()
+                sampleSeconds += t1 - t0
+                updateSeconds += t2 - t1
+                probeSeconds += t3 - t2
                 updates += 1
-            } while sampleSeconds + updateSeconds < seconds
+                wallSeconds += Double(wallAfterUpdate - wallStart) * 1e-9
+            } while sampleSeconds + updateSeconds + probeSeconds < seconds
+            let peak = probe.flopsPerProduct * Double(productsPerIteration * updates) / probeSeconds / 1e9
             let gflops = flopsPerUpdate * Double(updates) / updateSeconds / 1e9
             peaks.append(peak); achieved.append(gflops); fractions.append(gflops / peak)
-            rates.append(Double(updates) / (sampleSeconds + updateSeconds))
+            rates.append(Double(updates) / wallSeconds)
             sampleFractions.append(sampleSeconds / updateSeconds)
-            print("round \(round)/\(rounds): \(format(rates.last!, 1)) updates/s, \(format(gflops, 1)) GFLOP/s, "
-                  + "sgemm peak \(format(peak, 1)) GFLOP/s, \(format(100 * gflops / peak, 1))% of peak, "
+            print("round \(round)/\(rounds): \(format(rates.last!, 1)) updates/s (wall clock, with sampling), "
+                  + "\(format(gflops, 1)) GFLOP/s, sgemm peak \(format(peak, 1)) GFLOP/s, \(format(100 * gflops / peak, 1))% of peak, "
                   + "sampling \(format(100 * sampleFractions.last!, 2))% of update time")
         }
         let summary: [(String, Double)] = [
@@ -140,6 +155,13 @@ struct BenchUpdateCommand: ParsableCommand {
         }
         try store.sync()
         return store
+    }
+
+    /// CPU time this thread has used, in seconds.
+    private func threadCPUSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
     }
 
     private func median(_ values: [Double]) -> Double {

@@ -26,8 +26,10 @@ final class LossGradientCheckTests: XCTestCase {
         var noise = SeededGenerator(seed: 2)
         learner.computeTargets(batch, alpha: 0.3, using: &noise)
         _ = learner.criticLossAndGradients(rows: 6)
+        // Backward passes accumulate: take both analytic gradients before the loss is evaluated again.
+        let analyticGradients = learner.critics.map { $0.gradients.values }
         for k in 0..<2 {
-            let analytic = learner.critics[k].gradients.values
+            let analytic = analyticGradients[k]
             let numerical = FiniteDifference.gradient(of: learner.critics[k].parameters.base, count: learner.critics[k].parameterCount, step: 3e-2) {
                 learner.criticLossAndGradients(rows: 6)
             }
@@ -85,8 +87,10 @@ final class LossGradientCheckTests: XCTestCase {
         var noise = SeededGenerator(seed: 7)
         learner.computeTargets(batch, using: &noise)
         _ = learner.criticLossAndGradients(rows: 6)
+        // Backward passes accumulate: take both analytic gradients before the loss is evaluated again.
+        let analyticGradients = learner.critics.map { $0.gradients.values }
         for k in 0..<2 {
-            let analytic = learner.critics[k].gradients.values
+            let analytic = analyticGradients[k]
             let numerical = FiniteDifference.gradient(of: learner.critics[k].parameters.base, count: learner.critics[k].parameterCount, step: 3e-2) {
                 learner.criticLossAndGradients(rows: 6)
             }
