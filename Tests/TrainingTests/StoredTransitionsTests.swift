@@ -18,7 +18,7 @@ final class StoredTransitionsTests: XCTestCase {
         XCTAssertEqual(loop.updates, 450 - config.learner.learningStarts)
 
         let store = try ReplayStore.open(at: directory.appending("replay").path)
-        XCTAssertEqual(try store.transitionCount, 450, "one transition per environment step, nothing else")
+        XCTAssertEqual(store.transitionCount, 450, "one transition per environment step, nothing else")
         // Read every transition back by (episode, step) from a large uniform sample.
         var generator = SeededGenerator(seed: 1)
         let batch = try store.sample(batchSize: 20_000, using: &generator)
