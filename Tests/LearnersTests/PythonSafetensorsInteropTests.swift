@@ -1,0 +1,111 @@
+import Foundation
+import Learners
+import Randomness
+import XCTest
+
+/// Loads `policy.safetensors` with the Python `safetensors` package (the one PyTorch users load
+/// weights with), rebuilds the deterministic policy in NumPy from the documented tensor names, and
+/// compares its actions with `act(on:deterministic: true)`. `scripts/setup` installs the package.
+final class PythonSafetensorsInteropTests: XCTestCase {
+    /// NumPy forward pass of the documented layouts; prints one JSON list of actions per observation.
+    private static let script = #"""
+    import json, sys
+    import numpy as np
+    from safetensors.numpy import load_file
+    from safetensors import safe_open
+
+    path, observations = sys.argv[1], np.array(json.loads(sys.argv[2]), dtype=np.float32)
+    weights = load_file(path)
+    with safe_open(path, "np") as f:
+        meta = f.metadata()
+    low = np.array(json.loads(meta["action_low"]), dtype=np.float32)
+    high = np.array(json.loads(meta["action_high"]), dtype=np.float32)
+    relu = lambda x: np.maximum(x, 0)
+    def linear(name, x):
+        return x @ weights[name + ".weight"].T + weights[name + ".bias"]
+    if meta["algorithm"] == "sac":
+        x = observations
+        index = 0
+        while f"latent_pi.{index}.weight" in weights:
+            x = relu(linear(f"latent_pi.{index}", x))
+            index += 2
+        squashed = np.tanh(linear("mu", x))
+    else:
+        x = observations
+        index = 0
+        while f"mu.{index + 2}.weight" in weights:
+            x = relu(linear(f"mu.{index}", x))
+            index += 2
+        squashed = np.tanh(linear(f"mu.{index}", x))
+    print(json.dumps((low + (squashed + 1) * (high - low) / 2).tolist()))
+    """#
+
+    private func pythonWithSafetensors() throws -> URL {
+        let python = URL(fileURLWithPath: "/usr/bin/env")
+        let probe = Process()
+        probe.executableURL = python
+        probe.arguments = ["python3", "-c", "import numpy, safetensors"]
+        probe.standardOutput = FileHandle.nullDevice
+        probe.standardError = FileHandle.nullDevice
+        do { try probe.run() } catch { throw XCTSkip("python3 is not available: \(error)") }
+        probe.waitUntilExit()
+        if probe.terminationStatus != 0 {
+            throw XCTSkip("the Python packages numpy and safetensors are not installed (scripts/setup installs them)")
+        }
+        return python
+    }
+
+    private func pythonActions(policy: URL, observations: [[Float]]) throws -> [[Float]] {
+        let process = Process()
+        process.executableURL = try pythonWithSafetensors()
+        let encoded = String(decoding: try JSONEncoder().encode(observations), as: UTF8.self)
+        process.arguments = ["python3", "-c", Self.script, policy.path, encoded]
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let message = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, String(decoding: message, as: UTF8.self))
+        return try JSONDecoder().decode([[Double]].self, from: data).map { $0.map(Float.init) }
+    }
+
+    private func checkAgreement(_ learner: Learner, observations: [[Float]]) throws {
+        let directory = try TestData.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("policy.safetensors")
+        try learner.savePolicy(to: file)
+        let expected = try pythonActions(policy: file, observations: observations)
+        XCTAssertEqual(expected.count, observations.count)
+        var generator = SeededGenerator(seed: 0)
+        for (observation, pythonAction) in zip(observations, expected) {
+            let ours = learner.act(on: observation, deterministic: true, using: &generator).action
+            XCTAssertEqual(ours.count, pythonAction.count)
+            for (a, b) in zip(ours, pythonAction) {
+                XCTAssertEqual(a, b, accuracy: 1e-4 * max(1, abs(b)), "observation \(observation)")
+            }
+        }
+    }
+
+    private func observations(count: Int, size: Int) -> [[Float]] {
+        var generator = SeededGenerator(seed: 11)
+        return (0..<count).map { _ in (0..<size).map { _ in Float(generator.nextGaussian()) } }
+    }
+
+    func testSACPolicyLoadsInPythonAndActsTheSame() throws {
+        var generator = SeededGenerator(seed: 5)
+        var config = SACConfig()
+        config.hiddenSizes = [16, 12]
+        let sac = try SAC(observationSize: 3, actionLow: [-2, -1], actionHigh: [2, 3], config: config, generator: &generator)
+        try checkAgreement(sac, observations: observations(count: 6, size: 3))
+    }
+
+    func testTD3PolicyLoadsInPythonAndActsTheSame() throws {
+        var generator = SeededGenerator(seed: 6)
+        var config = TD3Config()
+        config.hiddenSizes = [10, 8]
+        let td3 = try TD3(observationSize: 4, actionLow: [-1], actionHigh: [1], config: config, generator: &generator)
+        try checkAgreement(td3, observations: observations(count: 6, size: 4))
+    }
+}
