@@ -1,0 +1,74 @@
+import XCTest
+import Randomness
+@testable import NeuralNetwork
+
+/// `BLAS.multiply` routes thin products away from sgemm (matrix–vector products, a short vectorised
+/// loop); every route must give C = alpha · op(A) · op(B) + beta · C for every transposition.
+final class ProductTests: XCTestCase {
+    /// The product computed in Double, element by element, from the definition.
+    private func reference(_ a: [Float], transposedA: Bool, lda: Int, _ b: [Float], transposedB: Bool, ldb: Int,
+                           c: [Float], ldc: Int, m: Int, n: Int, k: Int, alpha: Float, beta: Float) -> [Float] {
+        var result = c
+        for i in 0..<m {
+            for j in 0..<n {
+                var sum: Double = 0
+                for p in 0..<k {
+                    let x = transposedA ? a[p * lda + i] : a[i * lda + p]
+                    let y = transposedB ? b[j * ldb + p] : b[p * ldb + j]
+                    sum += Double(x) * Double(y)
+                }
+                let previous = beta == 0 ? 0 : Double(beta) * Double(c[i * ldc + j])
+                result[i * ldc + j] = Float(Double(alpha) * sum + previous)
+            }
+        }
+        return result
+    }
+
+    private func check(m: Int, n: Int, k: Int, generator: inout SeededGenerator) {
+        for transposedA in [false, true] {
+            for transposedB in [false, true] {
+                for (alpha, beta) in [(Float(1), Float(0)), (1, 1), (0.5, -2)] {
+                    // Leading dimensions wider than needed, as when a product reads a column range.
+                    let lda = (transposedA ? m : k) + 2, ldb = (transposedB ? k : n) + 1, ldc = n + 3
+                    let a = (0..<((transposedA ? k : m) * lda)).map { _ in Float(generator.nextGaussian()) }
+                    let b = (0..<((transposedB ? n : k) * ldb)).map { _ in Float(generator.nextGaussian()) }
+                    // With beta = 0, C's old contents must be ignored, even NaN.
+                    let c = (0..<(m * ldc)).map { _ in beta == 0 ? Float.nan : Float(generator.nextGaussian()) }
+                    var expected = reference(a, transposedA: transposedA, lda: lda, b, transposedB: transposedB, ldb: ldb,
+                                             c: c, ldc: ldc, m: m, n: n, k: k, alpha: alpha, beta: beta)
+                    var actual = c
+                    a.withUnsafeBufferPointer { a in
+                        b.withUnsafeBufferPointer { b in
+                            actual.withUnsafeMutableBufferPointer { c in
+                                BLAS.multiply(a.baseAddress!, transposed: transposedA, leading: lda,
+                                              b.baseAddress!, transposed: transposedB, leading: ldb,
+                                              into: c.baseAddress!, leading: ldc, m: m, n: n, k: k, alpha: alpha, beta: beta)
+                            }
+                        }
+                    }
+                    // Padding columns of C (beyond n) are not part of the product: compare only the product.
+                    for i in 0..<m {
+                        for j in n..<ldc { expected[i * ldc + j] = 0; actual[i * ldc + j] = 0 }
+                    }
+                    for index in expected.indices {
+                        XCTAssertEqual(actual[index], expected[index], accuracy: 1e-4 * Float(k).squareRoot() * 4,
+                                       "m \(m) n \(n) k \(k) op(A)\(transposedA ? "ᵀ" : "") op(B)\(transposedB ? "ᵀ" : "") alpha \(alpha) beta \(beta) at \(index)")
+                    }
+                }
+            }
+        }
+    }
+
+    func testEveryRouteMatchesTheDefinition() {
+        var generator = SeededGenerator(seed: 11)
+        // (m, n, k): one and a few columns (matrix–vector), one and a few rows (matrix–vector),
+        // shallow inner dimensions with and without a column tail (vectorised loop), and general sgemm.
+        let shapes = [(37, 1, 19), (29, 3, 20), (1, 21, 30), (4, 26, 17), (3, 2, 9),
+                      (13, 24, 1), (11, 19, 3), (9, 35, 4), (20, 8, 2),
+                      (19, 23, 5), (33, 40, 27)]
+        for (m, n, k) in shapes {
+            check(m: m, n: n, k: k, generator: &generator)
+        }
+        XCTAssertLessThanOrEqual(BLAS.shallowLimit, 4, "shallowProduct holds at most four rows of op(B) in registers")
+    }
+}
