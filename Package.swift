@@ -54,12 +54,14 @@ let package = Package(
             ]
         ),
 
+        // Shared by the test targets: finding and running the built `offpolicy` executable.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
-        .testTarget(name: "ReplayStoreTests", dependencies: ["ReplayStore", "Randomness", "CLMDB", "CZstd"]),
+        .testTarget(name: "ReplayStoreTests", dependencies: ["ReplayStore", "Randomness", "CLMDB", "CZstd", "TestSupport"]),
         .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork", "Randomness"]),
-        .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "Randomness"]),
+        .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "Randomness", "TestSupport"]),
         .testTarget(name: "LearnersTests", dependencies: ["Learners", "NeuralNetwork", "ReplayStore", "Randomness"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Learners", "Environments", "ReplayStore", "Randomness"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Learners", "Environments", "ReplayStore", "Randomness", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import XCTest
 
@@ -16,7 +17,7 @@ final class EnvCheckCommandTests: XCTestCase {
 
     func testGoldenFilesPass() throws {
         for (env, name) in [("Pendulum-v1", "pendulum-golden.csv"), ("MountainCarContinuous-v0", "mountaincar-golden.csv"), ("MountainCarContinuous-v0", "mountaincar-goal-golden.csv")] {
-            let output = try CommandLineTool.run(["env", "check", "--env", env, "--trajectory", try GoldenFiles.url(name).path])
+            let output = try OffpolicyExecutable.run(["env", "check", "--env", env, "--trajectory", try GoldenFiles.url(name).path])
             XCTAssertEqual(output.status, 0, "\(name): \(output.standardOutput)\(output.standardError)")
             XCTAssertTrue(output.standardOutput.contains("largest relative deviation, observation"), output.standardOutput)
             XCTAssertTrue(output.standardOutput.contains("PASS"), output.standardOutput)
@@ -41,7 +42,7 @@ final class EnvCheckCommandTests: XCTestCase {
             values[2] *= 1 + 1e-4
             fields[8] = values.map { "\($0)" }.joined(separator: " ")
         }
-        let output = try CommandLineTool.run(["env", "check", "--env", "Pendulum-v1", "--trajectory", copy.path])
+        let output = try OffpolicyExecutable.run(["env", "check", "--env", "Pendulum-v1", "--trajectory", copy.path])
         XCTAssertEqual(output.status, 1, output.standardOutput)
         XCTAssertTrue(output.standardOutput.contains("t 100"), "names the episode step: \(output.standardOutput)")
         XCTAssertTrue(output.standardOutput.contains("FAIL"), output.standardOutput)
@@ -52,7 +53,7 @@ final class EnvCheckCommandTests: XCTestCase {
             XCTAssertEqual(fields[6], "1", "row 107 is the first goal step")
             fields[6] = "0"
         }
-        let output = try CommandLineTool.run(["env", "check", "--env", "MountainCarContinuous-v0", "--trajectory", copy.path])
+        let output = try OffpolicyExecutable.run(["env", "check", "--env", "MountainCarContinuous-v0", "--trajectory", copy.path])
         XCTAssertEqual(output.status, 1, output.standardOutput)
         XCTAssertTrue(output.standardOutput.contains("terminated ours 1, reference 0"), output.standardOutput)
     }
@@ -61,15 +62,15 @@ final class EnvCheckCommandTests: XCTestCase {
         let copy = try perturbedCopy(of: "pendulum-golden.csv", row: 10) { fields in
             fields[5] = "\(Double(fields[5])! * (1 + 1e-7))"
         }
-        let output = try CommandLineTool.run(["env", "check", "--env", "Pendulum-v1", "--trajectory", copy.path])
+        let output = try OffpolicyExecutable.run(["env", "check", "--env", "Pendulum-v1", "--trajectory", copy.path])
         XCTAssertEqual(output.status, 0, output.standardOutput)
     }
 
     func testBadInputIsAClearError() throws {
-        let missing = try CommandLineTool.run(["env", "check", "--env", "Pendulum-v1", "--trajectory", temporaryDirectory.appendingPathComponent("none.csv").path])
+        let missing = try OffpolicyExecutable.run(["env", "check", "--env", "Pendulum-v1", "--trajectory", temporaryDirectory.appendingPathComponent("none.csv").path])
         XCTAssertNotEqual(missing.status, 0)
         XCTAssertTrue(missing.standardError.contains("does not exist"), missing.standardError)
-        let unknown = try CommandLineTool.run(["env", "check", "--env", "CartPole-v1", "--trajectory", "x.csv"])
+        let unknown = try OffpolicyExecutable.run(["env", "check", "--env", "CartPole-v1", "--trajectory", "x.csv"])
         XCTAssertNotEqual(unknown.status, 0)
         XCTAssertTrue(unknown.standardError.contains("Pendulum-v1"), unknown.standardError)
     }

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import Randomness
 import XCTest
@@ -8,7 +9,7 @@ final class ProcessTests: XCTestCase {
     /// Starts `offpolicy arguments...` with stdout piped.
     private func start(_ arguments: [String]) throws -> (Process, Pipe) {
         let process = Process()
-        process.executableURL = try offpolicyBinary()
+        process.executableURL = try OffpolicyExecutable.url()
         process.arguments = arguments
         let output = Pipe()
         process.standardOutput = output

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import XCTest
 import ReplayStore
@@ -47,32 +48,9 @@ func labelIndex(of batch: TransitionBatch, row: Int, source: TransitionSource? =
     return index
 }
 
-/// The built `offpolicy` executable: `$OFFPOLICY_BINARY`, next to the test bundle, or in `.build/debug`.
-func offpolicyBinary() throws -> URL {
-    let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    var candidates: [URL] = []
-    if let path = ProcessInfo.processInfo.environment["OFFPOLICY_BINARY"] { candidates.append(URL(fileURLWithPath: path)) }
-    for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-        candidates.append(bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("offpolicy"))
-    }
-    candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("offpolicy"))
-    candidates.append(packageRoot.appendingPathComponent(".build/debug/offpolicy"))
-    if let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) { return found }
-    throw MissingBinaryError("the offpolicy executable was not found (looked at \(candidates.map(\.path).joined(separator: ", "))); run `swift build` first, as scripts/test does")
-}
-
 /// Runs `offpolicy arguments...` to completion; returns (exit status, stdout, stderr).
 @discardableResult
 func runOffpolicy(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
-    let process = Process()
-    process.executableURL = try offpolicyBinary()
-    process.arguments = arguments
-    let output = Pipe(), error = Pipe()
-    process.standardOutput = output
-    process.standardError = error
-    try process.run()
-    let outData = output.fileHandleForReading.readDataToEndOfFile()
-    let errData = error.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    let result = try OffpolicyExecutable.run(arguments)
+    return (result.status, result.standardOutput, result.standardError)
 }

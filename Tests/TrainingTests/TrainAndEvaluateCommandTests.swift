@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import XCTest
 @testable import Training
@@ -8,7 +9,7 @@ final class TrainAndEvaluateCommandTests: XCTestCase {
         let directory = try TemporaryDirectory("cli")
         defer { directory.remove() }
         let run = directory.appending("run").path
-        let train = try CommandLineTool.run(["train", "sac", "--env", "Pendulum-v1", "--steps", "300", "--seed", "2",
+        let train = try OffpolicyExecutable.run(["train", "sac", "--env", "Pendulum-v1", "--steps", "300", "--seed", "2",
                                              "--run-dir", run, "--eval-every", "150", "--eval-episodes", "2",
                                              "--hidden", "16,16", "--batch", "32", "--lr", "1e-3"])
         XCTAssertEqual(train.status, 0, train.standardOutput + train.standardError)
@@ -23,7 +24,7 @@ final class TrainAndEvaluateCommandTests: XCTestCase {
         XCTAssertEqual(config.learner.learningRate, 1e-3)
         XCTAssertEqual(try ProgressRow.read(from: URL(fileURLWithPath: run + "/progress.csv")).map(\.environmentSteps), [150, 300])
 
-        let evaluate = try CommandLineTool.run(["evaluate", "--run-dir", run, "--episodes", "3", "--json"])
+        let evaluate = try OffpolicyExecutable.run(["evaluate", "--run-dir", run, "--episodes", "3", "--json"])
         XCTAssertEqual(evaluate.status, 0, evaluate.standardError)
         let last = try XCTUnwrap(evaluate.standardOutput.split(separator: "\n").last)
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
@@ -33,10 +34,10 @@ final class TrainAndEvaluateCommandTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(try XCTUnwrap(object["return_std"] as? Double), 0)
 
         // Same run, same evaluation seed: the same numbers.
-        let again = try CommandLineTool.run(["evaluate", "--run-dir", run, "--episodes", "3", "--json"])
+        let again = try OffpolicyExecutable.run(["evaluate", "--run-dir", run, "--episodes", "3", "--json"])
         XCTAssertEqual(again.standardOutput, evaluate.standardOutput)
 
-        let refused = try CommandLineTool.run(["train", "sac", "--steps", "100", "--run-dir", run])
+        let refused = try OffpolicyExecutable.run(["train", "sac", "--steps", "100", "--run-dir", run])
         XCTAssertNotEqual(refused.status, 0)
         XCTAssertTrue(refused.standardError.contains("--resume"), refused.standardError)
     }
@@ -46,7 +47,7 @@ final class TrainAndEvaluateCommandTests: XCTestCase {
         defer { directory.remove() }
         for algorithm in ["td3", "ddpg"] {
             let run = directory.appending(algorithm).path
-            let train = try CommandLineTool.run(["train", algorithm, "--steps", "200", "--run-dir", run, "--eval-every", "200",
+            let train = try OffpolicyExecutable.run(["train", algorithm, "--steps", "200", "--run-dir", run, "--eval-every", "200",
                                                  "--eval-episodes", "1", "--hidden", "16,16", "--batch", "32"])
             XCTAssertEqual(train.status, 0, train.standardOutput + train.standardError)
             XCTAssertEqual(try TrainingRun.config(in: URL(fileURLWithPath: run)).algorithm.rawValue, algorithm)
@@ -55,14 +56,14 @@ final class TrainAndEvaluateCommandTests: XCTestCase {
     }
 
     func testBadArgumentsAreExplained() throws {
-        let noSteps = try CommandLineTool.run(["train", "sac", "--run-dir", "/tmp/never-created-by-offpolicy"])
+        let noSteps = try OffpolicyExecutable.run(["train", "sac", "--run-dir", "/tmp/never-created-by-offpolicy"])
         XCTAssertNotEqual(noSteps.status, 0)
         XCTAssertTrue(noSteps.standardError.contains("--steps is required"), noSteps.standardError)
-        let badHidden = try CommandLineTool.run(["train", "sac", "--steps", "10", "--run-dir", "/tmp/x", "--hidden", "0,4"])
+        let badHidden = try OffpolicyExecutable.run(["train", "sac", "--steps", "10", "--run-dir", "/tmp/x", "--hidden", "0,4"])
         XCTAssertTrue(badHidden.standardError.contains("--hidden"), badHidden.standardError)
-        let resumeWithChanges = try CommandLineTool.run(["train", "--resume", "/tmp", "--lr", "0.1"])
+        let resumeWithChanges = try OffpolicyExecutable.run(["train", "--resume", "/tmp", "--lr", "0.1"])
         XCTAssertTrue(resumeWithChanges.standardError.contains("only --steps"), resumeWithChanges.standardError)
-        let noRun = try CommandLineTool.run(["evaluate", "--run-dir", "/tmp"])
+        let noRun = try OffpolicyExecutable.run(["evaluate", "--run-dir", "/tmp"])
         XCTAssertNotEqual(noRun.status, 0)
         XCTAssertTrue(noRun.standardError.contains("config.json"), noRun.standardError)
     }
