@@ -62,7 +62,7 @@ public struct StoreSchema: Codable, Equatable, Sendable {
     }
 
     /// Field-by-field differences, for error messages.
-    func differences(from other: StoreSchema) -> [String] {
+    public func differences(from other: StoreSchema) -> [String] {
         var result: [String] = []
         func compare<T: Equatable>(_ name: String, _ a: T, _ b: T) { if a != b { result.append("\(name): stored \(a), requested \(b)") } }
         compare("formatVersion", formatVersion, other.formatVersion)

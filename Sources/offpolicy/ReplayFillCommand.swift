@@ -17,9 +17,9 @@ struct ReplayFillCommand: ParsableCommand {
     @Option(help: "Transitions per write transaction.") var commitEvery: Int = 10_000
     @Option(help: "Observation size when creating the store (default 17).") var observationSize: Int?
     @Option(help: "Action size when creating the store (default 6).") var actionSize: Int?
-    @Option(help: "Capacity when creating the store.") var capacity: Int = 1_000_000
-    @Option(name: .customLong("chunk"), help: "Transitions per chunk when creating the store.") var chunkLength: Int = StoreSchema.defaultChunkLength
-    @Option(name: .customLong("level"), help: "zstd level when creating the store.") var compressionLevel: Int = StoreSchema.defaultCompressionLevel
+    @Option(help: "Capacity when creating the store (default 1,000,000).") var capacity: Int?
+    @Option(name: .customLong("chunk"), help: "Transitions per chunk when creating the store (default \(StoreSchema.defaultChunkLength)).") var chunkLength: Int?
+    @Option(name: .customLong("level"), help: "zstd level when creating the store (default \(StoreSchema.defaultCompressionLevel)).") var compressionLevel: Int?
     @OptionGroup var storeOptions: ReplayStoreOptions
 
     func validate() throws {
@@ -31,19 +31,13 @@ struct ReplayFillCommand: ParsableCommand {
         try withCleanErrors {
             let replay: ReplayStore
             if FileManager.default.fileExists(atPath: store + "/data.mdb") {
+                // Every size given on the command line must match the existing schema: nothing is ignored silently.
                 replay = try ReplayStore.open(at: store, options: storeOptions.storeOptions)
-                if let observationSize, observationSize != replay.schema.observationSize {
-                    printError("error: the store at \(store) has observation size \(replay.schema.observationSize), not \(observationSize)")
-                    throw ExitCode(1)
-                }
-                if let actionSize, actionSize != replay.schema.actionSize {
-                    printError("error: the store at \(store) has action size \(replay.schema.actionSize), not \(actionSize)")
-                    throw ExitCode(1)
-                }
+                let differences = replay.schema.differences(from: requestedSchema(startingFrom: replay.schema))
+                if !differences.isEmpty { throw ReplayStoreError.schemaMismatch(path: store, differences: differences) }
             } else {
-                let schema = StoreSchema(observationSize: observationSize ?? 17, actionSize: actionSize ?? 6, capacity: capacity,
-                                         chunkLength: chunkLength, compressionLevel: compressionLevel)
-                replay = try ReplayStore.openOrCreate(at: store, schema: schema, options: storeOptions.storeOptions)
+                let defaults = StoreSchema(observationSize: 17, actionSize: 6)
+                replay = try ReplayStore.create(at: store, schema: requestedSchema(startingFrom: defaults), options: storeOptions.storeOptions)
             }
             var stream = SyntheticTransitions(seed: seed, observationSize: replay.schema.observationSize, actionSize: replay.schema.actionSize)
             let start = replay.appendedCount
@@ -61,5 +55,16 @@ struct ReplayFillCommand: ParsableCommand {
             printError(String(format: "filled %d transitions (%d..<%d) in %.2f s, %.0f transitions/s including generation",
                               transitions, start, start + transitions, seconds, Double(transitions) / seconds))
         }
+    }
+
+    /// `schema` with every size the command line gave put in its place.
+    private func requestedSchema(startingFrom schema: StoreSchema) -> StoreSchema {
+        var requested = schema
+        if let observationSize { requested.observationSize = observationSize }
+        if let actionSize { requested.actionSize = actionSize }
+        if let capacity { requested.capacity = capacity }
+        if let chunkLength { requested.chunkLength = chunkLength }
+        if let compressionLevel { requested.compressionLevel = compressionLevel }
+        return requested
     }
 }
