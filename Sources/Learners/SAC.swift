@@ -112,16 +112,20 @@ public final class SAC {
         targetEntropy = Float(config.targetEntropy ?? -Double(actionLow.count))
 
         let actionCount = actionLow.count
+        // The passes of one update run one after another, so all networks share one backward scratch, and
+        // target critic k shares critic k's activations (its own are dead once the targets are computed).
+        // The update then touches less memory, and more of it stays in cache.
+        let scratch = Workspace()
         actor = MLP(layerSizes: [observationSize] + config.hiddenSizes + [2 * actionCount],
-                    hiddenActivation: config.activation, outputActivation: .identity, generator: &generator)
+                    hiddenActivation: config.activation, outputActivation: .identity, scratch: scratch, generator: &generator)
         head = SquashedGaussianHead(actionSize: actionCount)
         var critics: [MLP] = []
         for _ in 0..<2 {
             critics.append(MLP(layerSizes: [observationSize + actionCount] + config.hiddenSizes + [1],
-                               hiddenActivation: config.activation, outputActivation: .identity, generator: &generator))
+                               hiddenActivation: config.activation, outputActivation: .identity, scratch: scratch, generator: &generator))
         }
         self.critics = critics
-        targetCritics = critics.map { $0.copy() }
+        targetCritics = critics.map { $0.copy(activations: $0.activations, scratch: scratch) }
         let learningRate = Float(config.learningRate)
         actorOptimizer = Adam(parameterCount: actor.parameterCount, learningRate: learningRate)
         criticOptimizers = critics.map { Adam(parameterCount: $0.parameterCount, learningRate: learningRate) }
@@ -169,8 +173,18 @@ public final class SAC {
 
         // Critics: minimise J_Q (eq. 5) against the soft Bellman target (eqs. 2–3) of the target critics.
         computeTargets(batch, alpha: alpha, using: &generator)
-        let criticLoss = criticLossAndGradients(rows: rows)
-        for k in 0..<2 { criticOptimizers[k].step(critics[k]) }
+        // Each critic takes its Adam step as soon as its gradient is complete, while that gradient is
+        // still in cache: the two losses are independent, so this equals stepping both afterwards.
+        // The target critics' Polyak update (SB3 does it last) only reads the critics, which nothing
+        // after this changes, so it is fused into the critics' Adam step: one pass over their parameters.
+        let updatesTargets = (updateCount + 1) % config.targetUpdateInterval == 0
+        let criticLoss = criticLossAndGradients(rows: rows) { k in
+            if updatesTargets {
+                criticOptimizers[k].step(critics[k], averagingInto: targetCritics[k], tau: Float(config.tau))
+            } else {
+                criticOptimizers[k].step(critics[k])
+            }
+        }
 
         // Actor: minimise the reparameterised J_π (eq. 9) through the freshly updated critics.
         let (actorLoss, meanLogProbability) = actorLossAndGradients(batch, alpha: alpha, using: &generator)
@@ -183,11 +197,8 @@ public final class SAC {
             alphaOptimizer.step(parameters: logAlpha, gradients: logAlphaGradient)
         }
 
-        // Target critics: Polyak averaging with τ.
+        // Target critics: Polyak averaging with τ, done above with the critics' Adam step.
         updateCount += 1
-        if updateCount % config.targetUpdateInterval == 0 {
-            for k in 0..<2 { Polyak.update(target: targetCritics[k], toward: critics[k], tau: Float(config.tau)) }
-        }
         return ["critic_loss": criticLoss, "actor_loss": actorLoss, "alpha": Double(alpha),
                 "alpha_loss": Double(alphaLoss), "log_probability": Double(meanLogProbability),
                 "q_policy": meanPolicyValue]
@@ -235,13 +246,14 @@ public final class SAC {
     }
 
     /// J_Q = ½ Σ_k mean_b (Q_k(s, a) − y)² (eq. 5; SB3 sums the twin losses with the factor ½).
-    /// Fills both critics' gradients.
-    func criticLossAndGradients(rows: Int) -> Double {
+    /// Fills both critics' gradients, calling `gradientReady` with k as soon as critic k's is complete.
+    func criticLossAndGradients(rows: Int, gradientReady: (Int) -> Void = { _ in }) -> Double {
         var loss: Double = 0
         for k in 0..<2 {
             let q = critics[k].forward(criticInput.base, rows: rows)
             loss += MeanSquaredError.evaluate(prediction: q, target: targets.base, count: rows, scale: 0.5, gradient: valueGradient.base)
             critics[k].backward(outputGradient: valueGradient.base, input: criticInput.base, rows: rows)
+            gradientReady(k)
         }
         return loss
     }
