@@ -56,19 +56,26 @@ extension Activation {
     @inline(__always)
     func multiplyDerivative(into g: UnsafeMutablePointer<Float>, output y: UnsafePointer<Float>, rows: Int, columns: Int,
                             addingRowsTo sum: UnsafeMutablePointer<Float>) {
-        let whole = vectorizedCount(columns)
         for r in 0..<rows {
-            let row = g + r * columns
-            multiplyDerivative(into: row, output: y + r * columns, count: columns)
-            var c = 0
-            while c < whole {
-                sum.setVector(sum.vector(at: c) + row.vector(at: c), at: c)
-                c += Vector.scalarCount
-            }
-            while c < columns {
-                sum[c] += row[c]
-                c += 1
-            }
+            multiplyDerivative(intoRow: g + r * columns, output: y + r * columns, columns: columns, addingTo: sum)
+        }
+    }
+
+    /// One row of the above: g ← g · f′, then (if `sum` is given) sum ← sum + g.
+    @inline(__always)
+    func multiplyDerivative(intoRow row: UnsafeMutablePointer<Float>, output y: UnsafePointer<Float>, columns: Int,
+                            addingTo sum: UnsafeMutablePointer<Float>?) {
+        multiplyDerivative(into: row, output: y, count: columns)
+        guard let sum else { return }
+        let whole = vectorizedCount(columns)
+        var c = 0
+        while c < whole {
+            sum.setVector(sum.vector(at: c) + row.vector(at: c), at: c)
+            c += Vector.scalarCount
+        }
+        while c < columns {
+            sum[c] += row[c]
+            c += 1
         }
     }
 

@@ -82,7 +82,9 @@ public enum BLAS {
     ) {
         if takesShallowRoute(m: m, n: n, k: k) {
             shallowProduct(a, transposed: transposeA, leading: lda, b, transposed: transposeB, leading: ldb,
-                           into: c, leading: ldc, m: m, n: n, k: k, addingBias: bias, activation: activation)
+                           into: c, leading: ldc, m: m, n: n, k: k) { row, _ in
+                activation.applyAddingBias(to: row, bias: bias, rows: 1, columns: n)
+            }
         } else {
             multiply(a, transposed: transposeA, leading: lda, b, transposed: transposeB, leading: ldb,
                      into: c, leading: ldc, m: m, n: n, k: k)
@@ -116,18 +118,18 @@ public enum BLAS {
     /// fused multiply-adds (as sgemm's kernels do, so results round alike). Depths above 1 are only
     /// used with AVX2 and FMA, where a fused multiply-add is one instruction.
     /// When B is stored transposed, op(B) (k × n, at most 4n floats) is first copied into a
-    /// contiguous temporary on the stack. With `bias`, each row r of C becomes activation(r + bias)
-    /// right after it is computed.
+    /// contiguous temporary on the stack. `rowEpilogue`, if given, is called with each row of C and
+    /// its index right after the row is computed (while it is in cache).
     static func shallowProduct(
         _ a: UnsafePointer<Float>, transposed transposeA: Bool, leading lda: Int,
         _ b: UnsafePointer<Float>, transposed transposeB: Bool, leading ldb: Int,
         into c: UnsafeMutablePointer<Float>, leading ldc: Int,
-        m: Int, n: Int, k: Int, addingBias bias: UnsafePointer<Float>? = nil, activation: Activation = .identity
+        m: Int, n: Int, k: Int, rowEpilogue: ((UnsafeMutablePointer<Float>, Int) -> Void)? = nil
     ) {
         precondition(k >= 1 && k <= shallowLimit)
         guard transposeB else {
             shallowProductOfRows(a, transposed: transposeA, leading: lda, b, leading: ldb,
-                                 into: c, leading: ldc, m: m, n: n, k: k, addingBias: bias, activation: activation)
+                                 into: c, leading: ldc, m: m, n: n, k: k, rowEpilogue: rowEpilogue)
             return
         }
         withUnsafeTemporaryAllocation(of: Float.self, capacity: k * n) { packed in
@@ -136,7 +138,7 @@ public enum BLAS {
                 for p in 0..<k { rowsOfB[p * n + j] = b[j * ldb + p] }
             }
             shallowProductOfRows(a, transposed: transposeA, leading: lda, rowsOfB, leading: n,
-                                 into: c, leading: ldc, m: m, n: n, k: k, addingBias: bias, activation: activation)
+                                 into: c, leading: ldc, m: m, n: n, k: k, rowEpilogue: rowEpilogue)
         }
     }
 
@@ -146,7 +148,7 @@ public enum BLAS {
         _ a: UnsafePointer<Float>, transposed transposeA: Bool, leading lda: Int,
         _ b: UnsafePointer<Float>, leading ldb: Int,
         into c: UnsafeMutablePointer<Float>, leading ldc: Int,
-        m: Int, n: Int, k: Int, addingBias bias: UnsafePointer<Float>?, activation: Activation
+        m: Int, n: Int, k: Int, rowEpilogue: ((UnsafeMutablePointer<Float>, Int) -> Void)?
     ) {
         // op(A)[i, p] = a[i · rowStride + p · columnStride].
         let rowStride = transposeA ? 1 : lda, columnStride = transposeA ? lda : 1
@@ -190,7 +192,7 @@ public enum BLAS {
                 row[j] = sum
                 j += 1
             }
-            if let bias { activation.applyAddingBias(to: row, bias: bias, rows: 1, columns: n) }
+            rowEpilogue?(row, i)
         }
     }
 

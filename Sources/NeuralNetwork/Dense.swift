@@ -70,6 +70,28 @@ public struct Dense: Sendable {
                       into: gradients + weightOffset, leading: inputSize, m: outputSize, n: inputSize, k: rows, beta: 1)
     }
 
+    /// Writes δ of the layer below into `previousDelta` (rows × inputSize): ∂L/∂input = δ · W, multiplied
+    /// by the derivative of `previousActivation` (written in terms of that layer's output
+    /// `previousOutput`), with the rows summed into `previousBiasGradient` if given, as
+    /// `backwardThroughActivation` of the layer below does. Returns false, doing nothing, unless the
+    /// product takes the shallow route; there all of it happens row by row while each row is in cache.
+    @inline(__always)
+    func inputGradientThroughActivation(
+        delta: UnsafePointer<Float>, rows: Int, parameters: UnsafePointer<Float>,
+        previousActivation: Activation, previousOutput: UnsafePointer<Float>,
+        previousBiasGradient: UnsafeMutablePointer<Float>?, into previousDelta: UnsafeMutablePointer<Float>
+    ) -> Bool {
+        guard BLAS.takesShallowRoute(m: rows, n: inputSize, k: outputSize) else { return false }
+        let columns = inputSize
+        BLAS.shallowProduct(delta, transposed: false, leading: outputSize,
+                            parameters + weightOffset, transposed: false, leading: inputSize,
+                            into: previousDelta, leading: inputSize, m: rows, n: inputSize, k: outputSize) { row, r in
+            previousActivation.multiplyDerivative(intoRow: row, output: previousOutput + r * columns, columns: columns,
+                                                  addingTo: previousBiasGradient)
+        }
+        return true
+    }
+
     /// Writes ∂L/∂input[:, columns] = δ · W[:, columns] (rows × columns.count, row-major) into `inputGradient`.
     @inline(__always)
     func inputGradient(

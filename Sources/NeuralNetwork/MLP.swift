@@ -116,20 +116,32 @@ public final class MLP {
     ) {
         precondition(rows <= rowCapacity, "backward needs a forward pass with at least as many rows")
         var delta = outputGradient
+        // Whether `delta` is already through layer l's activation (and its bias gradient added): the
+        // input-gradient product of the layer above does both when it takes the shallow route.
+        var throughActivation = false
         for l in stride(from: layers.count - 1, through: 0, by: -1) {
             let layer = layers[l]
             let layerInput = l == 0 ? input : UnsafePointer(output(ofLayer: l - 1))
             if computeParameterGradients {
-                layer.backwardThroughActivation(delta: delta, output: output(ofLayer: l), rows: rows,
-                                                activation: activation(ofLayer: l), addingBiasGradientTo: gradients.base)
+                if !throughActivation {
+                    layer.backwardThroughActivation(delta: delta, output: output(ofLayer: l), rows: rows,
+                                                    activation: activation(ofLayer: l), addingBiasGradientTo: gradients.base)
+                }
                 layer.weightGradient(delta: delta, input: layerInput, rows: rows, into: gradients.base)
-            } else {
+            } else if !throughActivation {
                 activation(ofLayer: l).multiplyDerivative(into: delta, output: output(ofLayer: l), count: rows * layer.outputSize)
             }
             if l > 0 {
                 let previous = scratch.pointer(l - 1)
-                layer.inputGradient(delta: delta, rows: rows, parameters: parameters.base,
-                                    columns: 0..<layer.inputSize, into: previous)
+                throughActivation = layer.inputGradientThroughActivation(
+                    delta: delta, rows: rows, parameters: parameters.base,
+                    previousActivation: activation(ofLayer: l - 1), previousOutput: output(ofLayer: l - 1),
+                    previousBiasGradient: computeParameterGradients ? gradients.base + layers[l - 1].biasOffset : nil,
+                    into: previous)
+                if !throughActivation {
+                    layer.inputGradient(delta: delta, rows: rows, parameters: parameters.base,
+                                        columns: 0..<layer.inputSize, into: previous)
+                }
                 delta = previous
             } else if let inputGradient {
                 layer.inputGradient(delta: delta, rows: rows, parameters: parameters.base,
