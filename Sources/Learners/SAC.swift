@@ -112,16 +112,20 @@ public final class SAC {
         targetEntropy = Float(config.targetEntropy ?? -Double(actionLow.count))
 
         let actionCount = actionLow.count
+        // The passes of one update run one after another, so all networks share one backward scratch, and
+        // target critic k shares critic k's activations (its own are dead once the targets are computed).
+        // The update then touches less memory, and more of it stays in cache.
+        let scratch = Workspace()
         actor = MLP(layerSizes: [observationSize] + config.hiddenSizes + [2 * actionCount],
-                    hiddenActivation: config.activation, outputActivation: .identity, generator: &generator)
+                    hiddenActivation: config.activation, outputActivation: .identity, scratch: scratch, generator: &generator)
         head = SquashedGaussianHead(actionSize: actionCount)
         var critics: [MLP] = []
         for _ in 0..<2 {
             critics.append(MLP(layerSizes: [observationSize + actionCount] + config.hiddenSizes + [1],
-                               hiddenActivation: config.activation, outputActivation: .identity, generator: &generator))
+                               hiddenActivation: config.activation, outputActivation: .identity, scratch: scratch, generator: &generator))
         }
         self.critics = critics
-        targetCritics = critics.map { $0.copy() }
+        targetCritics = critics.map { $0.copy(activations: $0.activations, scratch: scratch) }
         let learningRate = Float(config.learningRate)
         actorOptimizer = Adam(parameterCount: actor.parameterCount, learningRate: learningRate)
         criticOptimizers = critics.map { Adam(parameterCount: $0.parameterCount, learningRate: learningRate) }
@@ -169,11 +173,30 @@ public final class SAC {
 
         // Critics: minimise J_Q (eq. 5) against the soft Bellman target (eqs. 2–3) of the target critics.
         computeTargets(batch, alpha: alpha, using: &generator)
-        let criticLoss = criticLossAndGradients(rows: rows)
-        for k in 0..<2 { criticOptimizers[k].step(critics[k]) }
+        // ã ~ π(·|s) for the actor loss below. It depends on the actor alone, which the critics' step
+        // leaves unchanged, and draws its noise right after the targets' as before: sampling it now
+        // gives the same ã and lets each critic evaluate Q_k(s, ã) right after its own step.
+        let raw = samplePolicyActions(batch, using: &generator)
+        // Each critic takes its Adam step as soon as its gradient is complete, while that gradient is
+        // still in cache: the two losses are independent, so this equals stepping both afterwards.
+        // The target critics' Polyak update (SB3 does it last) only reads the critics, which nothing
+        // after this changes, so it is fused into the critics' Adam step: one pass over their parameters.
+        // Then Q_k(s, ã) with the new parameters of critic k, while they are in cache (nothing changes
+        // them before the actor loss, which is where SB3 evaluates it).
+        let updatesTargets = (updateCount + 1) % config.targetUpdateInterval == 0
+        var q1: UnsafeMutablePointer<Float>?, q2: UnsafeMutablePointer<Float>?
+        let criticLoss = criticLossAndGradients(rows: rows) { k in
+            if updatesTargets {
+                criticOptimizers[k].step(critics[k], averagingInto: targetCritics[k], tau: Float(config.tau))
+            } else {
+                criticOptimizers[k].step(critics[k])
+            }
+            let q = critics[k].forward(policyCriticInput.base, rows: rows)
+            if k == 0 { q1 = q } else { q2 = q }
+        }
 
         // Actor: minimise the reparameterised J_π (eq. 9) through the freshly updated critics.
-        let (actorLoss, meanLogProbability) = actorLossAndGradients(batch, alpha: alpha, using: &generator)
+        let (actorLoss, meanLogProbability) = actorLossAndGradients(batch, raw: raw, q1: q1!, q2: q2!, alpha: alpha)
         actorOptimizer.step(actor)
 
         // Temperature: minimise J(α) (eq. 18) in log α, as SB3 does.
@@ -183,11 +206,8 @@ public final class SAC {
             alphaOptimizer.step(parameters: logAlpha, gradients: logAlphaGradient)
         }
 
-        // Target critics: Polyak averaging with τ.
+        // Target critics: Polyak averaging with τ, done above with the critics' Adam step.
         updateCount += 1
-        if updateCount % config.targetUpdateInterval == 0 {
-            for k in 0..<2 { Polyak.update(target: targetCritics[k], toward: critics[k], tau: Float(config.tau)) }
-        }
         return ["critic_loss": criticLoss, "actor_loss": actorLoss, "alpha": Double(alpha),
                 "alpha_loss": Double(alphaLoss), "log_probability": Double(meanLogProbability),
                 "q_policy": meanPolicyValue]
@@ -235,13 +255,14 @@ public final class SAC {
     }
 
     /// J_Q = ½ Σ_k mean_b (Q_k(s, a) − y)² (eq. 5; SB3 sums the twin losses with the factor ½).
-    /// Fills both critics' gradients.
-    func criticLossAndGradients(rows: Int) -> Double {
+    /// Fills both critics' gradients, calling `gradientReady` with k as soon as critic k's is complete.
+    func criticLossAndGradients(rows: Int, gradientReady: (Int) -> Void = { _ in }) -> Double {
         var loss: Double = 0
         for k in 0..<2 {
             let q = critics[k].forward(criticInput.base, rows: rows)
             loss += MeanSquaredError.evaluate(prediction: q, target: targets.base, count: rows, scale: 0.5, gradient: valueGradient.base)
             critics[k].backward(outputGradient: valueGradient.base, input: criticInput.base, rows: rows)
+            gradientReady(k)
         }
         return loss
     }
@@ -249,6 +270,15 @@ public final class SAC {
     /// J_π = mean_b [α log π(ã|s) − min_k Q_k(s, ã)], ã = tanh(μ(s) + σ(s) ε) (eq. 9 with the tanh
     /// squashing of appendix C). Fills the actor's gradient; returns the loss and mean log π(ã|s).
     func actorLossAndGradients(_ batch: TransitionBatch, alpha: Float, using generator: inout SeededGenerator) -> (loss: Double, meanLogProbability: Float) {
+        let raw = samplePolicyActions(batch, using: &generator)
+        let q1 = critics[0].forward(policyCriticInput.base, rows: batch.count)
+        let q2 = critics[1].forward(policyCriticInput.base, rows: batch.count)
+        return actorLossAndGradients(batch, raw: raw, q1: q1, q2: q2, alpha: alpha)
+    }
+
+    /// Samples ã ~ π(·|s) for the batch's observations (the actor's forward pass, then the head) and
+    /// writes [s | ã] into `policyCriticInput`. Returns the actor's raw output [μ | log σ].
+    func samplePolicyActions(_ batch: TransitionBatch, using generator: inout SeededGenerator) -> UnsafeMutablePointer<Float> {
         let rows = batch.count
         let raw = batch.observations.withUnsafeBufferPointer { s in
             let raw = actor.forward(s.baseAddress!, rows: rows)
@@ -256,8 +286,14 @@ public final class SAC {
             return raw
         }
         CriticInput.writeActions(head.actions.base, rows: rows, observationSize: observationSize, actionSize: actionSize, into: policyCriticInput.base)
-        let q1 = critics[0].forward(policyCriticInput.base, rows: rows)
-        let q2 = critics[1].forward(policyCriticInput.base, rows: rows)
+        return raw
+    }
+
+    /// The actor loss and gradients after `samplePolicyActions`, given the actor's raw output and
+    /// Q_k(s, ã) from forward passes of both critics on `policyCriticInput` (each critic's last pass).
+    func actorLossAndGradients(_ batch: TransitionBatch, raw: UnsafeMutablePointer<Float>,
+                               q1: UnsafePointer<Float>, q2: UnsafePointer<Float>, alpha: Float) -> (loss: Double, meanLogProbability: Float) {
+        let rows = batch.count
         let logp = head.logProbabilities.base
         // ∂L/∂Q_k is −1/B on the rows where Q_k is the smaller value (Q₁ on ties), 0 elsewhere.
         let g1 = valueGradient.base, g2 = secondValueGradient.base, share = 1 / Float(rows)

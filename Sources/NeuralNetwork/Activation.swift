@@ -51,6 +51,34 @@ extension Activation {
         }
     }
 
+    /// Row by row (rows × columns): g ← g · f′ as `multiplyDerivative` does, and the masked row added to
+    /// `sum` (the bias gradient Σ_rows δ, summed in row order), in one pass over g while each row is in cache.
+    @inline(__always)
+    func multiplyDerivative(into g: UnsafeMutablePointer<Float>, output y: UnsafePointer<Float>, rows: Int, columns: Int,
+                            addingRowsTo sum: UnsafeMutablePointer<Float>) {
+        for r in 0..<rows {
+            multiplyDerivative(intoRow: g + r * columns, output: y + r * columns, columns: columns, addingTo: sum)
+        }
+    }
+
+    /// One row of the above: g ← g · f′, then (if `sum` is given) sum ← sum + g.
+    @inline(__always)
+    func multiplyDerivative(intoRow row: UnsafeMutablePointer<Float>, output y: UnsafePointer<Float>, columns: Int,
+                            addingTo sum: UnsafeMutablePointer<Float>?) {
+        multiplyDerivative(into: row, output: y, count: columns)
+        guard let sum else { return }
+        let whole = vectorizedCount(columns)
+        var c = 0
+        while c < whole {
+            sum.setVector(sum.vector(at: c) + row.vector(at: c), at: c)
+            c += Vector.scalarCount
+        }
+        while c < columns {
+            sum[c] += row[c]
+            c += 1
+        }
+    }
+
     /// g[i] ← g[i] · f′, with f′ written in terms of the activation's output y
     /// (ReLU: 1 where y > 0; tanh: 1 − y²; identity: 1).
     @inline(__always)

@@ -43,8 +43,19 @@ public final class Adam {
         step(parameters: network.parameters, gradients: network.gradients)
     }
 
+    /// One step on the network's parameters, then the Polyak update of `target` toward the new
+    /// parameters (`Polyak.update(target:toward:tau:)`), fused into the same pass over the parameters:
+    /// the result is exactly that of `step(network)` followed by the Polyak update.
+    public func step(_ network: MLP, averagingInto target: MLP, tau: Float) {
+        precondition(network.parameterCount == firstMoment.count && target.parameterCount == firstMoment.count,
+                     "Adam was built for \(firstMoment.count) parameters")
+        step(network.parameters.base, gradients: network.gradients.base, count: network.parameterCount,
+             averagingInto: target.parameters.base, tau: tau)
+    }
+
     @inline(__always)
-    func step(_ p: UnsafeMutablePointer<Float>, gradients g: UnsafeMutablePointer<Float>, count: Int) {
+    func step(_ p: UnsafeMutablePointer<Float>, gradients g: UnsafeMutablePointer<Float>, count: Int,
+              averagingInto target: UnsafeMutablePointer<Float>? = nil, tau: Float = 0) {
         stepCount += 1
         let t = Double(stepCount)
         let correction1 = 1 - pow(Double(beta1), t)
@@ -59,6 +70,8 @@ public final class Adam {
         let v1b2 = Vector(repeating: oneMinusB2), vstep = Vector(repeating: stepSize)
         let vcorrection = Vector(repeating: inverseRootCorrection2), veps = Vector(repeating: eps)
         let zero = Vector(repeating: 0)
+        // Polyak averaging, as `Polyak.update` computes it.
+        let keep = 1 - tau, vkeep = Vector(repeating: keep), vtau = Vector(repeating: tau)
         var i = 0
         while i < whole {
             let gi = g.vector(at: i)
@@ -67,7 +80,10 @@ public final class Adam {
             let vi = vb2 * v.vector(at: i) + v1b2 * gi * gi
             m.setVector(mi, at: i)
             v.setVector(vi, at: i)
-            p.setVector(p.vector(at: i) - vstep * mi / (vi.squareRoot() * vcorrection + veps), at: i)
+            // v ≥ 0, so √|v| = √v; written so, the square root is one vector instruction.
+            let pi = p.vector(at: i) - vstep * mi / (vi.squareRootOfMagnitude() * vcorrection + veps)
+            p.setVector(pi, at: i)
+            if let target { target.setVector(target.vector(at: i) * vkeep + vtau * pi, at: i) }
             i += Vector.scalarCount
         }
         while i < count {
@@ -78,6 +94,7 @@ public final class Adam {
             m[i] = mi
             v[i] = vi
             p[i] -= stepSize * mi / (vi.squareRoot() * inverseRootCorrection2 + eps)
+            if let target { target[i] = target[i] * keep + tau * p[i] }
             i += 1
         }
     }

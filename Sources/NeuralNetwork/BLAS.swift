@@ -69,6 +69,39 @@ public enum BLAS {
         }
     }
 
+    /// C = activation(op(A) · op(B) + bias), bias (n values) added to every row: a dense layer's forward
+    /// pass. When the product takes the shallow route, bias and activation are applied to each row of C
+    /// as soon as it is computed, while it is in cache, instead of in a second pass over C; the result
+    /// is the same either way (the same operations in the same order).
+    @inline(__always)
+    static func multiply(
+        _ a: UnsafePointer<Float>, transposed transposeA: Bool, leading lda: Int,
+        _ b: UnsafePointer<Float>, transposed transposeB: Bool, leading ldb: Int,
+        into c: UnsafeMutablePointer<Float>, leading ldc: Int,
+        m: Int, n: Int, k: Int, addingBias bias: UnsafePointer<Float>, activation: Activation
+    ) {
+        if takesShallowRoute(m: m, n: n, k: k) {
+            shallowProduct(a, transposed: transposeA, leading: lda, b, transposed: transposeB, leading: ldb,
+                           into: c, leading: ldc, m: m, n: n, k: k) { row, _ in
+                activation.applyAddingBias(to: row, bias: bias, rows: 1, columns: n)
+            }
+        } else {
+            multiply(a, transposed: transposeA, leading: lda, b, transposed: transposeB, leading: ldb,
+                     into: c, leading: ldc, m: m, n: n, k: k)
+            if ldc == n {
+                activation.applyAddingBias(to: c, bias: bias, rows: m, columns: n)
+            } else {
+                for i in 0..<m { activation.applyAddingBias(to: c + i * ldc, bias: bias, rows: 1, columns: n) }
+            }
+        }
+    }
+
+    /// Whether `multiply` with alpha = 1 and beta = 0 computes an m × n × k product with `shallowProduct`.
+    @inline(__always)
+    static func takesShallowRoute(m: Int, n: Int, k: Int) -> Bool {
+        !(n <= narrowLimit && n <= m) && m > narrowLimit && k <= shallowLimit
+    }
+
     /// Products with at most this many rows or columns go as matrix–vector products.
     static let narrowLimit = 4
     /// Products with an inner dimension of at most this go through `shallowProduct`. With AVX2 and FMA
@@ -85,17 +118,18 @@ public enum BLAS {
     /// fused multiply-adds (as sgemm's kernels do, so results round alike). Depths above 1 are only
     /// used with AVX2 and FMA, where a fused multiply-add is one instruction.
     /// When B is stored transposed, op(B) (k × n, at most 4n floats) is first copied into a
-    /// contiguous temporary on the stack.
+    /// contiguous temporary on the stack. `rowEpilogue`, if given, is called with each row of C and
+    /// its index right after the row is computed (while it is in cache).
     static func shallowProduct(
         _ a: UnsafePointer<Float>, transposed transposeA: Bool, leading lda: Int,
         _ b: UnsafePointer<Float>, transposed transposeB: Bool, leading ldb: Int,
         into c: UnsafeMutablePointer<Float>, leading ldc: Int,
-        m: Int, n: Int, k: Int
+        m: Int, n: Int, k: Int, rowEpilogue: ((UnsafeMutablePointer<Float>, Int) -> Void)? = nil
     ) {
         precondition(k >= 1 && k <= shallowLimit)
         guard transposeB else {
             shallowProductOfRows(a, transposed: transposeA, leading: lda, b, leading: ldb,
-                                 into: c, leading: ldc, m: m, n: n, k: k)
+                                 into: c, leading: ldc, m: m, n: n, k: k, rowEpilogue: rowEpilogue)
             return
         }
         withUnsafeTemporaryAllocation(of: Float.self, capacity: k * n) { packed in
@@ -104,7 +138,7 @@ public enum BLAS {
                 for p in 0..<k { rowsOfB[p * n + j] = b[j * ldb + p] }
             }
             shallowProductOfRows(a, transposed: transposeA, leading: lda, rowsOfB, leading: n,
-                                 into: c, leading: ldc, m: m, n: n, k: k)
+                                 into: c, leading: ldc, m: m, n: n, k: k, rowEpilogue: rowEpilogue)
         }
     }
 
@@ -114,7 +148,7 @@ public enum BLAS {
         _ a: UnsafePointer<Float>, transposed transposeA: Bool, leading lda: Int,
         _ b: UnsafePointer<Float>, leading ldb: Int,
         into c: UnsafeMutablePointer<Float>, leading ldc: Int,
-        m: Int, n: Int, k: Int
+        m: Int, n: Int, k: Int, rowEpilogue: ((UnsafeMutablePointer<Float>, Int) -> Void)?
     ) {
         // op(A)[i, p] = a[i · rowStride + p · columnStride].
         let rowStride = transposeA ? 1 : lda, columnStride = transposeA ? lda : 1
@@ -158,6 +192,7 @@ public enum BLAS {
                 row[j] = sum
                 j += 1
             }
+            rowEpilogue?(row, i)
         }
     }
 
@@ -211,3 +246,4 @@ public enum BLAS {
         }
     }
 }
+

@@ -42,34 +42,54 @@ public struct Dense: Sendable {
     ) {
         BLAS.multiply(input, transposed: false, leading: inputSize,
                       parameters + weightOffset, transposed: true, leading: inputSize,
-                      into: output, leading: outputSize, m: rows, n: outputSize, k: inputSize)
-        activation.applyAddingBias(to: output, bias: parameters + biasOffset, rows: rows, columns: outputSize)
+                      into: output, leading: outputSize, m: rows, n: outputSize, k: inputSize,
+                      addingBias: parameters + biasOffset, activation: activation)
     }
 
-    /// Given δ = ∂L/∂(pre-activation) for `rows` rows, adds ∂L/∂W = δᵀ · input and ∂L/∂b = Σ_rows δ
-    /// to `gradients` (accumulating, so sgemm runs with β = 1 and never has to clear its output).
+    /// Given ∂L/∂output in `delta` for `rows` rows, turns it into δ = ∂L/∂(pre-activation) in place
+    /// (through `activation`, written in terms of the layer's `output`) and, in the same pass, adds
+    /// ∂L/∂b = Σ_rows δ to `gradients`.
     @inline(__always)
-    func parameterGradients(
+    func backwardThroughActivation(
+        delta: UnsafeMutablePointer<Float>, output: UnsafePointer<Float>, rows: Int, activation: Activation,
+        addingBiasGradientTo gradients: UnsafeMutablePointer<Float>
+    ) {
+        activation.multiplyDerivative(into: delta, output: output, rows: rows, columns: outputSize,
+                                      addingRowsTo: gradients + biasOffset)
+    }
+
+    /// Given δ = ∂L/∂(pre-activation) for `rows` rows, adds ∂L/∂W = δᵀ · input to `gradients`
+    /// (accumulating, so sgemm runs with β = 1 and never has to clear its output).
+    @inline(__always)
+    func weightGradient(
         delta: UnsafePointer<Float>, input: UnsafePointer<Float>, rows: Int,
         into gradients: UnsafeMutablePointer<Float>
     ) {
         BLAS.multiply(delta, transposed: true, leading: outputSize,
                       input, transposed: false, leading: inputSize,
                       into: gradients + weightOffset, leading: inputSize, m: outputSize, n: inputSize, k: rows, beta: 1)
-        let biasGradient = gradients + biasOffset
-        let whole = vectorizedCount(outputSize)
-        for r in 0..<rows {
-            let row = delta + r * outputSize
-            var c = 0
-            while c < whole {
-                biasGradient.setVector(biasGradient.vector(at: c) + row.vector(at: c), at: c)
-                c += Vector.scalarCount
-            }
-            while c < outputSize {
-                biasGradient[c] += row[c]
-                c += 1
-            }
+    }
+
+    /// Writes δ of the layer below into `previousDelta` (rows × inputSize): ∂L/∂input = δ · W, multiplied
+    /// by the derivative of `previousActivation` (written in terms of that layer's output
+    /// `previousOutput`), with the rows summed into `previousBiasGradient` if given, as
+    /// `backwardThroughActivation` of the layer below does. Returns false, doing nothing, unless the
+    /// product takes the shallow route; there all of it happens row by row while each row is in cache.
+    @inline(__always)
+    func inputGradientThroughActivation(
+        delta: UnsafePointer<Float>, rows: Int, parameters: UnsafePointer<Float>,
+        previousActivation: Activation, previousOutput: UnsafePointer<Float>,
+        previousBiasGradient: UnsafeMutablePointer<Float>?, into previousDelta: UnsafeMutablePointer<Float>
+    ) -> Bool {
+        guard BLAS.takesShallowRoute(m: rows, n: inputSize, k: outputSize) else { return false }
+        let columns = inputSize
+        BLAS.shallowProduct(delta, transposed: false, leading: outputSize,
+                            parameters + weightOffset, transposed: false, leading: inputSize,
+                            into: previousDelta, leading: inputSize, m: rows, n: inputSize, k: outputSize) { row, r in
+            previousActivation.multiplyDerivative(intoRow: row, output: previousOutput + r * columns, columns: columns,
+                                                  addingTo: previousBiasGradient)
         }
+        return true
     }
 
     /// Writes ∂L/∂input[:, columns] = δ · W[:, columns] (rows × columns.count, row-major) into `inputGradient`.

@@ -8,7 +8,9 @@ import Randomness
 /// so Adam, Polyak averaging and weight files each work on one contiguous array.
 ///
 /// Forward and backward passes reuse workspaces sized for the largest batch seen so far; after the
-/// first call with a given batch size nothing is allocated.
+/// first call with a given batch size nothing is allocated. A network keeps its activations in
+/// `activations` (needed from a forward pass to the backward pass that follows it) and its backward
+/// scratch in `scratch`; networks whose passes never interleave may share either (see `Workspace`).
 public final class MLP {
     public let layerSizes: [Int]
     public let hiddenActivation: Activation
@@ -17,10 +19,10 @@ public final class MLP {
     public let parameters: FloatBuffer
     public let gradients: FloatBuffer
 
-    /// outputs[l]: rows × layers[l].outputSize, the activations of layer l from the last forward pass.
-    private(set) var outputs: [FloatBuffer] = []
-    /// deltas[l]: rows × layers[l].outputSize, scratch for ∂L/∂(output of layer l) in the backward pass.
-    private var deltas: [FloatBuffer] = []
+    /// Buffer l: rows × layers[l].outputSize, the activations of layer l from the last forward pass.
+    public let activations: Workspace
+    /// Buffer l: rows × layers[l].outputSize, scratch for ∂L/∂(output of layer l) in the backward pass.
+    public let scratch: Workspace
     public private(set) var rowCapacity = 0
 
     public var inputSize: Int { layerSizes[0] }
@@ -28,8 +30,10 @@ public final class MLP {
     public var parameterCount: Int { parameters.count }
 
     /// A network with PyTorch's default `nn.Linear` initialisation, drawn from `generator`.
-    /// `layerSizes` is [input, hidden…, output].
+    /// `layerSizes` is [input, hidden…, output]. `activations` and `scratch` may be shared with other
+    /// networks (see the type's documentation); by default the network has its own.
     public init(layerSizes: [Int], hiddenActivation: Activation = .relu, outputActivation: Activation = .identity,
+                activations: Workspace = Workspace(), scratch: Workspace = Workspace(),
                 generator: inout SeededGenerator) {
         precondition(layerSizes.count >= 2, "an MLP needs at least an input and an output size")
         precondition(layerSizes.allSatisfy { $0 > 0 }, "layer sizes must be positive, got \(layerSizes)")
@@ -37,6 +41,8 @@ public final class MLP {
         self.layerSizes = layerSizes
         self.hiddenActivation = hiddenActivation
         self.outputActivation = outputActivation
+        self.activations = activations
+        self.scratch = scratch
         var layers: [Dense] = []
         var offset = 0
         for l in 0..<(layerSizes.count - 1) {
@@ -50,11 +56,12 @@ public final class MLP {
         for layer in layers { layer.initialise(parameters.base, using: &generator) }
     }
 
-    /// An independent network with the same shape and a copy of this one's parameters (a target network).
-    public func copy() -> MLP {
+    /// An independent network with the same shape and a copy of this one's parameters (a target network),
+    /// with the given workspaces (by default its own).
+    public func copy(activations: Workspace = Workspace(), scratch: Workspace = Workspace()) -> MLP {
         var unused = SeededGenerator(seed: 0)
         let other = MLP(layerSizes: layerSizes, hiddenActivation: hiddenActivation,
-                        outputActivation: outputActivation, generator: &unused)
+                        outputActivation: outputActivation, activations: activations, scratch: scratch, generator: &unused)
         other.parameters.assign(parameters)
         return other
     }
@@ -66,9 +73,17 @@ public final class MLP {
     /// Makes sure forward and backward passes of up to `rows` rows allocate nothing.
     public func reserveRows(_ rows: Int) {
         guard rows > rowCapacity else { return }
-        outputs = layers.map { FloatBuffer(count: rows * $0.outputSize) }
-        deltas = layers.map { FloatBuffer(count: rows * $0.outputSize) }
+        for (l, layer) in layers.enumerated() {
+            activations.reserve(l, count: rows * layer.outputSize)
+            scratch.reserve(l, count: rows * layer.outputSize)
+        }
         rowCapacity = rows
+    }
+
+    /// The activations of layer l from the last forward pass.
+    @inline(__always)
+    func output(ofLayer l: Int) -> UnsafeMutablePointer<Float> {
+        activations.pointer(l)
     }
 
     /// Runs `input` (rows × inputSize, row-major) through the network. The result (rows × outputSize)
@@ -78,11 +93,11 @@ public final class MLP {
         reserveRows(rows)
         var x = input
         for (l, layer) in layers.enumerated() {
-            let y = outputs[l].base
+            let y = output(ofLayer: l)
             layer.forward(x, rows: rows, parameters: parameters.base, activation: activation(ofLayer: l), into: y)
             x = UnsafePointer(y)
         }
-        return outputs[layers.count - 1].base
+        return output(ofLayer: layers.count - 1)
     }
 
     /// Backpropagates through the last forward pass.
@@ -101,17 +116,32 @@ public final class MLP {
     ) {
         precondition(rows <= rowCapacity, "backward needs a forward pass with at least as many rows")
         var delta = outputGradient
+        // Whether `delta` is already through layer l's activation (and its bias gradient added): the
+        // input-gradient product of the layer above does both when it takes the shallow route.
+        var throughActivation = false
         for l in stride(from: layers.count - 1, through: 0, by: -1) {
             let layer = layers[l]
-            activation(ofLayer: l).multiplyDerivative(into: delta, output: outputs[l].base, count: rows * layer.outputSize)
-            let layerInput = l == 0 ? input : UnsafePointer(outputs[l - 1].base)
+            let layerInput = l == 0 ? input : UnsafePointer(output(ofLayer: l - 1))
             if computeParameterGradients {
-                layer.parameterGradients(delta: delta, input: layerInput, rows: rows, into: gradients.base)
+                if !throughActivation {
+                    layer.backwardThroughActivation(delta: delta, output: output(ofLayer: l), rows: rows,
+                                                    activation: activation(ofLayer: l), addingBiasGradientTo: gradients.base)
+                }
+                layer.weightGradient(delta: delta, input: layerInput, rows: rows, into: gradients.base)
+            } else if !throughActivation {
+                activation(ofLayer: l).multiplyDerivative(into: delta, output: output(ofLayer: l), count: rows * layer.outputSize)
             }
             if l > 0 {
-                let previous = deltas[l - 1].base
-                layer.inputGradient(delta: delta, rows: rows, parameters: parameters.base,
-                                    columns: 0..<layer.inputSize, into: previous)
+                let previous = scratch.pointer(l - 1)
+                throughActivation = layer.inputGradientThroughActivation(
+                    delta: delta, rows: rows, parameters: parameters.base,
+                    previousActivation: activation(ofLayer: l - 1), previousOutput: output(ofLayer: l - 1),
+                    previousBiasGradient: computeParameterGradients ? gradients.base + layers[l - 1].biasOffset : nil,
+                    into: previous)
+                if !throughActivation {
+                    layer.inputGradient(delta: delta, rows: rows, parameters: parameters.base,
+                                        columns: 0..<layer.inputSize, into: previous)
+                }
                 delta = previous
             } else if let inputGradient {
                 layer.inputGradient(delta: delta, rows: rows, parameters: parameters.base,

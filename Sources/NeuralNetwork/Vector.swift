@@ -27,3 +27,16 @@ extension UnsafeMutablePointer where Pointee == Float {
 func vectorizedCount(_ count: Int) -> Int {
     count & ~(Vector.scalarCount - 1)
 }
+
+extension SIMD8 where Scalar == Float {
+    /// √|x| lane by lane, as one vector instruction. `squareRoot()` compiles to eight scalar square
+    /// roots, each with a branch to the C library for negative input (to set errno); with the
+    /// argument's sign cleared the compiler knows no lane is negative and emits a single vector square
+    /// root. For x ≥ 0 and for NaN the result is exactly `squareRoot()`'s (both are correctly rounded).
+    @inline(__always)
+    func squareRootOfMagnitude() -> Self {
+        var result = Self()
+        for lane in 0..<Self.scalarCount { result[lane] = abs(self[lane]).squareRoot() }
+        return result
+    }
+}

@@ -42,6 +42,16 @@ final class GradientCheckTests: XCTestCase {
         checkNetwork(network, rows: 4, step: 1e-2, "tanh MLP", generator: &generator)
     }
 
+    /// As `testTanhNetwork`, with enough rows that the first layer takes the shallow route (bias and
+    /// tanh fused into it) and the hidden layer sgemm.
+    func testTanhNetworkOnEveryRoute() {
+        var generator = SeededGenerator(seed: 12)
+        let inputs = min(2, BLAS.shallowLimit)
+        let network = MLP(layerSizes: [inputs, 9, 7, 3], hiddenActivation: .tanh, outputActivation: .identity, generator: &generator)
+        XCTAssertTrue(BLAS.takesShallowRoute(m: 8, n: 9, k: inputs))
+        checkNetwork(network, rows: 8, step: 1e-2, "tanh MLP, every route", generator: &generator)
+    }
+
     /// The network's output for `input`, computed from its (Float) parameters in Double precision.
     /// A finite difference of a Float forward pass carries the pass's round-off divided by the step;
     /// where the step must stay small (ReLU's kinks) that noise is as large as the tolerance.
@@ -73,13 +83,34 @@ final class GradientCheckTests: XCTestCase {
     func testReLUNetwork() {
         var generator = SeededGenerator(seed: 3)
         let network = MLP(layerSizes: [3, 7, 6, 2], hiddenActivation: .relu, outputActivation: .identity, generator: &generator)
-        let rows = 4
-        let x = randomMatrix(rows: rows, columns: 3, &generator)
-        let w = randomMatrix(rows: rows, columns: 2, &generator)
+        checkReLUNetwork(network, rows: 4, generator: &generator)
+    }
+
+    /// Enough rows and units that every product route of a forward and backward pass is taken: the
+    /// shallow loop with its fused bias and ReLU (first layer, k = 3), sgemm (hidden layer), matrix–vector
+    /// products (output layer, weight gradient of the first layer). The network shares its backward
+    /// scratch and activations with another one that runs a pass in between, as a learner's networks do.
+    func testReLUNetworkOnEveryRouteWithSharedWorkspaces() {
+        var generator = SeededGenerator(seed: 13)
+        let activations = Workspace(), scratch = Workspace()
+        let inputs = BLAS.shallowLimit
+        let network = MLP(layerSizes: [inputs, 12, 10, 2], hiddenActivation: .relu, outputActivation: .identity,
+                          activations: activations, scratch: scratch, generator: &generator)
+        let other = network.copy(activations: activations, scratch: scratch)
+        _ = other.gradient(input: randomMatrix(rows: 9, columns: inputs, &generator), outputGradient: randomMatrix(rows: 9, columns: 2, &generator))
+        XCTAssertTrue(BLAS.takesShallowRoute(m: 9, n: 12, k: inputs))
+        checkReLUNetwork(network, rows: 9, generator: &generator)
+    }
+
+    private func checkReLUNetwork(_ network: MLP, rows: Int, generator: inout SeededGenerator) {
+        let x = randomMatrix(rows: rows, columns: network.inputSize, &generator)
+        let w = randomMatrix(rows: rows, columns: network.outputSize, &generator)
         _ = network.gradient(input: x, outputGradient: w)
         let analytic = network.gradients.values
         func mask() -> [Bool] {
-            (0..<2).flatMap { l in (0..<(rows * network.layers[l].outputSize)).map { network.outputs[l].base[$0] > 0 } }
+            (0..<(network.layers.count - 1)).flatMap { l in
+                (0..<(rows * network.layers[l].outputSize)).map { network.output(ofLayer: l)[$0] > 0 }
+            }
         }
         let numerical = FiniteDifference.gradient(of: network.parameters.base, count: network.parameterCount, step: 2e-3) {
             zip(doublePrecisionOutput(of: network, x), w.values).reduce(0) { $0 + $1.0 * Double($1.1) }

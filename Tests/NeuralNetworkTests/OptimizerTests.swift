@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 import Randomness
 @testable import NeuralNetwork
@@ -23,6 +24,48 @@ final class OptimizerTests: XCTestCase {
         }
         XCTAssertEqual(adam.stepCount, 2)
         for i in 0..<3 { XCTAssertEqual(Double(parameters.values[i]), p[i], accuracy: 1e-6) }
+    }
+
+    /// Adam with the Polyak update fused into its pass gives bit for bit Adam followed by `Polyak.update`,
+    /// over a size with a scalar tail.
+    func testAdamWithPolyakMatchesTheSeparatePasses() {
+        var generator = SeededGenerator(seed: 21)
+        let network = MLP(layerSizes: [5, 7, 3], generator: &generator)  // 66 parameters: 8 vectors and a tail of 2
+        let fusedTarget = network.copy(), separateTarget = network.copy()
+        for i in 0..<network.parameterCount { fusedTarget.parameters.base[i] += Float(generator.nextGaussian()) }
+        separateTarget.parameters.assign(fusedTarget.parameters)
+        let twin = network.copy()
+        let fusedAdam = Adam(parameterCount: network.parameterCount, learningRate: 0.01)
+        let separateAdam = Adam(parameterCount: network.parameterCount, learningRate: 0.01)
+        for _ in 0..<3 {
+            let gradient = (0..<network.parameterCount).map { _ in Float(generator.nextGaussian()) }
+            network.gradients.assign(gradient)
+            twin.gradients.assign(gradient)
+            fusedAdam.step(network, averagingInto: fusedTarget, tau: 0.005)
+            separateAdam.step(twin)
+            Polyak.update(target: separateTarget, toward: twin, tau: 0.005)
+            XCTAssertEqual(network.parameters.values, twin.parameters.values)
+            XCTAssertEqual(fusedTarget.parameters.values, separateTarget.parameters.values)
+            XCTAssertEqual(fusedAdam.secondMoment.values, separateAdam.secondMoment.values)
+            XCTAssertEqual(network.gradients.values, [Float](repeating: 0, count: network.parameterCount))
+        }
+    }
+
+    /// The vector square root Adam uses equals the scalar one, lane by lane, for every value a second
+    /// moment can take (non-negative, including subnormals, zero and infinity), and NaN stays NaN.
+    func testVectorSquareRootMatchesTheScalarOne() {
+        var generator = SeededGenerator(seed: 22)
+        var values: [Float] = [0, .leastNonzeroMagnitude, .leastNormalMagnitude, 1, 2, .greatestFiniteMagnitude, .infinity]
+        values += (0..<1000).map { _ in Float(generator.nextGaussian()).magnitude * Float(pow(10, Double(generator.nextIndex(below: 60)) - 30)) }
+        values += [Float](repeating: 3, count: (8 - values.count % 8) % 8)
+        for start in stride(from: 0, to: values.count, by: 8) {
+            let vector = SIMD8<Float>(values[start..<(start + 8)])
+            let root = vector.squareRootOfMagnitude()
+            for lane in 0..<8 {
+                XCTAssertEqual(root[lane].bitPattern, values[start + lane].squareRoot().bitPattern, "√\(values[start + lane])")
+            }
+        }
+        XCTAssertTrue(SIMD8<Float>(repeating: .nan).squareRootOfMagnitude()[0].isNaN)
     }
 
     func testPolyakUpdate() {

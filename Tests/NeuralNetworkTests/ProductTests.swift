@@ -71,4 +71,40 @@ final class ProductTests: XCTestCase {
         }
         XCTAssertLessThanOrEqual(BLAS.shallowLimit, 4, "shallowProduct holds at most four rows of op(B) in registers")
     }
+
+    /// A dense layer's forward product with bias and activation (fused into the shallow route, a second
+    /// pass elsewhere) gives bit for bit what the plain product followed by `applyAddingBias` gives.
+    func testProductWithBiasAndActivationMatchesTheSeparatePasses() {
+        var generator = SeededGenerator(seed: 17)
+        let shapes = [(13, 24, 1), (11, 19, BLAS.shallowLimit), (9, 35, min(3, BLAS.shallowLimit)),
+                      (37, 1, 19), (3, 20, 2), (19, 23, 5)]
+        for (m, n, k) in shapes {
+            for transposedB in [false, true] {
+                for activation in Activation.allCases {
+                    let ldb = transposedB ? k : n
+                    let a = (0..<(m * k)).map { _ in Float(generator.nextGaussian()) }
+                    let b = (0..<((transposedB ? n : k) * ldb)).map { _ in Float(generator.nextGaussian()) }
+                    let bias = (0..<n).map { _ in Float(generator.nextGaussian()) }
+                    var fused = [Float](repeating: .nan, count: m * n), separate = fused
+                    a.withUnsafeBufferPointer { a in
+                        b.withUnsafeBufferPointer { b in
+                            bias.withUnsafeBufferPointer { bias in
+                                fused.withUnsafeMutableBufferPointer { c in
+                                    BLAS.multiply(a.baseAddress!, transposed: false, leading: k, b.baseAddress!, transposed: transposedB, leading: ldb,
+                                                  into: c.baseAddress!, leading: n, m: m, n: n, k: k,
+                                                  addingBias: bias.baseAddress!, activation: activation)
+                                }
+                                separate.withUnsafeMutableBufferPointer { c in
+                                    BLAS.multiply(a.baseAddress!, transposed: false, leading: k, b.baseAddress!, transposed: transposedB, leading: ldb,
+                                                  into: c.baseAddress!, leading: n, m: m, n: n, k: k)
+                                    activation.applyAddingBias(to: c.baseAddress!, bias: bias.baseAddress!, rows: m, columns: n)
+                                }
+                            }
+                        }
+                    }
+                    XCTAssertEqual(fused, separate, "m \(m) n \(n) k \(k) op(B)\(transposedB ? "ᵀ" : "") \(activation)")
+                }
+            }
+        }
+    }
 }
