@@ -54,13 +54,13 @@ let package = Package(
             ]
         ),
 
-        // Shared by the test targets: finding and running the built `offpolicy` executable.
+        // Shared by the test targets: finite-difference gradient checks, and finding and running the built `offpolicy`.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
         .testTarget(name: "ReplayStoreTests", dependencies: ["ReplayStore", "Randomness", "CLMDB", "CZstd", "TestSupport"]),
-        .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork", "Randomness"]),
+        .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork", "Randomness", "TestSupport"]),
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "Randomness", "TestSupport"]),
-        .testTarget(name: "LearnersTests", dependencies: ["Learners", "NeuralNetwork", "ReplayStore", "Randomness"]),
+        .testTarget(name: "LearnersTests", dependencies: ["Learners", "NeuralNetwork", "ReplayStore", "Randomness", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Learners", "Environments", "ReplayStore", "Randomness", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
