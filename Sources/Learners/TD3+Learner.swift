@@ -3,32 +3,17 @@ import NeuralNetwork
 import Randomness
 
 extension TD3: Learner {
-    /// μ(s) scaled to the bounds; when exploring, plus N(0, σ²) noise in [−1, 1] units, clipped.
-    /// The log-density (environment units) is NaN when deterministic or when the noise was clipped.
     public func act(on observation: [Float], deterministic: Bool, using generator: inout SeededGenerator) -> ChosenAction {
         precondition(observation.count == observationSize, "expected \(observationSize) observation values, got \(observation.count)")
-        var network = observation.withUnsafeBufferPointer { s in
-            Array(UnsafeBufferPointer(start: actor.forward(s.baseAddress!, rows: 1), count: actionSize))
-        }
-        var logProbability = Float.nan
-        if !deterministic {
-            logProbability = network.withUnsafeMutableBufferPointer {
-                GaussianExploration.perturb($0.baseAddress!, count: actionSize, standardDeviation: Float(config.explorationNoise), using: &generator)
-            } - actionScale.logJacobian
-        }
-        var action = [Float](repeating: 0, count: actionSize)
-        network.withUnsafeBufferPointer { n in action.withUnsafeMutableBufferPointer { actionScale.toEnvironment(n.baseAddress!, into: $0.baseAddress!) } }
-        return ChosenAction(action: action, logProbability: logProbability)
+        return DeterministicPolicy.act(actor, actionScale: actionScale, explorationNoise: config.explorationNoise, on: observation,
+                                       deterministic: deterministic, using: &generator)
     }
 
-    /// SB3's names for TD3's `Actor`: `mu.0.weight`, `mu.0.bias`, `mu.2.weight`, …, the last Linear before the tanh.
-    var actorRegions: [ParameterRegion] { ParameterRegion.sequential(actor, prefix: "mu.") }
+    var actorRegions: [ParameterRegion] { DeterministicPolicy.regions(of: actor) }
 
     public func savePolicy(to file: URL) throws {
-        try Safetensors.write(ParameterRegion.tensors(actorRegions, of: actor.parameters),
-                              metadata: PolicyMetadata.make(algorithm: .td3, observationSize: observationSize, actionScale: actionScale,
-                                                            hiddenSizes: config.hiddenSizes, activation: config.activation),
-                              to: file)
+        try DeterministicPolicy.save(actor, algorithm: .td3, observationSize: observationSize, actionScale: actionScale,
+                                     hiddenSizes: config.hiddenSizes, activation: config.activation, to: file)
     }
 
     struct CheckpointState: Codable {
