@@ -25,6 +25,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "offpolicy", targets: ["offpolicy"]),
+        .library(name: "Transitions", targets: ["Transitions"]),
         .library(name: "ReplayStore", targets: ["ReplayStore"]),
         .library(name: "NeuralNetwork", targets: ["NeuralNetwork"]),
         .library(name: "Environments", targets: ["Environments"]),
@@ -41,15 +42,17 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
 
         .target(name: "Randomness"),
-        .target(name: "ReplayStore", dependencies: ["CLMDB", "CZstd", "Randomness"]),
+        // TransitionBatch and the Learner protocol: what the store and the learners share, with no storage dependency.
+        .target(name: "Transitions", dependencies: ["Randomness"]),
+        .target(name: "ReplayStore", dependencies: ["CLMDB", "CZstd", "Randomness", "Transitions"]),
         .target(name: "NeuralNetwork", dependencies: ["CBLAS", "Randomness"], swiftSettings: vectorSettings),
         .target(name: "Environments", dependencies: ["Randomness"]),
-        .target(name: "Learners", dependencies: ["NeuralNetwork", "ReplayStore", "Randomness"], swiftSettings: vectorSettings),
-        .target(name: "Training", dependencies: ["Learners", "Environments", "ReplayStore", "NeuralNetwork", "Randomness"]),
+        .target(name: "Learners", dependencies: ["NeuralNetwork", "Transitions", "Randomness"], swiftSettings: vectorSettings),
+        .target(name: "Training", dependencies: ["Learners", "Environments", "ReplayStore", "Transitions", "NeuralNetwork", "Randomness"]),
         .executableTarget(
             name: "offpolicy",
             dependencies: [
-                "Training", "Learners", "Environments", "ReplayStore", "NeuralNetwork", "Randomness",
+                "Training", "Learners", "Environments", "ReplayStore", "Transitions", "NeuralNetwork", "Randomness",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -57,11 +60,13 @@ let package = Package(
         // Shared by the test targets: finite-difference gradient checks, and finding and running the built `offpolicy`.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
-        .testTarget(name: "ReplayStoreTests", dependencies: ["ReplayStore", "Randomness", "CLMDB", "CZstd", "TestSupport"]),
+        .testTarget(name: "ReplayStoreTests", dependencies: ["ReplayStore", "Transitions", "Randomness", "CLMDB", "CZstd", "TestSupport"]),
         .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork", "Randomness", "TestSupport"]),
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "Randomness", "TestSupport"]),
-        .testTarget(name: "LearnersTests", dependencies: ["Learners", "NeuralNetwork", "ReplayStore", "Randomness", "TestSupport"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Learners", "Environments", "ReplayStore", "Randomness", "TestSupport"]),
+        .testTarget(name: "LearnersTests", dependencies: ["Learners", "NeuralNetwork", "Transitions", "Randomness", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Learners", "Environments", "ReplayStore", "Transitions", "Randomness", "TestSupport"]),
+        // What a library user writes: public API only (no @testable import), an environment of its own.
+        .testTarget(name: "LibraryUsageTests", dependencies: ["Training", "Learners", "Environments", "Transitions", "Randomness"]),
     ],
     swiftLanguageModes: [.v5]
 )

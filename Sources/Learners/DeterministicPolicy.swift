@@ -1,6 +1,7 @@
 import Foundation
 import NeuralNetwork
 import Randomness
+import Transitions
 
 /// Acting and policy files for the deterministic tanh actor that TD3 and DDPG share:
 /// μ(s) ∈ [−1, 1]ᴬ from an MLP with a tanh output, scaled to the action bounds.
@@ -29,9 +30,11 @@ enum DeterministicPolicy {
     static func regions(of actor: MLP) -> [ParameterRegion] { ParameterRegion.sequential(actor, prefix: "mu.") }
 
     /// Writes the actor as `policy.safetensors` (tensor names: `regions(of:)`).
-    static func save(_ actor: MLP, algorithm: Algorithm, observationSize: Int, actionScale: ActionScale,
+    static func save(_ actor: MLP, algorithm: String, observationSize: Int, actionScale: ActionScale,
                      hiddenSizes: [Int], activation: Activation, to file: URL) throws {
-        try Safetensors.write(ParameterRegion.tensors(regions(of: actor), of: actor.parameters),
+        let tensors = ParameterRegion.tensors(regions(of: actor), of: actor.parameters)
+        try Checkpoint.requireFinite(tensors)
+        try Safetensors.write(tensors,
                               metadata: PolicyMetadata.make(algorithm: algorithm, observationSize: observationSize, actionScale: actionScale,
                                                             hiddenSizes: hiddenSizes, activation: activation),
                               to: file)

@@ -1,6 +1,7 @@
 import Foundation
 import NeuralNetwork
 import Randomness
+import Transitions
 
 extension SAC: Learner {
     /// Stochastic: a = tanh(μ + σ ε) scaled to the bounds, with its log-density in environment units
@@ -37,62 +38,38 @@ extension SAC: Learner {
     }
 
     public func savePolicy(to file: URL) throws {
-        try Safetensors.write(ParameterRegion.tensors(actorRegions, of: actor.parameters),
-                              metadata: PolicyMetadata.make(algorithm: .sac, observationSize: observationSize,
-                                                            actionScale: actionScale, hiddenSizes: config.hiddenSizes,
-                                                            activation: config.activation),
+        let tensors = ParameterRegion.tensors(actorRegions, of: actor.parameters)
+        try Checkpoint.requireFinite(tensors)
+        try Safetensors.write(tensors,
+                              metadata: PolicyMetadata.make(algorithm: SACConfig.algorithmName, observationSize: observationSize,
+                                                            actionScale: actionScale, hiddenSizes: config.common.hiddenSizes,
+                                                            activation: config.common.activation),
                               to: file)
-    }
-
-    struct CheckpointState: Codable {
-        var algorithm: Algorithm
-        var observationSize: Int
-        var actionScale: ActionScale
-        var config: SACConfig
-        var updateCount: Int
-        var actorOptimizerSteps: Int
-        var criticOptimizerSteps: [Int]
-        var temperatureOptimizerSteps: Int?
     }
 
     /// `learner.safetensors` holds `actor.*` (the policy names), `critic.qf0.*`, `critic.qf1.*`,
     /// `critic_target.qf0.*`, `critic_target.qf1.*`, `log_alpha`, and the Adam moments
     /// `optimizer.<network>.exp_avg` / `.exp_avg_sq` as flat vectors; `learner.json` the rest.
+    var checkpointItems: [CheckpointItem] {
+        var items: [CheckpointItem] = [.network(actor, regions: actorRegions, prefix: "actor.")]
+        items += critics.checkpointItems
+        items.append(.optimizer(actorOptimizer, name: "optimizer.actor"))
+        items.append(.vector(logAlpha, name: "log_alpha"))
+        if let alphaOptimizer { items.append(.optimizer(alphaOptimizer, name: "optimizer.log_alpha")) }
+        return items
+    }
+
     public func saveCheckpoint(to directory: URL) throws {
-        var tensors = ParameterRegion.tensors(actorRegions, of: actor.parameters, namePrefix: "actor.")
-        for k in 0..<2 {
-            tensors += ParameterRegion.tensors(ParameterRegion.sequential(critics[k], prefix: "qf\(k)."), of: critics[k].parameters, namePrefix: "critic.")
-            tensors += ParameterRegion.tensors(ParameterRegion.sequential(targetCritics[k], prefix: "qf\(k)."), of: targetCritics[k].parameters, namePrefix: "critic_target.")
-            tensors += Checkpoint.tensors(of: criticOptimizers[k], name: "optimizer.critic.qf\(k)")
-        }
-        tensors += Checkpoint.tensors(of: actorOptimizer, name: "optimizer.actor")
-        tensors.append(Checkpoint.tensor(of: logAlpha, name: "log_alpha"))
-        if let alphaOptimizer { tensors += Checkpoint.tensors(of: alphaOptimizer, name: "optimizer.log_alpha") }
-        let state = CheckpointState(algorithm: .sac, observationSize: observationSize, actionScale: actionScale, config: config,
-                                    updateCount: updateCount, actorOptimizerSteps: actorOptimizer.stepCount,
-                                    criticOptimizerSteps: criticOptimizers.map(\.stepCount),
-                                    temperatureOptimizerSteps: alphaOptimizer?.stepCount)
-        try Checkpoint.write(tensors: tensors, state: state, to: directory)
+        try Checkpoint.write(checkpointItems, config: config, observationSize: observationSize, actionScale: actionScale,
+                             updateCount: updateCount, to: directory)
     }
 
     public func loadCheckpoint(from directory: URL) throws {
-        let (tensors, state) = try Checkpoint.read(CheckpointState.self, algorithm: .sac, from: directory)
-        try Checkpoint.requireMatch("the observation size", saved: state.observationSize, current: observationSize)
-        try Checkpoint.requireMatch("the action bounds", saved: state.actionScale, current: actionScale)
-        try Checkpoint.requireMatch("the hidden sizes", saved: state.config.hiddenSizes, current: config.hiddenSizes)
-        try Checkpoint.requireMatch("the activation", saved: state.config.activation, current: config.activation)
-        try Checkpoint.requireMatch("whether α is learned", saved: state.temperatureOptimizerSteps != nil, current: alphaOptimizer != nil)
-        try ParameterRegion.load(actorRegions, into: actor.parameters, from: tensors, namePrefix: "actor.")
-        for k in 0..<2 {
-            try ParameterRegion.load(ParameterRegion.sequential(critics[k], prefix: "qf\(k)."), into: critics[k].parameters, from: tensors, namePrefix: "critic.")
-            try ParameterRegion.load(ParameterRegion.sequential(targetCritics[k], prefix: "qf\(k)."), into: targetCritics[k].parameters, from: tensors, namePrefix: "critic_target.")
-            try Checkpoint.restore(criticOptimizers[k], name: "optimizer.critic.qf\(k)", stepCount: state.criticOptimizerSteps[k], from: tensors)
-        }
-        try Checkpoint.restore(actorOptimizer, name: "optimizer.actor", stepCount: state.actorOptimizerSteps, from: tensors)
-        try Checkpoint.restore(logAlpha, name: "log_alpha", from: tensors)
-        if let alphaOptimizer, let steps = state.temperatureOptimizerSteps {
-            try Checkpoint.restore(alphaOptimizer, name: "optimizer.log_alpha", stepCount: steps, from: tensors)
-        }
-        updateCount = state.updateCount
+        updateCount = try Checkpoint.read(checkpointItems, config: config, observationSize: observationSize,
+                                          actionScale: actionScale, from: directory)
+    }
+
+    public var parametersAreFinite: Bool {
+        actor.parameters.isFinite && critics.parametersAreFinite && logAlpha.isFinite
     }
 }

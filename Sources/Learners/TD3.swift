@@ -1,23 +1,19 @@
 import Foundation
 import NeuralNetwork
 import Randomness
-import ReplayStore
+import Transitions
 
 /// Hyperparameters of TD3. Defaults are Stable-Baselines3 2.x's `TD3` defaults (the SB3 argument is
 /// named for each), except the exploration noise, which SB3 leaves to the user.
-public struct TD3Config: Codable, Equatable, Sendable {
-    /// Widths of the hidden layers of the actor and of each critic. SB3: `net_arch=[400, 300]` for TD3.
-    public var hiddenSizes: [Int] = [400, 300]
-    /// Activation between hidden layers. SB3: `activation_fn=nn.ReLU`.
-    public var activation: Activation = .relu
-    /// Adam step size of actor and critics. SB3: `learning_rate=1e-3`.
-    public var learningRate: Double = 1e-3
-    /// Transitions per gradient step. SB3: `batch_size=256`.
-    public var batchSize: Int = 256
-    /// γ. SB3: `gamma=0.99`.
-    public var discount: Double = 0.99
-    /// τ of the Polyak target updates. SB3: `tau=0.005`.
-    public var tau: Double = 0.005
+public struct TD3Config: LearnerConfig {
+    public static let algorithmName = "td3"
+    public static let summary = "Twin Delayed DDPG: clipped double-Q, delayed policy updates, target smoothing (Fujimoto et al. 2018)"
+
+    /// SB3: `net_arch=[400, 300]` for TD3, `activation_fn=nn.ReLU`, `learning_rate=1e-3`,
+    /// `batch_size=256`, `gamma=0.99`, `tau=0.005`.
+    public var common = CommonHyperparameters(hiddenSizes: [400, 300], learningRate: 1e-3)
+    /// Critics; the target is the minimum of their target copies. SB3: `n_critics=2`.
+    public var criticCount: Int = 2
     /// The actor and the targets are updated every this many critic updates. SB3: `policy_delay=2`.
     public var policyDelay: Int = 2
     /// σ of the target policy smoothing noise. SB3: `target_policy_noise=0.2`.
@@ -27,188 +23,211 @@ public struct TD3Config: Codable, Equatable, Sendable {
     /// σ of the Gaussian exploration noise, in [−1, 1] action units. SB3's default is no noise; 0.1 is the
     /// TD3 paper's value and RL Zoo's `NormalActionNoise(sigma=0.1)`.
     public var explorationNoise: Double = 0.1
-    /// Environment steps with uniformly random actions before learning (for the training loop). SB3: `learning_starts=100`.
-    public var learningStarts: Int = 100
-    /// Gradient steps per environment step (for the training loop). SB3: `train_freq=1, gradient_steps=1`.
-    public var gradientStepsPerStep: Int = 1
-    /// Transitions the replay store keeps (for the training loop). SB3: `buffer_size=1_000_000`.
-    public var replayCapacity: Int = 1_000_000
 
     public init() {}
+
+    public func validate() throws {
+        try common.validate()
+        guard (1...10).contains(criticCount) else { throw LearnerError.invalidConfiguration("the critic count must lie in 1...10, got \(criticCount)") }
+        guard policyDelay > 0 else { throw LearnerError.invalidConfiguration("the policy delay must be positive, got \(policyDelay)") }
+        guard targetPolicyNoise >= 0, targetNoiseClip >= 0, explorationNoise >= 0,
+              targetPolicyNoise.isFinite, targetNoiseClip.isFinite, explorationNoise.isFinite else {
+            throw LearnerError.invalidConfiguration("noise scales must be finite and not negative")
+        }
+    }
+
+    public func makeLearner(observationSize: Int, actionLow: [Float], actionHigh: [Float],
+                            generator: inout SeededGenerator) throws -> any Learner {
+        try TD3(observationSize: observationSize, actionLow: actionLow, actionHigh: actionHigh, config: self, generator: &generator)
+    }
 }
 
 /// Twin Delayed DDPG: Fujimoto, van Hoof & Meger 2018, "Addressing Function Approximation Error in
 /// Actor-Critic Methods" (arXiv:1802.09477), computed as Stable-Baselines3's `TD3.train` does.
+/// DDPG is this learner with one critic, policy delay 1 and no target smoothing (`DDPGConfig`).
 ///
 /// The actor maps an observation to tanh(…) ∈ [−1, 1]ᴬ; critics see [observation | action in [−1, 1]].
 /// Batches hold environment-unit actions; they are mapped to [−1, 1] with the action bounds.
 public final class TD3 {
+    /// The settings the update uses (for DDPG, the TD3 settings its config stands for).
     public let config: TD3Config
+    /// The config the learner was built from, as the user gave it (`TD3Config` or `DDPGConfig`):
+    /// its algorithm names the checkpoint and the policy file.
+    let sourceConfig: any LearnerConfig
     public let observationSize: Int
     public let actionSize: Int
     public let actionScale: ActionScale
 
-    /// observationSize → hidden… → actionSize, tanh output (SB3's `mu`).
+    /// observationSize → hidden… → actionSize, tanh output (SB3's `mu`), and its target copy.
     let actor: MLP
     let actorTarget: MLP
-    /// Q₁ and Q₂: observationSize + actionSize → hidden… → 1.
-    let critics: [MLP]
-    let targetCritics: [MLP]
     let actorOptimizer: Adam
-    let criticOptimizers: [Adam]
+    let critics: CriticEnsemble
     /// Critic updates so far (SB3's `_n_updates`); the actor steps when it is a multiple of `policyDelay`.
     public internal(set) var updateCount = 0
 
+    let inputs: CriticInputs
+    /// rows: the Bellman targets y.
+    private(set) var targets = FloatBuffer(count: 0)
+    /// rows × A: the smoothed target actions ã'.
+    private var nextActions = FloatBuffer(count: 0)
+    /// rows: ∂J/∂Q₁ of the actor loss.
+    private var valueGradient = FloatBuffer(count: 0)
+    /// rows × A: ∂J/∂μ(s).
+    private var actionGradient = FloatBuffer(count: 0)
     private var rowCapacity = 0
-    var criticInput = FloatBuffer(count: 0)
-    var nextCriticInput = FloatBuffer(count: 0)
-    var policyCriticInput = FloatBuffer(count: 0)
-    var targets = FloatBuffer(count: 0)
-    var valueGradient = FloatBuffer(count: 0)
-    /// rows × A: batch actions in [−1, 1], then the smoothing noise.
-    var actionScratch = FloatBuffer(count: 0)
-    /// rows × A: ∂L/∂μ(s).
-    var actionGradient = FloatBuffer(count: 0)
 
-    public init(observationSize: Int, actionLow: [Float], actionHigh: [Float], config: TD3Config = TD3Config(),
-                generator: inout SeededGenerator) throws {
+    public convenience init(observationSize: Int, actionLow: [Float], actionHigh: [Float], config: TD3Config = TD3Config(),
+                            generator: inout SeededGenerator) throws {
+        try self.init(observationSize: observationSize, actionLow: actionLow, actionHigh: actionHigh, config: config,
+                      source: config, generator: &generator)
+    }
+
+    init(observationSize: Int, actionLow: [Float], actionHigh: [Float], config: TD3Config, source: any LearnerConfig,
+         generator: inout SeededGenerator) throws {
         guard observationSize > 0 else { throw LearnerError.invalidConfiguration("observation size must be positive") }
-        guard !config.hiddenSizes.isEmpty, config.hiddenSizes.allSatisfy({ $0 > 0 }) else {
-            throw LearnerError.invalidConfiguration("hidden sizes must be positive, got \(config.hiddenSizes)")
-        }
-        guard config.learningRate > 0, config.batchSize > 0, config.policyDelay > 0 else {
-            throw LearnerError.invalidConfiguration("learning rate, batch size and policy delay must be positive")
-        }
-        guard (0...1).contains(config.discount), (0...1).contains(config.tau),
-              config.targetPolicyNoise >= 0, config.targetNoiseClip >= 0, config.explorationNoise >= 0 else {
-            throw LearnerError.invalidConfiguration("discount and tau must lie in [0, 1] and noise scales must not be negative")
-        }
-        do {
-            actionScale = try ActionScale(low: actionLow, high: actionHigh)
-        } catch {
-            throw LearnerError.invalidConfiguration("\(error)")
-        }
+        try config.validate()
+        actionScale = try ActionScale.forLearner(low: actionLow, high: actionHigh)
         self.config = config
+        sourceConfig = source
         self.observationSize = observationSize
         let actionCount = actionLow.count
         actionSize = actionCount
-        actor = MLP(layerSizes: [observationSize] + config.hiddenSizes + [actionCount],
-                    hiddenActivation: config.activation, outputActivation: .tanh, generator: &generator)
-        actorTarget = actor.copy()
-        var critics: [MLP] = []
-        for _ in 0..<2 {
-            critics.append(MLP(layerSizes: [observationSize + actionCount] + config.hiddenSizes + [1],
-                               hiddenActivation: config.activation, outputActivation: .identity, generator: &generator))
-        }
-        self.critics = critics
-        targetCritics = critics.map { $0.copy() }
-        actorOptimizer = Adam(parameterCount: actor.parameterCount, learningRate: Float(config.learningRate))
-        criticOptimizers = critics.map { Adam(parameterCount: $0.parameterCount, learningRate: Float(config.learningRate)) }
-        reserveRows(config.batchSize)
+        let common = config.common
+        let scratch = Workspace()
+        actor = MLP(layerSizes: [observationSize] + common.hiddenSizes + [actionCount],
+                    hiddenActivation: common.activation, outputActivation: .tanh, scratch: scratch, generator: &generator)
+        actorTarget = actor.copy(scratch: scratch)
+        critics = CriticEnsemble(count: config.criticCount, inputSize: observationSize + actionCount, common: common,
+                                 scratch: scratch, generator: &generator)
+        actorOptimizer = Adam(parameterCount: actor.parameterCount, learningRate: Float(common.learningRate))
+        inputs = CriticInputs(observationSize: observationSize, actionSize: actionCount)
+        reserveRows(common.batchSize)
     }
 
     func reserveRows(_ rows: Int) {
         guard rows > rowCapacity else { return }
-        let width = observationSize + actionSize
-        criticInput = FloatBuffer(count: rows * width)
-        nextCriticInput = FloatBuffer(count: rows * width)
-        policyCriticInput = FloatBuffer(count: rows * width)
         targets = FloatBuffer(count: rows)
+        nextActions = FloatBuffer(count: rows * actionSize)
         valueGradient = FloatBuffer(count: rows)
-        actionScratch = FloatBuffer(count: rows * actionSize)
         actionGradient = FloatBuffer(count: rows * actionSize)
-        for network in [actor, actorTarget] + critics + targetCritics { network.reserveRows(rows) }
+        actor.reserveRows(rows)
+        actorTarget.reserveRows(rows)
+        critics.reserveRows(rows)
+        inputs.reserveRows(rows)
         rowCapacity = rows
     }
 
-    /// One critic step; every `policyDelay`-th call also one actor step and the target updates (Algorithm 1).
+    // MARK: The update, in the paper's order
+
+    /// One critic step; every `policyDelay`-th call also one actor step and the target updates
+    /// (Algorithm 1). The fast version: each Polyak average runs inside the Adam step of its network
+    /// (the same pass over the parameters), which gives exactly `referenceUpdate`'s parameters.
     public func update(on batch: TransitionBatch, using generator: inout SeededGenerator) -> UpdateMetrics {
-        stage(batch)
         let rows = batch.count
+        reserveRows(rows)
+        inputs.stage(batch, actionScale: actionScale)
+        updateCount += 1
+        let delayedStep = updateCount % config.policyDelay == 0
+        let tau = Float(config.common.tau)
+
+        // 1. Targets: clipped double-Q with target policy smoothing (eqs. 10 and 15).
+        smoothedTargets(batch, using: &generator)
+
+        // 2. Critic loss and step: every critic regressed onto y; SB3 sums their mean squared errors.
+        var criticLoss: Double = 0
+        for k in 0..<critics.count {
+            criticLoss += criticLossAndGradient(k, rows: rows)
+            if delayedStep { critics.step(k, averagingTargetWith: tau) } else { critics.step(k) }  // 4. targets, fused
+        }
+        guard delayedStep else { return ["critic_loss": criticLoss] }
+
+        // 3. Delayed actor loss and step (section 5.2): the deterministic policy gradient through Q₁.
+        let actorLoss = actorLossAndGradient(batch)
+        actorOptimizer.step(actor, averagingInto: actorTarget, tau: tau)  // 4. target actor, fused
+
+        // 4. Target networks: θ̄ ← τ θ + (1 − τ) θ̄, fused into the Adam steps above.
+        return ["critic_loss": criticLoss, "actor_loss": actorLoss]
+    }
+
+    /// The same update step by step with nothing fused: the reference `update` is tested against.
+    func referenceUpdate(on batch: TransitionBatch, using generator: inout SeededGenerator) -> UpdateMetrics {
+        let rows = batch.count
+        reserveRows(rows)
+        inputs.stage(batch, actionScale: actionScale)
         updateCount += 1
 
-        // Critics: clipped double-Q target with target policy smoothing (eqs. 10 and 15), both critics
-        // regressed onto it; SB3 sums their mean squared errors.
-        computeTargets(batch, using: &generator)
-        let criticLoss = criticLossAndGradients(rows: rows)
-        for k in 0..<2 { criticOptimizers[k].step(critics[k]) }
+        // 1. Targets.
+        smoothedTargets(batch, using: &generator)
 
-        var metrics: UpdateMetrics = ["critic_loss": criticLoss]
-        // Delayed policy updates (section 5.2): actor through Q₁ (deterministic policy gradient), then targets.
-        if updateCount % config.policyDelay == 0 {
-            let actorLoss = actorLossAndGradients(batch)
-            actorOptimizer.step(actor)
-            let tau = Float(config.tau)
-            for k in 0..<2 { Polyak.update(target: targetCritics[k], toward: critics[k], tau: tau) }
-            Polyak.update(target: actorTarget, toward: actor, tau: tau)
-            metrics["actor_loss"] = actorLoss
-        }
-        return metrics
+        // 2. Critic loss and step.
+        var criticLoss: Double = 0
+        for k in 0..<critics.count { criticLoss += criticLossAndGradient(k, rows: rows) }
+        for k in 0..<critics.count { critics.step(k) }
+        guard updateCount % config.policyDelay == 0 else { return ["critic_loss": criticLoss] }
+
+        // 3. Actor loss and step.
+        let actorLoss = actorLossAndGradient(batch)
+        actorOptimizer.step(actor)
+
+        // 4. Target networks.
+        let tau = Float(config.common.tau)
+        critics.updateTargets(tau: tau)
+        Polyak.update(target: actorTarget, toward: actor, tau: tau)
+        return ["critic_loss": criticLoss, "actor_loss": actorLoss]
     }
 
-    func stage(_ batch: TransitionBatch) {
-        CriticInput.check(batch.observationSize, batch.actionSize, observationSize: observationSize, actionSize: actionSize)
-        reserveRows(batch.count)
-        let rows = batch.count
-        batch.observations.withUnsafeBufferPointer { s in
-            CriticInput.writeObservations(s.baseAddress!, rows: rows, observationSize: observationSize, actionSize: actionSize, into: criticInput.base)
-            CriticInput.writeObservations(s.baseAddress!, rows: rows, observationSize: observationSize, actionSize: actionSize, into: policyCriticInput.base)
-        }
-        batch.nextObservations.withUnsafeBufferPointer { next in
-            CriticInput.writeObservations(next.baseAddress!, rows: rows, observationSize: observationSize, actionSize: actionSize, into: nextCriticInput.base)
-        }
-        batch.actions.withUnsafeBufferPointer { a in actionScale.toNetwork(a.baseAddress!, rows: rows, into: actionScratch.base) }
-        CriticInput.writeActions(actionScratch.base, rows: rows, observationSize: observationSize, actionSize: actionSize, into: criticInput.base)
-    }
+    /// `actor_loss` is reported on the delayed steps only, so its average in `metrics.csv` is over those.
+    public var metricNames: [String] { ["critic_loss", "actor_loss"] }
 
-    /// y = r + γ (1 − terminated) min_k Q̄_k(s', ã'),  ã' = clip(μ̄(s') + clip(N(0, σ²), −c, c), −1, 1).
-    func computeTargets(_ batch: TransitionBatch, using generator: inout SeededGenerator) {
+    // MARK: Targets
+
+    /// y = r + γ (1 − terminated) min_k Q̄_k(s', ã'), ã' = clip(μ̄(s') + clip(N(0, σ²), −c, c), −1, 1)
+    /// (eqs. 10 and 15), into `targets`. With σ = 0 (DDPG) ã' = μ̄(s') and no noise is drawn.
+    func smoothedTargets(_ batch: TransitionBatch, using generator: inout SeededGenerator) {
         let rows = batch.count, count = rows * actionSize
-        let nextAction = batch.nextObservations.withUnsafeBufferPointer { actorTarget.forward($0.baseAddress!, rows: rows) }
-        let noise = actionScratch.base
-        generator.fillGaussian(UnsafeMutableBufferPointer(start: noise, count: count))
-        let sigma = Float(config.targetPolicyNoise), clip = Float(config.targetNoiseClip)
-        for i in 0..<count {
-            let smoothing = min(max(sigma * noise[i], -clip), clip)
-            noise[i] = min(max(nextAction[i] + smoothing, -1), 1)
-        }
-        CriticInput.writeActions(noise, rows: rows, observationSize: observationSize, actionSize: actionSize, into: nextCriticInput.base)
-        let q1 = targetCritics[0].forward(nextCriticInput.base, rows: rows)
-        let q2 = targetCritics[1].forward(nextCriticInput.base, rows: rows)
-        let y = targets.base, discount = Float(config.discount)
-        batch.rewards.withUnsafeBufferPointer { r in
-            batch.terminated.withUnsafeBufferPointer { terminated in
-                for i in 0..<rows { y[i] = r[i] + (terminated[i] ? 0 : discount * min(q1[i], q2[i])) }
+        let targetAction = batch.nextObservations.withUnsafeBufferPointer { actorTarget.forward($0.baseAddress!, rows: rows) }
+        if config.targetPolicyNoise > 0 {
+            let action = nextActions.base
+            generator.fillGaussian(UnsafeMutableBufferPointer(start: action, count: count))
+            let sigma = Float(config.targetPolicyNoise), clip = Float(config.targetNoiseClip)
+            for i in 0..<count {
+                let smoothing = min(max(sigma * action[i], -clip), clip)
+                action[i] = min(max(targetAction[i] + smoothing, -1), 1)
             }
+            inputs.writeNextActions(action, rows: rows)
+        } else {
+            inputs.writeNextActions(targetAction, rows: rows)
         }
+        critics.targetMinimum(inputs.next.base, rows: rows, into: targets.base)
+        BellmanTarget.compute(batch, discount: Float(config.common.discount), nextValuesToTargets: targets.base)
     }
 
-    /// Σ_k mean_b (Q_k(s, a) − y)²; fills both critics' gradients.
-    func criticLossAndGradients(rows: Int) -> Double {
-        var loss: Double = 0
-        for k in 0..<2 {
-            let q = critics[k].forward(criticInput.base, rows: rows)
-            loss += MeanSquaredError.evaluate(prediction: q, target: targets.base, count: rows, gradient: valueGradient.base)
-            critics[k].backward(outputGradient: valueGradient.base, input: criticInput.base, rows: rows)
-        }
-        return loss
+    // MARK: Critics
+
+    /// mean_b (Q_k(s, a) − y)² on [s | a] staged by `inputs.stage` and y in `targets`; fills critic k's gradient.
+    func criticLossAndGradient(_ k: Int, rows: Int) -> Double {
+        critics.regressionLoss(k, input: inputs.current.base, targets: targets.base, rows: rows, scale: 1)
     }
 
-    /// −mean_b Q₁(s, μ(s)); fills the actor's gradient (through Q₁'s action input and the tanh output).
-    func actorLossAndGradients(_ batch: TransitionBatch) -> Double {
+    // MARK: Actor
+
+    /// J = −mean_b Q₁(s, μ(s)) (the deterministic policy gradient ∇_a Q₁(s, a)|_{a=μ(s)} ∇_θ μ(s), eq. 6 of
+    /// DDPG); fills the actor's gradient through Q₁'s action input and the tanh output.
+    func actorLossAndGradient(_ batch: TransitionBatch) -> Double {
         let rows = batch.count
         return batch.observations.withUnsafeBufferPointer { s in
             let action = actor.forward(s.baseAddress!, rows: rows)
-            CriticInput.writeActions(action, rows: rows, observationSize: observationSize, actionSize: actionSize, into: policyCriticInput.base)
-            let q = critics[0].forward(policyCriticInput.base, rows: rows)
+            inputs.writePolicyActions(action, rows: rows)
+            let q = critics.critics[0].forward(inputs.policy.base, rows: rows)
             var sum: Double = 0
             let g = valueGradient.base, share = -1 / Float(rows)
             for i in 0..<rows {
                 sum += Double(q[i])
                 g[i] = share
             }
-            critics[0].backward(outputGradient: g, input: policyCriticInput.base, rows: rows, computeParameterGradients: false,
-                                inputGradient: actionGradient.base, inputColumns: observationSize..<(observationSize + actionSize))
+            critics.actionGradient(0, valueGradient: g, input: inputs.policy.base, rows: rows,
+                                   actionColumns: inputs.actionColumns, into: actionGradient.base)
             actor.backward(outputGradient: actionGradient.base, input: s.baseAddress!, rows: rows)
             return -sum / Double(rows)
         }
@@ -216,12 +235,9 @@ public final class TD3 {
 
     /// The matrix-product FLOPs of one `update(on:)` with `rows` transitions, averaged over the policy delay.
     public func productFLOPsPerUpdate(rows: Int) -> Double {
-        let critic = critics[0]
-        let criticStep = actorTarget.forwardFLOPs(rows: rows) + 2 * targetCritics[0].forwardFLOPs(rows: rows)
-            + 2 * (critic.forwardFLOPs(rows: rows) + critic.backwardFLOPs(rows: rows))
-        let actorStep = actor.forwardFLOPs(rows: rows) + critic.forwardFLOPs(rows: rows)
-            + critic.backwardFLOPs(rows: rows, computeParameterGradients: false, inputColumns: actionSize)
-            + actor.backwardFLOPs(rows: rows)
+        let criticStep = actorTarget.forwardFLOPs(rows: rows) + critics.targetFLOPs(rows: rows) + critics.regressionFLOPs(rows: rows)
+        let actorStep = actor.forwardFLOPs(rows: rows) + actor.backwardFLOPs(rows: rows)
+            + critics.actionGradientFLOPs(rows: rows, critics: 1, actionCount: actionSize)
         return criticStep + actorStep / Double(config.policyDelay)
     }
 }

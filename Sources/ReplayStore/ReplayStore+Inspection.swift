@@ -1,3 +1,5 @@
+import Transitions
+
 extension ReplayStore {
     /// Decodes every live chunk (one read snapshot) and counts what it holds.
     public func statistics() throws -> StoreStatistics {

@@ -1,5 +1,6 @@
 import Foundation
 import Randomness
+import Transitions
 
 /// A persistent replay store: one LMDB environment in a directory, transitions in zstd-compressed
 /// columnar chunks. One writer process and any number of reader processes may use it at once;
@@ -273,23 +274,16 @@ public final class ReplayStore {
         }
     }
 
+    /// Checks the batch's shape against the schema, and its values for NaN and ±∞. A batch's columns
+    /// always hold `count` rows of its own widths (its `append` checks every row), so only the widths
+    /// need comparing.
     private func validate(_ batch: TransitionBatch) throws {
-        let n = batch.count, o = schema.observationSize, a = schema.actionSize
+        let o = schema.observationSize, a = schema.actionSize
         func expect(_ column: String, _ actual: Int, _ expected: Int) throws {
             if actual != expected { throw ReplayStoreError.wrongSize(column: column, expected: expected, actual: actual) }
         }
         try expect("observationSize", batch.observationSize, o)
         try expect("actionSize", batch.actionSize, a)
-        try expect("observations", batch.observations.count, n * o)
-        try expect("actions", batch.actions.count, n * a)
-        try expect("rewards", batch.rewards.count, n)
-        try expect("nextObservations", batch.nextObservations.count, n * o)
-        try expect("terminated", batch.terminated.count, n)
-        try expect("truncated", batch.truncated.count, n)
-        try expect("behaviorLogProbabilities", batch.behaviorLogProbabilities.count, n)
-        try expect("episodeIDs", batch.episodeIDs.count, n)
-        try expect("stepIndices", batch.stepIndices.count, n)
-        try expect("sources", batch.sources.count, n)
         guard options.nonFiniteValues == .reject else { return }
         func finite(_ column: String, _ values: [Float], width: Int, allowNaN: Bool = false) throws {
             try values.withUnsafeBufferPointer { buffer in
@@ -313,8 +307,7 @@ public final class ReplayStore {
     public func sample(batchSize: Int, using generator: inout SeededGenerator, into batch: inout TransitionBatch) throws {
         guard batchSize > 0 else { throw ReplayStoreError.wrongSize(column: "batchSize", expected: 1, actual: batchSize) }
         let o = schema.observationSize, a = schema.actionSize, length = schema.chunkLength
-        if batch.count != batchSize || batch.observationSize != o || batch.actionSize != a
-            || batch.observations.count != batchSize * o || batch.actions.count != batchSize * a {
+        if batch.count != batchSize || batch.observationSize != o || batch.actionSize != a {
             batch = TransitionBatch(observationSize: o, actionSize: a, zeroedCount: batchSize)
         }
         try readSession.withSnapshot { transaction in
@@ -323,7 +316,7 @@ public final class ReplayStore {
             guard live > 0 else { throw ReplayStoreError.empty(path: path) }
             let pinnedRows = Int(state.pinnedChunkCount) * length
             let cursorFirst = Int(state.evictionCursor) * length
-            try batch.withColumns { columns in
+            try batch.withUnsafeMutableColumns { columns in
                 for slot in 0..<batchSize {
                     let position = generator.nextIndex(below: live)
                     let chunkIndex: UInt64

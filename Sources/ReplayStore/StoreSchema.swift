@@ -1,3 +1,5 @@
+import Transitions
+
 /// What a store holds and how its chunks are encoded. Written once when the store is created and
 /// checked on every open: opening with a different schema is an error, never a reinterpretation.
 public struct StoreSchema: Codable, Equatable, Sendable {

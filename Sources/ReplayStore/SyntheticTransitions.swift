@@ -1,4 +1,5 @@
 import Foundation
+import Transitions
 
 /// A deterministic stream of transitions for filling, verifying and benchmarking stores:
 /// transition `i` is a pure function of the seed and `i`.

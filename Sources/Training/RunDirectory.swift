@@ -5,6 +5,7 @@ import Foundation
 /// ```
 /// DIR/config.json          the resolved TrainingConfig
 /// DIR/progress.csv         one row per evaluation (see ProgressRow)
+/// DIR/metrics.csv          the learner's update metrics, averaged every `metricsInterval` updates
 /// DIR/policy.safetensors   the acting policy, loadable from PyTorch
 /// DIR/replay/              the replay store every training batch is sampled from
 /// DIR/checkpoint/          everything needed to resume: learner/ and state.json
@@ -16,6 +17,7 @@ public struct RunDirectory: Sendable {
 
     public var config: URL { root.appendingPathComponent("config.json") }
     public var progress: URL { root.appendingPathComponent("progress.csv") }
+    public var metrics: URL { root.appendingPathComponent("metrics.csv") }
     public var policy: URL { root.appendingPathComponent("policy.safetensors") }
     public var replay: URL { root.appendingPathComponent("replay") }
     public var checkpoint: URL { root.appendingPathComponent("checkpoint") }

@@ -5,7 +5,8 @@ import Glibc
 import Darwin
 #endif
 
-/// The progress line of a long run: steps, steps/s, recent return, last evaluation and ETA,
+/// The progress line of a long run: steps, steps/s, recent return, last evaluation, the learner's
+/// critic loss and α (averaged since the last metrics row), and ETA,
 /// redrawn in place on standard error about twice a second, and only when standard error is a terminal.
 public final class TerminalProgress {
     private let isEnabled: Bool
@@ -19,7 +20,8 @@ public final class TerminalProgress {
         isEnabled = enabled ?? (isatty(STDERR_FILENO) == 1)
     }
 
-    func update(steps: Int, totalSteps: Int, recentReturn: Double, lastEvaluation: Double?) {
+    func update(steps: Int, totalSteps: Int, recentReturn: Double, lastEvaluation: Double?,
+                criticLoss: Double? = nil, alpha: Double? = nil) {
         guard isEnabled else { return }
         let now = ContinuousClock.now
         if let lastDraw, now - lastDraw < .milliseconds(500), steps < totalSteps { return }
@@ -35,6 +37,8 @@ public final class TerminalProgress {
         var line = String(format: "steps %d/%d (%.0f%%)  %.0f steps/s", steps, totalSteps, percent, rate)
         line += "  recent return " + (recentReturn.isNaN ? "–" : String(format: "%.1f", recentReturn))
         if let lastEvaluation { line += String(format: "  eval %.1f", lastEvaluation) }
+        if let criticLoss { line += String(format: "  critic loss %.3g", criticLoss) }
+        if let alpha { line += String(format: "  α %.3g", alpha) }
         if rate > 0 { line += "  ETA " + Self.duration(Double(totalSteps - steps) / rate) }
         FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
         drew = true

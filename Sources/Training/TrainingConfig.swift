@@ -1,51 +1,79 @@
-import Environments
 import Learners
 
 /// The resolved settings of one training run. Written to `config.json`, read back by `--resume`
-/// and `offpolicy evaluate`. Learner hyperparameters (batch size, hidden sizes, learning rate,
-/// learning starts, replay capacity) live in `learner`, the learner's own documented config.
+/// and `offpolicy evaluate`. The loop's own settings (warm-up, gradient steps per environment step,
+/// replay capacity, metrics interval) live here; the learner's hyperparameters live in `learner`.
 public struct TrainingConfig: Codable, Equatable, Sendable {
-    public var environment: EnvironmentID
-    /// Environment steps to collect in total.
+    /// The environment's name: a registered id (`Pendulum-v1`) for runs the CLI builds, or any name
+    /// a library user gives their own environment.
+    public var environment: String
+    /// Online (step the environment, append, update) or offline (update from a filled store only).
+    public var mode: TrainingMode
+    /// Online: environment steps to collect in total. Offline: gradient steps in total.
     public var steps: Int
     /// Seeds every random stream of the run (environment, exploration, sampling, learner, evaluation).
     public var seed: UInt64
-    /// Evaluate (and write a progress row) every this many environment steps.
+    /// Evaluate (and write a progress row) every this many steps (environment steps online, updates offline).
     public var evaluationInterval: Int
     /// Deterministic evaluation episodes per evaluation.
     public var evaluationEpisodes: Int
-    /// Write a checkpoint every this many environment steps (and at the end, and on interrupt).
+    /// Write a checkpoint every this many steps (and at the end, and on interrupt).
     public var checkpointInterval: Int
+    /// Environment steps with uniformly random actions before the policy acts and updates begin.
+    /// Stable-Baselines3: `learning_starts=100`.
+    public var learningStarts: Int
+    /// Gradient steps after each environment step once learning has started. SB3: `train_freq=1, gradient_steps=1`.
+    public var gradientStepsPerStep: Int
+    /// Live transitions the replay store keeps (FIFO eviction beyond). SB3: `buffer_size=1_000_000`.
+    public var replayCapacity: Int
+    /// Write a row of averaged learner metrics to `metrics.csv` every this many updates.
+    public var metricsInterval: Int
     public var learner: LearnerConfiguration
 
-    public init(environment: EnvironmentID, steps: Int, seed: UInt64, learner: LearnerConfiguration,
-                evaluationInterval: Int = 1000, evaluationEpisodes: Int = 10, checkpointInterval: Int? = nil) {
+    public init(environment: String, steps: Int, seed: UInt64, learner: LearnerConfiguration, mode: TrainingMode = .online,
+                evaluationInterval: Int = 1000, evaluationEpisodes: Int = 10, checkpointInterval: Int? = nil,
+                learningStarts: Int = 100, gradientStepsPerStep: Int = 1, replayCapacity: Int = 1_000_000,
+                metricsInterval: Int = 1000) {
         self.environment = environment
+        self.mode = mode
         self.steps = steps
         self.seed = seed
         self.learner = learner
         self.evaluationInterval = evaluationInterval
         self.evaluationEpisodes = evaluationEpisodes
         self.checkpointInterval = checkpointInterval ?? evaluationInterval
+        self.learningStarts = learningStarts
+        self.gradientStepsPerStep = gradientStepsPerStep
+        self.replayCapacity = replayCapacity
+        self.metricsInterval = metricsInterval
     }
 
-    public var algorithm: Algorithm { learner.algorithm }
+    public var algorithm: String { learner.algorithm }
 
-    /// Throws `TrainingError.invalidConfig` naming the first setting out of range.
+    /// The largest step count, interval and capacity accepted: beyond anything a run reaches, small
+    /// enough that no count derived from them overflows.
+    public static let countLimit = 1 << 40
+
+    /// Throws `TrainingError.invalidConfig` naming the first setting out of range (the learner's
+    /// own settings included).
     public func validate() throws {
-        func fail(_ message: String) -> TrainingError { .invalidConfig(message) }
-        guard steps > 0 else { throw fail("steps must be positive, got \(steps)") }
-        guard evaluationInterval > 0 else { throw fail("the evaluation interval must be positive, got \(evaluationInterval)") }
-        guard evaluationEpisodes > 0 else { throw fail("evaluation episodes must be positive, got \(evaluationEpisodes)") }
-        guard checkpointInterval > 0 else { throw fail("the checkpoint interval must be positive, got \(checkpointInterval)") }
-        guard learner.learningStarts >= 0 else { throw fail("learning starts must be non-negative, got \(learner.learningStarts)") }
-        guard learner.batchSize > 0 else { throw fail("the batch size must be positive, got \(learner.batchSize)") }
-        guard !learner.hiddenSizes.isEmpty, learner.hiddenSizes.allSatisfy({ $0 > 0 }) else {
-            throw fail("hidden sizes must be one or more positive widths, got \(learner.hiddenSizes)")
+        func check(_ value: Int, _ name: String, minimum: Int = 1) throws {
+            guard value >= minimum, value <= Self.countLimit else {
+                throw TrainingError.invalidConfig("\(name) must lie in \(minimum)...\(Self.countLimit), got \(value)")
+            }
         }
-        guard learner.learningRate > 0, learner.learningRate.isFinite else {
-            throw fail("the learning rate must be positive, got \(learner.learningRate)")
+        try check(steps, "steps")
+        try check(evaluationInterval, "the evaluation interval")
+        try check(evaluationEpisodes, "evaluation episodes")
+        try check(checkpointInterval, "the checkpoint interval")
+        try check(learningStarts, "learning starts", minimum: 0)
+        try check(gradientStepsPerStep, "gradient steps per step")
+        try check(replayCapacity, "the replay capacity")
+        try check(metricsInterval, "the metrics interval")
+        do {
+            try learner.validate()
+        } catch let error as LearnerError {
+            throw TrainingError.invalidConfig("\(error)")
         }
-        guard learner.replayCapacity > 0 else { throw fail("the replay capacity must be positive") }
     }
 }

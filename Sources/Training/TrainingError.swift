@@ -5,6 +5,8 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
     case missingFile(String)
     case corruptFile(String, String)
     case mismatch(String)
+    /// A loss or a parameter stopped being finite; nothing of that update was saved.
+    case diverged(update: Int, reason: String)
 
     public var description: String {
         switch self {
@@ -13,6 +15,8 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
         case .missingFile(let path): return "\(path) is missing"
         case .corruptFile(let path, let reason): return "\(path) cannot be read: \(reason)"
         case .mismatch(let message): return message
+        case .diverged(let update, let reason):
+            return "learner diverged at update \(update) (\(reason)); the last good checkpoint is kept"
         }
     }
 }

@@ -1,113 +1,119 @@
 import Environments
 import Foundation
-import Learners
 import Randomness
-import ReplayStore
+import Transitions
 
-/// The one loop that owns stepping, warm-up, truncation handling, evaluation, logging and checkpoints.
+/// The one loop that owns stepping, warm-up, truncation handling, updates, evaluation, logging and
+/// checkpoints. It takes any `Environment`, any `Learner` and any `TransitionStore`.
 ///
-/// Every environment step appends exactly one transition to the replay store, and every
-/// gradient step learns from a batch sampled from that store; there is no other buffer.
-///
+/// Online, every environment step appends exactly one transition to the store, and every gradient
+/// step learns from a batch sampled from that store; there is no other buffer.
 /// - Warm-up: for the first `learningStarts` steps actions are uniform in the action box, with
 ///   behavior log-probability −Σ log(high − low). After that the learner's exploration policy acts.
 /// - Updates: after each step that brings the count above `learningStarts`, `gradientStepsPerStep`
 ///   gradient steps (Stable-Baselines3's schedule).
 /// - Episode ends: `terminated` and `truncated` are stored separately; a truncated transition keeps
 ///   the true final observation as its next observation.
-/// - Evaluation every `evaluationInterval` steps (and after the last one) appends a row to
-///   progress.csv; a checkpoint follows every `checkpointInterval` steps, at the end, and when a
-///   stop is requested.
+///
+/// Offline, each step is one gradient step on a batch sampled from the (already filled) store; the
+/// environment is only evaluated on.
+///
+/// Evaluation every `evaluationInterval` steps (and after the last one) appends a row to
+/// progress.csv (`RunRecorder`); a checkpoint (`Checkpointer`) follows every `checkpointInterval`
+/// steps, at the end, and when a stop is requested. After every update a non-finite metric or
+/// parameter stops the run with `TrainingError.diverged`, before anything of it is saved.
 public final class TrainingLoop {
     public let config: TrainingConfig
     public let directory: RunDirectory
     public let learner: any Learner
     private let store: any TransitionStore
     private var environment: any Environment
+    /// A copy of the environment as given, evaluated on from a seed of its own.
+    private let evaluationEnvironment: any Environment
     private var state: TrainingState
+    private let recorder: RunRecorder
+    private let checkpointer: Checkpointer
     private var stepBatch: TransitionBatch
     private var sampleBatch: TransitionBatch
     private let warmUpLogProbability: Float
     private var lastEvaluation: Double?
-    /// Shows the progress line (when standard error is a terminal).
-    public var terminal = TerminalProgress()
     /// Messages worth telling the user (for example about data recorded after the last checkpoint).
     public private(set) var notices: [String] = []
 
     /// How a call to `run` ended.
     public enum Outcome: Equatable, Sendable {
         case finished
-        /// A stop was requested; a checkpoint holds the state after `environmentSteps` steps.
-        case interrupted(environmentSteps: Int)
+        /// A stop was requested; a checkpoint holds the state after `steps` steps.
+        case interrupted(steps: Int)
     }
 
-    /// Starts a new run in `directory` (which must not hold one): writes `config.json` and the
-    /// progress header.
-    public init(starting config: TrainingConfig, in directory: RunDirectory, learner: any Learner, store: any TransitionStore) throws {
+    /// Starts a new run in `directory` (which must not hold one): writes `config.json` and the headers
+    /// of progress.csv and metrics.csv. `environment` is the training environment, unseeded: the loop
+    /// resets it with the config's seed; evaluation runs on a copy of it.
+    public init(starting config: TrainingConfig, in directory: RunDirectory, environment: any Environment,
+                learner: any Learner, store: any TransitionStore, terminal: TerminalProgress = TerminalProgress()) throws {
         try config.validate()
+        try Self.checkCompatibility(environment: environment, learner: learner)
         self.config = config
         self.directory = directory
         self.learner = learner
         self.store = store
-        environment = config.environment.make(seed: config.seed)
-        let observation = environment.reset(seed: config.seed)
-        state = TrainingState(seed: config.seed, observation: observation, environment: environment.snapshot())
-        (stepBatch, sampleBatch, warmUpLogProbability) = Self.buffers(config: config, environment: environment, learner: learner)
-        try Self.checkCompatibility(environment: environment, learner: learner)
+        evaluationEnvironment = environment
+        self.environment = environment
+        let observation = self.environment.reset(seed: config.seed)
+        state = TrainingState(seed: config.seed, observation: observation, environment: self.environment.snapshot())
+        (stepBatch, sampleBatch, warmUpLogProbability) = Self.buffers(config: config, environment: environment)
+        checkpointer = Checkpointer(directory: directory)
 
         let fileManager = FileManager.default
         try fileManager.createDirectory(at: directory.root, withIntermediateDirectories: true)
-        for existing in [directory.config, directory.progress, directory.checkpoint] where fileManager.fileExists(atPath: existing.path) {
+        for existing in [directory.config, directory.progress, directory.metrics, directory.checkpoint]
+        where fileManager.fileExists(atPath: existing.path) {
             throw TrainingError.runDirectoryNotEmpty(directory.root.path)
         }
         try Self.write(config, to: directory.config)
-        try Data((ProgressRow.header + "\n").utf8).write(to: directory.progress)
+        try RunRecorder.create(in: directory, metricNames: learner.metricNames)
+        recorder = try RunRecorder(directory: directory, metricNames: learner.metricNames, terminal: terminal)
+        if config.mode == .offline, try store.transitionCount == 0 {
+            throw TrainingError.mismatch("offline training needs a filled store; the store holds no transitions")
+        }
     }
 
-    /// Continues the run in `directory` from its checkpoint. `learner` and `store` must be built
-    /// from the run's `config.json`; the learner's state is loaded here.
-    public init(resuming directory: RunDirectory, config: TrainingConfig, learner: any Learner, store: any TransitionStore) throws {
+    /// Continues the run in `directory` from its checkpoint. `environment`, `learner` and `store` must be
+    /// built as for the run's start (from its `config.json`); the learner's state is loaded here.
+    public init(resuming directory: RunDirectory, config: TrainingConfig, environment: any Environment,
+                learner: any Learner, store: any TransitionStore, terminal: TerminalProgress = TerminalProgress()) throws {
+        try Self.checkCompatibility(environment: environment, learner: learner)
         self.config = config
         self.directory = directory
         self.learner = learner
         self.store = store
-        let fileManager = FileManager.default
-        var checkpoint = directory.checkpoint
-        if !fileManager.fileExists(atPath: checkpoint.path), fileManager.fileExists(atPath: directory.checkpointPrevious.path) {
-            checkpoint = directory.checkpointPrevious  // interrupted while swapping checkpoints
-        }
-        let stateFile = RunDirectory.stateFile(in: checkpoint)
-        guard fileManager.fileExists(atPath: stateFile.path) else {
-            throw TrainingError.missingFile("\(stateFile.path) (the run has no checkpoint to resume from)")
-        }
-        do {
-            state = try JSONDecoder().decode(TrainingState.self, from: Data(contentsOf: stateFile))
-        } catch {
-            throw TrainingError.corruptFile(stateFile.path, "\(error)")
-        }
-        environment = config.environment.make(seed: config.seed)
-        environment.restore(state.environment)
-        (stepBatch, sampleBatch, warmUpLogProbability) = Self.buffers(config: config, environment: environment, learner: learner)
-        try Self.checkCompatibility(environment: environment, learner: learner)
-        try learner.loadCheckpoint(from: RunDirectory.learnerDirectory(in: checkpoint))
+        evaluationEnvironment = environment
+        checkpointer = Checkpointer(directory: directory)
+        let (state, learnerDirectory) = try checkpointer.latest()
+        self.state = state
+        self.environment = environment
+        self.environment.restore(state.environment)
+        (stepBatch, sampleBatch, warmUpLogProbability) = Self.buffers(config: config, environment: environment)
+        try learner.loadCheckpoint(from: learnerDirectory)
 
         let storedNow = try store.transitionCount
         if storedNow < state.storedTransitions {
             throw TrainingError.mismatch("the replay store at \(directory.replay.path) holds \(storedNow) transitions, fewer than the \(state.storedTransitions) the checkpoint was written with")
         }
-        if storedNow > state.storedTransitions {
+        if config.mode == .online, storedNow > state.storedTransitions {
             notices.append("the replay store holds \(storedNow - state.storedTransitions) transition(s) collected after the last checkpoint (the run was stopped abruptly); they stay in the store, so the resumed run samples from them too and is not bit-identical to an uninterrupted one")
         }
-        try Self.truncateProgress(directory.progress, toRows: state.progressRows)
+        recorder = try RunRecorder(directory: directory, metricNames: learner.metricNames, terminal: terminal,
+                                   keepingProgressRows: state.progressRows, metricsRows: state.metricsRows)
     }
 
-    private static func buffers(config: TrainingConfig, environment: any Environment, learner: any Learner) -> (TransitionBatch, TransitionBatch, Float) {
+    private static func buffers(config: TrainingConfig, environment: any Environment) -> (TransitionBatch, TransitionBatch, Float) {
         let observationSize = environment.observationSpace.dimension
-        let actionSize = environment.actionSpace.dimension
         let space = environment.actionSpace
         let logVolume = zip(space.low, space.high).reduce(0.0) { $0 + log(Double($1.1) - Double($1.0)) }
-        return (TransitionBatch(observationSize: observationSize, actionSize: actionSize, reservingCapacity: 1),
-                TransitionBatch(observationSize: observationSize, actionSize: actionSize, zeroedCount: config.learner.batchSize),
+        return (TransitionBatch(observationSize: observationSize, actionSize: space.dimension, reservingCapacity: 1),
+                TransitionBatch(observationSize: observationSize, actionSize: space.dimension, zeroedCount: config.learner.common.batchSize),
                 Float(-logVolume))
     }
 
@@ -123,40 +129,34 @@ public final class TrainingLoop {
     public var environmentSteps: Int { state.environmentSteps }
     public var episodes: Int { state.episodes }
     public var updates: Int { state.updates }
+    /// The count the run's length is measured in: environment steps online, updates offline.
+    public var steps: Int { state.progress(in: config.mode) }
 
-    /// Runs until `config.steps` environment steps are done, or until `shouldStop` returns true
-    /// (checked after every step), in which case a checkpoint is written first.
+    /// Runs until `config.steps` steps are done, or until `shouldStop` returns true (checked after
+    /// every step), in which case a checkpoint is written first.
     @discardableResult
     public func run(shouldStop: () -> Bool = { false }) throws -> Outcome {
-        let progress = try FileHandle(forWritingTo: directory.progress)
-        defer { try? progress.close() }
-        try progress.seekToEnd()
         let start = ContinuousClock.now
         let elapsedBefore = state.elapsedSeconds
         var rowStart = ContinuousClock.now
-        var rowStartSteps = state.environmentSteps
-        defer { terminal.finish() }
+        var rowStartSteps = steps
+        defer { recorder.terminal.finish() }
 
-        while state.environmentSteps < config.steps {
-            try collectOneStep()
-            if state.environmentSteps > config.learner.learningStarts {
-                for _ in 0..<config.learner.gradientStepsPerStep { try updateOnce() }
+        while steps < config.steps {
+            switch config.mode {
+            case .online:
+                try collectOneStep()
+                if state.environmentSteps > config.learningStarts {
+                    for _ in 0..<config.gradientStepsPerStep { try updateOnce() }
+                }
+            case .offline:
+                try updateOnce()
             }
-            let steps = state.environmentSteps
+            let steps = self.steps
             if steps % config.evaluationInterval == 0 || steps == config.steps {
-                let evaluation = Evaluation.run(learner, on: config.environment, episodes: config.evaluationEpisodes,
-                                                seed: Evaluation.environmentSeed(forRunSeed: config.seed))
                 let now = ContinuousClock.now
                 let seconds = TerminalProgress.seconds(now - rowStart)
-                let row = ProgressRow(
-                    environmentSteps: steps, episodes: state.episodes, updates: state.updates,
-                    trainReturn: state.recentReturnMean, evaluationReturnMean: evaluation.mean,
-                    evaluationReturnStd: evaluation.standardDeviation,
-                    stepsPerSecond: seconds > 0 ? Double(steps - rowStartSteps) / seconds : 0)
-                try progress.write(contentsOf: Data((row.csvLine + "\n").utf8))
-                try progress.synchronize()
-                state.progressRows += 1
-                lastEvaluation = evaluation.mean
+                try evaluate(stepsPerSecond: seconds > 0 ? Double(steps - rowStartSteps) / seconds : 0)
                 rowStart = now
                 rowStartSteps = steps
             }
@@ -165,8 +165,10 @@ public final class TrainingLoop {
                 state.elapsedSeconds = elapsedBefore + TerminalProgress.seconds(ContinuousClock.now - start)
                 try writeCheckpoint()
             }
-            terminal.update(steps: steps, totalSteps: config.steps, recentReturn: state.recentReturnMean, lastEvaluation: lastEvaluation)
-            if stopping { return .interrupted(environmentSteps: steps) }
+            recorder.terminal.update(steps: steps, totalSteps: config.steps, recentReturn: state.recentReturnMean,
+                                     lastEvaluation: lastEvaluation, criticLoss: state.metrics.average(of: "critic_loss"),
+                                     alpha: state.metrics.average(of: "alpha"))
+            if stopping { return .interrupted(steps: steps) }
         }
         return .finished
     }
@@ -176,7 +178,7 @@ public final class TrainingLoop {
         let space = environment.actionSpace
         var action: [Float]
         var logProbability: Float
-        if state.environmentSteps < config.learner.learningStarts {
+        if state.environmentSteps < config.learningStarts {
             action = (0..<space.dimension).map { state.explorationGenerator.nextFloat(in: space.low[$0], space.high[$0]) }
             logProbability = warmUpLogProbability
         } else {
@@ -209,54 +211,50 @@ public final class TrainingLoop {
         }
     }
 
+    /// One gradient step on a sampled batch; stops the run if it diverged; records its metrics.
     private func updateOnce() throws {
-        try store.sample(batchSize: config.learner.batchSize, using: &state.samplingGenerator, into: &sampleBatch)
-        _ = learner.update(on: sampleBatch, using: &state.updateGenerator)
+        try store.sample(batchSize: config.learner.common.batchSize, using: &state.samplingGenerator, into: &sampleBatch)
+        let metrics = learner.update(on: sampleBatch, using: &state.updateGenerator)
         state.updates += 1
+        if metrics.values.contains(where: { !$0.isFinite }) {
+            let name = (learner.metricNames + metrics.keys.sorted()).first { metrics[$0].map { !$0.isFinite } ?? false }!
+            throw TrainingError.diverged(update: state.updates, reason: "\(name) = \(metrics[name]!)")
+        }
+        guard learner.parametersAreFinite else {
+            throw TrainingError.diverged(update: state.updates, reason: "a parameter is no longer finite")
+        }
+        state.metrics.add(metrics)
+        if state.updates % config.metricsInterval == 0 {
+            try recorder.recordMetrics(environmentSteps: state.environmentSteps, updates: state.updates,
+                                       averages: state.metrics.takeAverages(of: learner.metricNames))
+            state.metricsRows += 1
+        }
     }
 
-    /// Makes the store durable, then writes the learner, the loop state and the policy, replacing
-    /// the previous checkpoint only once the new one is complete.
+    /// Deterministic evaluation on the evaluation environment, then a progress row.
+    private func evaluate(stepsPerSecond: Double) throws {
+        let evaluation = Evaluation.run(learner, on: evaluationEnvironment, episodes: config.evaluationEpisodes,
+                                        seed: Evaluation.environmentSeed(forRunSeed: config.seed))
+        try recorder.record(ProgressRow(
+            environmentSteps: state.environmentSteps, episodes: state.episodes, updates: state.updates,
+            trainReturn: state.recentReturnMean, evaluationReturnMean: evaluation.mean,
+            evaluationReturnStd: evaluation.standardDeviation, stepsPerSecond: stepsPerSecond))
+        state.progressRows += 1
+        lastEvaluation = evaluation.mean
+    }
+
+    /// Makes the store and the metrics durable, then writes the checkpoint.
     private func writeCheckpoint() throws {
         try store.sync()
+        try recorder.synchronize()
         state.environment = environment.snapshot()
         state.storedTransitions = try store.transitionCount
-        let fileManager = FileManager.default
-        let fresh = directory.checkpointInProgress
-        try? fileManager.removeItem(at: fresh)
-        let learnerDirectory = RunDirectory.learnerDirectory(in: fresh)
-        try fileManager.createDirectory(at: learnerDirectory, withIntermediateDirectories: true)
-        try learner.saveCheckpoint(to: learnerDirectory)
-        try Self.write(state, to: RunDirectory.stateFile(in: fresh))
-        try learner.savePolicy(to: directory.policy)
-
-        let previous = directory.checkpointPrevious
-        try? fileManager.removeItem(at: previous)
-        if fileManager.fileExists(atPath: directory.checkpoint.path) {
-            try fileManager.moveItem(at: directory.checkpoint, to: previous)
-        }
-        try fileManager.moveItem(at: fresh, to: directory.checkpoint)
-        try? fileManager.removeItem(at: previous)
+        try checkpointer.write(learner: learner, state: state)
     }
 
     static func write<T: Encodable>(_ value: T, to file: URL) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(value).write(to: file, options: .atomic)
-    }
-
-    /// Drops progress rows written after the checkpoint being resumed from.
-    private static func truncateProgress(_ file: URL, toRows rows: Int) throws {
-        guard FileManager.default.fileExists(atPath: file.path) else {
-            try Data((ProgressRow.header + "\n").utf8).write(to: file)
-            return
-        }
-        let lines = try String(contentsOf: file, encoding: .utf8).split(whereSeparator: \.isNewline).map(String.init)
-        guard lines.first == ProgressRow.header else { throw TrainingError.corruptFile(file.path, "unexpected header") }
-        guard lines.count - 1 >= rows else {
-            throw TrainingError.corruptFile(file.path, "holds \(lines.count - 1) rows, the checkpoint expects \(rows)")
-        }
-        let kept = lines.prefix(rows + 1).joined(separator: "\n") + "\n"
-        try Data(kept.utf8).write(to: file, options: .atomic)
     }
 }

@@ -1,30 +1,31 @@
 import Environments
 import Foundation
 import Learners
+import Randomness
 import ReplayStore
+import Transitions
 
-/// Builds the pieces of a run from its directory: the real replay store at `DIR/replay` and the
-/// learner described by the config, wired into a `TrainingLoop`.
+/// Builds the pieces of a run the CLI starts from its directory: the registered environment named in
+/// the config, the real replay store at `DIR/replay`, and the registered learner the config describes,
+/// wired into a `TrainingLoop`. (A library user can build the same loop from their own pieces.)
 public enum TrainingRun {
     /// How the training loop opens its store: one transition per step, durable at each checkpoint
     /// (`sync()`); every committed step also survives `kill -9` of the process.
     public static let storeOptions = StoreOptions(durability: .processCrashSafe)
 
     /// A new run of `config` in `directory`.
-    public static func start(_ config: TrainingConfig, in directory: URL) throws -> TrainingLoop {
+    public static func start(_ config: TrainingConfig, in directory: URL, terminal: TerminalProgress = TerminalProgress()) throws -> TrainingLoop {
         try config.validate()
         let run = RunDirectory(directory)
         let fileManager = FileManager.default
         for existing in [run.config, run.progress, run.checkpoint, run.replay] where fileManager.fileExists(atPath: existing.path) {
             throw TrainingError.runDirectoryNotEmpty(directory.path)
         }
+        let environment = try makeEnvironment(named: config.environment)
+        let learner = try makeLearner(config, for: environment)
         try fileManager.createDirectory(at: directory, withIntermediateDirectories: true)
-        let probe = config.environment.make()
-        let schema = StoreSchema(observationSize: probe.observationSpace.dimension, actionSize: probe.actionSpace.dimension,
-                                 capacity: config.learner.replayCapacity)
-        let store = try ReplayStore.create(at: run.replay.path, schema: schema, options: storeOptions)
-        let learner = try config.learner.makeLearner(for: config.environment, seed: config.seed)
-        return try TrainingLoop(starting: config, in: run, learner: learner, store: store)
+        let store = try ReplayStore.create(at: run.replay.path, schema: schema(config, environment), options: storeOptions)
+        return try TrainingLoop(starting: config, in: run, environment: environment, learner: learner, store: store, terminal: terminal)
     }
 
     /// The resolved config a run wrote.
@@ -41,32 +42,56 @@ public enum TrainingRun {
     }
 
     /// Continues the run in `directory`; `steps`, when given, replaces the total step count.
-    public static func resume(in directory: URL, steps: Int? = nil) throws -> TrainingLoop {
+    public static func resume(in directory: URL, steps: Int? = nil, terminal: TerminalProgress = TerminalProgress()) throws -> TrainingLoop {
         var config = try config(in: directory)
         if let steps {
             config.steps = steps
             try config.validate()
         }
         let run = RunDirectory(directory)
-        let probe = config.environment.make()
-        let schema = StoreSchema(observationSize: probe.observationSpace.dimension, actionSize: probe.actionSpace.dimension,
-                                 capacity: config.learner.replayCapacity)
-        let store = try ReplayStore.open(at: run.replay.path, expecting: schema, options: storeOptions)
-        let learner = try config.learner.makeLearner(for: config.environment, seed: config.seed)
-        let loop = try TrainingLoop(resuming: run, config: config, learner: learner, store: store)
+        let environment = try makeEnvironment(named: config.environment)
+        let store = try ReplayStore.open(at: run.replay.path, expecting: schema(config, environment), options: storeOptions)
+        let learner = try makeLearner(config, for: environment)
+        let loop = try TrainingLoop(resuming: run, config: config, environment: environment, learner: learner, store: store, terminal: terminal)
         if steps != nil { try TrainingLoop.write(config, to: run.config) }
         return loop
     }
 
-    /// The learner of the run in `directory`, restored from its latest checkpoint.
-    public static func trainedLearner(in directory: URL) throws -> (TrainingConfig, any Learner) {
+    /// The learner of the run in `directory`, restored from its latest checkpoint, and the run's environment.
+    public static func trainedLearner(in directory: URL) throws -> (TrainingConfig, any Environment, any Learner) {
         let config = try config(in: directory)
-        let learner = try config.learner.makeLearner(for: config.environment, seed: config.seed)
+        let environment = try makeEnvironment(named: config.environment)
+        let learner = try makeLearner(config, for: environment)
         let checkpoint = RunDirectory.learnerDirectory(in: RunDirectory(directory).checkpoint)
         guard FileManager.default.fileExists(atPath: checkpoint.path) else {
             throw TrainingError.missingFile("\(checkpoint.path) (the run has not written a checkpoint yet)")
         }
         try learner.loadCheckpoint(from: checkpoint)
-        return (config, learner)
+        return (config, environment, learner)
+    }
+
+    /// The registered environment `name` (`Pendulum-v1`, `MountainCarContinuous-v0`).
+    public static func makeEnvironment(named name: String) throws -> any Environment {
+        guard let id = EnvironmentID(rawValue: name) else {
+            throw TrainingError.invalidConfig("unknown environment '\(name)' (known: \(EnvironmentID.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        return id.make()
+    }
+
+    /// A freshly initialised learner of `config` for `environment`'s spaces; its weights depend on the seed only.
+    public static func makeLearner(_ config: TrainingConfig, for environment: any Environment) throws -> any Learner {
+        var generator = SeededGenerator(seed: config.seed, stream: 4)
+        do {
+            return try config.learner.makeLearner(observationSize: environment.observationSpace.dimension,
+                                                  actionLow: environment.actionSpace.low, actionHigh: environment.actionSpace.high,
+                                                  generator: &generator)
+        } catch let error as LearnerError {
+            throw TrainingError.invalidConfig("\(error)")
+        }
+    }
+
+    private static func schema(_ config: TrainingConfig, _ environment: any Environment) -> StoreSchema {
+        StoreSchema(observationSize: environment.observationSpace.dimension, actionSize: environment.actionSpace.dimension,
+                    capacity: config.replayCapacity)
     }
 }

@@ -2,8 +2,8 @@ import Environments
 import Randomness
 
 /// Everything about a run in progress that is not in the learner or the store: counters, the
-/// training environment, the current observation and every random stream. Saved as
-/// `checkpoint/state.json`; restoring it (with the learner checkpoint) continues the run exactly.
+/// training environment, the current observation, every random stream and the metrics averaged so
+/// far. Saved as `checkpoint/state.json`; restoring it (with the learner checkpoint) continues the run exactly.
 struct TrainingState: Codable, Equatable {
     var environmentSteps = 0
     /// Finished training episodes; also the id of the episode in progress.
@@ -23,6 +23,9 @@ struct TrainingState: Codable, Equatable {
     var updateGenerator: SeededGenerator
     /// Rows in progress.csv when this state was saved.
     var progressRows = 0
+    /// Rows in metrics.csv when this state was saved, and the metrics summed since the last of them.
+    var metricsRows = 0
+    var metrics = MetricsAccumulator()
     /// `transitionCount` of the store when this state was saved.
     var storedTransitions = 0
     /// Wall-clock seconds spent training, for reporting only.
@@ -40,5 +43,10 @@ struct TrainingState: Codable, Equatable {
 
     var recentReturnMean: Double {
         recentReturns.isEmpty ? .nan : recentReturns.reduce(0, +) / Double(recentReturns.count)
+    }
+
+    /// The count the run's length is measured in: environment steps online, updates offline.
+    func progress(in mode: TrainingMode) -> Int {
+        mode == .online ? environmentSteps : updates
     }
 }

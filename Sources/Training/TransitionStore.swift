@@ -1,5 +1,6 @@
 import Randomness
 import ReplayStore
+import Transitions
 
 /// What the training loop needs from a replay store: append what it collects, sample what it
 /// learns from. `ReplayStore` conforms (see `ReplayStore+TransitionStore.swift`).

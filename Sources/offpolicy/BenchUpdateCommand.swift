@@ -4,6 +4,7 @@ import Learners
 import NeuralNetwork
 import Randomness
 import ReplayStore
+import Transitions
 
 /// `offpolicy bench update`: gradient steps per second on batches sampled from a real replay store,
 /// and the GFLOP/s they reach against what `cblas_sgemm` alone reaches in the same process.
@@ -25,7 +26,7 @@ struct BenchUpdateCommand: ParsableCommand {
         The figures printed are medians over the rounds.
         """)
 
-    @Option(name: .customLong("algo"), help: "Learner: sac, td3 or ddpg.") var algorithm: Algorithm = .sac
+    @Option(name: .customLong("algo"), help: "Learner: \(Algorithms.names.joined(separator: ", ")).") var algorithm = AlgorithmName(argument: "sac")!
     @Option(help: "Hidden layer widths, comma-separated.") var hidden: String = "256,256"
     @Option(help: "Transitions per update.") var batch: Int = 256
     @Option(help: "Floats per observation.") var observationSize: Int = 3
@@ -56,25 +57,14 @@ struct BenchUpdateCommand: ParsableCommand {
         let store = try fillStore(at: directory.appendingPathComponent("replay").path)
         var generator = SeededGenerator(seed: 1)
         let low = [Float](repeating: -1, count: actionSize), high = [Float](repeating: 1, count: actionSize)
-        let learner: any Learner
-        let flopsPerUpdate: Double
-        switch algorithm {
-        case .sac:
-            var config = SACConfig(); config.hiddenSizes = hiddenSizes; config.batchSize = batch
-            let sac = try SAC(observationSize: observationSize, actionLow: low, actionHigh: high, config: config, generator: &generator)
-            flopsPerUpdate = sac.productFLOPsPerUpdate(rows: batch)
-            learner = sac
-        case .td3:
-            var config = TD3Config(); config.hiddenSizes = hiddenSizes; config.batchSize = batch
-            let td3 = try TD3(observationSize: observationSize, actionLow: low, actionHigh: high, config: config, generator: &generator)
-            flopsPerUpdate = td3.productFLOPsPerUpdate(rows: batch)
-            learner = td3
-        case .ddpg:
-            var config = DDPGConfig(); config.hiddenSizes = hiddenSizes; config.batchSize = batch
-            let ddpg = try DDPG(observationSize: observationSize, actionLow: low, actionHigh: high, config: config, generator: &generator)
-            flopsPerUpdate = ddpg.productFLOPsPerUpdate(rows: batch)
-            learner = ddpg
+        var learnerConfig = LearnerConfiguration.defaults(for: algorithm.name)!
+        learnerConfig.common.hiddenSizes = hiddenSizes
+        learnerConfig.common.batchSize = batch
+        let learner = try learnerConfig.makeLearner(observationSize: observationSize, actionLow: low, actionHigh: high, generator: &generator)
+        guard let counting = learner as? ProductFLOPCounting else {
+            throw ValidationError("the \(algorithm.name) learner does not count its FLOPs, so its fraction of peak is unknown")
         }
+        let flopsPerUpdate = counting.productFLOPsPerUpdate(rows: batch)
 
         var sampled = TransitionBatch(observationSize: observationSize, actionSize: actionSize, zeroedCount: batch)
         try store.warmCache()
@@ -83,7 +73,7 @@ struct BenchUpdateCommand: ParsableCommand {
             _ = learner.update(on: sampled, using: &generator)
         }
 
-        print("\(algorithm.rawValue) update, hidden \(hiddenSizes), batch \(batch), observation \(observationSize), action \(actionSize): "
+        print("\(algorithm.name) update, hidden \(hiddenSizes), batch \(batch), observation \(observationSize), action \(actionSize): "
               + "\(format(flopsPerUpdate / 1e9, 4)) GFLOP per update (matrix products); OpenBLAS kernels: \(BLAS.coreName), 1 thread")
         // Each iteration times, on this thread's CPU clock: sampling one batch, one update, and as many
         // 256³ sgemm products as make up about the update's FLOPs. Interleaving at this grain makes the
@@ -174,4 +164,3 @@ struct BenchUpdateCommand: ParsableCommand {
     }
 }
 
-extension Algorithm: ExpressibleByArgument {}

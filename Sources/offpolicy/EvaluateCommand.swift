@@ -34,10 +34,10 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (config, learner) = try TrainingRun.trainedLearner(in: URL(fileURLWithPath: runDir))
-        let result = Evaluation.run(learner, on: config.environment, episodes: episodes,
+        let (config, environment, learner) = try TrainingRun.trainedLearner(in: URL(fileURLWithPath: runDir))
+        let result = Evaluation.run(learner, on: environment, episodes: episodes,
                                     seed: seed ?? Evaluation.environmentSeed(forRunSeed: config.seed))
-        print("\(config.algorithm.rawValue) on \(config.environment.rawValue): return " + String(format: "%.3f ± %.3f", result.mean, result.standardDeviation) + " over \(episodes) episodes")
+        print("\(config.algorithm) on \(config.environment): return " + String(format: "%.3f ± %.3f", result.mean, result.standardDeviation) + " over \(episodes) episodes")
         if json {
             let line = "{\"return_mean\": \(result.mean), \"return_std\": \(result.standardDeviation), \"episodes\": \(episodes)}"
             print(line)

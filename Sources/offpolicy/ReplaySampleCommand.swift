@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Randomness
 import ReplayStore
+import Transitions
 
 struct ReplaySampleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,6 +2,7 @@ import XCTest
 import Randomness
 import ReplayStore
 @testable import Learners
+import Transitions
 
 /// Each learner solves a one-step task: reward −(a − 1)² for an action a in [−2, 2], every episode
 /// terminated after one step. The greedy action must move from wherever it starts to about 1.

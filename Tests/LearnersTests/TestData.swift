@@ -1,6 +1,7 @@
 import Foundation
 import Randomness
 import ReplayStore
+import Transitions
 
 enum TestData {
     /// `rows` random transitions with actions inside [low, high]; row 0 is terminated, row 1 truncated.

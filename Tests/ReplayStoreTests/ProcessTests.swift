@@ -3,6 +3,7 @@ import Foundation
 import Randomness
 import XCTest
 @testable import ReplayStore
+import Transitions
 
 /// Real processes: the `offpolicy` binary killed with SIGKILL mid-write, and one writer with two readers.
 final class ProcessTests: XCTestCase {

@@ -1,6 +1,7 @@
 import Randomness
 import XCTest
 @testable import ReplayStore
+import Transitions
 
 /// Random appends, samples and reopenings, checked against a plain in-memory model of the store's
 /// documented rules (whole-chunk FIFO eviction, pinned demonstration chunks, newest chunk kept).

@@ -1,6 +1,7 @@
 import Randomness
 import XCTest
 @testable import ReplayStore
+import Transitions
 
 final class RoundTripTests: XCTestCase {
     /// Every column filter and a partial tail: what goes in comes out bit for bit, after a reopen too.

@@ -2,6 +2,7 @@ import TestSupport
 import Foundation
 import XCTest
 import ReplayStore
+import Transitions
 
 /// A fresh temporary directory, removed when the test finishes.
 func temporaryDirectory(_ testCase: XCTestCase) throws -> String {

@@ -1,3 +1,5 @@
+import Transitions
+
 /// Encodes rows of a `TransitionBatch` into a chunk record (header + one zstd frame) and decodes
 /// records back into `DecodedChunk`s. Holds the zstd contexts and scratch memory, so encoding and
 /// decoding allocate nothing once warm. The payload layout is documented in the README.

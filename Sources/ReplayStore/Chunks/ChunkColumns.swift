@@ -1,3 +1,5 @@
+import Transitions
+
 /// One chunk in plain columns: the codec's scratch between the payload and a `DecodedChunk`. Owns its memory.
 final class ChunkColumns {
     let capacity: Int

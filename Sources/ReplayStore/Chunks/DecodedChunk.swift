@@ -1,3 +1,5 @@
+import Transitions
+
 /// One decoded chunk in its own memory, row-major (`RowLayout`): the decode target when the cache
 /// is off, for rebuilding the writer's tail, and for `verify`/`statistics`. Owns its memory.
 final class DecodedChunk {

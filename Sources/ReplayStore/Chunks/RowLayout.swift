@@ -1,3 +1,5 @@
+import Transitions
+
 /// Where each field of a decoded transition sits inside its row of `stride` bytes. Decoded chunks are
 /// row-major so copying a sampled transition touches a few adjacent cache lines, not one per column.
 ///

@@ -1,6 +1,6 @@
 extension TransitionBatch {
     /// Appends rows `range` of `other` (same shape) to this batch.
-    mutating func appendRows(of other: TransitionBatch, _ range: Range<Int>) {
+    public mutating func appendRows(of other: TransitionBatch, _ range: Range<Int>) {
         let o = observationSize, a = actionSize
         for i in range {
             append(observation: Array(other.observations[(i * o)..<((i + 1) * o)]),

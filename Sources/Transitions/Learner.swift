@@ -1,39 +1,36 @@
 import Foundation
 import Randomness
-import ReplayStore
 
-/// What a learner reports after one update, for logging (`critic_loss`, `actor_loss`, `alpha`, ...).
+/// What a learner reports after one update, by metric name (`critic_loss`, `actor_loss`, `alpha`, ...).
+/// The training loop averages them into `metrics.csv`.
 public typealias UpdateMetrics = [String: Double]
-
-/// An action chosen by a learner's policy, in environment units, with the log-density of that
-/// action under the policy that chose it (the behavior log-probability the store keeps).
-/// `logProbability` is NaN when the policy has no density (a deterministic action).
-public struct ChosenAction: Sendable {
-    public var action: [Float]
-    public var logProbability: Float
-
-    public init(action: [Float], logProbability: Float) {
-        self.action = action
-        self.logProbability = logProbability
-    }
-}
 
 /// A learner updates from batches and picks actions. It never talks to an environment or a store:
 /// the training loop samples batches from the store and hands them over.
+///
+/// The built-in learners (SAC, TD3, DDPG) conform, and so can a user's own: the training loop
+/// and the evaluation take any `Learner`.
 public protocol Learner: AnyObject {
     var observationSize: Int { get }
     var actionSize: Int { get }
 
+    /// The names of the metrics `update(on:using:)` reports, in the order `metrics.csv` lists them.
+    var metricNames: [String] { get }
+
     /// One gradient step on `batch` (sampled from the replay store). Bootstrapping stops at
     /// `terminated` and continues through `truncated`.
     func update(on batch: TransitionBatch, using generator: inout SeededGenerator) -> UpdateMetrics
+
+    /// Whether every parameter the last update wrote is finite. Checked after every update (so it
+    /// must be cheap); a false stops the run before anything non-finite reaches a checkpoint.
+    var parametersAreFinite: Bool { get }
 
     /// The action for one observation. `deterministic` is for evaluation (the mean action for SAC,
     /// no exploration noise for TD3/DDPG); otherwise the exploration policy is sampled.
     func act(on observation: [Float], deterministic: Bool, using generator: inout SeededGenerator) -> ChosenAction
 
     /// Writes everything needed to resume (all networks, targets, optimizer moments, step counters)
-    /// into `directory`, which exists.
+    /// into `directory`, which exists. Refuses (throws) when a parameter is not finite.
     func saveCheckpoint(to directory: URL) throws
 
     /// Restores what `saveCheckpoint(to:)` wrote.

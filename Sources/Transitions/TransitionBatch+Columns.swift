@@ -1,6 +1,7 @@
 extension TransitionBatch {
-    /// Calls `body` with mutable pointers to every column (no copies when the batch is uniquely owned).
-    mutating func withColumns<T>(_ body: (BatchColumns) throws -> T) rethrows -> T {
+    /// Calls `body` with mutable pointers to every column (no copies when the batch is uniquely owned),
+    /// for samplers and decoders that overwrite rows in place. Each pointer covers exactly `count` rows.
+    public mutating func withUnsafeMutableColumns<T>(_ body: (BatchColumns) throws -> T) rethrows -> T {
         try observations.withUnsafeMutableBufferPointer { o in
             try actions.withUnsafeMutableBufferPointer { a in
                 try rewards.withUnsafeMutableBufferPointer { r in

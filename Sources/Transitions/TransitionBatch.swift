@@ -3,30 +3,34 @@
 /// This is the one type that moves transitions in and out of the store: `append` takes one
 /// and `sample` fills one. Float columns are contiguous and row-major, so a learner can hand
 /// `observations` straight to BLAS as a `count × observationSize` matrix.
+///
+/// The columns are read-only outside this module. Rows enter only through `append`, which checks
+/// their sizes, so every column always has exactly `count` rows of its width; a sampler overwrites
+/// rows in place through `withUnsafeMutableColumns`, which cannot change a length.
 public struct TransitionBatch: Sendable {
     public let observationSize: Int
     public let actionSize: Int
     /// Number of transitions held.
-    public private(set) var count: Int
+    public internal(set) var count: Int
 
     /// `count × observationSize`, row-major.
-    public var observations: [Float]
+    public internal(set) var observations: [Float]
     /// `count × actionSize`, row-major.
-    public var actions: [Float]
-    public var rewards: [Float]
+    public internal(set) var actions: [Float]
+    public internal(set) var rewards: [Float]
     /// `count × observationSize`, row-major. For a truncated transition this is the true final
     /// observation, so a learner can bootstrap from it.
-    public var nextObservations: [Float]
+    public internal(set) var nextObservations: [Float]
     /// The episode ended in a terminal state: do not bootstrap.
-    public var terminated: [Bool]
+    public internal(set) var terminated: [Bool]
     /// The episode was cut by a time limit: keep bootstrapping.
-    public var truncated: [Bool]
+    public internal(set) var truncated: [Bool]
     /// log μ(a|s) of the behavior policy that chose the action, in environment units; NaN when unknown.
-    public var behaviorLogProbabilities: [Float]
-    public var episodeIDs: [UInt64]
+    public internal(set) var behaviorLogProbabilities: [Float]
+    public internal(set) var episodeIDs: [UInt64]
     /// Index of the transition within its episode (0 for the first step).
-    public var stepIndices: [UInt32]
-    public var sources: [TransitionSource]
+    public internal(set) var stepIndices: [UInt32]
+    public internal(set) var sources: [TransitionSource]
 
     /// An empty batch with room reserved for `capacity` transitions.
     public init(observationSize: Int, actionSize: Int, reservingCapacity capacity: Int = 0) {
@@ -63,12 +67,15 @@ public struct TransitionBatch: Sendable {
     }
 
     /// Appends one transition. `observation` and `nextObservation` must have `observationSize`
-    /// elements and `action` `actionSize`; the store checks sizes and finiteness when the batch is appended.
+    /// elements and `action` `actionSize` (a precondition); the store checks finiteness when the batch is appended.
     public mutating func append(
         observation: [Float], action: [Float], reward: Float, nextObservation: [Float],
         terminated: Bool, truncated: Bool, behaviorLogProbability: Float = .nan,
         episodeID: UInt64, stepIndex: UInt32, source: TransitionSource = .online
     ) {
+        precondition(observation.count == observationSize && nextObservation.count == observationSize,
+                     "a transition of this batch has \(observationSize) observation values, got \(observation.count) and \(nextObservation.count)")
+        precondition(action.count == actionSize, "a transition of this batch has \(actionSize) action values, got \(action.count)")
         observations.append(contentsOf: observation)
         actions.append(contentsOf: action)
         rewards.append(reward)

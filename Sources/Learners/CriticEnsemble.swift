@@ -1,0 +1,107 @@
+import NeuralNetwork
+import Randomness
+
+/// K critics Q_k([s | a]) → ℝ, each with a target copy Q̄_k and its own Adam: SAC's and TD3's twin
+/// critics (K = 2), DDPG's single one (K = 1).
+///
+/// All networks share one backward scratch (`scratch`, also shared with the actor by the learner),
+/// and target k shares critic k's activations: target passes finish (their values read) before critic k's
+/// forward pass, so the update touches less memory.
+final class CriticEnsemble {
+    let critics: [MLP]
+    let targets: [MLP]
+    let optimizers: [Adam]
+    /// rows: ∂L/∂Q of one critic.
+    private(set) var valueGradient = FloatBuffer(count: 0)
+    private var rowCapacity = 0
+
+    var count: Int { critics.count }
+
+    init(count: Int, inputSize: Int, common: CommonHyperparameters, scratch: Workspace, generator: inout SeededGenerator) {
+        var critics: [MLP] = []
+        for _ in 0..<count {
+            critics.append(MLP(layerSizes: [inputSize] + common.hiddenSizes + [1], hiddenActivation: common.activation,
+                               outputActivation: .identity, scratch: scratch, generator: &generator))
+        }
+        self.critics = critics
+        targets = critics.map { $0.copy(activations: $0.activations, scratch: scratch) }
+        optimizers = critics.map { Adam(parameterCount: $0.parameterCount, learningRate: Float(common.learningRate)) }
+    }
+
+    func reserveRows(_ rows: Int) {
+        guard rows > rowCapacity else { return }
+        valueGradient = FloatBuffer(count: rows)
+        for network in critics + targets { network.reserveRows(rows) }
+        rowCapacity = rows
+    }
+
+    /// min_k Q̄_k(input) for each row, into `values` (the clipped double-Q estimate; Q̄₁ itself when K = 1).
+    func targetMinimum(_ input: UnsafePointer<Float>, rows: Int, into values: UnsafeMutablePointer<Float>) {
+        values.update(from: targets[0].forward(input, rows: rows), count: rows)
+        for k in 1..<count {
+            let q = targets[k].forward(input, rows: rows)
+            for i in 0..<rows { values[i] = min(values[i], q[i]) }
+        }
+    }
+
+    /// The regression loss of critic k, scale · mean_b (Q_k(s, a) − y_b)², on `input` = [s | a] and
+    /// `targets` = y (rows values). Fills critic k's gradient; returns the loss.
+    func regressionLoss(_ k: Int, input: UnsafePointer<Float>, targets y: UnsafePointer<Float>, rows: Int, scale: Float) -> Double {
+        let q = critics[k].forward(input, rows: rows)
+        let loss = MeanSquaredError.evaluate(prediction: q, target: y, count: rows, scale: scale, gradient: valueGradient.base)
+        critics[k].backward(outputGradient: valueGradient.base, input: input, rows: rows)
+        return loss
+    }
+
+    /// Critic k's Adam step on its gradient.
+    func step(_ k: Int) { optimizers[k].step(critics[k]) }
+
+    /// Critic k's Adam step with the Polyak update of target k fused into the same pass
+    /// (exactly `step(k)` followed by `Polyak.update` of that target).
+    func step(_ k: Int, averagingTargetWith tau: Float) {
+        optimizers[k].step(critics[k], averagingInto: targets[k], tau: tau)
+    }
+
+    /// Q̄_k ← τ Q_k + (1 − τ) Q̄_k for every k.
+    func updateTargets(tau: Float) {
+        for k in 0..<count { Polyak.update(target: targets[k], toward: critics[k], tau: tau) }
+    }
+
+    /// Backpropagates ∂L/∂Q_k (`valueGradient`, rows values, overwritten) through critic k's last forward pass on
+    /// `input` to the action columns only, into `actionGradient` (rows × A); critic k's own gradient is left alone.
+    func actionGradient(_ k: Int, valueGradient: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, rows: Int,
+                        actionColumns: Range<Int>, into actionGradient: UnsafeMutablePointer<Float>) {
+        critics[k].backward(outputGradient: valueGradient, input: input, rows: rows, computeParameterGradients: false,
+                            inputGradient: actionGradient, inputColumns: actionColumns)
+    }
+
+    /// `critic.qf{k}.*`, `critic_target.qf{k}.*` and `optimizer.critic.qf{k}`.
+    var checkpointItems: [CheckpointItem] {
+        (0..<count).flatMap { k -> [CheckpointItem] in
+            [.network(critics[k], regions: ParameterRegion.sequential(critics[k], prefix: "qf\(k)."), prefix: "critic."),
+             .network(targets[k], regions: ParameterRegion.sequential(targets[k], prefix: "qf\(k)."), prefix: "critic_target."),
+             .optimizer(optimizers[k], name: "optimizer.critic.qf\(k)")]
+        }
+    }
+
+    /// Whether every parameter written by the critics' last Adam steps (and fused Polyak updates) is finite.
+    var parametersAreFinite: Bool {
+        critics.allSatisfy { $0.parameters.isFinite } && targets.allSatisfy { $0.parameters.isFinite }
+    }
+
+    // MARK: FLOPs (matrix products)
+
+    /// One forward pass of every target.
+    func targetFLOPs(rows: Int) -> Double { Double(count) * targets[0].forwardFLOPs(rows: rows) }
+
+    /// Forward and full backward of every critic.
+    func regressionFLOPs(rows: Int) -> Double {
+        Double(count) * (critics[0].forwardFLOPs(rows: rows) + critics[0].backwardFLOPs(rows: rows))
+    }
+
+    /// Forward of `critics` critics and their backward to `actionCount` action columns.
+    func actionGradientFLOPs(rows: Int, critics used: Int, actionCount: Int) -> Double {
+        Double(used) * (critics[0].forwardFLOPs(rows: rows)
+            + critics[0].backwardFLOPs(rows: rows, computeParameterGradients: false, inputColumns: actionCount))
+    }
+}

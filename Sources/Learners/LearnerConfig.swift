@@ -1,0 +1,27 @@
+import Randomness
+import Transitions
+
+/// An algorithm's configuration: `Codable` hyperparameters that know their algorithm's name and
+/// build its learner. Registering the type in `Algorithms.all` makes the algorithm available to
+/// `offpolicy train`, `bench update`, `config.json` and checkpoints.
+public protocol LearnerConfig: Codable, Equatable, Sendable {
+    /// The name on the command line and in files ("sac").
+    static var algorithmName: String { get }
+    /// One line for `--help`.
+    static var summary: String { get }
+    /// The algorithm's defaults.
+    init()
+    var common: CommonHyperparameters { get set }
+    /// Throws `LearnerError.invalidConfiguration` naming the first setting out of range.
+    func validate() throws
+    /// A freshly initialised learner for these spaces; its weights depend on `generator` only.
+    func makeLearner(observationSize: Int, actionLow: [Float], actionHigh: [Float],
+                     generator: inout SeededGenerator) throws -> any Learner
+}
+
+extension LearnerConfig {
+    /// Whether `other` is a config of the same type with the same values.
+    func isEqual(to other: any LearnerConfig) -> Bool {
+        (other as? Self) == self
+    }
+}

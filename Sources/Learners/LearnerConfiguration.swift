@@ -1,0 +1,57 @@
+import Randomness
+import Transitions
+
+/// Which learner a run trains, with its full configuration: any registered `LearnerConfig`.
+/// Encoded as `{"algorithm": "sac", "config": {...}}` (in `config.json` and checkpoints) and decoded
+/// through the registry.
+public struct LearnerConfiguration: Codable, Equatable, Sendable {
+    public var config: any LearnerConfig
+
+    public init(_ config: any LearnerConfig) { self.config = config }
+
+    /// The defaults of the algorithm registered under `name`; nil for an unknown name.
+    public static func defaults(for name: String) -> LearnerConfiguration? {
+        Algorithms.configType(named: name).map { LearnerConfiguration($0.init()) }
+    }
+
+    public var algorithm: String { type(of: config).algorithmName }
+
+    /// The hyperparameters every learner has.
+    public var common: CommonHyperparameters {
+        get { config.common }
+        set { config.common = newValue }
+    }
+
+    public func validate() throws { try config.validate() }
+
+    public func makeLearner(observationSize: Int, actionLow: [Float], actionHigh: [Float],
+                            generator: inout SeededGenerator) throws -> any Learner {
+        try config.makeLearner(observationSize: observationSize, actionLow: actionLow, actionHigh: actionHigh, generator: &generator)
+    }
+
+    private enum CodingKeys: String, CodingKey { case algorithm, config }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let name = try container.decode(String.self, forKey: .algorithm)
+        guard let type = Algorithms.configType(named: name) else {
+            throw DecodingError.dataCorruptedError(forKey: .algorithm, in: container,
+                                                   debugDescription: "unknown algorithm '\(name)' (known: \(Algorithms.names.joined(separator: ", ")))")
+        }
+        config = try Self.decode(type, from: container)
+    }
+
+    private static func decode<Config: LearnerConfig>(_ type: Config.Type, from container: KeyedDecodingContainer<CodingKeys>) throws -> Config {
+        try container.decode(Config.self, forKey: .config)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(algorithm, forKey: .algorithm)
+        try container.encode(config, forKey: .config)
+    }
+
+    public static func == (lhs: LearnerConfiguration, rhs: LearnerConfiguration) -> Bool {
+        lhs.config.isEqual(to: rhs.config)
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import Transitions
+
+/// Writes and finds a run's checkpoint: `checkpoint/learner/` (the learner's own files) and
+/// `checkpoint/state.json` (the loop's `TrainingState`). A new checkpoint is assembled in
+/// `checkpoint.new/` and replaces the old one only when complete.
+struct Checkpointer {
+    let directory: RunDirectory
+
+    /// Makes the store durable, then writes the learner, the loop state and the policy, replacing the
+    /// previous checkpoint only once the new one is complete. A learner with non-finite parameters
+    /// refuses to be written, and the previous checkpoint stays.
+    func write(learner: any Learner, state: TrainingState) throws {
+        let fileManager = FileManager.default
+        let fresh = directory.checkpointInProgress
+        try? fileManager.removeItem(at: fresh)
+        let learnerDirectory = RunDirectory.learnerDirectory(in: fresh)
+        try fileManager.createDirectory(at: learnerDirectory, withIntermediateDirectories: true)
+        try learner.saveCheckpoint(to: learnerDirectory)
+        try TrainingLoop.write(state, to: RunDirectory.stateFile(in: fresh))
+        try learner.savePolicy(to: directory.policy)
+
+        let previous = directory.checkpointPrevious
+        try? fileManager.removeItem(at: previous)
+        if fileManager.fileExists(atPath: directory.checkpoint.path) {
+            try fileManager.moveItem(at: directory.checkpoint, to: previous)
+        }
+        try fileManager.moveItem(at: fresh, to: directory.checkpoint)
+        try? fileManager.removeItem(at: previous)
+    }
+
+    /// The latest complete checkpoint: `checkpoint/`, or `checkpoint.old/` when a run was stopped
+    /// while swapping them.
+    func latest() throws -> (state: TrainingState, learnerDirectory: URL) {
+        let fileManager = FileManager.default
+        var checkpoint = directory.checkpoint
+        if !fileManager.fileExists(atPath: checkpoint.path), fileManager.fileExists(atPath: directory.checkpointPrevious.path) {
+            checkpoint = directory.checkpointPrevious
+        }
+        let stateFile = RunDirectory.stateFile(in: checkpoint)
+        guard fileManager.fileExists(atPath: stateFile.path) else {
+            throw TrainingError.missingFile("\(stateFile.path) (the run has no checkpoint to resume from)")
+        }
+        do {
+            let state = try JSONDecoder().decode(TrainingState.self, from: Data(contentsOf: stateFile))
+            return (state, RunDirectory.learnerDirectory(in: checkpoint))
+        } catch {
+            throw TrainingError.corruptFile(stateFile.path, "\(error)")
+        }
+    }
+}

@@ -1,0 +1,8 @@
+/// How a run gets its data.
+public enum TrainingMode: String, Codable, Sendable {
+    /// Step the environment, append every transition to the store, update from batches sampled from it.
+    case online
+    /// Update from batches sampled from an already filled store (a logged dataset, a finished run's
+    /// store); the environment is used for evaluation only.
+    case offline
+}

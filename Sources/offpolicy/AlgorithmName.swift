@@ -1,0 +1,19 @@
+import ArgumentParser
+import Learners
+
+/// An algorithm name on the command line, checked against the registry (`Algorithms`).
+struct AlgorithmName: ExpressibleByArgument, Sendable {
+    let name: String
+
+    init?(argument: String) {
+        guard Algorithms.configType(named: argument) != nil else { return nil }
+        name = argument
+    }
+
+    static var allValueStrings: [String] { Algorithms.names }
+
+    /// One line per registered algorithm, for `--help`.
+    static var helpList: String {
+        Algorithms.all.map { "  \($0.algorithmName.padding(toLength: 6, withPad: " ", startingAt: 0)) \($0.summary)" }.joined(separator: "\n")
+    }
+}
