@@ -134,6 +134,12 @@ public final class SAC {
         rowCapacity = rows
     }
 
+    /// Sizes the workspaces for the batch and stages the critics' inputs from it (`CriticInputs.stage`).
+    func stage(_ batch: TransitionBatch) {
+        reserveRows(batch.count)
+        inputs.stage(batch, actionScale: actionScale)
+    }
+
     // MARK: The update, in the paper's order
 
     /// One gradient step on every network: targets, critics, actor, temperature, target critics
@@ -148,8 +154,7 @@ public final class SAC {
     ///   noise, so ã, the noise stream and Q_k(s, ã) are exactly those of the plain order.
     public func update(on batch: TransitionBatch, using generator: inout SeededGenerator) -> UpdateMetrics {
         let rows = batch.count
-        reserveRows(rows)
-        inputs.stage(batch, actionScale: actionScale)
+        stage(batch)
         let alpha = self.alpha  // α of this step (SB3 reads it before the temperature's own step)
 
         // 1. Targets: y = r + γ (1 − terminated) (min_k Q̄_k(s', ã') − α log π(ã'|s')) (eqs. 2–3).
@@ -187,8 +192,7 @@ public final class SAC {
     /// reference the fast version is tested against.
     func referenceUpdate(on batch: TransitionBatch, using generator: inout SeededGenerator) -> UpdateMetrics {
         let rows = batch.count
-        reserveRows(rows)
-        inputs.stage(batch, actionScale: actionScale)
+        stage(batch)
         let alpha = self.alpha
 
         // 1. Targets.
@@ -215,11 +219,16 @@ public final class SAC {
         return metrics(criticLoss: criticLoss, actor: actor, alpha: alpha, alphaLoss: alphaLoss)
     }
 
-    public var metricNames: [String] { ["critic_loss", "actor_loss", "alpha", "alpha_loss", "log_probability", "q_policy"] }
+    /// `alpha_loss` only when α is learned.
+    public var metricNames: [String] {
+        ["critic_loss", "actor_loss", "alpha"] + (alphaOptimizer == nil ? [] : ["alpha_loss"]) + ["log_probability", "q_policy"]
+    }
 
-    private func metrics(criticLoss: Double, actor: ActorLoss, alpha: Float, alphaLoss: Float) -> UpdateMetrics {
-        ["critic_loss": criticLoss, "actor_loss": actor.loss, "alpha": Double(alpha), "alpha_loss": Double(alphaLoss),
-         "log_probability": Double(actor.meanLogProbability), "q_policy": actor.meanPolicyValue]
+    private func metrics(criticLoss: Double, actor: ActorLoss, alpha: Float, alphaLoss: Float?) -> UpdateMetrics {
+        var metrics: UpdateMetrics = ["critic_loss": criticLoss, "actor_loss": actor.loss, "alpha": Double(alpha),
+                                      "log_probability": Double(actor.meanLogProbability), "q_policy": actor.meanPolicyValue]
+        if let alphaLoss { metrics["alpha_loss"] = Double(alphaLoss) }
+        return metrics
     }
 
     // MARK: Targets
@@ -316,9 +325,9 @@ public final class SAC {
         return -logAlpha.base[0] * signal
     }
 
-    /// One Adam step of log α when α is learned; returns J(α), or NaN when α is fixed.
-    private func stepTemperature(meanLogProbability: Float) -> Float {
-        guard let alphaOptimizer else { return .nan }
+    /// One Adam step of log α when α is learned; returns J(α), or nil when α is fixed.
+    private func stepTemperature(meanLogProbability: Float) -> Float? {
+        guard let alphaOptimizer else { return nil }
         let loss = temperatureLossAndGradient(meanLogProbability: meanLogProbability)
         alphaOptimizer.step(parameters: logAlpha, gradients: logAlphaGradient)
         return loss

@@ -118,6 +118,12 @@ public final class TD3 {
         rowCapacity = rows
     }
 
+    /// Sizes the workspaces for the batch and stages the critics' inputs from it (`CriticInputs.stage`).
+    func stage(_ batch: TransitionBatch) {
+        reserveRows(batch.count)
+        inputs.stage(batch, actionScale: actionScale)
+    }
+
     // MARK: The update, in the paper's order
 
     /// One critic step; every `policyDelay`-th call also one actor step and the target updates
@@ -125,8 +131,7 @@ public final class TD3 {
     /// (the same pass over the parameters), which gives exactly `referenceUpdate`'s parameters.
     public func update(on batch: TransitionBatch, using generator: inout SeededGenerator) -> UpdateMetrics {
         let rows = batch.count
-        reserveRows(rows)
-        inputs.stage(batch, actionScale: actionScale)
+        stage(batch)
         updateCount += 1
         let delayedStep = updateCount % config.policyDelay == 0
         let tau = Float(config.common.tau)
@@ -153,8 +158,7 @@ public final class TD3 {
     /// The same update step by step with nothing fused: the reference `update` is tested against.
     func referenceUpdate(on batch: TransitionBatch, using generator: inout SeededGenerator) -> UpdateMetrics {
         let rows = batch.count
-        reserveRows(rows)
-        inputs.stage(batch, actionScale: actionScale)
+        stage(batch)
         updateCount += 1
 
         // 1. Targets.

@@ -3,13 +3,14 @@ import XCTest
 import NeuralNetwork
 import Randomness
 @testable import Learners
+import Transitions
 
 final class ActingTests: XCTestCase {
     /// SAC's behaviour log-density is that of the environment-unit action: recomputed here from the
     /// action itself (u = atanh of the [−1, 1] action) in Double.
     func testSACLogProbabilityInEnvironmentUnits() throws {
         var generator = SeededGenerator(seed: 1)
-        var config = SACConfig(); config.hiddenSizes = [8]
+        var config = SACConfig(); config.common.hiddenSizes = [8]
         let sac = try SAC(observationSize: 2, actionLow: [-2, 10], actionHigh: [2, 11], config: config, generator: &generator)
         let observation: [Float] = [0.4, -0.3]
         let raw = sac.actor(Matrix(rows: 1, columns: 2, values: observation)).values
@@ -37,7 +38,7 @@ final class ActingTests: XCTestCase {
     /// TD3 explores with N(0, 0.1²) in [−1, 1] units: the density includes the action-scale Jacobian.
     func testTD3ExplorationDensity() throws {
         var generator = SeededGenerator(seed: 2)
-        var config = TD3Config(); config.hiddenSizes = [8]
+        var config = TD3Config(); config.common.hiddenSizes = [8]
         let td3 = try TD3(observationSize: 2, actionLow: [-2], actionHigh: [2], config: config, generator: &generator)
         let observation: [Float] = [0.4, -0.3]
         let mean = td3.act(on: observation, deterministic: true, using: &generator).action[0] / 2
@@ -58,6 +59,6 @@ final class ActingTests: XCTestCase {
         var generator = SeededGenerator(seed: 3)
         XCTAssertThrowsError(try SAC(observationSize: 3, actionLow: [-1], actionHigh: [.infinity], generator: &generator))
         XCTAssertThrowsError(try TD3(observationSize: 3, actionLow: [1], actionHigh: [-1], generator: &generator))
-        XCTAssertThrowsError(try DDPG(observationSize: 0, actionLow: [-1], actionHigh: [1], generator: &generator))
+        XCTAssertThrowsError(try DDPGConfig().makeLearner(observationSize: 0, actionLow: [-1], actionHigh: [1], generator: &generator))
     }
 }

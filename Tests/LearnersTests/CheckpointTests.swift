@@ -3,6 +3,7 @@ import XCTest
 import NeuralNetwork
 import Randomness
 @testable import Learners
+import Transitions
 
 /// Checkpoints restore everything: a run resumed from one continues bit for bit.
 final class CheckpointTests: XCTestCase {
@@ -12,19 +13,8 @@ final class CheckpointTests: XCTestCase {
     override func setUpWithError() throws { directory = try TestData.temporaryDirectory() }
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: directory) }
 
-    private func makeLearner(_ algorithm: Algorithm, seed: UInt64) throws -> any Learner {
-        var generator = SeededGenerator(seed: seed)
-        switch algorithm {
-        case .sac:
-            var config = SACConfig(); config.hiddenSizes = [16, 16]; config.batchSize = 8
-            return try SAC(observationSize: 3, actionLow: low, actionHigh: high, config: config, generator: &generator)
-        case .td3:
-            var config = TD3Config(); config.hiddenSizes = [16, 16]; config.batchSize = 8
-            return try TD3(observationSize: 3, actionLow: low, actionHigh: high, config: config, generator: &generator)
-        case .ddpg:
-            var config = DDPGConfig(); config.hiddenSizes = [16, 16]; config.batchSize = 8
-            return try DDPG(observationSize: 3, actionLow: low, actionHigh: high, config: config, generator: &generator)
-        }
+    private func makeLearner(_ algorithm: String, seed: UInt64) throws -> any Learner {
+        try TestLearners.learner(algorithm, low: low, high: high, seed: seed)
     }
 
     private func run(_ learner: any Learner, updates: Range<Int>, generator: inout SeededGenerator) -> [UpdateMetrics] {
@@ -38,7 +28,7 @@ final class CheckpointTests: XCTestCase {
     }
 
     func testResumeContinuesBitForBit() throws {
-        for algorithm in Algorithm.allCases {
+        for algorithm in Algorithms.names {
             let saved = directory.appendingPathComponent("\(algorithm)-saved"), straight = directory.appendingPathComponent("\(algorithm)-straight"),
                 resumed = directory.appendingPathComponent("\(algorithm)-resumed")
             for url in [saved, straight, resumed] { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) }
@@ -68,7 +58,7 @@ final class CheckpointTests: XCTestCase {
     }
 
     func testSameSeedSameRunDifferentSeedDifferentRun() throws {
-        for algorithm in Algorithm.allCases {
+        for algorithm in Algorithms.names {
             var results: [[Data]] = []
             for (index, seed) in [7, 7, 8].enumerated() {
                 let learner = try makeLearner(algorithm, seed: UInt64(seed))
@@ -85,15 +75,13 @@ final class CheckpointTests: XCTestCase {
     }
 
     func testIncompatibleCheckpointIsRejected() throws {
-        let sac = try makeLearner(.sac, seed: 1)
+        let sac = try makeLearner("sac", seed: 1)
         try sac.saveCheckpoint(to: directory)
-        let td3 = try makeLearner(.td3, seed: 1)
+        let td3 = try makeLearner("td3", seed: 1)
         XCTAssertThrowsError(try td3.loadCheckpoint(from: directory)) { error in
             XCTAssertTrue("\(error)".contains("algorithm"), "\(error)")
         }
-        var generator = SeededGenerator(seed: 1)
-        var config = SACConfig(); config.hiddenSizes = [8]
-        let other = try SAC(observationSize: 3, actionLow: low, actionHigh: high, config: config, generator: &generator)
+        let other = try TestLearners.sac(low: low, high: high, hidden: [8], seed: 1)
         XCTAssertThrowsError(try other.loadCheckpoint(from: directory)) { error in
             XCTAssertTrue("\(error)".contains("hidden sizes"), "\(error)")
         }

@@ -1,6 +1,5 @@
 import XCTest
 import Randomness
-import ReplayStore
 @testable import Learners
 import Transitions
 
@@ -37,14 +36,13 @@ final class LearningTests: XCTestCase {
 
     func testEachLearnerFindsTheBestAction() throws {
         var generator = SeededGenerator(seed: 13)
-        var sac = SACConfig(); sac.hiddenSizes = [24, 24]; sac.learningRate = 3e-3
-        var td3 = TD3Config(); td3.hiddenSizes = [24, 24]; td3.learningRate = 3e-3
-        var ddpg = DDPGConfig(); ddpg.hiddenSizes = [24, 24]; ddpg.learningRate = 3e-3
-        let learners: [(String, any Learner)] = [
-            ("SAC", try SAC(observationSize: 1, actionLow: [-2], actionHigh: [2], config: sac, generator: &generator)),
-            ("TD3", try TD3(observationSize: 1, actionLow: [-2], actionHigh: [2], config: td3, generator: &generator)),
-            ("DDPG", try DDPG(observationSize: 1, actionLow: [-2], actionHigh: [2], config: ddpg, generator: &generator)),
-        ]
+        var learners: [(String, any Learner)] = []
+        for name in Algorithms.names {
+            var configuration = LearnerConfiguration.defaults(for: name)!
+            configuration.common.hiddenSizes = [24, 24]
+            configuration.common.learningRate = 3e-3
+            learners.append((name, try configuration.makeLearner(observationSize: 1, actionLow: [-2], actionHigh: [2], generator: &generator)))
+        }
         for (name, learner) in learners {
             let action = train(learner, updates: 700)
             XCTAssertEqual(action, 1, accuracy: 0.2, "\(name) ends at \(action)")

@@ -3,6 +3,7 @@ import XCTest
 import NeuralNetwork
 import Randomness
 @testable import Learners
+import Transitions
 
 /// Finite-difference checks of every learner loss w.r.t. the parameters it trains (relative error < 1e-3).
 /// Small tanh networks keep the losses smooth (ReLU's kinks are checked in NeuralNetworkTests); the step
@@ -11,31 +12,35 @@ final class LossGradientCheckTests: XCTestCase {
     let low: [Float] = [-2, -1], high: [Float] = [2, 3]
 
     private func sac() throws -> SAC {
-        var generator = SeededGenerator(seed: 1)
-        var config = SACConfig()
-        config.hiddenSizes = [6, 5]
-        config.activation = .tanh
-        config.batchSize = 6
-        return try SAC(observationSize: 3, actionLow: low, actionHigh: high, config: config, generator: &generator)
+        try TestLearners.sac(low: low, high: high, hidden: [6, 5], batch: 6, activation: .tanh, seed: 1)
     }
 
-    /// J_Q = ½ Σ_k mean (Q_k(s, a) − y)² w.r.t. both critics, y held fixed.
+    /// J_Q of critic k = ½ mean (Q_k(s, a) − y)² w.r.t. critic k, y held fixed.
     func testSACCriticLoss() throws {
         let learner = try sac()
         let batch = TestData.batch(rows: 6, observationSize: 3, low: low, high: high, seed: 1)
         learner.stage(batch)
         var noise = SeededGenerator(seed: 2)
-        learner.computeTargets(batch, alpha: 0.3, using: &noise)
-        _ = learner.criticLossAndGradients(rows: 6)
-        // Backward passes accumulate: take both analytic gradients before the loss is evaluated again.
-        let analyticGradients = learner.critics.map { $0.gradients.values }
+        learner.softBellmanTargets(batch, alpha: 0.3, using: &noise)
         for k in 0..<2 {
-            let analytic = analyticGradients[k]
-            let numerical = FiniteDifference.gradient(of: learner.critics[k].parameters.base, count: learner.critics[k].parameterCount, step: 3e-2) {
-                learner.criticLossAndGradients(rows: 6)
+            let critic = learner.critics.critics[k]
+            _ = learner.criticLossAndGradient(k, rows: 6)
+            // Backward passes accumulate: take the analytic gradient before the loss is evaluated again.
+            let analytic = critic.gradients.values
+            let numerical = FiniteDifference.gradient(of: critic.parameters.base, count: critic.parameterCount, step: 3e-2) {
+                learner.criticLossAndGradient(k, rows: 6)
             }
             FiniteDifference.assertMatch(analytic: analytic, numerical: numerical, "SAC critic \(k + 1)")
         }
+    }
+
+    /// The loss, from a fixed noise stream: ã sampled, Q_k(s, ã) from both critics, J_π.
+    private func sacActorLoss(_ learner: SAC, _ batch: TransitionBatch, noise: SeededGenerator) -> Double {
+        var draw = noise
+        let sample = learner.samplePolicyActions(batch, using: &draw)
+        let q1 = learner.critics.critics[0].forward(learner.inputs.policy.base, rows: batch.count)
+        let q2 = learner.critics.critics[1].forward(learner.inputs.policy.base, rows: batch.count)
+        return learner.actorLossAndGradient(batch, sample: sample, firstValues: q1, secondValues: q2, alpha: 0.3).loss
     }
 
     /// J_π = mean (α log π(ã|s) − min_k Q_k(s, ã)) w.r.t. the actor, through the reparameterised
@@ -45,15 +50,13 @@ final class LossGradientCheckTests: XCTestCase {
         let batch = TestData.batch(rows: 6, observationSize: 3, low: low, high: high, seed: 3)
         learner.stage(batch)
         let noise = SeededGenerator(seed: 4)
-        var draw = noise
-        _ = learner.actorLossAndGradients(batch, alpha: 0.3, using: &draw)
-        let fromFirst = (0..<6).filter { learner.valueGradient.base[$0] != 0 }.count
+        _ = sacActorLoss(learner, batch, noise: noise)
+        let fromFirst = (0..<6).filter { learner.firstValueGradient.base[$0] != 0 }.count
         let fromSecond = (0..<6).filter { learner.secondValueGradient.base[$0] != 0 }.count
         XCTAssertTrue(fromFirst > 0 && fromSecond > 0, "both critics must take part (Q₁ min in \(fromFirst) rows, Q₂ in \(fromSecond))")
         let analytic = learner.actor.gradients.values
         let numerical = FiniteDifference.gradient(of: learner.actor.parameters.base, count: learner.actor.parameterCount, step: 3e-2) {
-            var draw = noise
-            return learner.actorLossAndGradients(batch, alpha: 0.3, using: &draw).loss
+            self.sacActorLoss(learner, batch, noise: noise)
         }
         FiniteDifference.assertMatch(analytic: analytic, numerical: numerical, "SAC actor")
     }
@@ -71,62 +74,33 @@ final class LossGradientCheckTests: XCTestCase {
         XCTAssertEqual(learner.targetEntropy, -2, "H̄ defaults to −dim(A)")
     }
 
-    private func td3() throws -> TD3 {
-        var generator = SeededGenerator(seed: 5)
-        var config = TD3Config()
-        config.hiddenSizes = [6, 5]
-        config.activation = .tanh
-        config.batchSize = 6
-        return try TD3(observationSize: 3, actionLow: low, actionHigh: high, config: config, generator: &generator)
-    }
-
-    /// Σ_k mean (Q_k(s, a) − y)² w.r.t. both critics, and −mean Q₁(s, μ(s)) w.r.t. the actor.
-    func testTD3Losses() throws {
-        let learner = try td3()
-        let batch = TestData.batch(rows: 6, observationSize: 3, low: low, high: high, seed: 6)
-        learner.stage(batch)
-        var noise = SeededGenerator(seed: 7)
-        learner.computeTargets(batch, using: &noise)
-        _ = learner.criticLossAndGradients(rows: 6)
-        // Backward passes accumulate: take both analytic gradients before the loss is evaluated again.
-        let analyticGradients = learner.critics.map { $0.gradients.values }
-        for k in 0..<2 {
-            let analytic = analyticGradients[k]
-            let numerical = FiniteDifference.gradient(of: learner.critics[k].parameters.base, count: learner.critics[k].parameterCount, step: 3e-2) {
-                learner.criticLossAndGradients(rows: 6)
+    /// Σ_k mean (Q_k(s, a) − y)² w.r.t. every critic, and −mean Q₁(s, μ(s)) w.r.t. the actor, for TD3
+    /// (two critics, smoothed targets) and DDPG (TD3 with one critic, no smoothing).
+    func testTD3AndDDPGLosses() throws {
+        let learners: [(String, TD3, batchSeed: UInt64)] = [
+            ("TD3", try TestLearners.td3(low: low, high: high, hidden: [6, 5], batch: 6, activation: .tanh, seed: 5), 6),
+            ("DDPG", try TestLearners.ddpg(low: low, high: high, hidden: [6, 5], batch: 6, activation: .tanh, seed: 8), 9),
+        ]
+        for (name, learner, batchSeed) in learners {
+            let batch = TestData.batch(rows: 6, observationSize: 3, low: low, high: high, seed: batchSeed)
+            learner.stage(batch)
+            var noise = SeededGenerator(seed: 7)
+            learner.smoothedTargets(batch, using: &noise)
+            for k in 0..<learner.critics.count {
+                let critic = learner.critics.critics[k]
+                _ = learner.criticLossAndGradient(k, rows: 6)
+                let analytic = critic.gradients.values
+                let numerical = FiniteDifference.gradient(of: critic.parameters.base, count: critic.parameterCount, step: 3e-2) {
+                    learner.criticLossAndGradient(k, rows: 6)
+                }
+                FiniteDifference.assertMatch(analytic: analytic, numerical: numerical, "\(name) critic \(k + 1)")
             }
-            FiniteDifference.assertMatch(analytic: analytic, numerical: numerical, "TD3 critic \(k + 1)")
+            _ = learner.actorLossAndGradient(batch)
+            let analytic = learner.actor.gradients.values
+            let numerical = FiniteDifference.gradient(of: learner.actor.parameters.base, count: learner.actor.parameterCount, step: 3e-2) {
+                learner.actorLossAndGradient(batch)
+            }
+            FiniteDifference.assertMatch(analytic: analytic, numerical: numerical, "\(name) actor")
         }
-        _ = learner.actorLossAndGradients(batch)
-        let analytic = learner.actor.gradients.values
-        let numerical = FiniteDifference.gradient(of: learner.actor.parameters.base, count: learner.actor.parameterCount, step: 3e-2) {
-            learner.actorLossAndGradients(batch)
-        }
-        FiniteDifference.assertMatch(analytic: analytic, numerical: numerical, "TD3 actor")
-    }
-
-    /// mean (Q(s, a) − y)² w.r.t. the critic, and −mean Q(s, μ(s)) w.r.t. the actor.
-    func testDDPGLosses() throws {
-        var generator = SeededGenerator(seed: 8)
-        var config = DDPGConfig()
-        config.hiddenSizes = [6, 5]
-        config.activation = .tanh
-        config.batchSize = 6
-        let learner = try DDPG(observationSize: 3, actionLow: low, actionHigh: high, config: config, generator: &generator)
-        let batch = TestData.batch(rows: 6, observationSize: 3, low: low, high: high, seed: 9)
-        learner.stage(batch)
-        learner.computeTargets(batch)
-        _ = learner.criticLossAndGradients(rows: 6)
-        var analytic = learner.critic.gradients.values
-        var numerical = FiniteDifference.gradient(of: learner.critic.parameters.base, count: learner.critic.parameterCount, step: 3e-2) {
-            learner.criticLossAndGradients(rows: 6)
-        }
-        FiniteDifference.assertMatch(analytic: analytic, numerical: numerical, "DDPG critic")
-        _ = learner.actorLossAndGradients(batch)
-        analytic = learner.actor.gradients.values
-        numerical = FiniteDifference.gradient(of: learner.actor.parameters.base, count: learner.actor.parameterCount, step: 3e-2) {
-            learner.actorLossAndGradients(batch)
-        }
-        FiniteDifference.assertMatch(analytic: analytic, numerical: numerical, "DDPG actor")
     }
 }

@@ -3,6 +3,7 @@ import XCTest
 import NeuralNetwork
 import Randomness
 @testable import Learners
+import Transitions
 
 /// `policy.safetensors` holds the actor under Stable-Baselines3's tensor names, in PyTorch's [out, in]
 /// layout: evaluating those tensors naively gives the learner's own deterministic action.
@@ -23,7 +24,7 @@ final class PolicyFileTests: XCTestCase {
 
     func testSACPolicyTensors() throws {
         var generator = SeededGenerator(seed: 1)
-        var config = SACConfig(); config.hiddenSizes = [8, 6]
+        var config = SACConfig(); config.common.hiddenSizes = [8, 6]
         let sac = try SAC(observationSize: 3, actionLow: [-2, 0], actionHigh: [2, 1], config: config, generator: &generator)
         let file = directory.appendingPathComponent("policy.safetensors")
         try sac.savePolicy(to: file)
@@ -48,13 +49,11 @@ final class PolicyFileTests: XCTestCase {
 
     func testTD3AndDDPGPolicyTensors() throws {
         var generator = SeededGenerator(seed: 2)
-        var td3Config = TD3Config(); td3Config.hiddenSizes = [8, 6]
-        var ddpgConfig = DDPGConfig(); ddpgConfig.hiddenSizes = [8, 6]
-        let learners: [any Learner] = [
-            try TD3(observationSize: 3, actionLow: [-2], actionHigh: [2], config: td3Config, generator: &generator),
-            try DDPG(observationSize: 3, actionLow: [-2], actionHigh: [2], config: ddpgConfig, generator: &generator),
+        let learners: [(String, any Learner)] = [
+            ("td3", try TestLearners.td3(low: [-2], high: [2], hidden: [8, 6], seed: 2)),
+            ("ddpg", try TestLearners.ddpg(low: [-2], high: [2], hidden: [8, 6], seed: 3)),
         ]
-        for learner in learners {
+        for (name, learner) in learners {
             let file = directory.appendingPathComponent("policy.safetensors")
             try learner.savePolicy(to: file)
             let tensors = try Safetensors.read(from: file).tensors
@@ -64,6 +63,7 @@ final class PolicyFileTests: XCTestCase {
             let output = linear(tensors, "mu.4", relu(linear(tensors, "mu.2", relu(linear(tensors, "mu.0", observation)))))
             let action = learner.act(on: observation, deterministic: true, using: &generator)
             XCTAssertEqual(action.action[0], 2 * tanh(output[0]), accuracy: 1e-5)
+            XCTAssertEqual(try Safetensors.read(from: file).metadata["algorithm"], name, "DDPG keeps its own name in its policy file")
         }
     }
 }

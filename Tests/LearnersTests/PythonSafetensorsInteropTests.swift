@@ -2,6 +2,7 @@ import Foundation
 import Learners
 import Randomness
 import XCTest
+import Transitions
 
 /// Loads `policy.safetensors` with the Python `safetensors` package (the one PyTorch users load
 /// weights with), rebuilds the deterministic policy in NumPy from the documented tensor names, and
@@ -96,7 +97,7 @@ final class PythonSafetensorsInteropTests: XCTestCase {
     func testSACPolicyLoadsInPythonAndActsTheSame() throws {
         var generator = SeededGenerator(seed: 5)
         var config = SACConfig()
-        config.hiddenSizes = [16, 12]
+        config.common.hiddenSizes = [16, 12]
         let sac = try SAC(observationSize: 3, actionLow: [-2, -1], actionHigh: [2, 3], config: config, generator: &generator)
         try checkAgreement(sac, observations: observations(count: 6, size: 3))
     }
@@ -104,7 +105,7 @@ final class PythonSafetensorsInteropTests: XCTestCase {
     func testTD3PolicyLoadsInPythonAndActsTheSame() throws {
         var generator = SeededGenerator(seed: 6)
         var config = TD3Config()
-        config.hiddenSizes = [10, 8]
+        config.common.hiddenSizes = [10, 8]
         let td3 = try TD3(observationSize: 4, actionLow: [-1], actionHigh: [1], config: config, generator: &generator)
         try checkAgreement(td3, observations: observations(count: 6, size: 4))
     }

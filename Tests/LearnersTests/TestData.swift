@@ -1,6 +1,5 @@
 import Foundation
 import Randomness
-import ReplayStore
 import Transitions
 
 enum TestData {

@@ -13,7 +13,7 @@ final class ResumeTests: XCTestCase {
         // Stop at step 333: between evaluations and checkpoints, so the stop writes its own checkpoint.
         let first = try TrainingRun.start(config, in: directory.appending("split"))
         let outcome = try first.run(shouldStop: { first.environmentSteps >= 333 })
-        XCTAssertEqual(outcome, .interrupted(environmentSteps: 333))
+        XCTAssertEqual(outcome, .interrupted(steps: 333))
         XCTAssertEqual(try SmallRuns.progressWithoutTiming(in: directory.appending("split")).count, 2, "one row, at 200")
 
         let resumed = try TrainingRun.resume(in: directory.appending("split"))

@@ -7,11 +7,11 @@ import Training
 enum SmallRuns {
     static func sac(steps: Int, seed: UInt64, hidden: [Int] = [32, 32], batch: Int = 64, learningRate: Double = 3e-4,
                     evaluationInterval: Int = 200, evaluationEpisodes: Int = 2, checkpointInterval: Int? = nil) -> TrainingConfig {
-        var learner = LearnerConfiguration.defaults(for: .sac)
-        learner.hiddenSizes = hidden
-        learner.batchSize = batch
-        learner.learningRate = learningRate
-        return TrainingConfig(environment: .pendulum, steps: steps, seed: seed, learner: learner,
+        var learner = LearnerConfiguration.defaults(for: "sac")!
+        learner.common.hiddenSizes = hidden
+        learner.common.batchSize = batch
+        learner.common.learningRate = learningRate
+        return TrainingConfig(environment: "Pendulum-v1", steps: steps, seed: seed, learner: learner,
                               evaluationInterval: evaluationInterval, evaluationEpisodes: evaluationEpisodes,
                               checkpointInterval: checkpointInterval)
     }

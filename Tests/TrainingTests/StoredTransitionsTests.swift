@@ -15,7 +15,7 @@ final class StoredTransitionsTests: XCTestCase {
         let loop = try TrainingRun.start(config, in: directory.url)
         try loop.run()
         XCTAssertEqual(loop.episodes, 2)
-        XCTAssertEqual(loop.updates, 450 - config.learner.learningStarts)
+        XCTAssertEqual(loop.updates, 450 - config.learningStarts)
 
         let store = try ReplayStore.open(at: directory.appending("replay").path)
         XCTAssertEqual(store.transitionCount, 450, "one transition per environment step, nothing else")
@@ -37,7 +37,7 @@ final class StoredTransitionsTests: XCTestCase {
                 XCTAssertFalse(batch.terminated[row], "Pendulum never terminates")
                 XCTAssertEqual(batch.truncated[row], step == 199, "episode \(episode) step \(step)")
                 XCTAssertTrue((-2...2).contains(batch.actions[row]))
-                if globalStep < config.learner.learningStarts {
+                if globalStep < config.learningStarts {
                     XCTAssertEqual(batch.behaviorLogProbabilities[row], warmUpLogProbability, "uniform warm-up on [−2, 2]")
                 } else {
                     XCTAssertTrue(batch.behaviorLogProbabilities[row].isFinite, "SAC reports its behavior log-density")
@@ -64,7 +64,7 @@ final class StoredTransitionsTests: XCTestCase {
         let directory = try TemporaryDirectory("warmup")
         defer { directory.remove() }
         var config = SmallRuns.sac(steps: 2000, seed: 4, evaluationInterval: 2000, evaluationEpisodes: 1)
-        config.learner.learningStarts = 2000  // all warm-up: no updates, no policy actions
+        config.learningStarts = 2000  // all warm-up: no updates, no policy actions
         let loop = try TrainingRun.start(config, in: directory.url)
         try loop.run()
         XCTAssertEqual(loop.updates, 0)

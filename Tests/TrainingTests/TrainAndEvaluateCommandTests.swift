@@ -18,10 +18,10 @@ final class TrainAndEvaluateCommandTests: XCTestCase {
             XCTAssertTrue(FileManager.default.fileExists(atPath: run + "/" + name), name)
         }
         let config = try TrainingRun.config(in: URL(fileURLWithPath: run))
-        XCTAssertEqual(config.algorithm, .sac)
-        XCTAssertEqual(config.learner.hiddenSizes, [16, 16])
-        XCTAssertEqual(config.learner.batchSize, 32)
-        XCTAssertEqual(config.learner.learningRate, 1e-3)
+        XCTAssertEqual(config.algorithm, "sac")
+        XCTAssertEqual(config.learner.common.hiddenSizes, [16, 16])
+        XCTAssertEqual(config.learner.common.batchSize, 32)
+        XCTAssertEqual(config.learner.common.learningRate, 1e-3)
         XCTAssertEqual(try ProgressRow.read(from: URL(fileURLWithPath: run + "/progress.csv")).map(\.environmentSteps), [150, 300])
 
         let evaluate = try OffpolicyExecutable.run(["evaluate", "--run-dir", run, "--episodes", "3", "--json"])
@@ -50,7 +50,7 @@ final class TrainAndEvaluateCommandTests: XCTestCase {
             let train = try OffpolicyExecutable.run(["train", algorithm, "--steps", "200", "--run-dir", run, "--eval-every", "200",
                                                  "--eval-episodes", "1", "--hidden", "16,16", "--batch", "32"])
             XCTAssertEqual(train.status, 0, train.standardOutput + train.standardError)
-            XCTAssertEqual(try TrainingRun.config(in: URL(fileURLWithPath: run)).algorithm.rawValue, algorithm)
+            XCTAssertEqual(try TrainingRun.config(in: URL(fileURLWithPath: run)).algorithm, algorithm)
             XCTAssertEqual(try ProgressRow.read(from: URL(fileURLWithPath: run + "/progress.csv")).map(\.updates), [100])
         }
     }

@@ -1,0 +1,80 @@
+import XCTest
+import NeuralNetwork
+import Randomness
+@testable import Learners
+import Transitions
+
+/// The fast `update` (fused passes, shared workspaces) against the plain `referenceUpdate`, written step
+/// by step in the paper's order: from the same state, batches and noise, ten updates of each must leave
+/// every parameter, target and optimiser moment bit for bit equal (the fast versions claim exactness:
+/// they reorder independent work and fuse passes without changing any arithmetic).
+final class FusedUpdateTests: XCTestCase {
+    private let low: [Float] = [-2, 0.5], high: [Float] = [2, 1.5]
+
+    /// Every tensor of the learner's checkpoint, by name, as bit patterns.
+    private func state(_ items: [CheckpointItem]) -> [String: [UInt32]] {
+        var result: [String: [UInt32]] = [:]
+        for item in items {
+            switch item {
+            case .network(let network, let regions, let prefix):
+                for tensor in ParameterRegion.tensors(regions, of: network.parameters, namePrefix: prefix) {
+                    result[tensor.name] = tensor.values.map(\.bitPattern)
+                }
+            case .optimizer(let optimizer, let name):
+                result[name + ".exp_avg"] = optimizer.firstMoment.values.map(\.bitPattern)
+                result[name + ".exp_avg_sq"] = optimizer.secondMoment.values.map(\.bitPattern)
+                result[name + ".steps"] = [UInt32(optimizer.stepCount)]
+            case .vector(let buffer, let name):
+                result[name] = buffer.values.map(\.bitPattern)
+            }
+        }
+        return result
+    }
+
+    private func compare(_ name: String, fast: any Learner, reference: any Learner, items: (any Learner) -> [CheckpointItem],
+                         referenceUpdate: (TransitionBatch, inout SeededGenerator) -> UpdateMetrics) {
+        var fastNoise = SeededGenerator(seed: 21), referenceNoise = SeededGenerator(seed: 21)
+        XCTAssertEqual(state(items(fast)), state(items(reference)), "\(name): the two learners must start equal")
+        for update in 0..<10 {
+            let batch = TestData.batch(rows: 16, observationSize: 3, low: low, high: high, seed: UInt64(100 + update))
+            let fastMetrics = fast.update(on: batch, using: &fastNoise)
+            let referenceMetrics = referenceUpdate(batch, &referenceNoise)
+            XCTAssertEqual(fastMetrics.mapValues(\.bitPattern), referenceMetrics.mapValues(\.bitPattern), "\(name): metrics of update \(update + 1)")
+        }
+        XCTAssertEqual(fastNoise, referenceNoise, "\(name): both drew the same noise")
+        let fastState = state(items(fast)), referenceState = state(items(reference))
+        XCTAssertEqual(fastState.keys.sorted(), referenceState.keys.sorted())
+        for key in fastState.keys.sorted() {
+            XCTAssertEqual(fastState[key], referenceState[key], "\(name): \(key) differs after 10 updates")
+        }
+    }
+
+    func testSACFastUpdateEqualsTheReference() throws {
+        let variants: [(String, (inout SACConfig) -> Void)] = [
+            ("SAC", { _ in }),
+            ("SAC, target update interval 3", { $0.targetUpdateInterval = 3 }),
+            ("SAC, fixed α", { $0.entropyCoefficient = .fixed(0.2) }),
+        ]
+        for (name, edit) in variants {
+            let fast = try TestLearners.sac(low: low, high: high, hidden: [24, 16], batch: 16, seed: 4, edit: edit)
+            let reference = try TestLearners.sac(low: low, high: high, hidden: [24, 16], batch: 16, seed: 4, edit: edit)
+            compare(name, fast: fast, reference: reference, items: { ($0 as! SAC).checkpointItems },
+                    referenceUpdate: { reference.referenceUpdate(on: $0, using: &$1) })
+        }
+    }
+
+    func testTD3AndDDPGFastUpdateEqualsTheReference() throws {
+        let pairs: [(String, TD3, TD3)] = [
+            ("TD3", try TestLearners.td3(low: low, high: high, hidden: [24, 16], batch: 16, seed: 5),
+             try TestLearners.td3(low: low, high: high, hidden: [24, 16], batch: 16, seed: 5)),
+            ("TD3, policy delay 3", try TestLearners.td3(low: low, high: high, hidden: [24, 16], batch: 16, seed: 5) { $0.policyDelay = 3 },
+             try TestLearners.td3(low: low, high: high, hidden: [24, 16], batch: 16, seed: 5) { $0.policyDelay = 3 }),
+            ("DDPG", try TestLearners.ddpg(low: low, high: high, hidden: [24, 16], batch: 16, seed: 6),
+             try TestLearners.ddpg(low: low, high: high, hidden: [24, 16], batch: 16, seed: 6)),
+        ]
+        for (name, fast, reference) in pairs {
+            compare(name, fast: fast, reference: reference, items: { ($0 as! TD3).checkpointItems },
+                    referenceUpdate: { reference.referenceUpdate(on: $0, using: &$1) })
+        }
+    }
+}
