@@ -64,9 +64,9 @@ let package = Package(
         .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork", "Randomness", "TestSupport"]),
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "Randomness", "TestSupport"]),
         .testTarget(name: "LearnersTests", dependencies: ["Learners", "NeuralNetwork", "Transitions", "Randomness", "TestSupport"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Learners", "Environments", "ReplayStore", "Transitions", "Randomness", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Learners", "Environments", "ReplayStore", "Transitions", "NeuralNetwork", "Randomness", "TestSupport"]),
         // What a library user writes: public API only (no @testable import), an environment of its own.
-        .testTarget(name: "LibraryUsageTests", dependencies: ["Training", "Learners", "Environments", "Transitions", "Randomness"]),
+        .testTarget(name: "LibraryUsageTests", dependencies: ["Training", "Learners", "Environments", "ReplayStore", "Transitions", "Randomness"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -33,15 +33,23 @@ public final class TerminalProgress {
         lastSteps = steps
         lastInstant = now
         lastDraw = now
+        let line = Self.line(steps: steps, totalSteps: totalSteps, rate: rate, recentReturn: recentReturn,
+                             lastEvaluation: lastEvaluation, criticLoss: criticLoss, alpha: alpha)
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+        drew = true
+    }
+
+    /// The text of the progress line.
+    static func line(steps: Int, totalSteps: Int, rate: Double, recentReturn: Double, lastEvaluation: Double?,
+                     criticLoss: Double?, alpha: Double?) -> String {
         let percent = 100 * Double(steps) / Double(max(totalSteps, 1))
         var line = String(format: "steps %d/%d (%.0f%%)  %.0f steps/s", steps, totalSteps, percent, rate)
         line += "  recent return " + (recentReturn.isNaN ? "–" : String(format: "%.1f", recentReturn))
         if let lastEvaluation { line += String(format: "  eval %.1f", lastEvaluation) }
         if let criticLoss { line += String(format: "  critic loss %.3g", criticLoss) }
         if let alpha { line += String(format: "  α %.3g", alpha) }
-        if rate > 0 { line += "  ETA " + Self.duration(Double(totalSteps - steps) / rate) }
-        FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
-        drew = true
+        if rate > 0 { line += "  ETA " + duration(Double(totalSteps - steps) / rate) }
+        return line
     }
 
     /// Ends the line so later output starts on a fresh one.

@@ -24,6 +24,9 @@ final class ResumeTests: XCTestCase {
 
         XCTAssertEqual(try SmallRuns.progressWithoutTiming(in: directory.appending("split")),
                        try SmallRuns.progressWithoutTiming(in: directory.appending("whole")))
+        XCTAssertEqual(try String(contentsOf: directory.appending("split/metrics.csv"), encoding: .utf8),
+                       try String(contentsOf: directory.appending("whole/metrics.csv"), encoding: .utf8),
+                       "metrics averaged across the stop (every 50 updates; stopped mid-interval) are those of the uninterrupted run")
         XCTAssertEqual(try Data(contentsOf: directory.appending("split/policy.safetensors")),
                        try Data(contentsOf: directory.appending("whole/policy.safetensors")))
     }

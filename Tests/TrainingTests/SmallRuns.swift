@@ -6,14 +6,16 @@ import Training
 /// Configurations small enough for the test suite: the real SAC and the real store, narrow networks.
 enum SmallRuns {
     static func sac(steps: Int, seed: UInt64, hidden: [Int] = [32, 32], batch: Int = 64, learningRate: Double = 3e-4,
-                    evaluationInterval: Int = 200, evaluationEpisodes: Int = 2, checkpointInterval: Int? = nil) -> TrainingConfig {
+                    evaluationInterval: Int = 200, evaluationEpisodes: Int = 2, checkpointInterval: Int? = nil,
+                    learningStarts: Int = 100, gradientStepsPerStep: Int = 1, metricsInterval: Int = 50) -> TrainingConfig {
         var learner = LearnerConfiguration.defaults(for: "sac")!
         learner.common.hiddenSizes = hidden
         learner.common.batchSize = batch
         learner.common.learningRate = learningRate
         return TrainingConfig(environment: "Pendulum-v1", steps: steps, seed: seed, learner: learner,
                               evaluationInterval: evaluationInterval, evaluationEpisodes: evaluationEpisodes,
-                              checkpointInterval: checkpointInterval)
+                              checkpointInterval: checkpointInterval, learningStarts: learningStarts,
+                              gradientStepsPerStep: gradientStepsPerStep, metricsInterval: metricsInterval)
     }
 
     /// progress.csv without its timing column, one string per line.

@@ -1,0 +1,55 @@
+import Foundation
+import XCTest
+import Environments
+import Learners
+import ReplayStore
+@testable import Training
+
+/// The offline mode of the same loop: updates from a filled store, the environment only evaluated on.
+final class OfflineTrainingTests: XCTestCase {
+    func testOfflineRunLearnsFromAStoreFilledByAnOnlineRun() throws {
+        let directory = try TemporaryDirectory("offline")
+        defer { directory.remove() }
+        // An online run fills its store with 600 transitions.
+        try TrainingRun.start(SmallRuns.sac(steps: 600, seed: 4), in: directory.appending("online")).run()
+        let store = try ReplayStore.open(at: directory.appending("online/replay").path)
+        XCTAssertEqual(store.transitionCount, 600)
+
+        // An offline run of 300 updates on that store: no environment step, no append.
+        var config = SmallRuns.sac(steps: 300, seed: 5, evaluationInterval: 100)
+        config.mode = .offline
+        let environment = try TrainingRun.makeEnvironment(named: config.environment)
+        let learner = try TrainingRun.makeLearner(config, for: environment)
+        let run = RunDirectory(directory.appending("offline"))
+        let loop = try TrainingLoop(starting: config, in: run, environment: environment, learner: learner, store: store)
+        XCTAssertEqual(try loop.run(), .finished)
+        XCTAssertEqual(loop.updates, 300)
+        XCTAssertEqual(loop.environmentSteps, 0)
+        XCTAssertEqual(store.transitionCount, 600, "offline training appends nothing")
+        let rows = try ProgressRow.read(from: run.progress)
+        XCTAssertEqual(rows.map(\.updates), [100, 200, 300])
+        XCTAssertTrue(rows.allSatisfy { $0.environmentSteps == 0 && $0.evaluationReturnMean.isFinite })
+        XCTAssertTrue(FileManager.default.fileExists(atPath: run.checkpoint.appendingPathComponent("learner/learner.safetensors").path))
+
+        // It resumes like an online run.
+        config.steps = 400
+        let resumed = try TrainingLoop(resuming: run, config: config, environment: environment,
+                                       learner: try TrainingRun.makeLearner(config, for: environment), store: store)
+        XCTAssertEqual(resumed.updates, 300)
+        try resumed.run()
+        XCTAssertEqual(try ProgressRow.read(from: run.progress).map(\.updates), [100, 200, 300, 400])
+    }
+
+    func testOfflineTrainingRefusesAnEmptyStore() throws {
+        let directory = try TemporaryDirectory("offline-empty")
+        defer { directory.remove() }
+        var config = SmallRuns.sac(steps: 10, seed: 1)
+        config.mode = .offline
+        let environment = try TrainingRun.makeEnvironment(named: config.environment)
+        let store = try ReplayStore.create(at: directory.appending("replay").path, schema: StoreSchema(observationSize: 3, actionSize: 1, capacity: 100))
+        XCTAssertThrowsError(try TrainingLoop(starting: config, in: RunDirectory(directory.appending("run")), environment: environment,
+                                              learner: try TrainingRun.makeLearner(config, for: environment), store: store)) { error in
+            XCTAssertTrue("\(error)".contains("filled store"), "\(error)")
+        }
+    }
+}
