@@ -12,7 +12,7 @@ struct Checkpointer {
     /// refuses to be written, and the previous checkpoint stays.
     func write(learner: any Learner, state: TrainingState) throws {
         let fileManager = FileManager.default
-        let fresh = directory.checkpointInProgress
+        let fresh = directory.checkpointInProgress  // a leftover of a process killed while writing is replaced
         try? fileManager.removeItem(at: fresh)
         let learnerDirectory = RunDirectory.learnerDirectory(in: fresh)
         try fileManager.createDirectory(at: learnerDirectory, withIntermediateDirectories: true)
@@ -30,17 +30,15 @@ struct Checkpointer {
     }
 
     /// The latest complete checkpoint: `checkpoint/`, or `checkpoint.old/` when a run was stopped
-    /// while swapping them.
-    func latest() throws -> (state: TrainingState, learnerDirectory: URL) {
+    /// while swapping them; nil when the run never wrote one.
+    func latest() throws -> (state: TrainingState, learnerDirectory: URL)? {
         let fileManager = FileManager.default
         var checkpoint = directory.checkpoint
         if !fileManager.fileExists(atPath: checkpoint.path), fileManager.fileExists(atPath: directory.checkpointPrevious.path) {
             checkpoint = directory.checkpointPrevious
         }
         let stateFile = RunDirectory.stateFile(in: checkpoint)
-        guard fileManager.fileExists(atPath: stateFile.path) else {
-            throw TrainingError.missingFile("\(stateFile.path) (the run has no checkpoint to resume from)")
-        }
+        guard fileManager.fileExists(atPath: stateFile.path) else { return nil }
         do {
             let state = try JSONDecoder().decode(TrainingState.self, from: Data(contentsOf: stateFile))
             return (state, RunDirectory.learnerDirectory(in: checkpoint))

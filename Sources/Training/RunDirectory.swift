@@ -9,6 +9,7 @@ import Foundation
 /// DIR/policy.safetensors   the acting policy, loadable from PyTorch
 /// DIR/replay/              the replay store every training batch is sampled from
 /// DIR/checkpoint/          everything needed to resume: learner/ and state.json
+/// DIR/run.lock             locked by the process training here (its pid inside)
 /// ```
 public struct RunDirectory: Sendable {
     public let root: URL
@@ -17,6 +18,8 @@ public struct RunDirectory: Sendable {
 
     public var config: URL { root.appendingPathComponent("config.json") }
     public var progress: URL { root.appendingPathComponent("progress.csv") }
+    /// Held (flock) by the process training in this directory; holds its process id.
+    public var lock: URL { root.appendingPathComponent("run.lock") }
     public var metrics: URL { root.appendingPathComponent("metrics.csv") }
     public var policy: URL { root.appendingPathComponent("policy.safetensors") }
     public var replay: URL { root.appendingPathComponent("replay") }

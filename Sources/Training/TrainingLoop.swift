@@ -33,6 +33,8 @@ public final class TrainingLoop {
     private var state: TrainingState
     private let recorder: RunRecorder
     private let checkpointer: Checkpointer
+    /// The run directory's lock, held while the loop exists.
+    private let lock: RunDirectoryLock
     private var stepBatch: TransitionBatch
     private var sampleBatch: TransitionBatch
     private let warmUpLogProbability: Float
@@ -54,6 +56,8 @@ public final class TrainingLoop {
                 learner: any Learner, store: any TransitionStore, terminal: TerminalProgress = TerminalProgress()) throws {
         try config.validate()
         try Self.checkCompatibility(environment: environment, learner: learner)
+        try FileManager.default.createDirectory(at: directory.root, withIntermediateDirectories: true)
+        lock = try RunDirectoryLock.acquire(directory)
         self.config = config
         self.directory = directory
         self.learner = learner
@@ -66,7 +70,6 @@ public final class TrainingLoop {
         checkpointer = Checkpointer(directory: directory)
 
         let fileManager = FileManager.default
-        try fileManager.createDirectory(at: directory.root, withIntermediateDirectories: true)
         for existing in [directory.config, directory.progress, directory.metrics, directory.checkpoint]
         where fileManager.fileExists(atPath: existing.path) {
             throw TrainingError.runDirectoryNotEmpty(directory.root.path)
@@ -84,18 +87,28 @@ public final class TrainingLoop {
     public init(resuming directory: RunDirectory, config: TrainingConfig, environment: any Environment,
                 learner: any Learner, store: any TransitionStore, terminal: TerminalProgress = TerminalProgress()) throws {
         try Self.checkCompatibility(environment: environment, learner: learner)
+        lock = try RunDirectoryLock.acquire(directory)
         self.config = config
         self.directory = directory
         self.learner = learner
         self.store = store
         evaluationEnvironment = environment
         checkpointer = Checkpointer(directory: directory)
-        let (state, learnerDirectory) = try checkpointer.latest()
-        self.state = state
         self.environment = environment
-        self.environment.restore(state.environment)
+        if let (state, learnerDirectory) = try checkpointer.latest() {
+            self.state = state
+            self.environment.restore(state.environment)
+            try learner.loadCheckpoint(from: learnerDirectory)
+        } else {
+            // Stopped before its first checkpoint: nothing to continue from, so the run restarts at
+            // step 0 with its config (progress and metrics rows are dropped); what its store already
+            // holds stays there and is reported below.
+            let observation = self.environment.reset(seed: config.seed)
+            state = TrainingState(seed: config.seed, observation: observation, environment: self.environment.snapshot())
+            notices.append("the run was stopped before its first checkpoint; restarting it from step 0")
+        }
         (stepBatch, sampleBatch, warmUpLogProbability) = Self.buffers(config: config, environment: environment)
-        try learner.loadCheckpoint(from: learnerDirectory)
+        try? FileManager.default.removeItem(at: directory.checkpointInProgress)
 
         let storedNow = try store.transitionCount
         if storedNow < state.storedTransitions {

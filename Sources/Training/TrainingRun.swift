@@ -17,13 +17,15 @@ public enum TrainingRun {
     public static func start(_ config: TrainingConfig, in directory: URL, terminal: TerminalProgress = TerminalProgress()) throws -> TrainingLoop {
         try config.validate()
         let run = RunDirectory(directory)
+        let environment = try makeEnvironment(named: config.environment)
+        let learner = try makeLearner(config, for: environment)
         let fileManager = FileManager.default
+        try fileManager.createDirectory(at: directory, withIntermediateDirectories: true)
+        let lock = try RunDirectoryLock.acquire(run)
         for existing in [run.config, run.progress, run.checkpoint, run.replay] where fileManager.fileExists(atPath: existing.path) {
             throw TrainingError.runDirectoryNotEmpty(directory.path)
         }
-        let environment = try makeEnvironment(named: config.environment)
-        let learner = try makeLearner(config, for: environment)
-        try fileManager.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { withExtendedLifetime(lock) {} }
         let store = try ReplayStore.create(at: run.replay.path, schema: schema(config, environment), options: storeOptions)
         return try TrainingLoop(starting: config, in: run, environment: environment, learner: learner, store: store, terminal: terminal)
     }
@@ -49,6 +51,8 @@ public enum TrainingRun {
             try config.validate()
         }
         let run = RunDirectory(directory)
+        let lock = try RunDirectoryLock.acquire(run)
+        defer { withExtendedLifetime(lock) {} }
         let environment = try makeEnvironment(named: config.environment)
         let store = try ReplayStore.open(at: run.replay.path, expecting: schema(config, environment), options: storeOptions)
         let learner = try makeLearner(config, for: environment)

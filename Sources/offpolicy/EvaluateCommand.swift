@@ -13,13 +13,14 @@ struct EvaluateCommand: ParsableCommand {
         population standard deviation, as Stable-Baselines3 reports it. With
         --json the last line is
           {"return_mean": ..., "return_std": ..., "episodes": ...}
+        (a non-finite value is written as null).
         """
     )
 
     @Option(help: "The run directory written by `offpolicy train`.", completion: .directory)
     var runDir: String
 
-    @Option(help: "Evaluation episodes.")
+    @Option(parsing: .unconditional, help: "Evaluation episodes.")
     var episodes: Int = 10
 
     @Option(help: "Seed of the evaluation environment's initial states (default: the run's evaluation seed).")
@@ -29,8 +30,8 @@ struct EvaluateCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard episodes > 0 else { throw ValidationError("--episodes must be positive") }
-        guard FileManager.default.fileExists(atPath: runDir) else { throw ValidationError("--run-dir '\(runDir)' does not exist") }
+        try CommandLineInput.checkCount(episodes, flag: "--episodes", limit: 1_000_000)
+        try CommandLineInput.checkDirectory(runDir, flag: "--run-dir", mustExist: true)
     }
 
     func run() throws {
@@ -39,7 +40,8 @@ struct EvaluateCommand: ParsableCommand {
                                     seed: seed ?? Evaluation.environmentSeed(forRunSeed: config.seed))
         print("\(config.algorithm) on \(config.environment): return " + String(format: "%.3f ± %.3f", result.mean, result.standardDeviation) + " over \(episodes) episodes")
         if json {
-            let line = "{\"return_mean\": \(result.mean), \"return_std\": \(result.standardDeviation), \"episodes\": \(episodes)}"
+            func number(_ value: Double) -> String { value.isFinite ? "\(value)" : "null" }
+            let line = "{\"return_mean\": \(number(result.mean)), \"return_std\": \(number(result.standardDeviation)), \"episodes\": \(episodes)}"
             print(line)
         }
     }

@@ -56,85 +56,86 @@ struct TrainCommand: ParsableCommand {
     @Argument(help: "The learner: \(Algorithms.names.joined(separator: ", ")). Not needed with --resume.")
     var algorithm: AlgorithmName?
 
-    @Option(help: "The environment (\(EnvironmentID.allValueStrings.joined(separator: ", "))).")
-    var env: EnvironmentID = .pendulum
+    @Option(help: "The environment (\(EnvironmentID.allValueStrings.joined(separator: ", "))). Default: Pendulum-v1.")
+    var env: EnvironmentID?
 
-    @Option(help: "Environment steps to collect in total (with --resume: a new total).")
+    @Option(parsing: .unconditional, help: "Environment steps to collect in total (with --resume: a new total).")
     var steps: Int?
 
-    @Option(help: "Seeds every random stream of the run.")
-    var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: "Seeds every random stream of the run. Default: 0.")
+    var seed: UInt64?
 
     @Option(help: "The run directory to create (must not already hold a run).", completion: .directory)
     var runDir: String?
 
-    @Option(help: "Evaluate deterministically and write a progress row every this many steps.")
-    var evalEvery: Int = 1000
+    @Option(parsing: .unconditional, help: "Evaluate deterministically and write a progress row every this many steps. Default: 1000.")
+    var evalEvery: Int?
 
-    @Option(help: "Episodes per evaluation.")
-    var evalEpisodes: Int = 10
+    @Option(parsing: .unconditional, help: "Episodes per evaluation. Default: 10.")
+    var evalEpisodes: Int?
 
     @Option(help: "Hidden layer widths, comma-separated (default: the learner's: SAC 256,256; TD3 and DDPG 400,300).")
     var hidden: String?
 
-    @Option(help: "Transitions per gradient step (default: the learner's, 256).")
+    @Option(parsing: .unconditional, help: "Transitions per gradient step (default: the learner's, 256).")
     var batch: Int?
 
-    @Option(help: "Adam learning rate (default: the learner's: SAC 3e-4; TD3 and DDPG 1e-3).")
+    @Option(parsing: .unconditional, help: "Adam learning rate (default: the learner's: SAC 3e-4; TD3 and DDPG 1e-3).")
     var lr: Double?
 
-    @Option(help: "Uniformly random warm-up steps before learning (Stable-Baselines3's learning_starts).")
-    var learningStarts: Int = 100
+    @Option(parsing: .unconditional, help: "Uniformly random warm-up steps before learning (Stable-Baselines3's learning_starts). Default: 100.")
+    var learningStarts: Int?
 
-    @Option(help: "Gradient steps after each environment step once learning has started.")
-    var gradientSteps: Int = 1
+    @Option(parsing: .unconditional, help: "Gradient steps after each environment step once learning has started. Default: 1.")
+    var gradientSteps: Int?
 
-    @Option(help: "Transitions the replay store keeps; the oldest chunks are evicted beyond.")
-    var replayCapacity: Int = 1_000_000
+    @Option(parsing: .unconditional, help: "Transitions the replay store keeps; the oldest chunks are evicted beyond. Default: 1000000.")
+    var replayCapacity: Int?
 
-    @Option(help: "Write a row of averaged learner metrics to metrics.csv every this many updates.")
-    var logEvery: Int = 1000
+    @Option(parsing: .unconditional, help: "Write a row of averaged learner metrics to metrics.csv every this many updates. Default: 1000.")
+    var logEvery: Int?
 
-    @Option(help: "Write a checkpoint every this many steps (default: --eval-every).")
+    @Option(parsing: .unconditional, help: "Write a checkpoint every this many steps (default: --eval-every).")
     var checkpointEvery: Int?
 
     @Option(help: "Continue the interrupted (or finished) run in this directory.", completion: .directory)
     var resume: String?
 
-    var hiddenSizes: [Int]? {
-        get throws {
-            guard let hidden else { return nil }
-            let widths = hidden.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-            guard !widths.isEmpty, widths.allSatisfy({ ($0 ?? 0) > 0 }) else {
-                throw ValidationError("--hidden must be positive widths separated by commas, like 256,256; got '\(hidden)'")
-            }
-            return widths.map { $0! }
-        }
-    }
+    /// The largest count a flag accepts (steps, intervals, capacity).
+    private static let countLimit = TrainingConfig.countLimit
 
     func validate() throws {
         if let resume {
-            guard FileManager.default.fileExists(atPath: resume) else { throw ValidationError("--resume: '\(resume)' does not exist") }
+            try CommandLineInput.checkDirectory(resume, flag: "--resume", mustExist: true)
             guard runDir == nil || runDir == resume else { throw ValidationError("--resume takes the run directory; do not also give a different --run-dir") }
-            guard hidden == nil, batch == nil, lr == nil, algorithm == nil else {
-                throw ValidationError("--resume continues a run with its own configuration (config.json); only --steps may be changed")
+            let fixed: [(String, Bool)] = [
+                ("the learner", algorithm != nil), ("--env", env != nil), ("--seed", seed != nil), ("--hidden", hidden != nil),
+                ("--batch", batch != nil), ("--lr", lr != nil), ("--learning-starts", learningStarts != nil),
+                ("--gradient-steps", gradientSteps != nil), ("--replay-capacity", replayCapacity != nil),
+                ("--eval-every", evalEvery != nil), ("--eval-episodes", evalEpisodes != nil), ("--log-every", logEvery != nil),
+                ("--checkpoint-every", checkpointEvery != nil),
+            ]
+            let given = fixed.filter(\.1).map(\.0)
+            guard given.isEmpty else {
+                throw ValidationError("--resume continues a run with its own configuration (config.json); only --steps may be changed, not \(given.joined(separator: ", "))")
             }
         } else {
             guard algorithm != nil else { throw ValidationError("name the learner: offpolicy train \(Algorithms.names.joined(separator: "|")) ... (or use --resume DIR)") }
-            guard runDir != nil else { throw ValidationError("--run-dir is required for a new run") }
+            guard let runDir else { throw ValidationError("--run-dir is required for a new run") }
+            try CommandLineInput.checkDirectory(runDir, flag: "--run-dir", mustExist: false)
             guard steps != nil else { throw ValidationError("--steps is required for a new run") }
         }
-        if let steps, steps <= 0 { throw ValidationError("--steps must be positive") }
-        guard evalEvery > 0 else { throw ValidationError("--eval-every must be positive") }
-        guard evalEpisodes > 0 else { throw ValidationError("--eval-episodes must be positive") }
-        if let batch, batch <= 0 { throw ValidationError("--batch must be positive") }
-        if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number") }
-        guard learningStarts >= 0 else { throw ValidationError("--learning-starts must not be negative") }
-        guard gradientSteps > 0 else { throw ValidationError("--gradient-steps must be positive") }
-        guard replayCapacity > 0 else { throw ValidationError("--replay-capacity must be positive") }
-        guard logEvery > 0 else { throw ValidationError("--log-every must be positive") }
-        if let checkpointEvery, checkpointEvery <= 0 { throw ValidationError("--checkpoint-every must be positive") }
-        _ = try hiddenSizes
+        try CommandLineInput.checkCount(steps, flag: "--steps", limit: Self.countLimit)
+        try CommandLineInput.checkCount(evalEvery, flag: "--eval-every", limit: Self.countLimit)
+        try CommandLineInput.checkCount(evalEpisodes, flag: "--eval-episodes", limit: 1_000_000)
+        try CommandLineInput.checkCount(batch, flag: "--batch", limit: CommonHyperparameters.batchSizeLimit)
+        try CommandLineInput.checkCount(learningStarts, flag: "--learning-starts", limit: Self.countLimit, minimum: 0)
+        try CommandLineInput.checkCount(gradientSteps, flag: "--gradient-steps", limit: 1_000)
+        try CommandLineInput.checkCount(replayCapacity, flag: "--replay-capacity", limit: Self.countLimit)
+        try CommandLineInput.checkCount(logEvery, flag: "--log-every", limit: Self.countLimit)
+        try CommandLineInput.checkCount(checkpointEvery, flag: "--checkpoint-every", limit: Self.countLimit)
+        if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number, got \(lr)") }
+        if let hidden { _ = try CommandLineInput.widths(hidden, flag: "--hidden", limit: CommonHyperparameters.widthLimit) }
     }
 
     func run() throws {
@@ -145,16 +146,17 @@ struct TrainCommand: ParsableCommand {
             print("resuming \(resume) at step \(loop.environmentSteps) of \(loop.config.steps)")
         } else {
             var learner = LearnerConfiguration.defaults(for: algorithm!.name)!
-            if let widths = try hiddenSizes { learner.common.hiddenSizes = widths }
+            if let hidden { learner.common.hiddenSizes = try CommandLineInput.widths(hidden, flag: "--hidden", limit: CommonHyperparameters.widthLimit) }
             if let batch { learner.common.batchSize = batch }
             if let lr { learner.common.learningRate = lr }
-            let config = TrainingConfig(environment: env.rawValue, steps: steps!, seed: seed, learner: learner,
-                                        evaluationInterval: evalEvery, evaluationEpisodes: evalEpisodes,
-                                        checkpointInterval: checkpointEvery, learningStarts: learningStarts,
-                                        gradientStepsPerStep: gradientSteps, replayCapacity: replayCapacity,
-                                        metricsInterval: logEvery)
+            let environment = env ?? .pendulum
+            let config = TrainingConfig(environment: environment.rawValue, steps: steps!, seed: seed ?? 0, learner: learner,
+                                        evaluationInterval: evalEvery ?? 1000, evaluationEpisodes: evalEpisodes ?? 10,
+                                        checkpointInterval: checkpointEvery, learningStarts: learningStarts ?? 100,
+                                        gradientStepsPerStep: gradientSteps ?? 1, replayCapacity: replayCapacity ?? 1_000_000,
+                                        metricsInterval: logEvery ?? 1000)
             loop = try TrainingRun.start(config, in: URL(fileURLWithPath: runDir!))
-            print("training \(config.algorithm) on \(env.rawValue) for \(config.steps) steps (seed \(seed)) into \(runDir!)")
+            print("training \(config.algorithm) on \(environment.rawValue) for \(config.steps) steps (seed \(config.seed)) into \(runDir!)")
         }
         signal(SIGINT) { stopRequested = $0 }
         signal(SIGTERM) { stopRequested = $0 }
