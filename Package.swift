@@ -59,8 +59,8 @@ let package = Package(
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
         .testTarget(name: "ReplayStoreTests", dependencies: ["ReplayStore", "Randomness", "CLMDB", "CZstd", "TestSupport"]),
         .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork", "Randomness", "TestSupport"]),
-        .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "Randomness", "TestSupport"]),
-        .testTarget(name: "LearnersTests", dependencies: ["Learners", "NeuralNetwork", "ReplayStore", "Randomness", "TestSupport"]),
+        .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "Randomness", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "LearnersTests", dependencies: ["Learners", "NeuralNetwork", "ReplayStore", "Randomness", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Learners", "Environments", "ReplayStore", "Randomness", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
