@@ -62,8 +62,8 @@ let package = Package(
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
         .testTarget(name: "ReplayStoreTests", dependencies: ["ReplayStore", "Transitions", "Randomness", "CLMDB", "CZstd", "TestSupport"]),
         .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork", "Randomness", "TestSupport"]),
-        .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "Randomness", "TestSupport"]),
-        .testTarget(name: "LearnersTests", dependencies: ["Learners", "NeuralNetwork", "Transitions", "Randomness", "TestSupport"]),
+        .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "Randomness", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "LearnersTests", dependencies: ["Learners", "NeuralNetwork", "Transitions", "Randomness", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Learners", "Environments", "ReplayStore", "Transitions", "NeuralNetwork", "Randomness", "TestSupport"]),
         // What a library user writes: public API only (no @testable import), an environment of its own.
         .testTarget(name: "LibraryUsageTests", dependencies: ["Training", "Learners", "Environments", "ReplayStore", "Transitions", "Randomness"]),

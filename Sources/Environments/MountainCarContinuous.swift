@@ -4,7 +4,8 @@ import Randomness
 /// Gymnasium's `MountainCarContinuous-v0`: drive an underpowered car up the right hill.
 ///
 /// State `position velocity`; observation the same in float32; action a force in [−1, 1].
-/// Reward +100 on reaching position ≥ 0.45 with velocity ≥ 0 (terminated), minus 0.1·a² every
+/// Reward +100 on reaching position ≥ 0.45 with velocity ≥ 0 (terminated; compared in float32 once
+/// the state is float32, so position float32(0.45) counts), minus 0.1·a² every
 /// step, where `a` is the action as given (not clipped). The registry adds a 999-step `TimeLimit`.
 ///
 /// Arithmetic follows Gymnasium 1.x under NumPy 2 promotion rules: after the first step the state
@@ -73,7 +74,14 @@ public struct MountainCarContinuous: Environment {
         position = Swift.min(Swift.max(position, Self.minPosition), Self.maxPosition)
         if position == Self.minPosition && velocity < 0 { velocity = 0 }
 
-        let terminated = position >= Self.goalPosition && velocity >= Self.goalVelocity
+        // Gymnasium tests `position >= goal_position and velocity >= goal_velocity` with the Python
+        // floats 0.45 and 0. After the first step the position is a NumPy float32, and NumPy 2
+        // (NEP 50) converts the Python float to float32 for the comparison, so a position of
+        // float32(0.45) = 0.449999988 has reached the goal. The first step compares in float64.
+        // (A position clipped to 0.6 is a Python float; it passes either way.)
+        let terminated = stateIsSinglePrecision
+            ? Float(position) >= Float(Self.goalPosition) && Float(velocity) >= Float(Self.goalVelocity)
+            : position >= Self.goalPosition && velocity >= Self.goalVelocity
         var reward = terminated ? 100.0 : 0.0
         reward -= Double(action[0]) * Double(action[0]) * 0.1
         state = [Double(Float(position)), Double(Float(velocity))]

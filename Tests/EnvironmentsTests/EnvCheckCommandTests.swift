@@ -68,10 +68,10 @@ final class EnvCheckCommandTests: XCTestCase {
 
     func testBadInputIsAClearError() throws {
         let missing = try OffpolicyExecutable.run(["env", "check", "--env", "Pendulum-v1", "--trajectory", temporaryDirectory.appendingPathComponent("none.csv").path])
-        XCTAssertNotEqual(missing.status, 0)
+        XCTAssertEqual(missing.status, 64, "a usage error (EX_USAGE): \(missing.standardError)")
         XCTAssertTrue(missing.standardError.contains("does not exist"), missing.standardError)
         let unknown = try OffpolicyExecutable.run(["env", "check", "--env", "CartPole-v1", "--trajectory", "x.csv"])
-        XCTAssertNotEqual(unknown.status, 0)
+        XCTAssertEqual(unknown.status, 64, "a usage error (EX_USAGE): \(unknown.standardError)")
         XCTAssertTrue(unknown.standardError.contains("Pendulum-v1"), unknown.standardError)
     }
 }

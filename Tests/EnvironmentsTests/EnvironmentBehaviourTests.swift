@@ -99,6 +99,41 @@ final class EnvironmentBehaviourTests: XCTestCase {
         XCTAssertEqual(goal.reward, 100 - 0.1, accuracy: 1e-12)
     }
 
+    /// Gymnasium compares the float32 position with the Python float 0.45, which NumPy 2 turns into
+    /// float32(0.45) = 0.449999988…: landing exactly on float32(0.45) reaches the goal, although it
+    /// is below 0.45 in float64; the float32 just below it does not. The states were found by running
+    /// Gymnasium 1.x's `step` with NumPy 2.4: from position float32(0.4) with action 0.5, velocity
+    /// float32(0.050155886) lands on float32(0.45) (terminated, reward 100 − 0.025) and velocity
+    /// float32(0.05015586) on the float32 just below (not terminated). The golden files never land on
+    /// the boundary, so only this test holds the comparison to float32.
+    func testMountainCarGoalIsComparedInFloat32() {
+        let goal = Float(0.45)
+        XCTAssertLessThan(Double(goal), 0.45, "float32(0.45) lies below 0.45")
+
+        var car = MountainCarContinuous()
+        car.state = [Double(Float(0.4)), Double(Float(0.050155886))]
+        let onGoal = car.step([0.5])
+        XCTAssertEqual(onGoal.observation[0], goal, "the step lands exactly on float32(0.45)")
+        XCTAssertEqual(car.state[0], Double(goal))
+        XCTAssertGreaterThan(onGoal.observation[1], 0)
+        XCTAssertTrue(onGoal.terminated, "Gymnasium under NumPy 2 terminates at float32(0.45)")
+        XCTAssertEqual(onGoal.reward, 100 - 0.1 * 0.25, accuracy: 1e-12)
+
+        car.state = [Double(Float(0.4)), Double(Float(0.05015586))]
+        let justShort = car.step([0.5])
+        XCTAssertEqual(justShort.observation[0], goal.nextDown, "the step lands on the float32 just below")
+        XCTAssertFalse(justShort.terminated)
+        XCTAssertEqual(justShort.reward, -0.1 * 0.25, accuracy: 1e-12)
+
+        // The first step after reset starts from a float64 state, and Gymnasium compares in float64
+        // there: from [0.4207591136917929, 0.03] with action 0 it reaches position 0.449999994, which
+        // rounds to float32(0.45) in the observation but stays short of the float64 goal.
+        car.state = [0.4207591136917929, 0.03]
+        let firstStep = car.step([0])
+        XCTAssertEqual(firstStep.observation[0], goal)
+        XCTAssertFalse(firstStep.terminated, "a float64 position below 0.45 does not reach the goal")
+    }
+
     func testBoxSpaceClipsAndContains() {
         let space = BoxSpace(low: [-1, 0], high: [1, 2])
         XCTAssertEqual(space.clip([-3, 5]), [-1, 2])

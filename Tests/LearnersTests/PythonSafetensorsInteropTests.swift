@@ -1,12 +1,14 @@
 import Foundation
 import Learners
 import Randomness
+import TestSupport
 import XCTest
 import Transitions
 
 /// Loads `policy.safetensors` with the Python `safetensors` package (the one PyTorch users load
 /// weights with), rebuilds the deterministic policy in NumPy from the documented tensor names, and
 /// compares its actions with `act(on:deterministic: true)`. `scripts/setup` installs the package.
+/// Without it the test skips with a message, except under `CI=true`, where it fails.
 final class PythonSafetensorsInteropTests: XCTestCase {
     /// NumPy forward pass of the documented layouts; prints one JSON list of actions per observation.
     private static let script = #"""
@@ -41,38 +43,37 @@ final class PythonSafetensorsInteropTests: XCTestCase {
     print(json.dumps((low + (squashed + 1) * (high - low) / 2).tolist()))
     """#
 
-    private func pythonWithSafetensors() throws -> URL {
-        let python = URL(fileURLWithPath: "/usr/bin/env")
-        let probe = Process()
-        probe.executableURL = python
-        probe.arguments = ["python3", "-c", "import numpy, safetensors"]
-        probe.standardOutput = FileHandle.nullDevice
-        probe.standardError = FileHandle.nullDevice
-        do { try probe.run() } catch { throw XCTSkip("python3 is not available: \(error)") }
-        probe.waitUntilExit()
-        if probe.terminationStatus != 0 {
-            throw XCTSkip("the Python packages numpy and safetensors are not installed (scripts/setup installs them)")
-        }
-        return python
+    /// The command that installs what the test needs (scripts/setup runs it).
+    private static let installCommand = "python3 -m pip install numpy safetensors"
+
+    /// Whether this run must not skip: under CI every test runs (`CI=true`, as scripts/test reads it).
+    private static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
+
+    /// Whether `python3` on PATH imports numpy and safetensors. When it cannot, this records a failure
+    /// naming the install command under CI (and returns false), and skips the test elsewhere.
+    private func pythonIsReady() throws -> Bool {
+        let probe = try ChildProcess.run(Self.python, ["python3", "-c", "import numpy, safetensors"])
+        if probe.status == 0 { return true }
+        let reason = probe.standardError.split(whereSeparator: \.isNewline).last.map(String.init) ?? "exit status \(probe.status)"
+        let problem = probe.status == 127
+            ? "python3 is not on PATH (install Python 3 with pip, then run `\(Self.installCommand)`)"
+            : "python3 cannot import numpy and safetensors; run `\(Self.installCommand)` (scripts/setup does) (\(reason))"
+        guard Self.isCI else { throw XCTSkip(problem) }
+        XCTFail("under CI=true this test may not skip: " + problem)
+        return false
     }
 
+    private static let python = URL(fileURLWithPath: "/usr/bin/env")
+
     private func pythonActions(policy: URL, observations: [[Float]]) throws -> [[Float]] {
-        let process = Process()
-        process.executableURL = try pythonWithSafetensors()
         let encoded = String(decoding: try JSONEncoder().encode(observations), as: UTF8.self)
-        process.arguments = ["python3", "-c", Self.script, policy.path, encoded]
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, String(decoding: message, as: UTF8.self))
-        return try JSONDecoder().decode([[Double]].self, from: data).map { $0.map(Float.init) }
+        let output = try ChildProcess.run(Self.python, ["python3", "-c", Self.script, policy.path, encoded])
+        XCTAssertEqual(output.status, 0, output.standardError)
+        return try JSONDecoder().decode([[Double]].self, from: Data(output.standardOutput.utf8)).map { $0.map(Float.init) }
     }
 
     private func checkAgreement(_ learner: Learner, observations: [[Float]]) throws {
+        guard try pythonIsReady() else { return }
         let directory = try TestData.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("policy.safetensors")

@@ -10,11 +10,7 @@ public enum OffpolicyExecutable {
     }
 
     /// What a finished run printed and how it exited.
-    public struct Output {
-        public var status: Int32
-        public var standardOutput: String
-        public var standardError: String
-    }
+    public typealias Output = ProcessOutput
 
     public static func url() throws -> URL {
         let packageRoot = URL(fileURLWithPath: #filePath)
@@ -33,21 +29,10 @@ public enum OffpolicyExecutable {
             + candidates.map(\.path).joined(separator: ", ") + "); run `swift build` first, as scripts/test does")
     }
 
-    /// Runs `offpolicy arguments...` to completion.
+    /// Runs `offpolicy arguments...` to completion, reading its two output streams concurrently
+    /// (see `ChildProcess`).
     @discardableResult
     public static func run(_ arguments: [String]) throws -> Output {
-        let process = Process()
-        process.executableURL = try url()
-        process.arguments = arguments
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let outData = output.fileHandleForReading.readDataToEndOfFile()
-        let errData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(status: process.terminationStatus,
-                      standardOutput: String(decoding: outData, as: UTF8.self),
-                      standardError: String(decoding: errData, as: UTF8.self))
+        try ChildProcess.run(try url(), arguments)
     }
 }
