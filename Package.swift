@@ -1,24 +1,5 @@
 // swift-tools-version:6.0
-import Foundation
 import PackageDescription
-
-/// Compiler settings for the numeric targets (NeuralNetwork, Learners). When the building machine is
-/// an x86-64 CPU with AVX2 and FMA (read from /proc/cpuinfo), code is generated for it ("haswell",
-/// which this swiftc accepts where it rejects "x86-64-v3"): the eight-lane loops of the hot path
-/// become single AVX instructions. `AVX2` is then defined, so code can pick thresholds that only pay
-/// with those instructions. Elsewhere (no AVX2/FMA, other architectures, no /proc) nothing is added,
-/// and the build runs on any CPU of its architecture. A binary built with the flag needs AVX2 and FMA.
-let vectorSettings: [SwiftSetting] = {
-    #if arch(x86_64)
-    guard let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-          let flagsLine = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return [] }
-    let flags = Set(flagsLine.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == ":" }).map(String.init))
-    guard flags.contains("avx2") && flags.contains("fma") else { return [] }
-    return [.unsafeFlags(["-target-cpu", "haswell"]), .define("AVX2")]
-    #else
-    return []
-    #endif
-}()
 
 let package = Package(
     name: "OffPolicy",
@@ -42,9 +23,9 @@ let package = Package(
 
         .target(name: "Randomness"),
         .target(name: "ReplayStore", dependencies: ["CLMDB", "CZstd", "Randomness"]),
-        .target(name: "NeuralNetwork", dependencies: ["CBLAS", "Randomness"], swiftSettings: vectorSettings),
+        .target(name: "NeuralNetwork", dependencies: ["CBLAS", "Randomness"]),
         .target(name: "Environments", dependencies: ["Randomness"]),
-        .target(name: "Learners", dependencies: ["NeuralNetwork", "ReplayStore", "Randomness"], swiftSettings: vectorSettings),
+        .target(name: "Learners", dependencies: ["NeuralNetwork", "ReplayStore", "Randomness"]),
         .target(name: "Training", dependencies: ["Learners", "Environments", "ReplayStore", "NeuralNetwork", "Randomness"]),
         .executableTarget(
             name: "offpolicy",
