@@ -23,7 +23,9 @@ let package = Package(
 
         .target(name: "Randomness"),
         .target(name: "ReplayStore", dependencies: ["CLMDB", "CZstd", "Randomness"]),
-        .target(name: "NeuralNetwork", dependencies: ["CBLAS", "Randomness"]),
+        // AVX2 + FMA kernels of NeuralNetwork's hot path, chosen at run time (no build flags).
+        .target(name: "CVectorKernels"),
+        .target(name: "NeuralNetwork", dependencies: ["CBLAS", "CVectorKernels", "Randomness"]),
         .target(name: "Environments", dependencies: ["Randomness"]),
         .target(name: "Learners", dependencies: ["NeuralNetwork", "ReplayStore", "Randomness"]),
         .target(name: "Training", dependencies: ["Learners", "Environments", "ReplayStore", "NeuralNetwork", "Randomness"]),

@@ -1,3 +1,4 @@
+internal import CVectorKernels
 import Foundation
 
 /// An elementwise activation applied after a dense layer.
@@ -7,10 +8,21 @@ public enum Activation: String, Codable, Sendable, CaseIterable {
     case identity
 }
 
+/// The passes below run as AVX2 kernels where the CPU has AVX2 and FMA (`VectorKernels`), as the
+/// portable Swift loops written here elsewhere; both compute the same operations in the same order.
+/// tanh itself always runs here (one call to the C library's tanhf per value).
 extension Activation {
     /// y[r, c] ← f(y[r, c] + bias[c]): the bias add and the activation in one pass.
     @inline(__always)
     func applyAddingBias(to y: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, rows: Int, columns: Int) {
+        if VectorKernels.useAVX2AndFMA && self != .tanh {
+            if self == .relu {
+                cvk_add_bias_relu_avx2(y, bias, rows, columns)
+            } else {
+                cvk_add_bias_avx2(y, bias, rows, columns)
+            }
+            return
+        }
         switch self {
         case .relu:
             let whole = vectorizedCount(columns)
@@ -65,6 +77,14 @@ extension Activation {
     @inline(__always)
     func multiplyDerivative(intoRow row: UnsafeMutablePointer<Float>, output y: UnsafePointer<Float>, columns: Int,
                             addingTo sum: UnsafeMutablePointer<Float>?) {
+        if VectorKernels.useAVX2AndFMA {
+            switch self {
+            case .relu: cvk_relu_derivative_avx2(row, y, columns, sum)
+            case .tanh: cvk_tanh_derivative_avx2(row, y, columns, sum)
+            case .identity: if let sum { cvk_add_avx2(sum, row, columns) }
+            }
+            return
+        }
         multiplyDerivative(into: row, output: y, count: columns)
         guard let sum else { return }
         let whole = vectorizedCount(columns)
@@ -83,6 +103,14 @@ extension Activation {
     /// (ReLU: 1 where y > 0; tanh: 1 − y²; identity: 1).
     @inline(__always)
     func multiplyDerivative(into g: UnsafeMutablePointer<Float>, output y: UnsafePointer<Float>, count: Int) {
+        if VectorKernels.useAVX2AndFMA {
+            switch self {
+            case .relu: cvk_relu_derivative_avx2(g, y, count, nil)
+            case .tanh: cvk_tanh_derivative_avx2(g, y, count, nil)
+            case .identity: break
+            }
+            return
+        }
         switch self {
         case .relu:
             let whole = vectorizedCount(count)

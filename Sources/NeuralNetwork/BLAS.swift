@@ -1,4 +1,5 @@
 internal import CBLAS
+internal import CVectorKernels
 import Foundation
 
 /// The one place where matrix products happen. Every product in the package goes through
@@ -104,19 +105,16 @@ public enum BLAS {
 
     /// Products with at most this many rows or columns go as matrix–vector products.
     static let narrowLimit = 4
-    /// Products with an inner dimension of at most this go through `shallowProduct`. With AVX2 and FMA
-    /// (see Package.swift) it beats sgemm up to k = 4 (256 × 256 outputs: 17 → 8 µs at k = 1, 22 → 16 µs
-    /// at k = 4); with SSE only it wins at k = 1 alone.
-    #if AVX2
-    static let shallowLimit = 4
-    #else
-    static let shallowLimit = 1
-    #endif
+    /// Products with an inner dimension of at most this go through `shallowProduct`, chosen at run time
+    /// (`VectorKernels`). With AVX2 and FMA it beats sgemm up to k = 4 (256 × 256 outputs: 17 → 8 µs at
+    /// k = 1, 22 → 16 µs at k = 4); with SSE only it wins at k = 1 alone.
+    static var shallowLimit: Int { VectorKernels.useAVX2AndFMA ? 4 : 1 }
 
     /// C = op(A) · op(B) (alpha = 1, beta = 0) for k ≤ `shallowLimit`, row by row: row i of C is
     /// Σ_p op(A)[i, p] · (row p of op(B)), eight columns at a time, summed in order p = 0, 1, … with
     /// fused multiply-adds (as sgemm's kernels do, so results round alike). Depths above 1 are only
-    /// used with AVX2 and FMA, where a fused multiply-add is one instruction.
+    /// used with AVX2 and FMA, where a fused multiply-add is one instruction; there each row is computed
+    /// by the AVX2 kernel `cvk_shallow_row_avx2`, with the same operations as the Swift loop.
     /// When B is stored transposed, op(B) (k × n, at most 4n floats) is first copied into a
     /// contiguous temporary on the stack. `rowEpilogue`, if given, is called with each row of C and
     /// its index right after the row is computed (while it is in cache).
@@ -152,6 +150,14 @@ public enum BLAS {
     ) {
         // op(A)[i, p] = a[i · rowStride + p · columnStride].
         let rowStride = transposeA ? 1 : lda, columnStride = transposeA ? lda : 1
+        if VectorKernels.useAVX2AndFMA {
+            for i in 0..<m {
+                let row = c + i * ldc
+                cvk_shallow_row_avx2(a + i * rowStride, columnStride, b, ldb, row, n, k)
+                rowEpilogue?(row, i)
+            }
+            return
+        }
         let b1 = b + ldb, b2 = b + 2 * ldb, b3 = b + 3 * ldb
         let whole = vectorizedCount(n)
         for i in 0..<m {
