@@ -4,10 +4,10 @@
 #pragma clang fp contract(off)
 
 #if defined(__x86_64__)
-#include <immintrin.h>
+#include "Elementwise.h"
 #include <math.h>
 
-__attribute__((target("avx2,fma")))
+CVK_AVX2
 int cvk_adam_step_avx2(float *p, float *g, float *m, float *v, ptrdiff_t count,
                        const cvk_adam_coefficients *coefficients, float *target) {
     const cvk_adam_coefficients c = *coefficients;
@@ -66,7 +66,7 @@ int cvk_adam_step_avx2(float *p, float *g, float *m, float *v, ptrdiff_t count,
 
 int cvk_adam_step_avx2(float *p, float *g, float *m, float *v, ptrdiff_t count,
                        const cvk_adam_coefficients *coefficients, float *target) {
-    __builtin_trap();  // unreachable: cvk_cpu_supports_avx2_fma() is 0 here
+    __builtin_trap();  // unreachable: cvk_avx2_fma_selected is 0 off x86-64
 }
 
 #endif

@@ -9,3 +9,12 @@ int cvk_cpu_supports_avx2_fma(void) {
     return 0;
 #endif
 }
+
+int cvk_avx2_fma_selected = 0;
+
+// Once, when the program (or the library holding this) loads, before any Swift code runs. A plain
+// global read on every call is cheaper than a lazily initialised Swift one.
+__attribute__((constructor))
+static void cvk_select_kernels(void) {
+    cvk_avx2_fma_selected = cvk_cpu_supports_avx2_fma();
+}

@@ -68,6 +68,10 @@ extension Activation {
     @inline(__always)
     func multiplyDerivative(into g: UnsafeMutablePointer<Float>, output y: UnsafePointer<Float>, rows: Int, columns: Int,
                             addingRowsTo sum: UnsafeMutablePointer<Float>) {
+        if VectorKernels.useAVX2AndFMA {
+            multiplyDerivativeWithAVX2(into: g, output: y, rows: rows, columns: columns, addingRowsTo: sum)
+            return
+        }
         for r in 0..<rows {
             multiplyDerivative(intoRow: g + r * columns, output: y + r * columns, columns: columns, addingTo: sum)
         }
@@ -78,11 +82,7 @@ extension Activation {
     func multiplyDerivative(intoRow row: UnsafeMutablePointer<Float>, output y: UnsafePointer<Float>, columns: Int,
                             addingTo sum: UnsafeMutablePointer<Float>?) {
         if VectorKernels.useAVX2AndFMA {
-            switch self {
-            case .relu: cvk_relu_derivative_avx2(row, y, columns, sum)
-            case .tanh: cvk_tanh_derivative_avx2(row, y, columns, sum)
-            case .identity: if let sum { cvk_add_avx2(sum, row, columns) }
-            }
+            multiplyDerivativeWithAVX2(into: row, output: y, rows: 1, columns: columns, addingRowsTo: sum)
             return
         }
         multiplyDerivative(into: row, output: y, count: columns)
@@ -104,11 +104,7 @@ extension Activation {
     @inline(__always)
     func multiplyDerivative(into g: UnsafeMutablePointer<Float>, output y: UnsafePointer<Float>, count: Int) {
         if VectorKernels.useAVX2AndFMA {
-            switch self {
-            case .relu: cvk_relu_derivative_avx2(g, y, count, nil)
-            case .tanh: cvk_tanh_derivative_avx2(g, y, count, nil)
-            case .identity: break
-            }
+            multiplyDerivativeWithAVX2(into: g, output: y, rows: 1, columns: count, addingRowsTo: nil)
             return
         }
         switch self {
@@ -139,6 +135,18 @@ extension Activation {
             }
         case .identity:
             break
+        }
+    }
+
+    /// The AVX2 kernels of the passes above, row by row: g ← g · f′, then (if `sum` is given) each row
+    /// added to `sum`.
+    @inline(__always)
+    private func multiplyDerivativeWithAVX2(into g: UnsafeMutablePointer<Float>, output y: UnsafePointer<Float>,
+                                            rows: Int, columns: Int, addingRowsTo sum: UnsafeMutablePointer<Float>?) {
+        switch self {
+        case .relu: cvk_relu_derivative_avx2(g, y, rows, columns, sum)
+        case .tanh: cvk_tanh_derivative_avx2(g, y, rows, columns, sum)
+        case .identity: if let sum { cvk_add_rows_avx2(sum, g, rows, columns) }
         }
     }
 }

@@ -8,20 +8,23 @@ internal import CVectorKernels
 /// shallow product) run as C kernels compiled for those instructions (`CVectorKernels`); elsewhere the
 /// portable Swift loops run. Both perform the same operations in the same order, so they give the same
 /// bits; what differs between machines is only `BLAS.shallowLimit`, that is which products take the
-/// shallow route instead of sgemm (the same result up to rounding).
+/// shallow route instead of sgemm (the same result up to rounding). Bit-identical runs are therefore
+/// promised per machine (per CPU feature set and OpenBLAS kernel set), not across machines.
 enum VectorKernels {
-    /// Whether this CPU runs AVX2 and FMA instructions, asked once.
-    static let cpuSupportsAVX2AndFMA = cvk_cpu_supports_avx2_fma() != 0
+    /// Whether this CPU runs AVX2 and FMA instructions.
+    static var cpuSupportsAVX2AndFMA: Bool { cvk_cpu_supports_avx2_fma() != 0 }
 
-    /// Whether the AVX2 + FMA kernels run: the CPU's answer unless `usingPortableLoops` says otherwise.
-    nonisolated(unsafe) private(set) static var useAVX2AndFMA = cpuSupportsAVX2AndFMA
+    /// Whether the AVX2 + FMA kernels run: the CPU's answer, asked once when the program loads,
+    /// unless `usingPortableLoops` says otherwise. (A C global: reading it is a plain load.)
+    @inline(__always)
+    static var useAVX2AndFMA: Bool { cvk_avx2_fma_selected != 0 }
 
     /// Runs `body` with the portable Swift loops, whatever the CPU has, then restores the choice. For
     /// tests that hold the kernels to the loops; not thread-safe (nothing else may run products meanwhile).
     static func usingPortableLoops<Result>(_ body: () throws -> Result) rethrows -> Result {
-        let saved = useAVX2AndFMA
-        useAVX2AndFMA = false
-        defer { useAVX2AndFMA = saved }
+        let saved = cvk_avx2_fma_selected
+        cvk_avx2_fma_selected = 0
+        defer { cvk_avx2_fma_selected = saved }
         return try body()
     }
 }
