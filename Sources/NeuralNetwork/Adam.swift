@@ -26,7 +26,8 @@ public final class Adam {
     /// Whether every parameter the last step wrote, and every value of the Polyak target it averaged
     /// into, is finite (true before the first step). A NaN or infinite gradient, or a step that
     /// overflows, makes it false: the run is diverging. Checked inside the step's own pass, at the cost
-    /// of two vector additions per eight parameters.
+    /// of a vector subtraction and OR per eight parameters (SAC 256-256, one critic's fused step with
+    /// Polyak: 22.7 → 24.8 µs, under 0.1% of an update).
     public private(set) var lastStepWasFinite = true
 
     /// PyTorch's defaults: β₁ 0.9, β₂ 0.999, ε 1e-8.
@@ -89,9 +90,11 @@ public final class Adam {
         let vcorrection = Vector(repeating: inverseRootCorrection2), veps = Vector(repeating: eps)
         let zero = Vector(repeating: 0)
         let vkeep = Vector(repeating: keep), vtau = Vector(repeating: tau)
-        // x − x is 0 for finite x and NaN for ±∞ and NaN: summed over everything written, it is 0
-        // exactly when all of it is finite.
-        var check = zero
+        // x − x is +0 (no bit set) for finite x and NaN for ±∞ and NaN: OR-ed together over everything
+        // written, the bits stay clear exactly when all of it is finite. With a target only its new
+        // values are checked: t · keep + τ · p is not finite when p is not (τ · p is ±∞ or NaN, even
+        // for τ = 0), so they cover the parameters too.
+        var check = SIMD8<UInt32>(repeating: 0)
         var i = 0
         while i < whole {
             let gi = g.vector(at: i)
@@ -103,11 +106,12 @@ public final class Adam {
             // v ≥ 0, so √|v| = √v; written so, the square root is one vector instruction.
             let pi = p.vector(at: i) - vstep * mi / (vi.squareRootOfMagnitude() * vcorrection + veps)
             p.setVector(pi, at: i)
-            check += pi - pi
             if let target {
                 let ti = target.vector(at: i) * vkeep + vtau * pi
                 target.setVector(ti, at: i)
-                check += ti - ti
+                check |= unsafeBitCast(ti - ti, to: SIMD8<UInt32>.self)
+            } else {
+                check |= unsafeBitCast(pi - pi, to: SIMD8<UInt32>.self)
             }
             i += Vector.scalarCount
         }
@@ -120,13 +124,14 @@ public final class Adam {
             m[i] = mi
             v[i] = vi
             p[i] -= stepSize * mi / (vi.squareRoot() * inverseRootCorrection2 + eps)
-            tailCheck += p[i] - p[i]
             if let target {
                 target[i] = target[i] * keep + tau * p[i]
                 tailCheck += target[i] - target[i]
+            } else {
+                tailCheck += p[i] - p[i]
             }
             i += 1
         }
-        lastStepWasFinite = check.sum() == 0 && tailCheck == 0
+        lastStepWasFinite = check == SIMD8(repeating: 0) && tailCheck == 0
     }
 }
