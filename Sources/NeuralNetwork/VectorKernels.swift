@@ -11,8 +11,8 @@ internal import CVectorKernels
 /// shallow route instead of sgemm (the same result up to rounding). Bit-identical runs are therefore
 /// promised per machine (per CPU feature set and OpenBLAS kernel set), not across machines.
 enum VectorKernels {
-    /// Whether this CPU runs AVX2 and FMA instructions.
-    static var cpuSupportsAVX2AndFMA: Bool { cvk_cpu_supports_avx2_fma() != 0 }
+    /// Whether this CPU runs AVX2 and FMA instructions (asked again here, once, for tests).
+    static let cpuSupportsAVX2AndFMA = cvk_cpu_supports_avx2_fma() != 0
 
     /// Whether the AVX2 + FMA kernels run: the CPU's answer, asked once when the program loads,
     /// unless `usingPortableLoops` says otherwise. (A C global: reading it is a plain load.)
