@@ -1,30 +1,12 @@
 // swift-tools-version:6.0
-import Foundation
 import PackageDescription
-
-/// Compiler settings for the numeric targets (NeuralNetwork, Learners). When the building machine is
-/// an x86-64 CPU with AVX2 and FMA (read from /proc/cpuinfo), code is generated for it ("haswell",
-/// which this swiftc accepts where it rejects "x86-64-v3"): the eight-lane loops of the hot path
-/// become single AVX instructions. `AVX2` is then defined, so code can pick thresholds that only pay
-/// with those instructions. Elsewhere (no AVX2/FMA, other architectures, no /proc) nothing is added,
-/// and the build runs on any CPU of its architecture. A binary built with the flag needs AVX2 and FMA.
-let vectorSettings: [SwiftSetting] = {
-    #if arch(x86_64)
-    guard let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-          let flagsLine = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return [] }
-    let flags = Set(flagsLine.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == ":" }).map(String.init))
-    guard flags.contains("avx2") && flags.contains("fma") else { return [] }
-    return [.unsafeFlags(["-target-cpu", "haswell"]), .define("AVX2")]
-    #else
-    return []
-    #endif
-}()
 
 let package = Package(
     name: "OffPolicy",
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "offpolicy", targets: ["offpolicy"]),
+        .library(name: "Randomness", targets: ["Randomness"]),
         .library(name: "Transitions", targets: ["Transitions"]),
         .library(name: "ReplayStore", targets: ["ReplayStore"]),
         .library(name: "NeuralNetwork", targets: ["NeuralNetwork"]),
@@ -45,9 +27,11 @@ let package = Package(
         // TransitionBatch and the Learner protocol: what the store and the learners share, with no storage dependency.
         .target(name: "Transitions", dependencies: ["Randomness"]),
         .target(name: "ReplayStore", dependencies: ["CLMDB", "CZstd", "Randomness", "Transitions"]),
-        .target(name: "NeuralNetwork", dependencies: ["CBLAS", "Randomness"], swiftSettings: vectorSettings),
+        // AVX2 + FMA kernels of NeuralNetwork's hot path, chosen at run time (no build flags).
+        .target(name: "CVectorKernels"),
+        .target(name: "NeuralNetwork", dependencies: ["CBLAS", "CVectorKernels", "Randomness"]),
         .target(name: "Environments", dependencies: ["Randomness"]),
-        .target(name: "Learners", dependencies: ["NeuralNetwork", "Transitions", "Randomness"], swiftSettings: vectorSettings),
+        .target(name: "Learners", dependencies: ["NeuralNetwork", "Transitions", "Randomness"]),
         .target(name: "Training", dependencies: ["Learners", "Environments", "ReplayStore", "Transitions", "NeuralNetwork", "Randomness"]),
         .executableTarget(
             name: "offpolicy",

@@ -84,9 +84,11 @@ final class CriticEnsemble {
         }
     }
 
-    /// Whether every parameter written by the critics' last Adam steps (and fused Polyak updates) is finite.
+    /// Whether every parameter written by the critics' last Adam steps (and fused Polyak updates) is
+    /// finite, as the optimisers checked it in the same pass. A target averaged separately
+    /// (`updateTargets`) mixes finite values only when its critic's are finite.
     var parametersAreFinite: Bool {
-        critics.allSatisfy { $0.parameters.isFinite } && targets.allSatisfy { $0.parameters.isFinite }
+        optimizers.allSatisfy(\.lastStepWasFinite)
     }
 
     // MARK: FLOPs (matrix products)

@@ -69,7 +69,8 @@ extension SAC: Learner {
                                           actionScale: actionScale, from: directory)
     }
 
+    /// From the optimisers' own checks in their last steps (no extra pass over the parameters).
     public var parametersAreFinite: Bool {
-        actor.parameters.isFinite && critics.parametersAreFinite && logAlpha.isFinite
+        actorOptimizer.lastStepWasFinite && critics.parametersAreFinite && logAlpha.base[0].isFinite
     }
 }

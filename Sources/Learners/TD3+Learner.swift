@@ -37,7 +37,9 @@ extension TD3: Learner {
                                           actionScale: actionScale, from: directory)
     }
 
+    /// From the optimisers' own checks in their last steps (no extra pass over the parameters); the
+    /// actor's last step is the latest that wrote it, delayed or not.
     public var parametersAreFinite: Bool {
-        actor.parameters.isFinite && actorTarget.parameters.isFinite && critics.parametersAreFinite
+        actorOptimizer.lastStepWasFinite && critics.parametersAreFinite
     }
 }

@@ -1,3 +1,4 @@
+internal import CVectorKernels
 import Foundation
 
 /// An elementwise activation applied after a dense layer.
@@ -7,10 +8,21 @@ public enum Activation: String, Codable, Sendable, CaseIterable {
     case identity
 }
 
+/// The passes below run as AVX2 kernels where the CPU has AVX2 and FMA (`VectorKernels`), as the
+/// portable Swift loops written here elsewhere; both compute the same operations in the same order.
+/// tanh itself always runs here (one call to the C library's tanhf per value).
 extension Activation {
     /// y[r, c] ← f(y[r, c] + bias[c]): the bias add and the activation in one pass.
     @inline(__always)
     func applyAddingBias(to y: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, rows: Int, columns: Int) {
+        if VectorKernels.useAVX2AndFMA && self != .tanh {
+            if self == .relu {
+                cvk_add_bias_relu_avx2(y, bias, rows, columns)
+            } else {
+                cvk_add_bias_avx2(y, bias, rows, columns)
+            }
+            return
+        }
         switch self {
         case .relu:
             let whole = vectorizedCount(columns)
@@ -56,6 +68,10 @@ extension Activation {
     @inline(__always)
     func multiplyDerivative(into g: UnsafeMutablePointer<Float>, output y: UnsafePointer<Float>, rows: Int, columns: Int,
                             addingRowsTo sum: UnsafeMutablePointer<Float>) {
+        if VectorKernels.useAVX2AndFMA {
+            multiplyDerivativeWithAVX2(into: g, output: y, rows: rows, columns: columns, addingRowsTo: sum)
+            return
+        }
         for r in 0..<rows {
             multiplyDerivative(intoRow: g + r * columns, output: y + r * columns, columns: columns, addingTo: sum)
         }
@@ -65,6 +81,10 @@ extension Activation {
     @inline(__always)
     func multiplyDerivative(intoRow row: UnsafeMutablePointer<Float>, output y: UnsafePointer<Float>, columns: Int,
                             addingTo sum: UnsafeMutablePointer<Float>?) {
+        if VectorKernels.useAVX2AndFMA {
+            multiplyDerivativeWithAVX2(into: row, output: y, rows: 1, columns: columns, addingRowsTo: sum)
+            return
+        }
         multiplyDerivative(into: row, output: y, count: columns)
         guard let sum else { return }
         let whole = vectorizedCount(columns)
@@ -83,6 +103,10 @@ extension Activation {
     /// (ReLU: 1 where y > 0; tanh: 1 − y²; identity: 1).
     @inline(__always)
     func multiplyDerivative(into g: UnsafeMutablePointer<Float>, output y: UnsafePointer<Float>, count: Int) {
+        if VectorKernels.useAVX2AndFMA {
+            multiplyDerivativeWithAVX2(into: g, output: y, rows: 1, columns: count, addingRowsTo: nil)
+            return
+        }
         switch self {
         case .relu:
             let whole = vectorizedCount(count)
@@ -111,6 +135,18 @@ extension Activation {
             }
         case .identity:
             break
+        }
+    }
+
+    /// The AVX2 kernels of the passes above, row by row: g ← g · f′, then (if `sum` is given) each row
+    /// added to `sum`.
+    @inline(__always)
+    private func multiplyDerivativeWithAVX2(into g: UnsafeMutablePointer<Float>, output y: UnsafePointer<Float>,
+                                            rows: Int, columns: Int, addingRowsTo sum: UnsafeMutablePointer<Float>?) {
+        switch self {
+        case .relu: cvk_relu_derivative_avx2(g, y, rows, columns, sum)
+        case .tanh: cvk_tanh_derivative_avx2(g, y, rows, columns, sum)
+        case .identity: if let sum { cvk_add_rows_avx2(sum, g, rows, columns) }
         }
     }
 }

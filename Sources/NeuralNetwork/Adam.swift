@@ -1,3 +1,4 @@
+internal import CVectorKernels
 import Foundation
 
 /// Adam (Kingma & Ba 2015) over one flat parameter buffer, computed as PyTorch's `torch.optim.Adam`
@@ -10,6 +11,9 @@ import Foundation
 ///
 /// A step consumes the gradients: it clears them as it reads them, so the next backward pass can
 /// accumulate into a zeroed buffer without a separate clearing pass (PyTorch's `zero_grad`, fused).
+///
+/// The pass runs as an AVX2 kernel where the CPU has AVX2 and FMA (`VectorKernels`), as a portable
+/// Swift loop elsewhere; both compute the same operations in the same order, so the same bits.
 public final class Adam {
     public var learningRate: Float
     public let beta1: Float
@@ -19,6 +23,12 @@ public final class Adam {
     public var stepCount: Int
     public let firstMoment: FloatBuffer
     public let secondMoment: FloatBuffer
+    /// Whether every parameter the last step wrote, and every value of the Polyak target it averaged
+    /// into, is finite (true before the first step). A NaN or infinite gradient, or a step that
+    /// overflows, makes it false: the run is diverging. Checked inside the step's own pass, at the cost
+    /// of a vector subtraction and OR per eight parameters (SAC 256-256, one critic's fused step with
+    /// Polyak: 22.7 → 24.8 µs, under 0.1% of an update).
+    public private(set) var lastStepWasFinite = true
 
     /// PyTorch's defaults: β₁ 0.9, β₂ 0.999, ε 1e-8.
     public init(parameterCount: Int, learningRate: Float, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8) {
@@ -64,14 +74,27 @@ public final class Adam {
         let inverseRootCorrection2 = Float(1 / correction2.squareRoot())
         let b1 = beta1, b2 = beta2, oneMinusB1 = 1 - beta1, oneMinusB2 = 1 - beta2, eps = epsilon
         let m = firstMoment.base, v = secondMoment.base
+        // Polyak averaging, as `Polyak.update` computes it.
+        let keep = 1 - tau
+        if VectorKernels.useAVX2AndFMA {
+            var coefficients = cvk_adam_coefficients(
+                beta1: b1, beta2: b2, oneMinusBeta1: oneMinusB1, oneMinusBeta2: oneMinusB2, stepSize: stepSize,
+                inverseRootCorrection2: inverseRootCorrection2, epsilon: eps, keep: keep, tau: tau)
+            lastStepWasFinite = cvk_adam_step_avx2(p, g, m, v, count, &coefficients, target) != 0
+            return
+        }
         // One fused pass over the parameters, eight lanes at a time.
         let whole = vectorizedCount(count)
         let vb1 = Vector(repeating: b1), vb2 = Vector(repeating: b2), v1b1 = Vector(repeating: oneMinusB1)
         let v1b2 = Vector(repeating: oneMinusB2), vstep = Vector(repeating: stepSize)
         let vcorrection = Vector(repeating: inverseRootCorrection2), veps = Vector(repeating: eps)
         let zero = Vector(repeating: 0)
-        // Polyak averaging, as `Polyak.update` computes it.
-        let keep = 1 - tau, vkeep = Vector(repeating: keep), vtau = Vector(repeating: tau)
+        let vkeep = Vector(repeating: keep), vtau = Vector(repeating: tau)
+        // x − x is +0 (no bit set) for finite x and NaN for ±∞ and NaN: OR-ed together over everything
+        // written, the bits stay clear exactly when all of it is finite. With a target only its new
+        // values are checked: t · keep + τ · p is not finite when p is not (τ · p is ±∞ or NaN, even
+        // for τ = 0), so they cover the parameters too.
+        var check = SIMD8<UInt32>(repeating: 0)
         var i = 0
         while i < whole {
             let gi = g.vector(at: i)
@@ -83,9 +106,16 @@ public final class Adam {
             // v ≥ 0, so √|v| = √v; written so, the square root is one vector instruction.
             let pi = p.vector(at: i) - vstep * mi / (vi.squareRootOfMagnitude() * vcorrection + veps)
             p.setVector(pi, at: i)
-            if let target { target.setVector(target.vector(at: i) * vkeep + vtau * pi, at: i) }
+            if let target {
+                let ti = target.vector(at: i) * vkeep + vtau * pi
+                target.setVector(ti, at: i)
+                check |= unsafeBitCast(ti - ti, to: SIMD8<UInt32>.self)
+            } else {
+                check |= unsafeBitCast(pi - pi, to: SIMD8<UInt32>.self)
+            }
             i += Vector.scalarCount
         }
+        var tailCheck: Float = 0
         while i < count {
             let gi = g[i]
             g[i] = 0
@@ -94,8 +124,14 @@ public final class Adam {
             m[i] = mi
             v[i] = vi
             p[i] -= stepSize * mi / (vi.squareRoot() * inverseRootCorrection2 + eps)
-            if let target { target[i] = target[i] * keep + tau * p[i] }
+            if let target {
+                target[i] = target[i] * keep + tau * p[i]
+                tailCheck += target[i] - target[i]
+            } else {
+                tailCheck += p[i] - p[i]
+            }
             i += 1
         }
+        lastStepWasFinite = check == SIMD8(repeating: 0) && tailCheck == 0
     }
 }

@@ -1,4 +1,5 @@
 internal import CBLAS
+internal import CVectorKernels
 import Foundation
 
 /// The one place where matrix products happen. Every product in the package goes through
@@ -82,9 +83,7 @@ public enum BLAS {
     ) {
         if takesShallowRoute(m: m, n: n, k: k) {
             shallowProduct(a, transposed: transposeA, leading: lda, b, transposed: transposeB, leading: ldb,
-                           into: c, leading: ldc, m: m, n: n, k: k) { row, _ in
-                activation.applyAddingBias(to: row, bias: bias, rows: 1, columns: n)
-            }
+                           into: c, leading: ldc, m: m, n: n, k: k, rowEpilogue: .addingBias(bias, activation: activation))
         } else {
             multiply(a, transposed: transposeA, leading: lda, b, transposed: transposeB, leading: ldb,
                      into: c, leading: ldc, m: m, n: n, k: k)
@@ -104,29 +103,28 @@ public enum BLAS {
 
     /// Products with at most this many rows or columns go as matrix–vector products.
     static let narrowLimit = 4
-    /// Products with an inner dimension of at most this go through `shallowProduct`. With AVX2 and FMA
-    /// (see Package.swift) it beats sgemm up to k = 4 (256 × 256 outputs: 17 → 8 µs at k = 1, 22 → 16 µs
-    /// at k = 4); with SSE only it wins at k = 1 alone.
-    #if AVX2
-    static let shallowLimit = 4
-    #else
-    static let shallowLimit = 1
-    #endif
+    /// Products with an inner dimension of at most this go through `shallowProduct`, chosen at run time
+    /// (`VectorKernels`). With AVX2 and FMA it beats sgemm up to k = 4 (256 × 256 outputs: 17 → 8 µs at
+    /// k = 1, 22 → 16 µs at k = 4); with SSE only it wins at k = 1 alone.
+    static var shallowLimit: Int { VectorKernels.useAVX2AndFMA ? 4 : 1 }
 
-    /// C = op(A) · op(B) (alpha = 1, beta = 0) for k ≤ `shallowLimit`, row by row: row i of C is
+    /// C = op(A) · op(B) (alpha = 1, beta = 0) for k ≤ 4, row by row: row i of C is
     /// Σ_p op(A)[i, p] · (row p of op(B)), eight columns at a time, summed in order p = 0, 1, … with
-    /// fused multiply-adds (as sgemm's kernels do, so results round alike). Depths above 1 are only
-    /// used with AVX2 and FMA, where a fused multiply-add is one instruction.
+    /// fused multiply-adds (as sgemm's kernels do, so results round alike). `multiply` sends depths
+    /// above 1 here only with AVX2 and FMA, where a fused multiply-add is one instruction.
     /// When B is stored transposed, op(B) (k × n, at most 4n floats) is first copied into a
-    /// contiguous temporary on the stack. `rowEpilogue`, if given, is called with each row of C and
-    /// its index right after the row is computed (while it is in cache).
+    /// contiguous temporary on the stack. `rowEpilogue` is applied to each row of C right after the
+    /// row is computed (while it is in cache).
+    ///
+    /// With AVX2 and FMA (`VectorKernels`) the C kernel `cvk_shallow_product_avx2` computes the product
+    /// and the epilogue with the same operations as the Swift loop below, so the same bits.
     static func shallowProduct(
         _ a: UnsafePointer<Float>, transposed transposeA: Bool, leading lda: Int,
         _ b: UnsafePointer<Float>, transposed transposeB: Bool, leading ldb: Int,
         into c: UnsafeMutablePointer<Float>, leading ldc: Int,
-        m: Int, n: Int, k: Int, rowEpilogue: ((UnsafeMutablePointer<Float>, Int) -> Void)? = nil
+        m: Int, n: Int, k: Int, rowEpilogue: RowEpilogue = .none
     ) {
-        precondition(k >= 1 && k <= shallowLimit)
+        precondition(k >= 1 && k <= 4, "shallowProduct holds at most four rows of op(B) in registers")
         guard transposeB else {
             shallowProductOfRows(a, transposed: transposeA, leading: lda, b, leading: ldb,
                                  into: c, leading: ldc, m: m, n: n, k: k, rowEpilogue: rowEpilogue)
@@ -148,10 +146,20 @@ public enum BLAS {
         _ a: UnsafePointer<Float>, transposed transposeA: Bool, leading lda: Int,
         _ b: UnsafePointer<Float>, leading ldb: Int,
         into c: UnsafeMutablePointer<Float>, leading ldc: Int,
-        m: Int, n: Int, k: Int, rowEpilogue: ((UnsafeMutablePointer<Float>, Int) -> Void)?
+        m: Int, n: Int, k: Int, rowEpilogue: RowEpilogue
     ) {
         // op(A)[i, p] = a[i · rowStride + p · columnStride].
         let rowStride = transposeA ? 1 : lda, columnStride = transposeA ? lda : 1
+        if VectorKernels.useAVX2AndFMA {
+            if var epilogue = rowEpilogue.kernelEpilogue {
+                cvk_shallow_product_avx2(a, rowStride, columnStride, b, ldb, c, ldc, m, n, k, &epilogue)
+            } else {
+                var none = RowEpilogue.none.kernelEpilogue!
+                cvk_shallow_product_avx2(a, rowStride, columnStride, b, ldb, c, ldc, m, n, k, &none)
+                for i in 0..<m { rowEpilogue.apply(to: c + i * ldc, index: i, columns: n) }
+            }
+            return
+        }
         let b1 = b + ldb, b2 = b + 2 * ldb, b3 = b + 3 * ldb
         let whole = vectorizedCount(n)
         for i in 0..<m {
@@ -192,7 +200,7 @@ public enum BLAS {
                 row[j] = sum
                 j += 1
             }
-            rowEpilogue?(row, i)
+            rowEpilogue.apply(to: row, index: i, columns: n)
         }
     }
 

@@ -85,10 +85,9 @@ public struct Dense: Sendable {
         let columns = inputSize
         BLAS.shallowProduct(delta, transposed: false, leading: outputSize,
                             parameters + weightOffset, transposed: false, leading: inputSize,
-                            into: previousDelta, leading: inputSize, m: rows, n: inputSize, k: outputSize) { row, r in
-            previousActivation.multiplyDerivative(intoRow: row, output: previousOutput + r * columns, columns: columns,
-                                                  addingTo: previousBiasGradient)
-        }
+                            into: previousDelta, leading: inputSize, m: rows, n: inputSize, k: outputSize,
+                            rowEpilogue: .multiplyingDerivative(previousActivation, output: previousOutput, outputLeading: columns,
+                                                                addingRowsTo: previousBiasGradient))
         return true
     }
 

@@ -19,15 +19,22 @@ final class NonFiniteParameterTests: XCTestCase {
             try learner.savePolicy(to: good.appendingPathComponent("policy.safetensors"))
             let saved = try Data(contentsOf: good.appendingPathComponent("learner.safetensors"))
 
-            // Poison one actor weight.
-            let actor = (learner as? SAC)?.actor ?? (learner as! TD3).actor
-            actor.parameters.base[3] = .nan
-            XCTAssertFalse(learner.parametersAreFinite, name)
+            // A NaN gradient reaches the actor's Adam step: its parameters become NaN, and the step's
+            // own check reports it.
+            let (actor, optimizer) = (learner as? SAC).map { ($0.actor, $0.actorOptimizer) } ?? ((learner as! TD3).actor, (learner as! TD3).actorOptimizer)
+            actor.gradients.base[5] = .nan
+            optimizer.step(actor)
+            XCTAssertFalse(learner.parametersAreFinite, "\(name): the optimiser's own check saw it")
             XCTAssertThrowsError(try learner.saveCheckpoint(to: good)) { error in
-                guard case LearnerError.nonFiniteParameter(let tensor, _, _) = error else { return XCTFail("\(error)") }
+                guard case LearnerError.nonFiniteParameter(let tensor, let index, let value) = error else { return XCTFail("\(error)") }
                 XCTAssertTrue(tensor.hasPrefix("actor."), tensor)
+                XCTAssertEqual(index, 5, tensor)
+                XCTAssertTrue(value.isNaN)
             }
-            XCTAssertThrowsError(try learner.savePolicy(to: good.appendingPathComponent("policy.safetensors")))
+            XCTAssertThrowsError(try learner.savePolicy(to: good.appendingPathComponent("policy.safetensors"))) { error in
+                guard case LearnerError.nonFiniteParameter(let tensor, _, _) = error else { return XCTFail("\(error)") }
+                XCTAssertTrue(tensor.contains(".0.weight"), tensor)
+            }
             XCTAssertEqual(try Data(contentsOf: good.appendingPathComponent("learner.safetensors")), saved, "\(name): the good checkpoint is untouched")
             XCTAssertNoThrow(try Safetensors.read(from: good.appendingPathComponent("policy.safetensors")))
         }

@@ -51,6 +51,58 @@ final class OptimizerTests: XCTestCase {
         }
     }
 
+    /// `lastStepWasFinite`: true before any step and after ordinary steps; false after a step that wrote
+    /// a non-finite parameter (a NaN or infinite gradient, in the vector part or the scalar tail, or an
+    /// overflowing step) or a non-finite Polyak target value; it describes the last step only. Checked
+    /// with the AVX2 kernel (where the CPU has it) and with the portable loop.
+    func testAdamReportsWhetherTheStepWasFinite() {
+        let count = 19  // two vectors of eight and a tail of three
+        func check(_ mode: String) {
+            func stepped(gradient: (Int) -> Float, learningRate: Float = 0.01, parameter: Float = 0.5,
+                         target: [Float]? = nil) -> Bool {
+                let parameters = FloatBuffer([Float](repeating: parameter, count: count))
+                let gradients = FloatBuffer((0..<count).map(gradient))
+                let adam = Adam(parameterCount: count, learningRate: learningRate)
+                XCTAssertTrue(adam.lastStepWasFinite, "\(mode): before any step")
+                if let target {
+                    let targetBuffer = FloatBuffer(target)
+                    adam.step(parameters.base, gradients: gradients.base, count: count, averagingInto: targetBuffer.base, tau: 0.005)
+                } else {
+                    adam.step(parameters: parameters, gradients: gradients)
+                }
+                return adam.lastStepWasFinite
+            }
+            let ordinary: (Int) -> Float = { Float($0) * 0.1 - 0.9 }
+            XCTAssertTrue(stepped(gradient: ordinary), mode)
+            XCTAssertTrue(stepped(gradient: ordinary, target: [Float](repeating: 1, count: count)), mode)
+            for index in [0, 5, 15, 16, 18] {
+                for bad in [Float.nan, .infinity, -.infinity] {
+                    XCTAssertFalse(stepped(gradient: { $0 == index ? bad : ordinary($0) }), "\(mode): gradient \(bad) at \(index)")
+                    XCTAssertFalse(stepped(gradient: { $0 == index ? bad : ordinary($0) }, target: [Float](repeating: 1, count: count)),
+                                   "\(mode): gradient \(bad) at \(index), with a target")
+                }
+                var target = [Float](repeating: 1, count: count)
+                target[index] = .infinity
+                XCTAssertFalse(stepped(gradient: ordinary, target: target), "\(mode): target infinite at \(index)")
+            }
+            // p − lr · m̂ / (√v̂ + ε) with p = −3e38 and lr = 1e38 leaves the Float range.
+            XCTAssertFalse(stepped(gradient: { _ in 1 }, learningRate: 1e38, parameter: -3e38), "\(mode): overflow")
+
+            // One bad step, then ordinary ones on the same optimiser: the flag follows the last step.
+            let parameters = FloatBuffer([Float](repeating: 0.5, count: count)), target = FloatBuffer([Float](repeating: 1, count: count))
+            let gradients = FloatBuffer(count: count)
+            let adam = Adam(parameterCount: count, learningRate: 0.01)
+            target.base[17] = .nan
+            adam.step(parameters.base, gradients: gradients.base, count: count, averagingInto: target.base, tau: 0.005)
+            XCTAssertFalse(adam.lastStepWasFinite, mode)
+            target.base[17] = 1
+            adam.step(parameters.base, gradients: gradients.base, count: count, averagingInto: target.base, tau: 0.005)
+            XCTAssertTrue(adam.lastStepWasFinite, mode)
+        }
+        check(VectorKernels.useAVX2AndFMA ? "AVX2 kernel" : "portable loop")
+        VectorKernels.usingPortableLoops { check("portable loop") }
+    }
+
     /// The vector square root Adam uses equals the scalar one, lane by lane, for every value a second
     /// moment can take (non-negative, including subnormals, zero and infinity), and NaN stays NaN.
     func testVectorSquareRootMatchesTheScalarOne() {

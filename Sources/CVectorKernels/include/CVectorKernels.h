@@ -1,0 +1,102 @@
+#ifndef C_VECTOR_KERNELS_H
+#define C_VECTOR_KERNELS_H
+
+// AVX2 + FMA versions of NeuralNetwork's vector loops, chosen at run time.
+//
+// The package is built for its architecture's baseline (no flags from the building machine). These
+// kernels alone carry __attribute__((target("avx2,fma"))), so they may only be called while
+// cvk_avx2_fma_selected is 1; it is set once, when the program loads, from the CPU check.
+//
+// Each kernel performs the operations of the portable Swift loop it stands in for, in the same order
+// and with the same fused multiply-adds (none besides those the Swift loop writes; the sources switch
+// floating-point contraction off), so on the same data it gives the same bits. Counts, strides and
+// leading dimensions are in floats. Pointers need no particular alignment.
+
+#include <stddef.h>
+
+#pragma clang assume_nonnull begin
+
+/// 1 if the CPU and the operating system run AVX2 and FMA instructions, else 0 (always 0 off x86-64).
+int cvk_cpu_supports_avx2_fma(void);
+
+/// Whether the kernels below run: cvk_cpu_supports_avx2_fma(), asked once when the program loads.
+/// Tests set it to 0 to run the portable loops, never to 1 on a CPU without AVX2 and FMA.
+extern int cvk_avx2_fma_selected;
+
+/// The scalars of one Adam step (see Adam.swift) and of the Polyak update fused into it.
+typedef struct {
+    float beta1;
+    float beta2;
+    float oneMinusBeta1;
+    float oneMinusBeta2;
+    /// lr / (1 − β₁ᵗ)
+    float stepSize;
+    /// 1 / √(1 − β₂ᵗ)
+    float inverseRootCorrection2;
+    float epsilon;
+    /// 1 − τ and τ of the Polyak update; unused without a target.
+    float keep;
+    float tau;
+} cvk_adam_coefficients;
+
+/// One Adam step over `count` parameters, clearing the gradients; then, if `target` is given,
+/// target ← target · keep + tau · parameter for each new parameter. Returns 1 if every parameter and
+/// target value written is finite, else 0.
+int cvk_adam_step_avx2(float *parameters, float *gradients, float *firstMoment, float *secondMoment,
+                       ptrdiff_t count, const cvk_adam_coefficients *coefficients, float *_Nullable target);
+
+/// y[r, c] ← f(y[r, c] + bias[c]) for f = ReLU, y rows × columns, contiguous.
+void cvk_add_bias_relu_avx2(float *y, const float *bias, ptrdiff_t rows, ptrdiff_t columns);
+
+/// y[r, c] ← y[r, c] + bias[c], y rows × columns, contiguous.
+void cvk_add_bias_avx2(float *y, const float *bias, ptrdiff_t rows, ptrdiff_t columns);
+
+/// g[r, c] ← 0 where the ReLU output y[r, c] is not positive, then, if `sum` is given,
+/// sum[c] ← sum[c] + g[r, c] in row order. g and y are rows × columns, contiguous.
+void cvk_relu_derivative_avx2(float *g, const float *y, ptrdiff_t rows, ptrdiff_t columns, float *_Nullable sum);
+
+/// g[r, c] ← g[r, c] · (1 − y[r, c] · y[r, c]) for the tanh output y, then, if `sum` is given,
+/// sum[c] ← sum[c] + g[r, c] in row order. g and y are rows × columns, contiguous.
+void cvk_tanh_derivative_avx2(float *g, const float *y, ptrdiff_t rows, ptrdiff_t columns, float *_Nullable sum);
+
+/// sum[c] ← sum[c] + g[r, c] in row order (the identity's derivative is 1); g is rows × columns, contiguous.
+void cvk_add_rows_avx2(float *sum, const float *g, ptrdiff_t rows, ptrdiff_t columns);
+
+/// What a shallow product does to each row of its result right after computing it.
+typedef enum {
+    /// Nothing.
+    cvk_epilogue_none,
+    /// row ← ReLU(row + bias).
+    cvk_epilogue_bias_relu,
+    /// row ← row + bias.
+    cvk_epilogue_bias,
+    /// As cvk_relu_derivative_avx2 on the row, with the matching row of `output`.
+    cvk_epilogue_relu_derivative,
+    /// As cvk_tanh_derivative_avx2 on the row, with the matching row of `output`.
+    cvk_epilogue_tanh_derivative,
+    /// As cvk_add_rows_avx2 on the row (does nothing without `sum`).
+    cvk_epilogue_identity_derivative,
+} cvk_epilogue_kind;
+
+typedef struct {
+    cvk_epilogue_kind kind;
+    /// n values, for the bias kinds.
+    const float *_Nullable bias;
+    /// The activation's output for the derivative kinds: row i at output + i · outputLeading.
+    const float *_Nullable output;
+    ptrdiff_t outputLeading;
+    /// n values that the derivative kinds add each finished row to, if given.
+    float *_Nullable sum;
+} cvk_epilogue;
+
+/// C = op(A) · B for a shallow depth 1 ≤ k ≤ 4, then `epilogue` on each row: op(A)[i, p] is
+/// a[i · rowStride + p · columnStride], B is k × n row-major with leading dimension ldb, C is m × n with
+/// leading dimension ldc. Row i of C is Σ_p op(A)[i, p] · (row p of B), summed in order p = 0, 1, … as
+/// a product followed by fused multiply-adds.
+void cvk_shallow_product_avx2(const float *a, ptrdiff_t rowStride, ptrdiff_t columnStride,
+                              const float *b, ptrdiff_t ldb, float *c, ptrdiff_t ldc,
+                              ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const cvk_epilogue *epilogue);
+
+#pragma clang assume_nonnull end
+
+#endif
