@@ -53,19 +53,23 @@ public final class ReplayStore {
     // MARK: Opening
 
     /// Creates a new store in directory `path` (created if needed). Fails if a store is already there.
+    /// When this call created the directory and then fails, it removes what it created.
     public static func create(at path: String, schema: StoreSchema, options: StoreOptions = StoreOptions()) throws -> ReplayStore {
         try schema.validate()
-        let environment = try openEnvironment(at: path, options: options, creating: true)
-        let databases = try environment.write { transaction in
-            let databases = try openDatabases(environment, transaction, create: true)
-            if try transaction.get(databases.meta, key: schemaKey) != nil { throw ReplayStoreError.storeExists(path: path) }
-            try writeInitialRecords(schema: schema, databases.meta, transaction)
-            return databases
+        return try creatingDirectory(path, options: options) {
+            let environment = try openEnvironment(at: path, options: options, creating: true)
+            let databases = try environment.write { transaction in
+                let databases = try openDatabases(environment, transaction, create: true)
+                if try transaction.get(databases.meta, key: schemaKey) != nil { throw ReplayStoreError.storeExists(path: path) }
+                try writeInitialRecords(schema: schema, databases.meta, transaction)
+                return databases
+            }
+            return try ReplayStore(path: path, schema: schema, options: options, environment: environment, databases: databases)
         }
-        return try ReplayStore(path: path, schema: schema, options: options, environment: environment, databases: databases)
     }
 
-    /// Opens an existing store, reading its schema from disk.
+    /// Opens an existing store, reading its schema from disk. With `options.access == .readOnly` the
+    /// store is opened with `MDB_RDONLY` and takes no writer lock.
     public static func open(at path: String, options: StoreOptions = StoreOptions()) throws -> ReplayStore {
         let environment = try openEnvironment(at: path, options: options, creating: false)
         let (schema, databases) = try environment.read { transaction in
@@ -83,19 +87,21 @@ public final class ReplayStore {
     /// Opens the store at `path` if there is one (its schema must equal `schema`), or creates it.
     public static func openOrCreate(at path: String, schema: StoreSchema, options: StoreOptions = StoreOptions()) throws -> ReplayStore {
         try schema.validate()
-        let environment = try openEnvironment(at: path, options: options, creating: true)
-        let databases = try environment.write { transaction in
-            let databases = try openDatabases(environment, transaction, create: true)
-            if try transaction.get(databases.meta, key: schemaKey) != nil {
-                let stored = try readSchema(databases.meta, transaction, path: path)
-                let differences = stored.differences(from: schema)
-                if !differences.isEmpty { throw ReplayStoreError.schemaMismatch(path: path, differences: differences) }
-            } else {
-                try writeInitialRecords(schema: schema, databases.meta, transaction)
+        return try creatingDirectory(path, options: options) {
+            let environment = try openEnvironment(at: path, options: options, creating: true)
+            let databases = try environment.write { transaction in
+                let databases = try openDatabases(environment, transaction, create: true)
+                if try transaction.get(databases.meta, key: schemaKey) != nil {
+                    let stored = try readSchema(databases.meta, transaction, path: path)
+                    let differences = stored.differences(from: schema)
+                    if !differences.isEmpty { throw ReplayStoreError.schemaMismatch(path: path, differences: differences) }
+                } else {
+                    try writeInitialRecords(schema: schema, databases.meta, transaction)
+                }
+                return databases
             }
-            return databases
+            return try ReplayStore(path: path, schema: schema, options: options, environment: environment, databases: databases)
         }
-        return try ReplayStore(path: path, schema: schema, options: options, environment: environment, databases: databases)
     }
 
     /// Opens `path` and checks that its schema equals `schema`.
@@ -106,20 +112,68 @@ public final class ReplayStore {
         return store
     }
 
+    /// What every process does when LMDB's own assertion fails on a damaged B-tree page (see
+    /// `LMDBAssertionResponse`). LMDB's default, `.abort`, until a program chooses otherwise; the
+    /// `offpolicy` tool ends with a one-line error instead.
+    public static var lmdbAssertionResponse: LMDBAssertionResponse {
+        get { LMDBAssertionHandler.response }
+        set { LMDBAssertionHandler.response = newValue }
+    }
+
+    /// The store was opened read-only without LMDB's lock file, because this process may not write
+    /// `lock.mdb` (no permission, an immutable file). Such a reader is not registered in LMDB's reader
+    /// table: a writer starting later may reuse pages it still reads. Opening refuses this mode while
+    /// a writer holds the store.
+    public var isReadingWithoutLockFile: Bool { environment.isUnlocked }
+
+    /// Runs `body` (which creates or opens a store in `path`), first creating the directory and its
+    /// missing parents; if `body` throws, removes the store files and directories this call created,
+    /// so a failed create leaves nothing behind.
+    private static func creatingDirectory(_ path: String, options: StoreOptions, _ body: () throws -> ReplayStore) throws -> ReplayStore {
+        guard options.access == .readWrite else { throw ReplayStoreError.readOnly(path: path) }
+        let created = try StoreDirectory.make(path)
+        do {
+            return try body()
+        } catch {
+            StoreDirectory.remove(created)
+            throw error
+        }
+    }
+
     private static func openEnvironment(at path: String, options: StoreOptions, creating: Bool) throws -> LMDBEnvironment {
-        let fileManager = FileManager.default
-        if creating {
-            try fileManager.createDirectory(atPath: path, withIntermediateDirectories: true)
-        } else if !fileManager.fileExists(atPath: path + "/data.mdb") {
-            throw ReplayStoreError.notAStore(path: path)
-        }
+        try options.validate()
+        let dataFile = path + "/data.mdb"
+        var status = stat()
+        let dataFileExists = stat(dataFile, &status) == 0
+        if !creating && !dataFileExists { throw ReplayStoreError.notAStore(path: path) }
+        // LMDB maps every page the meta page names; check they exist before it does (SIGBUS otherwise).
+        // An empty data.mdb is a store whose creation never wrote a page: LMDB initialises it.
+        if dataFileExists && (status.st_size > 0 || !creating) { _ = try LMDBMetaPages(directory: path) }
+        let mapSize = max(options.initialMapSizeBytes, 1 << 20)
         var flags: LMDBEnvironmentFlags = [.noThreadLocalStorage, .noReadAhead]
-        switch options.durability {
-        case .powerCutSafe: break
-        case .powerCutMayUndoLastCommit: flags.insert(.noMetaSync)
-        case .processCrashSafe: flags.insert(.noSync)
+        switch options.access {
+        case .readOnly:
+            flags.insert(.readOnly)
+            do {
+                return try LMDBEnvironment(directory: path, mapSize: mapSize, maxDatabases: 4, flags: flags, writerLease: nil)
+            } catch let ReplayStoreError.lmdb(_, code, message) where code == EACCES || code == EPERM {
+                // lock.mdb cannot be opened for writing (no permission, `chattr +i`): read without
+                // LMDB's reader table, which is safe only while nobody writes.
+                let probe = StoreWriterLock.probe(directory: path)
+                if probe.isHeld {
+                    throw ReplayStoreError.unsafeToReadWithoutLockFile(path: path, reason: message, writer: probe.holder)
+                }
+                return try LMDBEnvironment(directory: path, mapSize: mapSize, maxDatabases: 4, flags: flags.union(.noLock), writerLease: nil)
+            }
+        case .readWrite:
+            switch options.durability {
+            case .powerCutSafe: break
+            case .powerCutMayUndoLastCommit: flags.insert(.noMetaSync)
+            case .processCrashSafe: flags.insert(.noSync)
+            }
+            let lease = try StoreWriterLock.acquire(directory: path)
+            return try LMDBEnvironment(directory: path, mapSize: mapSize, maxDatabases: 4, flags: flags, writerLease: lease)
         }
-        return try LMDBEnvironment(directory: path, mapSize: max(options.initialMapSizeBytes, 1 << 20), maxDatabases: 4, flags: flags)
     }
 
     private static func openDatabases(_ environment: LMDBEnvironment, _ transaction: LMDBTransaction, create: Bool) throws
@@ -139,6 +193,9 @@ public final class ReplayStore {
 
     private static func readSchema(_ meta: LMDBDatabase, _ transaction: LMDBTransaction, path: String) throws -> StoreSchema {
         guard let bytes = try transaction.get(meta, key: schemaKey) else { throw ReplayStoreError.notAStore(path: path) }
+        guard bytes.count <= 1 << 16 else {
+            throw ReplayStoreError.corruptStore(reason: "the schema record of \(path) has \(bytes.count) bytes, more than any schema")
+        }
         let schema: StoreSchema
         do {
             schema = try JSONDecoder().decode(StoreSchema.self, from: Data(bytes))
@@ -155,7 +212,9 @@ public final class ReplayStore {
         guard let bytes = try transaction.get(meta, key: ReplayStore.stateKey) else {
             throw ReplayStoreError.corruptStore(reason: "the state record is missing")
         }
-        return try StoreState(bytes: bytes)
+        let state = try StoreState(bytes: bytes)
+        try state.validate(schema: schema)
+        return state
     }
 
     /// The latest committed state, read in a fresh snapshot.
@@ -180,6 +239,11 @@ public final class ReplayStore {
     /// gets (same fallback as `transitionCount`).
     public var appendedCount: Int {
         Int(((try? committedState()) ?? lastReadState).totalAppended)
+    }
+
+    /// Transitions ever appended, as of the latest committed state; throws where `appendedCount` falls back.
+    public func appendedTransitionCount() throws -> Int {
+        Int(try committedState().totalAppended)
     }
 
     /// Forces everything committed to disk (`mdb_env_sync`). Needed only with a relaxed `Durability`.
@@ -215,7 +279,7 @@ public final class ReplayStore {
                     tail.appendRows(of: batch, row..<(row + take))
                     row += take
                     state.totalAppended += UInt64(take)
-                    if let old = try transaction.get(chunks, key: chunkIndex) { state.storedBytes -= UInt64(old.count) }
+                    if let old = try transaction.get(chunks, key: chunkIndex) { try state.subtractStoredBytes(old.count) }
                     let record = try codec.encode(tail, rows: 0..<tail.count, firstTransition: firstTransition,
                                                   pinsDemonstrations: options.pinsDemonstrations)
                     try transaction.put(chunks, key: chunkIndex, value: record)
@@ -266,7 +330,7 @@ public final class ReplayStore {
                 try withUnsafeBytes(of: &value) { try transaction.put(pinned, key: state.pinnedChunkCount, value: $0) }
                 state.pinnedChunkCount += 1
             } else {
-                state.storedBytes -= UInt64(record.count)
+                try state.subtractStoredBytes(record.count)
                 try transaction.delete(chunks, key: chunkIndex)
             }
             state.evictionCursor += 1
@@ -312,6 +376,7 @@ public final class ReplayStore {
     /// of the right shape; with a warm cache nothing is allocated.
     public func sample(batchSize: Int, using generator: inout SeededGenerator, into batch: inout TransitionBatch) throws {
         guard batchSize > 0 else { throw ReplayStoreError.wrongSize(column: "batchSize", expected: 1, actual: batchSize) }
+        try checkBatchSize(batchSize)
         let o = schema.observationSize, a = schema.actionSize, length = schema.chunkLength
         if batch.count != batchSize || batch.observationSize != o || batch.actionSize != a
             || batch.observations.count != batchSize * o || batch.actions.count != batchSize * a {
@@ -344,9 +409,23 @@ public final class ReplayStore {
 
     /// Convenience: a new batch of `batchSize` sampled transitions.
     public func sample(batchSize: Int, using generator: inout SeededGenerator) throws -> TransitionBatch {
+        try checkBatchSize(batchSize)
         var batch = TransitionBatch(observationSize: schema.observationSize, actionSize: schema.actionSize, zeroedCount: batchSize)
         try sample(batchSize: batchSize, using: &generator, into: &batch)
         return batch
+    }
+
+    /// Throws `limitExceeded` when a batch of `batchSize` transitions would exceed `StoreLimits`
+    /// (in count, or in bytes for this schema) before anything is allocated.
+    public func checkBatchSize(_ batchSize: Int, name: String = "batch size") throws {
+        guard batchSize <= StoreLimits.maximumBatchSize else {
+            throw ReplayStoreError.limitExceeded(name: name, value: "\(batchSize)", limit: "\(StoreLimits.maximumBatchSize) transitions")
+        }
+        guard let bytes = StoreLimits.product(batchSize, schema.rawBytesPerTransition), bytes <= StoreLimits.maximumBatchBytes else {
+            throw ReplayStoreError.limitExceeded(
+                name: name, value: "\(batchSize)",
+                limit: "\(StoreLimits.maximumBatchBytes / schema.rawBytesPerTransition) transitions of \(schema.rawBytesPerTransition) bytes (4 GiB)")
+        }
     }
 
     private func pinnedChunk(ordinal: Int, state: StoreState, _ transaction: LMDBTransaction) throws -> UInt64 {
@@ -355,7 +434,11 @@ public final class ReplayStore {
             guard let value = try transaction.get(pinned, key: next), value.count == 8 else {
                 throw ReplayStoreError.corruptStore(reason: "pinned entry \(next) of \(state.pinnedChunkCount) is missing or malformed")
             }
-            pinnedChunkIndices.append(UInt64(littleEndian: value.loadUnaligned(as: UInt64.self)))
+            let chunkIndex = UInt64(littleEndian: value.loadUnaligned(as: UInt64.self))
+            guard chunkIndex < state.evictionCursor else {
+                throw ReplayStoreError.corruptStore(reason: "pinned entry \(next) names chunk \(chunkIndex), not one below the eviction cursor \(state.evictionCursor)")
+            }
+            pinnedChunkIndices.append(chunkIndex)
         }
         return pinnedChunkIndices[ordinal]
     }
@@ -370,7 +453,7 @@ public final class ReplayStore {
             layout.copyRow(hit + row &* layout.stride, into: columns, at: slot)
             return
         }
-        let firstTransition = chunkIndex * UInt64(schema.chunkLength)
+        let firstTransition = chunkIndex &* UInt64(schema.chunkLength)
         func tooShort(_ count: Int) -> ReplayStoreError {
             .corruptChunk(chunk: chunkIndex, firstTransition: firstTransition, reason: "holds \(count) rows, row \(row) was expected")
         }
