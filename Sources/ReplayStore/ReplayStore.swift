@@ -154,16 +154,16 @@ public final class ReplayStore {
         switch options.access {
         case .readOnly:
             flags.insert(.readOnly)
+            // LMDB needs lock.mdb writable (its reader table) and allocated (see `LMDBLockFile`). When it
+            // cannot be (no permission, `chattr +i`, a full disk), read without it: that skips LMDB's
+            // reader table, which is safe only while nobody writes, so it is refused while a writer is at work.
+            if let unusable = LMDBLockFile.prepare(directory: path), unusable.code != EROFS {
+                return try openWithoutLockFile(at: path, mapSize: mapSize, flags: flags, reason: unusable.reason)
+            }
             do {
                 return try LMDBEnvironment(directory: path, mapSize: mapSize, maxDatabases: 4, flags: flags, writerLease: nil)
             } catch let ReplayStoreError.lmdb(_, code, message) where code == EACCES || code == EPERM {
-                // lock.mdb cannot be opened for writing (no permission, `chattr +i`): read without
-                // LMDB's reader table, which is safe only while nobody writes.
-                let probe = StoreWriterLock.probe(directory: path)
-                if probe.isHeld {
-                    throw ReplayStoreError.unsafeToReadWithoutLockFile(path: path, reason: message, writer: probe.holder)
-                }
-                return try LMDBEnvironment(directory: path, mapSize: mapSize, maxDatabases: 4, flags: flags.union(.noLock), writerLease: nil)
+                return try openWithoutLockFile(at: path, mapSize: mapSize, flags: flags, reason: message)
             }
         case .readWrite:
             switch options.durability {
@@ -172,8 +172,20 @@ public final class ReplayStore {
             case .processCrashSafe: flags.insert(.noSync)
             }
             let lease = try StoreWriterLock.acquire(directory: path)
+            if let unusable = LMDBLockFile.prepare(directory: path) {
+                throw ReplayStoreError.fileSystem(operation: "prepare LMDB's lock file", path: path + "/lock.mdb", message: unusable.reason)
+            }
             return try LMDBEnvironment(directory: path, mapSize: mapSize, maxDatabases: 4, flags: flags, writerLease: lease)
         }
+    }
+
+    /// Opens read-only with `MDB_NOLOCK`, unless a writer holds the store right now.
+    private static func openWithoutLockFile(at path: String, mapSize: Int, flags: LMDBEnvironmentFlags, reason: String) throws -> LMDBEnvironment {
+        let probe = StoreWriterLock.probe(directory: path)
+        if probe.isHeld {
+            throw ReplayStoreError.unsafeToReadWithoutLockFile(path: path, reason: reason, writer: probe.holder)
+        }
+        return try LMDBEnvironment(directory: path, mapSize: mapSize, maxDatabases: 4, flags: flags.union(.noLock), writerLease: nil)
     }
 
     private static func openDatabases(_ environment: LMDBEnvironment, _ transaction: LMDBTransaction, create: Bool) throws

@@ -92,7 +92,8 @@ final class LMDBPageAudit {
     /// pages are sound. Returns nil without auditing when neither meta page still holds that transaction
     /// (a writer committed twice since the snapshot began).
     func audit(transactionID: UInt64) throws -> String? {
-        pageSize = try LMDBMetaPages(directory: directory).newest.pageSize
+        let metaPages = try LMDBMetaPages(directory: directory)
+        pageSize = metaPages.newest.pageSize
         var snapshot: [UInt8]?
         do {
             for page in 0..<2 {
@@ -109,6 +110,9 @@ final class LMDBPageAudit {
              Tree(name: "LMDB's main database", record: UnsafeRawBufferPointer(rebasing: raw[88..<136])))
         }
         lastPage = snapshot.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: 136, as: UInt64.self)) }
+        guard lastPage >= 1, lastPage < UInt64(metaPages.fileBytes / pageSize) else {
+            return "the meta page of transaction \(transactionID) names last page \(lastPage), beyond the file's \(metaPages.fileBytes) bytes"
+        }
         seen = [UInt64](repeating: 0, count: Int(lastPage / 64) + 1)
         mark(0); mark(1)
         do {
@@ -172,6 +176,10 @@ final class LMDBPageAudit {
             }
             let count = (lower - LMDBPageAudit.headerBytes) / 2
             guard count >= 1 else { throw damaged("it holds no nodes") }
+            // LMDB asserts that a branch page outside the free-page list has two children or more.
+            guard !isBranch || count >= 2 || tree.flags & LMDBPageAudit.integerKeys != 0 && tree.name.hasPrefix("LMDB's free") else {
+                throw damaged("a branch page with a single child")
+            }
             if isBranch { census.branchPages += 1 } else {
                 census.leafPages += 1
                 if let depthSeen = census.leafDepth, depthSeen != depth {
