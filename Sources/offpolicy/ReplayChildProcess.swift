@@ -52,6 +52,11 @@ enum ReplayChildProcess {
         switch process.terminationReason {
         case .exit:
             if process.terminationStatus != 0 { throw ExitCode(process.terminationStatus) }
+        case .uncaughtSignal where process.terminationStatus == SIGPIPE:
+            // Whoever read standard output stopped reading (`| head`): end as the child did, silently.
+            signal(SIGPIPE, SIG_DFL)
+            kill(getpid(), SIGPIPE)
+            throw ExitCode(1)
         case .uncaughtSignal:
             printError(failurePrefix + describeDeath(signal: process.terminationStatus, lastLine: lastLine))
             throw ExitCode(1)

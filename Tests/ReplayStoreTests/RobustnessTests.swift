@@ -145,6 +145,29 @@ final class RobustnessTests: XCTestCase {
         try CommandLineRun.run(["replay", "info", path]).assertCleanFailure(containing: "B-tree damaged: page \(root)")
     }
 
+    /// A damaged leaf node that sends LMDB outside the file (SIGSEGV inside liblmdb): the reading
+    /// commands run in a child process, so even that ends in one line; `verify`'s page audit names it.
+    func testAPageThatCrashesLMDBEndsInOneLineThroughTheChildProcess() throws {
+        let path = try temporaryDirectory(self) + "/store"
+        try makeStore(path, transitions: 3_000)
+        let file = URL(fileURLWithPath: path + "/data.mdb")
+        var data = try Data(contentsOf: file)
+        func u16(_ offset: Int) -> Int { Int(data[offset]) | Int(data[offset + 1]) << 8 }
+        let root = try XCTUnwrap(chunksRootBranch(of: data)) * 4096
+        // The leaf under the root's second child; its first node gets F_DUPDATA, a flag of sorted-duplicate
+        // databases that LMDB then follows into the value's bytes as if they were a sub-page.
+        let childNode = root + u16(root + 16 + 2)
+        let leaf = (u16(childNode) | u16(childNode + 2) << 16) * 4096
+        XCTAssertEqual(data[leaf + 10], 0x02, "a leaf page")
+        data[leaf + u16(leaf + 16) + 4] |= 0x04
+        try data.write(to: file)
+        try CommandLineRun.run(["replay", "sample", path, "--batch", "2000", "--seed", "1"]).assertCleanFailure(
+            containing: "error: B-tree damaged (reading the store crashed with signal 11")
+        try CommandLineRun.run(["replay", "verify", path]).assertCleanFailure(
+            containing: "verify FAILED: B-tree damaged: page \(leaf / 4096) of the chunks database: node 0 has flags 0x4")
+        try CommandLineRun.run(["replay", "info", path]).assertCleanFailure(containing: "B-tree damaged: page \(leaf / 4096)")
+    }
+
     /// The root page of the `chunks` database when it is a branch page, found from the newest meta page
     /// through LMDB's main database (the layout `LMDBPageAudit` documents).
     private func chunksRootBranch(of data: Data) -> Int? {

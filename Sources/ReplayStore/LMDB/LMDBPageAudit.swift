@@ -24,8 +24,8 @@ final class LMDBPageAudit {
     private static let overflowPage: UInt16 = 0x04
     /// Flags LMDB may leave on a written page besides its kind (`P_DIRTY`, `P_KEEP`).
     private static let transientFlags: UInt16 = 0x10 | 0x8000
-    private static let bigDataNode: UInt16 = 0x01
-    private static let subDatabaseNode: UInt16 = 0x02
+    fileprivate static let bigDataNode: UInt16 = 0x01
+    fileprivate static let subDatabaseNode: UInt16 = 0x02
     private static let integerKeys: UInt16 = 0x08
     private static let headerBytes = 16
     private static let nodeHeaderBytes = 8
@@ -44,8 +44,12 @@ final class LMDBPageAudit {
         var overflowPages: UInt64
         var entries: UInt64
         var root: UInt64
+        /// Leaf-node flags this tree may hold: named-database records in the main database, values on
+        /// overflow pages elsewhere. No database of a store is `MDB_DUPSORT`, so `F_DUPDATA` is damage.
+        var leafNodeFlags: UInt16
 
-        init(name: String, record: UnsafeRawBufferPointer) {
+        init(name: String, record: UnsafeRawBufferPointer, leafNodeFlags: UInt16 = LMDBPageAudit.bigDataNode) {
+            self.leafNodeFlags = leafNodeFlags
             func u64(_ offset: Int) -> UInt64 { UInt64(littleEndian: record.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
             self.name = name
             flags = UInt16(littleEndian: record.loadUnaligned(fromByteOffset: 4, as: UInt16.self))
@@ -107,7 +111,8 @@ final class LMDBPageAudit {
         guard let snapshot else { return nil }
         let (free, main) = snapshot.withUnsafeBytes { raw -> (Tree, Tree) in
             (Tree(name: "LMDB's free-page list", record: UnsafeRawBufferPointer(rebasing: raw[40..<88])),
-             Tree(name: "LMDB's main database", record: UnsafeRawBufferPointer(rebasing: raw[88..<136])))
+             Tree(name: "LMDB's main database", record: UnsafeRawBufferPointer(rebasing: raw[88..<136]),
+                  leafNodeFlags: LMDBPageAudit.subDatabaseNode))
         }
         lastPage = snapshot.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: 136, as: UInt64.self)) }
         guard lastPage >= 1, lastPage < UInt64(metaPages.fileBytes / pageSize) else {
@@ -218,6 +223,9 @@ final class LMDBPageAudit {
                     continue
                 }
                 census.entries += 1
+                guard nodeFlags & ~tree.leafNodeFlags == 0 else {
+                    throw damaged("node \(index) has flags 0x\(String(nodeFlags, radix: 16)), which this database never uses")
+                }
                 let dataSize = low | high << 16
                 var value: [UInt8] = []
                 if nodeFlags & LMDBPageAudit.bigDataNode != 0 {
