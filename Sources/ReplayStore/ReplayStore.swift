@@ -69,9 +69,11 @@ public final class ReplayStore {
     }
 
     /// Opens an existing store, reading its schema from disk. With `options.access == .readOnly` the
-    /// store is opened with `MDB_RDONLY` and takes no writer lock.
+    /// store is opened with `MDB_RDONLY` and takes no writer lock. Opened for writing, its pages are
+    /// audited first (see `auditBeforeWriting`).
     public static func open(at path: String, options: StoreOptions = StoreOptions()) throws -> ReplayStore {
         let environment = try openEnvironment(at: path, options: options, creating: false)
+        if options.access == .readWrite { try auditBeforeWriting(environment, path: path) }
         let (schema, databases) = try environment.read { transaction in
             let databases: (meta: LMDBDatabase, chunks: LMDBDatabase, pinned: LMDBDatabase)
             do {
@@ -89,6 +91,7 @@ public final class ReplayStore {
         try schema.validate()
         return try creatingDirectory(path, options: options) {
             let environment = try openEnvironment(at: path, options: options, creating: true)
+            try auditBeforeWriting(environment, path: path)
             let databases = try environment.write { transaction in
                 let databases = try openDatabases(environment, transaction, create: true)
                 if try transaction.get(databases.meta, key: schemaKey) != nil {
@@ -110,6 +113,19 @@ public final class ReplayStore {
         let differences = store.schema.differences(from: schema)
         if !differences.isEmpty { throw ReplayStoreError.schemaMismatch(path: path, differences: differences) }
         return store
+    }
+
+    /// Audits the pages of an existing store (`LMDBPageAudit`) before this process writes to it, and
+    /// throws `corruptStore` naming the first damaged page. A writer trusts every page it touches: on a
+    /// damaged one LMDB may crash, or free the wrong page and spread the damage. The audit reads the
+    /// B-tree pages and the header of every overflow run (about 0.1 s for a store of a million
+    /// transitions); the writer lock keeps the pages as audited until this process writes.
+    private static func auditBeforeWriting(_ environment: LMDBEnvironment, path: String) throws {
+        try environment.read { transaction in
+            if let problem = try LMDBPageAudit(directory: path).audit(transactionID: transaction.id) {
+                throw ReplayStoreError.corruptStore(reason: "B-tree damaged: \(problem); nothing was written (run `replay verify`)")
+            }
+        }
     }
 
     /// What every process does when LMDB's own assertion fails on a damaged B-tree page (see
