@@ -118,8 +118,8 @@ public final class ReplayStore {
     /// Audits the pages of an existing store (`LMDBPageAudit`) before this process writes to it, and
     /// throws `corruptStore` naming the first damaged page. A writer trusts every page it touches: on a
     /// damaged one LMDB may crash, or free the wrong page and spread the damage. The audit reads the
-    /// B-tree pages and the header of every overflow run (about 0.1 s for a store of a million
-    /// transitions); the writer lock keeps the pages as audited until this process writes.
+    /// B-tree pages and the header of every overflow run (a fraction of a second for a store of a
+    /// million transitions); the writer lock keeps the pages as audited until this process writes.
     private static func auditBeforeWriting(_ environment: LMDBEnvironment, path: String) throws {
         try environment.read { transaction in
             if let problem = try LMDBPageAudit(directory: path).audit(transactionID: transaction.id) {

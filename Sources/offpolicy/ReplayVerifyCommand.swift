@@ -7,9 +7,9 @@ struct ReplayVerifyCommand: ParsableCommand {
         commandName: "verify",
         abstract: "Walk every B-tree page, decode every chunk and check checksums, sizes and bookkeeping against the schema.",
         discussion: """
-        Exits 0 only if everything holds; otherwise exits 1 and names the first problem. The store is read \
-        read-only, in a child process: a damaged B-tree page that makes LMDB abort or crash is reported as \
-        "B-tree damaged (…)" with the child's last message.
+        Exits 0 only if everything holds; otherwise exits 1 and names the first problem. The store is opened \
+        read-only and read in a child process: a damaged B-tree page that makes LMDB abort or crash is \
+        reported as "B-tree damaged (…)" with the child's last message.
         """)
 
     @Argument(help: "Store directory.") var store: String
