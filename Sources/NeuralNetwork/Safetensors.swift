@@ -44,16 +44,68 @@ public enum Safetensors {
                 #endif
             }
         }
-        try data.write(to: file, options: .atomic)
+        try writeAtomically(data, to: file)
     }
 
-    /// Reads every tensor of `file`, keyed by name, and the metadata.
+    /// Writes `data` to `file` through the fixed temporary name `.NAME.partial` in the same directory,
+    /// flushed to disk, then renamed over `file`: readers see the old file or the new one, never half of
+    /// one. `Data.write(options: .atomic)` picks a new random `.dat.nosync*` name each time, and a
+    /// process killed mid-write leaves that file behind for good (issue 7); with one fixed name a killed
+    /// writer leaves at most one `.NAME.partial`, which the next write reuses and renames away.
+    private static func writeAtomically(_ data: Data, to file: URL) throws {
+        let temporary = file.deletingLastPathComponent().appendingPathComponent("." + file.lastPathComponent + ".partial")
+        func failure(_ operation: String, _ path: String) -> FormatError {
+            FormatError(description: "cannot \(operation) \(path): \(String(cString: strerror(errno)))")
+        }
+        let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw failure("create", temporary.path) }
+        var written = 0
+        let complete = data.withUnsafeBytes { bytes -> Bool in
+            while written < bytes.count {
+                let count = Foundation.write(descriptor, bytes.baseAddress! + written, bytes.count - written)
+                if count < 0 && errno == EINTR { continue }
+                guard count > 0 else { return false }
+                written += count
+            }
+            return true
+        }
+        guard complete, fsync(descriptor) == 0 else {
+            let error = failure("write", temporary.path)
+            close(descriptor)
+            unlink(temporary.path)
+            throw error
+        }
+        close(descriptor)
+        guard rename(temporary.path, file.path) == 0 else {
+            let error = failure("rename \(temporary.path) to", file.path)
+            unlink(temporary.path)
+            throw error
+        }
+    }
+
+    /// Largest header this reader accepts (the reference implementation's limit is 100 MB).
+    public static let maximumHeaderBytes = 100_000_000
+    /// Largest element count of one tensor: 2^31 (8 GiB of float32); every dimension and every product
+    /// of dimensions is checked against it before it is used.
+    public static let maximumElementCount = 1 << 31
+
+    /// Reads every tensor of `file`, keyed by name, and the metadata. Every size in the header (header
+    /// length, dimensions, their product, data offsets) is checked against the file and the limits above
+    /// before it is used, so a damaged or hostile file is an error naming the tensor, never a trap.
     public static func read(from file: URL) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
-        let data = try Data(contentsOf: file)
+        let data: Data
+        do {
+            data = try Data(contentsOf: file)
+        } catch {
+            throw FormatError(description: "\(file.path): cannot be read (\(error.localizedDescription))")
+        }
         func fail(_ message: String) -> FormatError { FormatError(description: "\(file.path): \(message)") }
         guard data.count >= 8 else { throw fail("too short for a safetensors header") }
         let headerLength = data.prefix(8).withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
         guard headerLength <= UInt64(data.count - 8) else { throw fail("header length \(headerLength) exceeds the file size") }
+        guard headerLength <= UInt64(maximumHeaderBytes) else {
+            throw fail("header length \(headerLength) exceeds the limit of \(maximumHeaderBytes) bytes")
+        }
         let dataStart = 8 + Int(headerLength)
         let json: Any
         do {
@@ -73,14 +125,30 @@ public enum Safetensors {
             }
             guard let entry = value as? [String: Any],
                   let dtype = entry["dtype"] as? String,
-                  let shape = (entry["shape"] as? [NSNumber])?.map({ $0.intValue }),
-                  let offsets = (entry["data_offsets"] as? [NSNumber])?.map({ $0.intValue }), offsets.count == 2
+                  let shapeNumbers = entry["shape"] as? [Any],
+                  let offsetNumbers = entry["data_offsets"] as? [Any], offsetNumbers.count == 2
             else { throw fail("tensor '\(name)' has a malformed header entry") }
             guard dtype == "F32" else { throw fail("tensor '\(name)' has dtype \(dtype); only F32 is supported") }
+            // Whole numbers only: 1.5, 1e300 or a number beyond Int64 is not a size.
+            let shape = shapeNumbers.compactMap(exactInteger), offsets = offsetNumbers.compactMap(exactInteger)
+            guard shape.count == shapeNumbers.count else {
+                throw fail("tensor '\(name)' has a shape \(shapeNumbers) that is not a list of whole numbers")
+            }
+            guard offsets.count == 2 else {
+                throw fail("tensor '\(name)' has data offsets \(offsetNumbers) that are not whole numbers")
+            }
             guard shape.allSatisfy({ $0 >= 0 }) else { throw fail("tensor '\(name)' has a negative dimension") }
-            let count = shape.reduce(1, *)
+            var count = 1
+            for dimension in shape {
+                let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+                guard !overflow, product <= maximumElementCount else {
+                    throw fail("tensor '\(name)' has shape \(shape), more than the limit of \(maximumElementCount) elements")
+                }
+                count = product
+            }
             let (begin, end) = (offsets[0], offsets[1])
-            guard begin >= 0, end <= byteCount, end - begin == count * 4 else {
+            // count <= 2^31, so count * 4 cannot overflow; begin and end are checked before they are subtracted.
+            guard begin >= 0, end >= begin, end <= byteCount, end - begin == count * 4 else {
                 throw fail("tensor '\(name)' has data offsets [\(begin), \(end)] that do not fit shape \(shape) in \(byteCount) data bytes")
             }
             var values = [Float](repeating: 0, count: count)
@@ -93,6 +161,17 @@ public enum Safetensors {
             tensors[name] = Tensor(name: name, shape: shape, values: values)
         }
         return (tensors, metadata)
+    }
+
+    /// A JSON number that is exactly an `Int` (nil for 1.5, 1e300, 2^64, strings).
+    private static func exactInteger(_ value: Any) -> Int? {
+        guard let number = value as? NSNumber else { return nil }
+        let double = number.doubleValue
+        guard double.isFinite, double.rounded() == double, abs(double) <= 0x1p63 else { return nil }
+        let integer = number.int64Value
+        // int64Value of a number beyond Int64 wraps or clamps; compare with the double to notice.
+        guard Double(integer) == double || abs(double) > 0x1p53 && "\(number)" == "\(integer)" else { return nil }
+        return Int(integer)
     }
 
     private static func quoted(_ text: String) -> String {

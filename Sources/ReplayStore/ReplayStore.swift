@@ -54,21 +54,27 @@ public final class ReplayStore {
     // MARK: Opening
 
     /// Creates a new store in directory `path` (created if needed). Fails if a store is already there.
+    /// When this call created the directory and then fails, it removes what it created.
     public static func create(at path: String, schema: StoreSchema, options: StoreOptions = StoreOptions()) throws -> ReplayStore {
         try schema.validate()
-        let environment = try openEnvironment(at: path, options: options, creating: true)
-        let databases = try environment.write { transaction in
-            let databases = try openDatabases(environment, transaction, create: true)
-            if try transaction.get(databases.meta, key: schemaKey) != nil { throw ReplayStoreError.storeExists(path: path) }
-            try writeInitialRecords(schema: schema, databases.meta, transaction)
-            return databases
+        return try creatingDirectory(path, options: options) {
+            let environment = try openEnvironment(at: path, options: options, creating: true)
+            let databases = try environment.write { transaction in
+                let databases = try openDatabases(environment, transaction, create: true)
+                if try transaction.get(databases.meta, key: schemaKey) != nil { throw ReplayStoreError.storeExists(path: path) }
+                try writeInitialRecords(schema: schema, databases.meta, transaction)
+                return databases
+            }
+            return try ReplayStore(path: path, schema: schema, options: options, environment: environment, databases: databases)
         }
-        return try ReplayStore(path: path, schema: schema, options: options, environment: environment, databases: databases)
     }
 
-    /// Opens an existing store, reading its schema from disk.
+    /// Opens an existing store, reading its schema from disk. With `options.access == .readOnly` the
+    /// store is opened with `MDB_RDONLY` and takes no writer lock. Opened for writing, its pages are
+    /// audited first (see `auditBeforeWriting`).
     public static func open(at path: String, options: StoreOptions = StoreOptions()) throws -> ReplayStore {
         let environment = try openEnvironment(at: path, options: options, creating: false)
+        if options.access == .readWrite { try auditBeforeWriting(environment, path: path) }
         let (schema, databases) = try environment.read { transaction in
             let databases: (meta: LMDBDatabase, chunks: LMDBDatabase, pinned: LMDBDatabase)
             do {
@@ -84,19 +90,22 @@ public final class ReplayStore {
     /// Opens the store at `path` if there is one (its schema must equal `schema`), or creates it.
     public static func openOrCreate(at path: String, schema: StoreSchema, options: StoreOptions = StoreOptions()) throws -> ReplayStore {
         try schema.validate()
-        let environment = try openEnvironment(at: path, options: options, creating: true)
-        let databases = try environment.write { transaction in
-            let databases = try openDatabases(environment, transaction, create: true)
-            if try transaction.get(databases.meta, key: schemaKey) != nil {
-                let stored = try readSchema(databases.meta, transaction, path: path)
-                let differences = stored.differences(from: schema)
-                if !differences.isEmpty { throw ReplayStoreError.schemaMismatch(path: path, differences: differences) }
-            } else {
-                try writeInitialRecords(schema: schema, databases.meta, transaction)
+        return try creatingDirectory(path, options: options) {
+            let environment = try openEnvironment(at: path, options: options, creating: true)
+            try auditBeforeWriting(environment, path: path)
+            let databases = try environment.write { transaction in
+                let databases = try openDatabases(environment, transaction, create: true)
+                if try transaction.get(databases.meta, key: schemaKey) != nil {
+                    let stored = try readSchema(databases.meta, transaction, path: path)
+                    let differences = stored.differences(from: schema)
+                    if !differences.isEmpty { throw ReplayStoreError.schemaMismatch(path: path, differences: differences) }
+                } else {
+                    try writeInitialRecords(schema: schema, databases.meta, transaction)
+                }
+                return databases
             }
-            return databases
+            return try ReplayStore(path: path, schema: schema, options: options, environment: environment, databases: databases)
         }
-        return try ReplayStore(path: path, schema: schema, options: options, environment: environment, databases: databases)
     }
 
     /// Opens `path` and checks that its schema equals `schema`.
@@ -107,20 +116,93 @@ public final class ReplayStore {
         return store
     }
 
+    /// Audits the pages of an existing store (`LMDBPageAudit`) before this process writes to it, and
+    /// throws `corruptStore` naming the first damaged page. A writer trusts every page it touches: on a
+    /// damaged one LMDB may crash, or free the wrong page and spread the damage. The audit reads the
+    /// B-tree pages and the header of every overflow run (a fraction of a second for a store of a
+    /// million transitions); the writer lock keeps the pages as audited until this process writes.
+    private static func auditBeforeWriting(_ environment: LMDBEnvironment, path: String) throws {
+        try environment.read { transaction in
+            if let problem = try LMDBPageAudit(directory: path).audit(transactionID: transaction.id) {
+                throw ReplayStoreError.corruptStore(reason: "B-tree damaged: \(problem); nothing was written (run `replay verify`)")
+            }
+        }
+    }
+
+    /// What every process does when LMDB's own assertion fails on a damaged B-tree page (see
+    /// `LMDBAssertionResponse`). LMDB's default, `.abort`, until a program chooses otherwise; the
+    /// `offpolicy` tool ends with a one-line error instead.
+    public static var lmdbAssertionResponse: LMDBAssertionResponse {
+        get { LMDBAssertionHandler.response }
+        set { LMDBAssertionHandler.response = newValue }
+    }
+
+    /// The store was opened read-only without LMDB's lock file, because this process may not write
+    /// `lock.mdb` (no permission, an immutable file). Such a reader is not registered in LMDB's reader
+    /// table: a writer starting later may reuse pages it still reads. Opening refuses this mode while
+    /// a writer holds the store.
+    public var isReadingWithoutLockFile: Bool { environment.isUnlocked }
+
+    /// Runs `body` (which creates or opens a store in `path`), first creating the directory and its
+    /// missing parents; if `body` throws, removes the store files and directories this call created,
+    /// so a failed create leaves nothing behind.
+    private static func creatingDirectory(_ path: String, options: StoreOptions, _ body: () throws -> ReplayStore) throws -> ReplayStore {
+        guard options.access == .readWrite else { throw ReplayStoreError.readOnly(path: path) }
+        let created = try StoreDirectory.make(path)
+        do {
+            return try body()
+        } catch {
+            StoreDirectory.remove(created)
+            throw error
+        }
+    }
+
     private static func openEnvironment(at path: String, options: StoreOptions, creating: Bool) throws -> LMDBEnvironment {
-        let fileManager = FileManager.default
-        if creating {
-            try fileManager.createDirectory(atPath: path, withIntermediateDirectories: true)
-        } else if !fileManager.fileExists(atPath: path + "/data.mdb") {
-            throw ReplayStoreError.notAStore(path: path)
-        }
+        try options.validate()
+        let dataFile = path + "/data.mdb"
+        var status = stat()
+        let dataFileExists = stat(dataFile, &status) == 0
+        if !creating && !dataFileExists { throw ReplayStoreError.notAStore(path: path) }
+        // LMDB maps every page the meta page names; check they exist before it does (SIGBUS otherwise).
+        // An empty data.mdb is a store whose creation never wrote a page: LMDB initialises it.
+        if dataFileExists && (status.st_size > 0 || !creating) { _ = try LMDBMetaPages(directory: path) }
+        let mapSize = max(options.initialMapSizeBytes, 1 << 20)
         var flags: LMDBEnvironmentFlags = [.noThreadLocalStorage, .noReadAhead]
-        switch options.durability {
-        case .powerCutSafe: break
-        case .powerCutMayUndoLastCommit: flags.insert(.noMetaSync)
-        case .processCrashSafe: flags.insert(.noSync)
+        switch options.access {
+        case .readOnly:
+            flags.insert(.readOnly)
+            // LMDB needs lock.mdb writable (its reader table) and allocated (see `LMDBLockFile`). When it
+            // cannot be (no permission, `chattr +i`, a full disk), read without it: that skips LMDB's
+            // reader table, which is safe only while nobody writes, so it is refused while a writer is at work.
+            if let unusable = LMDBLockFile.prepare(directory: path), unusable.code != EROFS {
+                return try openWithoutLockFile(at: path, mapSize: mapSize, flags: flags, reason: unusable.reason)
+            }
+            do {
+                return try LMDBEnvironment(directory: path, mapSize: mapSize, maxDatabases: 4, flags: flags, writerLease: nil)
+            } catch let ReplayStoreError.lmdb(_, code, message) where code == EACCES || code == EPERM {
+                return try openWithoutLockFile(at: path, mapSize: mapSize, flags: flags, reason: message)
+            }
+        case .readWrite:
+            switch options.durability {
+            case .powerCutSafe: break
+            case .powerCutMayUndoLastCommit: flags.insert(.noMetaSync)
+            case .processCrashSafe: flags.insert(.noSync)
+            }
+            let lease = try StoreWriterLock.acquire(directory: path)
+            if let unusable = LMDBLockFile.prepare(directory: path) {
+                throw ReplayStoreError.fileSystem(operation: "prepare LMDB's lock file", path: path + "/lock.mdb", message: unusable.reason)
+            }
+            return try LMDBEnvironment(directory: path, mapSize: mapSize, maxDatabases: 4, flags: flags, writerLease: lease)
         }
-        return try LMDBEnvironment(directory: path, mapSize: max(options.initialMapSizeBytes, 1 << 20), maxDatabases: 4, flags: flags)
+    }
+
+    /// Opens read-only with `MDB_NOLOCK`, unless a writer holds the store right now.
+    private static func openWithoutLockFile(at path: String, mapSize: Int, flags: LMDBEnvironmentFlags, reason: String) throws -> LMDBEnvironment {
+        let probe = StoreWriterLock.probe(directory: path)
+        if probe.isHeld {
+            throw ReplayStoreError.unsafeToReadWithoutLockFile(path: path, reason: reason, writer: probe.holder)
+        }
+        return try LMDBEnvironment(directory: path, mapSize: mapSize, maxDatabases: 4, flags: flags.union(.noLock), writerLease: nil)
     }
 
     private static func openDatabases(_ environment: LMDBEnvironment, _ transaction: LMDBTransaction, create: Bool) throws
@@ -140,6 +222,9 @@ public final class ReplayStore {
 
     private static func readSchema(_ meta: LMDBDatabase, _ transaction: LMDBTransaction, path: String) throws -> StoreSchema {
         guard let bytes = try transaction.get(meta, key: schemaKey) else { throw ReplayStoreError.notAStore(path: path) }
+        guard bytes.count <= 1 << 16 else {
+            throw ReplayStoreError.corruptStore(reason: "the schema record of \(path) has \(bytes.count) bytes, more than any schema")
+        }
         let schema: StoreSchema
         do {
             schema = try JSONDecoder().decode(StoreSchema.self, from: Data(bytes))
@@ -156,7 +241,9 @@ public final class ReplayStore {
         guard let bytes = try transaction.get(meta, key: ReplayStore.stateKey) else {
             throw ReplayStoreError.corruptStore(reason: "the state record is missing")
         }
-        return try StoreState(bytes: bytes)
+        let state = try StoreState(bytes: bytes)
+        try state.validate(schema: schema)
+        return state
     }
 
     /// The latest committed state, read in a fresh snapshot.
@@ -181,6 +268,11 @@ public final class ReplayStore {
     /// gets (same fallback as `transitionCount`).
     public var appendedCount: Int {
         Int(((try? committedState()) ?? lastReadState).totalAppended)
+    }
+
+    /// Transitions ever appended, as of the latest committed state; throws where `appendedCount` falls back.
+    public func appendedTransitionCount() throws -> Int {
+        Int(try committedState().totalAppended)
     }
 
     /// Forces everything committed to disk (`mdb_env_sync`). Needed only with a relaxed `Durability`.
@@ -216,7 +308,7 @@ public final class ReplayStore {
                     tail.appendRows(of: batch, row..<(row + take))
                     row += take
                     state.totalAppended += UInt64(take)
-                    if let old = try transaction.get(chunks, key: chunkIndex) { state.storedBytes -= UInt64(old.count) }
+                    if let old = try transaction.get(chunks, key: chunkIndex) { try state.subtractStoredBytes(old.count) }
                     let record = try codec.encode(tail, rows: 0..<tail.count, firstTransition: firstTransition,
                                                   pinsDemonstrations: options.pinsDemonstrations)
                     try transaction.put(chunks, key: chunkIndex, value: record)
@@ -267,7 +359,7 @@ public final class ReplayStore {
                 try withUnsafeBytes(of: &value) { try transaction.put(pinned, key: state.pinnedChunkCount, value: $0) }
                 state.pinnedChunkCount += 1
             } else {
-                state.storedBytes -= UInt64(record.count)
+                try state.subtractStoredBytes(record.count)
                 try transaction.delete(chunks, key: chunkIndex)
             }
             state.evictionCursor += 1
@@ -306,6 +398,7 @@ public final class ReplayStore {
     /// of the right shape; with a warm cache nothing is allocated.
     public func sample(batchSize: Int, using generator: inout SeededGenerator, into batch: inout TransitionBatch) throws {
         guard batchSize > 0 else { throw ReplayStoreError.wrongSize(column: "batchSize", expected: 1, actual: batchSize) }
+        try checkBatchSize(batchSize)
         let o = schema.observationSize, a = schema.actionSize, length = schema.chunkLength
         if batch.count != batchSize || batch.observationSize != o || batch.actionSize != a {
             batch = TransitionBatch(observationSize: o, actionSize: a, zeroedCount: batchSize)
@@ -337,9 +430,23 @@ public final class ReplayStore {
 
     /// Convenience: a new batch of `batchSize` sampled transitions.
     public func sample(batchSize: Int, using generator: inout SeededGenerator) throws -> TransitionBatch {
+        try checkBatchSize(batchSize)
         var batch = TransitionBatch(observationSize: schema.observationSize, actionSize: schema.actionSize, zeroedCount: batchSize)
         try sample(batchSize: batchSize, using: &generator, into: &batch)
         return batch
+    }
+
+    /// Throws `limitExceeded` when a batch of `batchSize` transitions would exceed `StoreLimits`
+    /// (in count, or in bytes for this schema) before anything is allocated.
+    public func checkBatchSize(_ batchSize: Int, name: String = "batch size") throws {
+        guard batchSize <= StoreLimits.maximumBatchSize else {
+            throw ReplayStoreError.limitExceeded(name: name, value: "\(batchSize)", limit: "\(StoreLimits.maximumBatchSize) transitions")
+        }
+        guard let bytes = StoreLimits.product(batchSize, schema.rawBytesPerTransition), bytes <= StoreLimits.maximumBatchBytes else {
+            throw ReplayStoreError.limitExceeded(
+                name: name, value: "\(batchSize)",
+                limit: "\(StoreLimits.maximumBatchBytes / schema.rawBytesPerTransition) transitions of \(schema.rawBytesPerTransition) bytes (4 GiB)")
+        }
     }
 
     private func pinnedChunk(ordinal: Int, state: StoreState, _ transaction: LMDBTransaction) throws -> UInt64 {
@@ -348,7 +455,11 @@ public final class ReplayStore {
             guard let value = try transaction.get(pinned, key: next), value.count == 8 else {
                 throw ReplayStoreError.corruptStore(reason: "pinned entry \(next) of \(state.pinnedChunkCount) is missing or malformed")
             }
-            pinnedChunkIndices.append(UInt64(littleEndian: value.loadUnaligned(as: UInt64.self)))
+            let chunkIndex = UInt64(littleEndian: value.loadUnaligned(as: UInt64.self))
+            guard chunkIndex < state.evictionCursor else {
+                throw ReplayStoreError.corruptStore(reason: "pinned entry \(next) names chunk \(chunkIndex), not one below the eviction cursor \(state.evictionCursor)")
+            }
+            pinnedChunkIndices.append(chunkIndex)
         }
         return pinnedChunkIndices[ordinal]
     }
@@ -363,7 +474,7 @@ public final class ReplayStore {
             layout.copyRow(hit + row &* layout.stride, into: columns, at: slot)
             return
         }
-        let firstTransition = chunkIndex * UInt64(schema.chunkLength)
+        let firstTransition = chunkIndex &* UInt64(schema.chunkLength)
         func tooShort(_ count: Int) -> ReplayStoreError {
             .corruptChunk(chunk: chunkIndex, firstTransition: firstTransition, reason: "holds \(count) rows, row \(row) was expected")
         }

@@ -11,6 +11,28 @@ public enum ReplayStoreError: Error, Equatable, CustomStringConvertible, Sendabl
     case corruptChunk(chunk: UInt64, firstTransition: UInt64, reason: String)
     case corruptStore(reason: String)
     case empty(path: String)
+    /// `data.mdb` is shorter than its newest meta page says it is (`expectedBytes`); nil when the file
+    /// is too short to hold the two meta pages at all. LMDB would map the missing pages and die on SIGBUS.
+    case truncated(path: String, fileBytes: Int, expectedBytes: Int?)
+    /// `data.mdb` is not a file LMDB can open safely: no valid meta page, an impossible page size.
+    case damagedDataFile(path: String, reason: String)
+    /// Another process holds the store's writer lock (`pid` as it recorded itself, nil when unknown).
+    case writerActive(path: String, pid: Int32?)
+    /// A read-only open could not open `lock.mdb` (`reason`), and a writer (`writer`, when known) is at work,
+    /// so reading without LMDB's reader table is unsafe.
+    case unsafeToReadWithoutLockFile(path: String, reason: String, writer: Int32?)
+    /// The store was opened with `StoreAccess.readOnly` and something tried to write.
+    case readOnly(path: String)
+    /// A size from a caller or a file is outside what the store accepts.
+    case limitExceeded(name: String, value: String, limit: String)
+    /// A file operation outside LMDB failed (the writer lock, reading the meta pages), with `strerror`'s text.
+    case fileSystem(operation: String, path: String, message: String)
+
+    /// LMDB found a page it cannot use: the B-tree is damaged.
+    var isDamagedTree: Bool {
+        guard case .lmdb(_, let code, _) = self else { return false }
+        return code == LMDBReturnCode.corrupted.rawValue || code == LMDBReturnCode.pageNotFound.rawValue
+    }
 
     var isMapFull: Bool {
         if case .lmdb(_, let code, _) = self { return code == LMDBReturnCode.mapFull.rawValue }
@@ -34,6 +56,19 @@ public enum ReplayStoreError: Error, Equatable, CustomStringConvertible, Sendabl
             return "chunk \(chunk) (transitions from \(first)) is corrupt: \(reason)"
         case let .corruptStore(reason): return "the store is corrupt: \(reason)"
         case let .empty(path): return "the store at \(path) holds no transitions to sample"
+        case let .truncated(path, fileBytes, expectedBytes?):
+            return "store truncated: \(path)/data.mdb holds \(fileBytes) bytes, its meta page expects \(expectedBytes)"
+        case let .truncated(path, fileBytes, nil):
+            return "store truncated: \(path)/data.mdb holds \(fileBytes) bytes, too few for LMDB's two meta pages"
+        case let .damagedDataFile(path, reason): return "\(path)/data.mdb is damaged: \(reason)"
+        case let .writerActive(path, pid?): return "store \(path) is open for writing by process \(pid)"
+        case let .writerActive(path, nil): return "store \(path) is open for writing by another process"
+        case let .unsafeToReadWithoutLockFile(path, reason, writer):
+            return "cannot read store \(path): its lock file lock.mdb cannot be opened (\(reason)), and reading without it is unsafe while "
+                + (writer.map { "process \($0)" } ?? "another process") + " writes to the store"
+        case let .readOnly(path): return "the store at \(path) was opened read-only; it cannot be written"
+        case let .limitExceeded(name, value, limit): return "\(name) \(value) exceeds the limit of \(limit)"
+        case let .fileSystem(operation, path, message): return "cannot \(operation) \(path): \(message)"
         }
     }
 }

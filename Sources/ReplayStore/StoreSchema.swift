@@ -14,6 +14,9 @@ public struct StoreSchema: Codable, Equatable, Sendable {
     /// Default column filter, chosen from the measurements in the README.
     public static let defaultColumnFilter = ColumnFilter.xorDeltaByteShuffle
 
+    /// Largest uncompressed chunk (`chunkLength × rawBytesPerTransition`): 256 MiB.
+    public static let maximumChunkBytes = 1 << 28
+
     public var formatVersion: Int
     public var observationSize: Int
     public var actionSize: Int
@@ -60,7 +63,10 @@ public struct StoreSchema: Codable, Equatable, Sendable {
         guard ZstdCompressor.levelRange.contains(compressionLevel) else {
             throw fail("compression level \(compressionLevel) must be in \(ZstdCompressor.levelRange)")
         }
-        guard chunkLength * rawBytesPerTransition < Int(UInt32.max) else { throw fail("a chunk would exceed 4 GiB") }
+        // Sizes are bounded above, so this product cannot overflow. The codec allocates a few times a chunk.
+        guard chunkLength * rawBytesPerTransition <= StoreSchema.maximumChunkBytes else {
+            throw fail("a chunk of \(chunkLength) transitions of \(rawBytesPerTransition) bytes would exceed \(StoreSchema.maximumChunkBytes >> 20) MiB uncompressed")
+        }
     }
 
     /// Field-by-field differences, for error messages.

@@ -27,6 +27,34 @@ struct StoreState: Equatable {
         return Int(pinnedChunkCount + chunks - min(evictionCursor, chunks))
     }
 
+    /// Throws `corruptStore` unless the record describes a store `schema` can hold, so that every count
+    /// derived from it (live transitions and chunks, raw bytes) is computed without overflow. The record
+    /// has no checksum of its own; `ReplayStore.verify` cross-checks it against the chunks.
+    func validate(schema: StoreSchema) throws {
+        func corrupt(_ reason: String) -> ReplayStoreError { .corruptStore(reason: "the state record \(reason)") }
+        let length = UInt64(schema.chunkLength)
+        let limit = min(StoreLimits.maximumAppendedTransitions, UInt64(Int.max / max(schema.rawBytesPerTransition, 1)))
+        guard totalAppended <= limit else { throw corrupt("claims \(totalAppended) appended transitions, more than the limit of \(limit)") }
+        let chunks = (totalAppended + length - 1) / length
+        let newestChunk = chunks > 0 ? chunks - 1 : 0
+        guard evictionCursor <= newestChunk else {
+            throw corrupt("puts the eviction cursor at chunk \(evictionCursor), past the newest chunk \(newestChunk)")
+        }
+        guard pinnedChunkCount <= evictionCursor else {
+            throw corrupt("counts \(pinnedChunkCount) pinned chunks below the eviction cursor \(evictionCursor)")
+        }
+        guard storedBytes <= UInt64(Int.max) else { throw corrupt("claims \(storedBytes) stored bytes") }
+    }
+
+    /// Takes a replaced or evicted record's bytes off `storedBytes`; a total smaller than the record
+    /// means the state record is damaged.
+    mutating func subtractStoredBytes(_ count: Int) throws {
+        guard UInt64(count) <= storedBytes else {
+            throw ReplayStoreError.corruptStore(reason: "the state record counts \(storedBytes) stored bytes, less than one record of \(count)")
+        }
+        storedBytes -= UInt64(count)
+    }
+
     var bytes: [UInt8] {
         var result = [UInt8](repeating: 0, count: StoreState.size)
         result.withUnsafeMutableBytes { buffer in

@@ -26,7 +26,7 @@ struct ReplayBenchCommand: ParsableCommand {
     @Option(help: "Batches of 256 per warm sampling round.") var warmBatches: Int = 4_000
     @Option(help: "Batches of 256 per cold sampling round.") var coldBatches: Int = 400
     @Option(help: "Single-transition steps (append 1, sample 256) to time.") var steps: Int = 2_000
-    @Option(help: "Directory for the temporary stores (default: the system temporary directory).") var directory: String?
+    @Option(help: "An existing directory for the temporary stores (default: the system temporary directory); only they are created and removed.") var directory: String?
     @Flag(help: "Print one JSON object as the last line.") var json = false
 
     func validate() throws {
@@ -36,14 +36,43 @@ struct ReplayBenchCommand: ParsableCommand {
         }
     }
 
+    /// Checks every size against the store's limits and this machine's memory before anything is
+    /// generated (the transitions are held in memory), and that `--directory` already exists: the
+    /// command creates only its own temporary stores inside it, and removes them.
+    private func checkSizes() throws -> StoreSchema {
+        let schema = StoreSchema(observationSize: observationSize, actionSize: actionSize, capacity: max(transitions, chunkLength),
+                                 chunkLength: chunkLength, compressionLevel: compressionLevel, columnFilter: filter)
+        try schema.validate()
+        let memory = StoreLimits.maximumCacheBudgetBytes
+        func limit(_ flag: String, _ value: Int, perItem: Int, sharing: Int = 2) throws {
+            let allowed = memory / sharing / perItem
+            guard value <= allowed, StoreLimits.product(value, perItem) != nil else {
+                throw ReplayStoreError.limitExceeded(name: flag, value: "\(value)",
+                                                     limit: "\(allowed) transitions of \(perItem) bytes (half of this machine's memory)")
+            }
+        }
+        // The synthetic transitions, then the decoded-chunk cache for warm sampling, each about this size.
+        try limit("--transitions", transitions, perItem: schema.rawBytesPerTransition * 2)
+        try limit("--steps", steps, perItem: schema.rawBytesPerTransition)
+        for (flag, value) in [("--warm-batches", warmBatches), ("--cold-batches", coldBatches)] where value > 100_000_000 {
+            throw ReplayStoreError.limitExceeded(name: flag, value: "\(value)", limit: "100000000")
+        }
+        if let directory {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ReplayStoreError.fileSystem(operation: "use --directory", path: directory, message: "no such directory (it is not created)")
+            }
+        }
+        return schema
+    }
+
     func run() throws {
         try withCleanErrors {
+            let schema = try checkSizes()
             let base = URL(fileURLWithPath: directory ?? NSTemporaryDirectory())
                 .appendingPathComponent("offpolicy-bench-\(ProcessInfo.processInfo.processIdentifier)-\(UInt64.random(in: 0...UInt64.max))")
             defer { try? FileManager.default.removeItem(at: base) }
             let path = base.appendingPathComponent("store").path
-            let schema = StoreSchema(observationSize: observationSize, actionSize: actionSize, capacity: max(transitions, chunkLength),
-                                     chunkLength: chunkLength, compressionLevel: compressionLevel, columnFilter: filter)
             let sampleBatch = 256
 
             printError("bench: generating \(transitions) synthetic transitions (not timed)")
@@ -112,16 +141,17 @@ struct ReplayBenchCommand: ParsableCommand {
             printError(String(format: "bench: training-loop steps (append 1 + sample 256, processCrashSafe) %.0f steps/s", stepRate))
 
             let bytesPerTransition = Double(statistics.storedBytes) / Double(statistics.transitions)
+            let appendCPURate = Double(transitions) / appendCPUSeconds
             let result = ReplayBenchJSON(
-                appendTransitionsPerS: appendRate.rounded(), sampleWarmTransitionsPerS: warmRate.rounded(),
-                sampleColdTransitionsPerS: coldRate.rounded(), bytesPerTransition: bytesPerTransition,
-                compressionRatio: statistics.compressionRatio, rawBytesPerTransition: schema.rawBytesPerTransition,
-                appendTransitionsPerCpuS: (Double(transitions) / appendCPUSeconds).rounded(),
-                sampleWarmTransitionsPerCpuS: warmCPURate.rounded(), sampleColdTransitionsPerCpuS: coldCPURate.rounded(),
-                stepsPerS: stepRate.rounded(), transitions: transitions, chunk: chunkLength, level: compressionLevel,
+                appendTransitionsPerS: finiteOrNull(appendRate.rounded()), sampleWarmTransitionsPerS: finiteOrNull(warmRate.rounded()),
+                sampleColdTransitionsPerS: finiteOrNull(coldRate.rounded()), bytesPerTransition: finiteOrNull(bytesPerTransition),
+                compressionRatio: finiteOrNull(statistics.compressionRatio), rawBytesPerTransition: schema.rawBytesPerTransition,
+                appendTransitionsPerCpuS: finiteOrNull(appendCPURate.rounded()),
+                sampleWarmTransitionsPerCpuS: finiteOrNull(warmCPURate.rounded()), sampleColdTransitionsPerCpuS: finiteOrNull(coldCPURate.rounded()),
+                stepsPerS: finiteOrNull(stepRate.rounded()), transitions: transitions, chunk: chunkLength, level: compressionLevel,
                 filter: filter.rawValue, appendBatch: appendBatch, durability: durability.rawValue)
             print(String(format: "append             %12.0f transitions/s  (%.0f per CPU-second; %d per commit, %@)",
-                         appendRate, result.appendTransitionsPerCpuS, appendBatch, durability.rawValue))
+                         appendRate, appendCPURate.rounded(), appendBatch, durability.rawValue))
             print(String(format: "sample warm        %12.0f transitions/s  (%.0f per CPU-second; batches of 256)", warmRate, warmCPURate))
             print(String(format: "sample cold        %12.0f transitions/s  (%.0f per CPU-second; batches of 256, cache off)", coldRate, coldCPURate))
             print(String(format: "append 1 + sample  %12.0f steps/s (processCrashSafe)", stepRate))

@@ -22,6 +22,11 @@ struct ReplayFillCommand: ParsableCommand {
     @Option(name: .customLong("level"), help: "zstd level when creating the store (default \(StoreSchema.defaultCompressionLevel)).") var compressionLevel: Int?
     @OptionGroup var storeOptions: ReplayStoreOptions
 
+    /// Transitions per commit at most; a commit's batch is also held to `maximumCommitBytes`.
+    static let maximumCommitEvery = 1_000_000
+    /// Bytes of one commit's batch of synthetic transitions in memory at most: 1 GiB.
+    static let maximumCommitBytes = 1 << 30
+
     func validate() throws {
         guard transitions >= 0 else { throw ValidationError("--transitions must be 0 or more") }
         guard commitEvery >= 1 else { throw ValidationError("--commit-every must be at least 1") }
@@ -29,18 +34,37 @@ struct ReplayFillCommand: ParsableCommand {
 
     func run() throws {
         try withCleanErrors {
+            guard UInt64(transitions) <= StoreLimits.maximumAppendedTransitions else {
+                throw ReplayStoreError.limitExceeded(name: "--transitions", value: "\(transitions)", limit: "\(StoreLimits.maximumAppendedTransitions)")
+            }
+            guard commitEvery <= Self.maximumCommitEvery else {
+                throw ReplayStoreError.limitExceeded(name: "--commit-every", value: "\(commitEvery)", limit: "\(Self.maximumCommitEvery)")
+            }
+            let options = try storeOptions.storeOptions()
             let replay: ReplayStore
             if FileManager.default.fileExists(atPath: store + "/data.mdb") {
                 // Every size given on the command line must match the existing schema: nothing is ignored silently.
-                replay = try ReplayStore.open(at: store, options: storeOptions.storeOptions)
+                replay = try ReplayStore.open(at: store, options: options)
                 let differences = replay.schema.differences(from: requestedSchema(startingFrom: replay.schema))
                 if !differences.isEmpty { throw ReplayStoreError.schemaMismatch(path: store, differences: differences) }
             } else {
                 let defaults = StoreSchema(observationSize: 17, actionSize: 6)
-                replay = try ReplayStore.create(at: store, schema: requestedSchema(startingFrom: defaults), options: storeOptions.storeOptions)
+                replay = try ReplayStore.create(at: store, schema: requestedSchema(startingFrom: defaults), options: options)
+            }
+            let perCommit = min(commitEvery, transitions)
+            guard let commitBytes = StoreLimits.product(perCommit, replay.schema.rawBytesPerTransition),
+                  commitBytes <= Self.maximumCommitBytes else {
+                throw ReplayStoreError.limitExceeded(
+                    name: "--commit-every", value: "\(commitEvery)",
+                    limit: "\(Self.maximumCommitBytes / replay.schema.rawBytesPerTransition) transitions of \(replay.schema.rawBytesPerTransition) bytes (1 GiB per commit)")
             }
             var stream = SyntheticTransitions(seed: seed, observationSize: replay.schema.observationSize, actionSize: replay.schema.actionSize)
-            let start = replay.appendedCount
+            let start = try replay.appendedTransitionCount()
+            guard UInt64(start) + UInt64(transitions) <= StoreLimits.maximumAppendedTransitions else {
+                throw ReplayStoreError.limitExceeded(
+                    name: "--transitions", value: "\(transitions)",
+                    limit: "\(StoreLimits.maximumAppendedTransitions - UInt64(start)) more for this store (\(StoreLimits.maximumAppendedTransitions) in all)")
+            }
             var done = 0
             let clock = ContinuousClock.now
             while done < transitions {

@@ -8,10 +8,13 @@ struct ReplayInfoCommand: ParsableCommand {
 
     @Argument(help: "Store directory.") var store: String
     @Flag(help: "Print one JSON object as the last line.") var json = false
+    @Flag(name: .customLong("in-process"), help: .hidden) var inProcess = false
 
     func run() throws {
+        // Read in a child process: a damaged B-tree page that crashes LMDB becomes a one-line error.
+        guard inProcess else { return try ReplayChildProcess.run(subcommand: "info", failurePrefix: "error: ") }
         let statistics = try withCleanErrors {
-            try ReplayStore.open(at: store, options: StoreOptions(cacheBudgetBytes: 0)).statistics()
+            try openForReading(store, cacheBudgetBytes: 0).statistics()
         }
         if json {
             print(try jsonLine(StoreInfoJSON(statistics)))

@@ -15,6 +15,7 @@ struct ReplaySampleCommand: ParsableCommand {
     @Option(help: "Sample this many batches (each from the latest commit) and print only a summary.") var `repeat`: Int = 1
     @Option(help: "Check every sampled transition against the synthetic stream `replay fill --seed S` wrote; exit 1 on a mismatch.")
     var syntheticSeed: UInt64?
+    @Flag(name: .customLong("in-process"), help: .hidden) var inProcess = false
 
     func validate() throws {
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
@@ -22,8 +23,11 @@ struct ReplaySampleCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Read in a child process: a damaged B-tree page that crashes LMDB becomes a one-line error.
+        guard inProcess else { return try ReplayChildProcess.run(subcommand: "sample", failurePrefix: "error: ") }
         let sampled = try withCleanErrors { () -> TransitionBatch in
-            let replay = try ReplayStore.open(at: store, options: StoreOptions(cacheBudgetBytes: `repeat` > 1 ? 256 << 20 : 0))
+            let replay = try openForReading(store, cacheBudgetBytes: `repeat` > 1 ? 256 << 20 : 0)
+            try replay.checkBatchSize(batch, name: "--batch")
             var generator = SeededGenerator(seed: seed)
             var sampled = TransitionBatch(observationSize: replay.schema.observationSize, actionSize: replay.schema.actionSize, zeroedCount: batch)
             var stream = syntheticSeed.map {
@@ -56,12 +60,12 @@ struct ReplaySampleCommand: ParsableCommand {
         if json {
             let object = SampledBatchJSON(
                 batchSize: sampled.count,
-                observations: (0..<sampled.count).map { row(sampled.observations, $0, o) },
-                actions: (0..<sampled.count).map { row(sampled.actions, $0, a) },
-                rewards: sampled.rewards,
-                nextObservations: (0..<sampled.count).map { row(sampled.nextObservations, $0, o) },
+                observations: (0..<sampled.count).map { finiteOrNull(row(sampled.observations, $0, o)) },
+                actions: (0..<sampled.count).map { finiteOrNull(row(sampled.actions, $0, a)) },
+                rewards: finiteOrNull(sampled.rewards),
+                nextObservations: (0..<sampled.count).map { finiteOrNull(row(sampled.nextObservations, $0, o)) },
                 terminated: sampled.terminated, truncated: sampled.truncated,
-                behaviorLogProbabilities: sampled.behaviorLogProbabilities,
+                behaviorLogProbabilities: finiteOrNull(sampled.behaviorLogProbabilities),
                 episodeIds: sampled.episodeIDs, stepIndices: sampled.stepIndices,
                 sources: sampled.sources.map { "\($0)" })
             print(try jsonLine(object))

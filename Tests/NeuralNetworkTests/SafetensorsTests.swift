@@ -74,4 +74,77 @@ final class SafetensorsTests: XCTestCase {
         tensors["mu.2.weight"] = Tensor(name: "mu.2.weight", shape: [4, 2], values: tensors["mu.2.weight"]!.values)
         XCTAssertThrowsError(try ParameterRegion.load(regions, into: other.parameters, from: tensors))
     }
+
+    /// A file whose header was written by hand (or damaged): `header` JSON, then `dataBytes` zero bytes.
+    private func fileWithHeader(_ header: String, dataBytes: Int = 16) throws -> URL {
+        var header = header
+        while header.utf8.count % 8 != 0 { header += " " }
+        var data = Data()
+        withUnsafeBytes(of: UInt64(header.utf8.count).littleEndian) { data.append(contentsOf: $0) }
+        data.append(contentsOf: Array(header.utf8))
+        data.append(Data(count: dataBytes))
+        let file = directory.appendingPathComponent("hand.safetensors")
+        try data.write(to: file)
+        return file
+    }
+
+    /// Issue 7: a dimension of 2^62, or dimensions whose product overflows, trapped on arithmetic
+    /// overflow or allocation. Each is now an error naming the tensor and the limit.
+    func testAbsurdShapesAreErrorsNamingTheTensor() throws {
+        let cases = [
+            #"{"w":{"dtype":"F32","shape":[4611686018427387904],"data_offsets":[0,16]}}"#,
+            #"{"w":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,16]}}"#,
+            #"{"w":{"dtype":"F32","shape":[3037000500,3037000500,2],"data_offsets":[0,16]}}"#,
+            #"{"w":{"dtype":"F32","shape":[2,2],"data_offsets":[9223372036854775807,16]}}"#,
+            #"{"w":{"dtype":"F32","shape":[1e300],"data_offsets":[0,16]}}"#,
+            #"{"w":{"dtype":"F32","shape":[1.5],"data_offsets":[0,16]}}"#,
+            #"{"w":{"dtype":"F32","shape":[4],"data_offsets":[-9223372036854775808,16]}}"#,
+            #"{"w":{"dtype":"F32","shape":[4],"data_offsets":[0,18446744073709551615]}}"#,
+        ]
+        for header in cases {
+            let file = try fileWithHeader(header)
+            XCTAssertThrowsError(try Safetensors.read(from: file), header) { error in
+                XCTAssertTrue("\(error)".contains("tensor 'w'"), "\(header): \(error)")
+            }
+        }
+        let huge = try fileWithHeader(#"{"w":{"dtype":"F32","shape":[4611686018427387904],"data_offsets":[0,16]}}"#)
+        XCTAssertThrowsError(try Safetensors.read(from: huge)) { error in
+            XCTAssertTrue("\(error)".contains("limit"), "\(error)")
+        }
+    }
+
+    /// A header length that claims more than the file holds, or more than any header needs.
+    func testAbsurdHeaderLengthIsAnError() throws {
+        var data = Data()
+        withUnsafeBytes(of: UInt64.max.littleEndian) { data.append(contentsOf: $0) }
+        data.append(Data(count: 8))
+        let file = directory.appendingPathComponent("h.safetensors")
+        try data.write(to: file)
+        XCTAssertThrowsError(try Safetensors.read(from: file)) { error in
+            XCTAssertTrue("\(error)".contains("header length"), "\(error)")
+        }
+    }
+
+    /// Issue 7, leftovers: `Data.write(options: .atomic)` leaves `.dat.nosync*` files behind when the
+    /// process is killed mid-write. Safetensors writes through one fixed temporary name instead, which
+    /// the next write reuses, so nothing accumulates and nothing is left after a completed write.
+    func testWritingLeavesNoTemporaryFilesBehind() throws {
+        let file = directory.appendingPathComponent("w.safetensors")
+        // A temporary file left by a killed writer is overwritten, then renamed away.
+        try Data([1, 2, 3]).write(to: directory.appendingPathComponent(".w.safetensors.partial"))
+        for round in 0..<3 {
+            try Safetensors.write([Tensor(name: "w", shape: [2], values: [Float(round), 1])], to: file)
+        }
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        XCTAssertEqual(names, ["w.safetensors"])
+        XCTAssertEqual(try Safetensors.read(from: file).tensors["w"]?.values, [2, 1])
+    }
+
+    func testWritingIntoAMissingDirectoryIsAClearError() throws {
+        let file = directory.appendingPathComponent("missing/w.safetensors")
+        XCTAssertThrowsError(try Safetensors.write([Tensor(name: "w", shape: [1], values: [1])], to: file)) { error in
+            XCTAssertTrue("\(error)".contains("missing/"), "\(error)")
+            XCTAssertFalse("\(error)".contains("NSCocoaErrorDomain"), "\(error)")
+        }
+    }
 }

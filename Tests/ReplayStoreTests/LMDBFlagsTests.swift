@@ -8,6 +8,7 @@ final class LMDBFlagsTests: XCTestCase {
         XCTAssertEqual(LMDBEnvironmentFlags.noSync.rawValue, UInt32(MDB_NOSYNC))
         XCTAssertEqual(LMDBEnvironmentFlags.readOnly.rawValue, UInt32(MDB_RDONLY))
         XCTAssertEqual(LMDBEnvironmentFlags.noMetaSync.rawValue, UInt32(MDB_NOMETASYNC))
+        XCTAssertEqual(LMDBEnvironmentFlags.noLock.rawValue, UInt32(MDB_NOLOCK))
         XCTAssertEqual(LMDBEnvironmentFlags.noThreadLocalStorage.rawValue, UInt32(MDB_NOTLS))
         XCTAssertEqual(LMDBEnvironmentFlags.noReadAhead.rawValue, UInt32(MDB_NORDAHEAD))
         XCTAssertEqual(LMDBDatabaseFlags.create.rawValue, UInt32(MDB_CREATE))
@@ -17,6 +18,8 @@ final class LMDBFlagsTests: XCTestCase {
         XCTAssertEqual(LMDBReturnCode.success.rawValue, MDB_SUCCESS)
         XCTAssertEqual(LMDBReturnCode.keyExists.rawValue, MDB_KEYEXIST)
         XCTAssertEqual(LMDBReturnCode.notFound.rawValue, MDB_NOTFOUND)
+        XCTAssertEqual(LMDBReturnCode.corrupted.rawValue, MDB_CORRUPTED)
+        XCTAssertEqual(LMDBReturnCode.pageNotFound.rawValue, MDB_PAGE_NOTFOUND)
         XCTAssertEqual(LMDBReturnCode.mapFull.rawValue, MDB_MAP_FULL)
         XCTAssertEqual(LMDBReturnCode.mapResized.rawValue, MDB_MAP_RESIZED)
     }

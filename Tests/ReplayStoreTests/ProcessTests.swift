@@ -90,10 +90,14 @@ extension ProcessTests {
     /// size (`MDB_MAP_RESIZED`) and keeps sampling.
     func testAReaderAdoptsAMapAnotherProcessGrew() throws {
         let path = try temporaryDirectory(self) + "/store"
-        let reader = try ReplayStore.create(at: path, schema: StoreSchema(observationSize: 17, actionSize: 6),
-                                            options: StoreOptions(initialMapSizeBytes: 1 << 20))
         var stream = SyntheticTransitions(seed: 9)
-        try reader.append(stream.batch(0..<100))
+        do {
+            let writer = try ReplayStore.create(at: path, schema: StoreSchema(observationSize: 17, actionSize: 6),
+                                                options: StoreOptions(initialMapSizeBytes: 1 << 20))
+            try writer.append(stream.batch(0..<100))
+        }
+        // A reader process opens read-only: it takes no writer lock, so `replay fill` may write meanwhile.
+        let reader = try ReplayStore.open(at: path, options: StoreOptions(access: .readOnly, initialMapSizeBytes: 1 << 20))
         var generator = SeededGenerator(seed: 1)
         var batch = TransitionBatch(observationSize: 17, actionSize: 6)
         try reader.sample(batchSize: 16, using: &generator, into: &batch)

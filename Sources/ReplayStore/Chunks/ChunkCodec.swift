@@ -17,6 +17,8 @@ final class ChunkCodec {
     /// Columns of the chunk being decoded, before they are interleaved into rows.
     private let columns: ChunkColumns
     let layout: RowLayout
+    /// The largest record `encode` can produce; a longer value read from the file is damage.
+    let maximumRecordBytes: Int
 
     static let terminatedBit: UInt8 = 1
     static let truncatedBit: UInt8 = 2
@@ -28,7 +30,8 @@ final class ChunkCodec {
         decompressor = try ZstdDecompressor()
         let maxPayload = ChunkCodec.payloadSize(schema: schema, rows: schema.chunkLength, storedNext: schema.chunkLength)
         payload = .allocate(byteCount: maxPayload, alignment: 16)
-        record = .allocate(byteCount: ChunkRecordHeader.size + ZstdCompressor.bound(maxPayload), alignment: 16)
+        maximumRecordBytes = ChunkRecordHeader.size + ZstdCompressor.bound(maxPayload)
+        record = .allocate(byteCount: maximumRecordBytes, alignment: 16)
         storedNext = .allocate(capacity: schema.chunkLength * schema.observationSize)
         rowFlags = .allocate(capacity: schema.chunkLength)
         layout = RowLayout(observationSize: schema.observationSize, actionSize: schema.actionSize)
@@ -156,9 +159,12 @@ final class ChunkCodec {
     private func decodePayload(_ recordBytes: UnsafeRawBufferPointer, chunkIndex: UInt64) throws -> Int {
         columns.chunkIndex = .max
         let chunk = columns
-        let firstTransition = chunkIndex * UInt64(schema.chunkLength)
+        let firstTransition = chunkIndex &* UInt64(schema.chunkLength)
         func corrupt(_ reason: String) -> ReplayStoreError {
             .corruptChunk(chunk: chunkIndex, firstTransition: firstTransition, reason: reason)
+        }
+        guard recordBytes.count <= maximumRecordBytes else {
+            throw corrupt("record of \(recordBytes.count) bytes is longer than any chunk of this schema (\(maximumRecordBytes))")
         }
         let header = try ChunkRecordHeader.read(recordBytes, chunkIndex: chunkIndex, chunkLength: schema.chunkLength)
         let n = header.rowCount, m = header.storedNextObservationCount, o = schema.observationSize, a = schema.actionSize

@@ -32,7 +32,7 @@ struct ChunkRecordHeader: Equatable {
     /// Reads the header of chunk `chunkIndex`'s record; throws `corruptChunk` explaining why the bytes are not one.
     static func read(_ record: UnsafeRawBufferPointer, chunkIndex: UInt64, chunkLength: Int) throws -> ChunkRecordHeader {
         func failure(_ reason: String) -> ReplayStoreError {
-            .corruptChunk(chunk: chunkIndex, firstTransition: chunkIndex * UInt64(chunkLength), reason: reason)
+            .corruptChunk(chunk: chunkIndex, firstTransition: chunkIndex &* UInt64(chunkLength), reason: reason)
         }
         guard record.count >= size else { throw failure("record of \(record.count) bytes is shorter than the \(size)-byte header") }
         guard record[0] == magic.0 && record[1] == magic.1 && record[2] == magic.2 && record[3] == magic.3 else {

@@ -7,6 +7,8 @@ struct LMDBEnvironmentFlags: OptionSet, Sendable {
     static let noSync = LMDBEnvironmentFlags(rawValue: 0x10000)
     static let readOnly = LMDBEnvironmentFlags(rawValue: 0x20000)
     static let noMetaSync = LMDBEnvironmentFlags(rawValue: 0x40000)
+    /// No lock file: used only to read a store whose `lock.mdb` this process may not open for writing.
+    static let noLock = LMDBEnvironmentFlags(rawValue: 0x400000)
     static let noThreadLocalStorage = LMDBEnvironmentFlags(rawValue: 0x200000)
     static let noReadAhead = LMDBEnvironmentFlags(rawValue: 0x800000)
 }

@@ -5,6 +5,9 @@ internal import CLMDB
 struct LMDBTransaction {
     let handle: OpaquePointer
 
+    /// The id of the committed transaction this snapshot reads (`mdb_txn_id`).
+    var id: UInt64 { UInt64(mdb_txn_id(handle)) }
+
     /// The value under `key`, or nil when absent. Valid until the transaction ends.
     func get(_ database: LMDBDatabase, key: UInt64) throws -> UnsafeRawBufferPointer? {
         var bigEndian = key.bigEndian
@@ -71,6 +74,42 @@ struct LMDBTransaction {
             code = mdb_cursor_get(cursor, &keyValue, &dataValue, MDB_NEXT)
         }
         if code != LMDBReturnCode.notFound.rawValue { try check(code, "mdb_cursor_get") }
+    }
+
+    /// Calls `body` with every raw (key, value) of `database` in key order, whatever the key's size;
+    /// returns how many there were. For walking every page of a B-tree (`ReplayStore.verify`).
+    @discardableResult
+    func walk(_ database: LMDBDatabase, _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Void = { _, _ in }) throws -> Int {
+        var cursor: OpaquePointer?
+        try check(mdb_cursor_open(handle, database.handle, &cursor), "mdb_cursor_open(database \(database.handle))")
+        defer { mdb_cursor_close(cursor) }
+        var keyValue = MDB_val()
+        var dataValue = MDB_val()
+        var count = 0
+        var code = mdb_cursor_get(cursor, &keyValue, &dataValue, MDB_FIRST)
+        while code == 0 {
+            try body(UnsafeRawBufferPointer(start: keyValue.mv_data, count: keyValue.mv_size),
+                     UnsafeRawBufferPointer(start: dataValue.mv_data, count: dataValue.mv_size))
+            count += 1
+            code = mdb_cursor_get(cursor, &keyValue, &dataValue, MDB_NEXT)
+        }
+        if code != LMDBReturnCode.notFound.rawValue { try check(code, "mdb_cursor_get(database \(database.handle))") }
+        return count
+    }
+
+    /// Looks `key` up from the root (`MDB_SET_KEY` on a fresh cursor, so it works on the free-page list
+    /// too) and tells whether the search lands on exactly `value`, the same bytes in the map. A damaged
+    /// key in a branch page leaves a cursor walk intact but sends searches to the wrong leaf.
+    func lookupFinds(_ database: LMDBDatabase, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws -> Bool {
+        var cursor: OpaquePointer?
+        try check(mdb_cursor_open(handle, database.handle, &cursor), "mdb_cursor_open(database \(database.handle))")
+        defer { mdb_cursor_close(cursor) }
+        var keyValue = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
+        var dataValue = MDB_val()
+        let code = mdb_cursor_get(cursor, &keyValue, &dataValue, MDB_SET_KEY)
+        if code == LMDBReturnCode.notFound.rawValue { return false }
+        try check(code, "mdb_cursor_get(MDB_SET_KEY, database \(database.handle))")
+        return dataValue.mv_data == UnsafeMutableRawPointer(mutating: value.baseAddress) && dataValue.mv_size == value.count
     }
 
     /// Number of entries in `database`.
