@@ -47,7 +47,7 @@ enum Checkpoint {
                           config: config, updateCount: updateCount, optimizerSteps: optimizerSteps)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(state).write(to: directory.appendingPathComponent(stateFile), options: .atomic)
+        try AtomicFile.write(encoder.encode(state), to: directory.appendingPathComponent(stateFile))
     }
 
     /// Restores `items` from a checkpoint written by the same algorithm for the same shapes, and returns

@@ -44,43 +44,7 @@ public enum Safetensors {
                 #endif
             }
         }
-        try writeAtomically(data, to: file)
-    }
-
-    /// Writes `data` to `file` through the fixed temporary name `.NAME.partial` in the same directory,
-    /// flushed to disk, then renamed over `file`: readers see the old file or the new one, never half of
-    /// one. `Data.write(options: .atomic)` picks a new random `.dat.nosync*` name each time, and a
-    /// process killed mid-write leaves that file behind for good (issue 7); with one fixed name a killed
-    /// writer leaves at most one `.NAME.partial`, which the next write reuses and renames away.
-    private static func writeAtomically(_ data: Data, to file: URL) throws {
-        let temporary = file.deletingLastPathComponent().appendingPathComponent("." + file.lastPathComponent + ".partial")
-        func failure(_ operation: String, _ path: String) -> FormatError {
-            FormatError(description: "cannot \(operation) \(path): \(String(cString: strerror(errno)))")
-        }
-        let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw failure("create", temporary.path) }
-        var written = 0
-        let complete = data.withUnsafeBytes { bytes -> Bool in
-            while written < bytes.count {
-                let count = Foundation.write(descriptor, bytes.baseAddress! + written, bytes.count - written)
-                if count < 0 && errno == EINTR { continue }
-                guard count > 0 else { return false }
-                written += count
-            }
-            return true
-        }
-        guard complete, fsync(descriptor) == 0 else {
-            let error = failure("write", temporary.path)
-            close(descriptor)
-            unlink(temporary.path)
-            throw error
-        }
-        close(descriptor)
-        guard rename(temporary.path, file.path) == 0 else {
-            let error = failure("rename \(temporary.path) to", file.path)
-            unlink(temporary.path)
-            throw error
-        }
+        try AtomicFile.write(data, to: file)
     }
 
     /// Largest header this reader accepts (the reference implementation's limit is 100 MB).

@@ -1,4 +1,5 @@
 import Foundation
+import NeuralNetwork
 
 /// Writes what a run reports: a row of `progress.csv` after every evaluation, a row of `metrics.csv`
 /// (the learner's update metrics, averaged) every `metricsInterval` updates, and the terminal's progress line.
@@ -66,6 +67,6 @@ final class RunRecorder {
         guard lines.count - 1 >= rows else {
             throw TrainingError.corruptFile(file.path, "holds \(lines.count - 1) rows, the checkpoint expects \(rows)")
         }
-        try Data((lines.prefix(rows + 1).joined(separator: "\n") + "\n").utf8).write(to: file, options: .atomic)
+        try AtomicFile.write(Data((lines.prefix(rows + 1).joined(separator: "\n") + "\n").utf8), to: file)
     }
 }

@@ -2,6 +2,7 @@ import Environments
 import Foundation
 import Randomness
 import Transitions
+import NeuralNetwork
 
 /// The one loop that owns stepping, warm-up, truncation handling, updates, evaluation, logging and
 /// checkpoints. It takes any `Environment`, any `Learner` and any `TransitionStore`.
@@ -268,6 +269,6 @@ public final class TrainingLoop {
     static func write<T: Encodable>(_ value: T, to file: URL) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(value).write(to: file, options: .atomic)
+        try AtomicFile.write(encoder.encode(value), to: file)
     }
 }

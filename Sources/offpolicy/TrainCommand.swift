@@ -2,6 +2,7 @@ import ArgumentParser
 import Environments
 import Foundation
 import Learners
+import ReplayStore
 import Training
 #if canImport(Glibc)
 import Glibc
@@ -139,6 +140,8 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        // A damaged B-tree page met while sampling ends the run with one line, not LMDB's abort().
+        ReplayStore.lmdbAssertionResponse = .exit(status: 1, prefix: "Error: ")
         let loop: TrainingLoop
         if let resume {
             loop = try TrainingRun.resume(in: URL(fileURLWithPath: resume), steps: steps)
