@@ -28,7 +28,7 @@ struct BenchUpdateCommand: ParsableCommand {
 
     @Option(name: .customLong("algo"), help: "Learner: \(Algorithms.names.joined(separator: ", ")).") var algorithm = AlgorithmName(argument: "sac")!
     @Option(help: "Hidden layer widths, comma-separated.") var hidden: String = "256,256"
-    @Option(help: "Transitions per update.") var batch: Int = 256
+    @Option(parsing: .unconditional, help: "Transitions per update.") var batch: Int = 256
     @Option(help: "Floats per observation.") var observationSize: Int = 3
     @Option(help: "Floats per action.") var actionSize: Int = 1
     @Option(help: "Measurement rounds.") var rounds: Int = 5
@@ -36,15 +36,16 @@ struct BenchUpdateCommand: ParsableCommand {
     @Option(help: "Transitions in the store.") var transitions: Int = 100_000
     @Flag(help: "Print one JSON object as the last line.") var json = false
 
-    var hiddenSizes: [Int] { hidden.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+    var hiddenSizes: [Int] { (try? CommandLineInput.widths(hidden, flag: "--hidden", limit: CommonHyperparameters.widthLimit)) ?? [] }
 
     func validate() throws {
-        guard !hiddenSizes.isEmpty, hiddenSizes.count == hidden.split(separator: ",").count, hiddenSizes.allSatisfy({ $0 > 0 }) else {
-            throw ValidationError("--hidden must be positive integers separated by commas, got '\(hidden)'")
-        }
-        guard batch > 0, observationSize > 0, actionSize > 0, rounds > 0, seconds > 0, transitions >= batch else {
-            throw ValidationError("--batch, --observation-size, --action-size, --rounds and --seconds must be positive, and --transitions at least --batch")
-        }
+        _ = try CommandLineInput.widths(hidden, flag: "--hidden", limit: CommonHyperparameters.widthLimit)
+        try CommandLineInput.checkCount(batch, flag: "--batch", limit: CommonHyperparameters.batchSizeLimit)
+        try CommandLineInput.checkCount(observationSize, flag: "--observation-size", limit: 100_000)
+        try CommandLineInput.checkCount(actionSize, flag: "--action-size", limit: 100_000)
+        try CommandLineInput.checkCount(rounds, flag: "--rounds", limit: 1_000)
+        try CommandLineInput.checkCount(transitions, flag: "--transitions", limit: 100_000_000, minimum: batch)
+        guard seconds > 0, seconds <= 3600 else { throw ValidationError("--seconds must lie in (0, 3600], got \(seconds)") }
     }
 
     func run() throws {

@@ -100,4 +100,18 @@ final class TrainCommandRobustnessTests: XCTestCase {
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: run), "no bad invocation created the run directory")
     }
+
+    func testBenchUpdateRefusesAbsurdSizes() throws {
+        let cases: [([String], String)] = [
+            (["--hidden", "9223372036854775807"], "--hidden: each width must be at most 65536"),
+            (["--batch", "100000000000"], "--batch must be at most 1048576"),
+            (["--transitions", "9223372036854775807"], "--transitions must be at most 100000000"),
+            (["--batch", "-3"], "--batch must be at least 1, got -3"),
+        ]
+        for (arguments, message) in cases {
+            let result = try OffpolicyExecutable.run(["bench", "update"] + arguments)
+            XCTAssertEqual(result.status, 64, "\(arguments): \(result.standardError)")
+            XCTAssertTrue(result.standardError.contains(message), "\(arguments): \(result.standardError)")
+        }
+    }
 }
