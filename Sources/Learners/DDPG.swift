@@ -7,7 +7,7 @@ import Transitions
 /// Defaults are SB3 2.x's `DDPG` defaults, except the exploration noise, which SB3 leaves to the user.
 public struct DDPGConfig: LearnerConfig {
     public static let algorithmName = "ddpg"
-    public static let summary = "Deep Deterministic Policy Gradient: one critic, updated with the actor every step (Lillicrap et al. 2016)"
+    public static let summary = "Deep Deterministic Policy Gradient (Lillicrap et al. 2016)"
 
     /// SB3: `net_arch=[400, 300]` (TD3's policy, which DDPG uses), `activation_fn=nn.ReLU`,
     /// `learning_rate=1e-3`, `batch_size=256`, `gamma=0.99`, `tau=0.005`.

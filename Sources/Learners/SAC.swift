@@ -7,7 +7,7 @@ import Transitions
 /// (the name of the SB3 argument is given for each).
 public struct SACConfig: LearnerConfig {
     public static let algorithmName = "sac"
-    public static let summary = "Soft Actor-Critic: twin critics, tanh-Gaussian policy, learned temperature (Haarnoja et al. 2018)"
+    public static let summary = "Soft Actor-Critic, learned temperature (Haarnoja et al. 2018)"
 
     /// SB3: `net_arch=[256, 256]`, `activation_fn=nn.ReLU`, `learning_rate=3e-4` (actor, critics and
     /// temperature), `batch_size=256`, `gamma=0.99`, `tau=0.005`.

@@ -7,7 +7,7 @@ import Transitions
 /// named for each), except the exploration noise, which SB3 leaves to the user.
 public struct TD3Config: LearnerConfig {
     public static let algorithmName = "td3"
-    public static let summary = "Twin Delayed DDPG: clipped double-Q, delayed policy updates, target smoothing (Fujimoto et al. 2018)"
+    public static let summary = "Twin Delayed DDPG (Fujimoto et al. 2018)"
 
     /// SB3: `net_arch=[400, 300]` for TD3, `activation_fn=nn.ReLU`, `learning_rate=1e-3`,
     /// `batch_size=256`, `gamma=0.99`, `tau=0.005`.
