@@ -4,6 +4,7 @@ public enum Algorithms {
         SACConfig.self,
         TD3Config.self,
         DDPGConfig.self,
+        BCConfig.self,
     ]
 
     /// The names, in registration order ("sac", "td3", "ddpg").

@@ -21,7 +21,9 @@ final class NonFiniteParameterTests: XCTestCase {
 
             // A NaN gradient reaches the actor's Adam step: its parameters become NaN, and the step's
             // own check reports it.
-            let (actor, optimizer) = (learner as? SAC).map { ($0.actor, $0.actorOptimizer) } ?? ((learner as! TD3).actor, (learner as! TD3).actorOptimizer)
+            let (actor, optimizer) = (learner as? SAC).map { ($0.actor, $0.actorOptimizer) }
+                ?? (learner as? BehaviorCloning).map { ($0.actor, $0.actorOptimizer) }
+                ?? ((learner as! TD3).actor, (learner as! TD3).actorOptimizer)
             actor.gradients.base[5] = .nan
             optimizer.step(actor)
             XCTAssertFalse(learner.parametersAreFinite, "\(name): the optimiser's own check saw it")
