@@ -9,6 +9,9 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var environment: String
     /// Online (step the environment, append, update) or offline (update from a filled store only).
     public var mode: TrainingMode
+    /// Offline: the replay store the run samples from (a dataset imported with `offpolicy dataset
+    /// import`, or another run's `replay/`), opened read-only; nil means the run's own `DIR/replay`.
+    public var dataset: String?
     /// Online: environment steps to collect in total. Offline: gradient steps in total.
     public var steps: Int
     /// Seeds every random stream of the run (environment, exploration, sampling, learner, evaluation).
@@ -33,8 +36,9 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public init(environment: String, steps: Int, seed: UInt64, learner: LearnerConfiguration, mode: TrainingMode = .online,
                 evaluationInterval: Int = 1000, evaluationEpisodes: Int = 10, checkpointInterval: Int? = nil,
                 learningStarts: Int = 100, gradientStepsPerStep: Int = 1, replayCapacity: Int = 1_000_000,
-                metricsInterval: Int = 1000) {
+                metricsInterval: Int = 1000, dataset: String? = nil) {
         self.environment = environment
+        self.dataset = dataset
         self.mode = mode
         self.steps = steps
         self.seed = seed
@@ -70,6 +74,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
         try check(gradientStepsPerStep, "gradient steps per step")
         try check(replayCapacity, "the replay capacity")
         try check(metricsInterval, "the metrics interval")
+        if dataset != nil && mode == .online { throw TrainingError.invalidConfig("a dataset is trained on offline; set the mode to offline") }
         do {
             try learner.validate()
         } catch let error as LearnerError {

@@ -26,7 +26,7 @@ public enum TrainingRun {
             throw TrainingError.runDirectoryNotEmpty(directory.path)
         }
         defer { withExtendedLifetime(lock) {} }
-        let store = try ReplayStore.create(at: run.replay.path, schema: schema(config, environment), options: storeOptions)
+        let store = try openStore(config, environment, run: run, creating: true)
         return try TrainingLoop(starting: config, in: run, environment: environment, learner: learner, store: store, terminal: terminal)
     }
 
@@ -54,7 +54,7 @@ public enum TrainingRun {
         let lock = try RunDirectoryLock.acquire(run)
         defer { withExtendedLifetime(lock) {} }
         let environment = try makeEnvironment(named: config.environment)
-        let store = try ReplayStore.open(at: run.replay.path, expecting: schema(config, environment), options: storeOptions)
+        let store = try openStore(config, environment, run: run, creating: false)
         let learner = try makeLearner(config, for: environment)
         let loop = try TrainingLoop(resuming: run, config: config, environment: environment, learner: learner, store: store, terminal: terminal)
         if steps != nil { try TrainingLoop.write(config, to: run.config) }
@@ -92,6 +92,24 @@ public enum TrainingRun {
         } catch let error as LearnerError {
             throw TrainingError.invalidConfig("\(error)")
         }
+    }
+
+    /// Online: the run's own store (created for a new run). Offline: the dataset store (or the run's own),
+    /// opened read-only; its observation and action sizes must be the environment's.
+    private static func openStore(_ config: TrainingConfig, _ environment: any Environment, run: RunDirectory,
+                                  creating: Bool) throws -> ReplayStore {
+        guard config.mode == .offline else {
+            return creating ? try ReplayStore.create(at: run.replay.path, schema: schema(config, environment), options: storeOptions)
+                : try ReplayStore.open(at: run.replay.path, expecting: schema(config, environment), options: storeOptions)
+        }
+        let path = config.dataset ?? run.replay.path
+        guard FileManager.default.fileExists(atPath: path) else { throw TrainingError.missingFile("the dataset store \(path)") }
+        let store = try ReplayStore.open(at: path, options: StoreOptions(access: .readOnly))
+        let wanted = (environment.observationSpace.dimension, environment.actionSpace.dimension)
+        guard (store.schema.observationSize, store.schema.actionSize) == wanted else {
+            throw TrainingError.mismatch("the dataset store \(path) holds \(store.schema.observationSize)-d observations and \(store.schema.actionSize)-d actions; \(config.environment) has \(wanted.0) and \(wanted.1)")
+        }
+        return store
     }
 
     private static func schema(_ config: TrainingConfig, _ environment: any Environment) -> StoreSchema {

@@ -51,6 +51,8 @@ struct TrainCommand: ParsableCommand {
           offpolicy train td3 --env Pendulum-v1 --steps 20000 --run-dir runs/td3
           offpolicy train --resume runs/sac-1
           offpolicy train --resume runs/sac-1 --steps 20000   # extend a run
+          offpolicy train bc --dataset runs/sac-1/replay --steps 2000 --run-dir runs/bc
+          offpolicy train td3 --dataset STORE --offline --steps 20000 --run-dir runs/td3-offline
         """
     )
 
@@ -99,6 +101,12 @@ struct TrainCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Write a checkpoint every this many steps (default: --eval-every).")
     var checkpointEvery: Int?
 
+    @Option(help: "Train offline from this replay store (a dataset imported with `offpolicy dataset import`, or a run's replay/): no environment step, the environment only evaluated on; --steps counts updates. Required by bc.", completion: .directory)
+    var dataset: String?
+
+    @Flag(help: "Train offline (needs --dataset; implied by it).")
+    var offline = false
+
     @Option(help: "Continue the interrupted (or finished) run in this directory.", completion: .directory)
     var resume: String?
 
@@ -114,7 +122,7 @@ struct TrainCommand: ParsableCommand {
                 ("--batch", batch != nil), ("--lr", lr != nil), ("--learning-starts", learningStarts != nil),
                 ("--gradient-steps", gradientSteps != nil), ("--replay-capacity", replayCapacity != nil),
                 ("--eval-every", evalEvery != nil), ("--eval-episodes", evalEpisodes != nil), ("--log-every", logEvery != nil),
-                ("--checkpoint-every", checkpointEvery != nil),
+                ("--checkpoint-every", checkpointEvery != nil), ("--dataset", dataset != nil), ("--offline", offline),
             ]
             let given = fixed.filter(\.1).map(\.0)
             guard given.isEmpty else {
@@ -125,6 +133,11 @@ struct TrainCommand: ParsableCommand {
             guard let runDir else { throw ValidationError("--run-dir is required for a new run") }
             try CommandLineInput.checkDirectory(runDir, flag: "--run-dir", mustExist: false)
             guard steps != nil else { throw ValidationError("--steps is required for a new run") }
+            if offline && dataset == nil { throw ValidationError("--offline trains from a dataset: give --dataset STORE") }
+            if algorithm?.name == BCConfig.algorithmName && dataset == nil {
+                throw ValidationError("bc learns from logged data: give --dataset STORE")
+            }
+            if let dataset { try CommandLineInput.checkDirectory(dataset, flag: "--dataset", mustExist: true) }
         }
         try CommandLineInput.checkCount(steps, flag: "--steps", limit: Self.countLimit)
         try CommandLineInput.checkCount(evalEvery, flag: "--eval-every", limit: Self.countLimit)
@@ -153,11 +166,13 @@ struct TrainCommand: ParsableCommand {
             if let batch { learner.common.batchSize = batch }
             if let lr { learner.common.learningRate = lr }
             let environment = env ?? .pendulum
-            let config = TrainingConfig(environment: environment.rawValue, steps: steps!, seed: seed ?? 0, learner: learner,
+            var config = TrainingConfig(environment: environment.rawValue, steps: steps!, seed: seed ?? 0, learner: learner,
                                         evaluationInterval: evalEvery ?? 1000, evaluationEpisodes: evalEpisodes ?? 10,
                                         checkpointInterval: checkpointEvery, learningStarts: learningStarts ?? 100,
                                         gradientStepsPerStep: gradientSteps ?? 1, replayCapacity: replayCapacity ?? 1_000_000,
-                                        metricsInterval: logEvery ?? 1000)
+                                        metricsInterval: logEvery ?? 1000,
+                                        dataset: dataset.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
+            config.mode = dataset == nil ? .online : .offline
             loop = try TrainingRun.start(config, in: URL(fileURLWithPath: runDir!))
             print("training \(config.algorithm) on \(environment.rawValue) for \(config.steps) steps (seed \(config.seed)) into \(runDir!)")
         }
@@ -167,7 +182,11 @@ struct TrainCommand: ParsableCommand {
         switch outcome {
         case .finished:
             let rows = try ProgressRow.read(from: loop.directory.progress)
-            if let last = rows.last {
+            if loop.config.mode == .offline, let last = rows.last {
+                print(String(format: "finished %d updates offline from %@; last evaluation %.2f ± %.2f over %d episodes",
+                             last.updates, loop.config.dataset ?? loop.directory.replay.path, last.evaluationReturnMean,
+                             last.evaluationReturnStd, loop.config.evaluationEpisodes))
+            } else if let last = rows.last {
                 print(String(format: "finished %d steps, %d episodes; last evaluation %.2f ± %.2f over %d episodes",
                              last.environmentSteps, last.episodes, last.evaluationReturnMean, last.evaluationReturnStd, loop.config.evaluationEpisodes))
             }

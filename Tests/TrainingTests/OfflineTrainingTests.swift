@@ -3,6 +3,7 @@ import XCTest
 import Environments
 import Learners
 import ReplayStore
+import TestSupport
 @testable import Training
 
 /// The offline mode of the same loop: updates from a filled store, the environment only evaluated on.
@@ -51,5 +52,35 @@ final class OfflineTrainingTests: XCTestCase {
                                               learner: try TrainingRun.makeLearner(config, for: environment), store: store)) { error in
             XCTAssertTrue("\(error)".contains("filled store"), "\(error)")
         }
+    }
+
+    func testTheCLITrainsBCAndTD3OfflineFromAStoreAndResumes() throws {
+        let directory = try TemporaryDirectory("offline-cli")
+        defer { directory.remove() }
+        let online = directory.appending("online").path
+        let filled = try OffpolicyExecutable.run(["train", "sac", "--steps", "600", "--hidden", "16,16", "--batch", "32",
+                                                  "--eval-every", "600", "--eval-episodes", "1", "--run-dir", online])
+        XCTAssertEqual(filled.status, 0, filled.standardError)
+        for algorithm in ["bc", "td3"] {
+            let run = directory.appending(algorithm).path
+            let trained = try OffpolicyExecutable.run(["train", algorithm, "--dataset", online + "/replay", "--steps", "200",
+                                                       "--hidden", "16,16", "--batch", "32", "--eval-every", "100",
+                                                       "--eval-episodes", "1", "--run-dir", run])
+            XCTAssertEqual(trained.status, 0, trained.standardError)
+            XCTAssertTrue(trained.standardOutput.contains("finished 200 updates offline from"), trained.standardOutput)
+            let rows = try ProgressRow.read(from: URL(fileURLWithPath: run + "/progress.csv"))
+            XCTAssertEqual(rows.map(\.updates), [100, 200])
+            XCTAssertTrue(rows.allSatisfy { $0.environmentSteps == 0 })
+            XCTAssertFalse(FileManager.default.fileExists(atPath: run + "/replay"), "an offline run reads the dataset, it has no store of its own")
+            let resumed = try OffpolicyExecutable.run(["train", "--resume", run, "--steps", "300"])
+            XCTAssertEqual(resumed.status, 0, resumed.standardError)
+            XCTAssertEqual(try ProgressRow.read(from: URL(fileURLWithPath: run + "/progress.csv")).map(\.updates), [100, 200, 300])
+        }
+        let store = try ReplayStore.open(at: online + "/replay", options: StoreOptions(access: .readOnly))
+        XCTAssertEqual(store.transitionCount, 600, "offline runs leave the dataset as it was")
+
+        let noDataset = try OffpolicyExecutable.run(["train", "bc", "--steps", "10", "--run-dir", directory.appending("x").path])
+        XCTAssertEqual(noDataset.status, 64)
+        XCTAssertTrue(noDataset.standardError.contains("bc learns from logged data: give --dataset"), noDataset.standardError)
     }
 }
