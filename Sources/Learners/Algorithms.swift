@@ -5,6 +5,7 @@ public enum Algorithms {
         TD3Config.self,
         DDPGConfig.self,
         BCConfig.self,
+        TD3BCConfig.self,
     ]
 
     /// The names, in registration order ("sac", "td3", "ddpg").

@@ -34,17 +34,33 @@ final class CriticInputs {
 
     /// Writes [s | a], and the observation halves of [s' | ·] and [s | ·].
     func stage(_ batch: TransitionBatch, actionScale: ActionScale) {
-        precondition(batch.observationSize == observationSize && batch.actionSize == actionSize,
-                     "batch has observation size \(batch.observationSize) and action size \(batch.actionSize); the learner expects \(observationSize) and \(actionSize)")
+        checkShape(of: batch)
+        batch.observations.withUnsafeBufferPointer { s in
+            batch.nextObservations.withUnsafeBufferPointer { next in
+                stage(observations: s.baseAddress!, nextObservations: next.baseAddress!, batch, actionScale: actionScale)
+            }
+        }
+    }
+
+    /// As `stage(_:actionScale:)`, with the observation columns taken from `observations` and
+    /// `nextObservations` (rows × observationSize; the batch's own, or standardised copies of them).
+    func stage(observations: UnsafePointer<Float>, nextObservations: UnsafePointer<Float>, _ batch: TransitionBatch,
+               actionScale: ActionScale) {
         reserveRows(batch.count)
         let rows = batch.count
-        batch.observations.withUnsafeBufferPointer { s in
-            writeObservations(s.baseAddress!, rows: rows, into: current.base)
-            writeObservations(s.baseAddress!, rows: rows, into: policy.base)
-        }
-        batch.nextObservations.withUnsafeBufferPointer { writeObservations($0.baseAddress!, rows: rows, into: next.base) }
+        writeObservations(observations, rows: rows, into: current.base)
+        writeObservations(observations, rows: rows, into: policy.base)
+        writeObservations(nextObservations, rows: rows, into: next.base)
         batch.actions.withUnsafeBufferPointer { actionScale.toNetwork($0.baseAddress!, rows: rows, into: batchActions.base) }
         writeActions(batchActions.base, rows: rows, into: current.base)
+    }
+
+    /// The batch's actions in [−1, 1], as the last `stage` wrote them (rows × A).
+    var networkActions: UnsafePointer<Float> { UnsafePointer(batchActions.base) }
+
+    func checkShape(of batch: TransitionBatch) {
+        precondition(batch.observationSize == observationSize && batch.actionSize == actionSize,
+                     "batch has observation size \(batch.observationSize) and action size \(batch.actionSize); the learner expects \(observationSize) and \(actionSize)")
     }
 
     /// Network-unit actions (rows × A) into the action half of [s' | ·].

@@ -31,12 +31,14 @@ enum DeterministicPolicy {
 
     /// Writes the actor as `policy.safetensors` (tensor names: `regions(of:)`).
     static func save(_ actor: MLP, algorithm: String, observationSize: Int, actionScale: ActionScale,
-                     hiddenSizes: [Int], activation: Activation, to file: URL) throws {
+                     hiddenSizes: [Int], activation: Activation, observationNormalization: ObservationNormalization? = nil,
+                     to file: URL) throws {
         let tensors = ParameterRegion.tensors(regions(of: actor), of: actor.parameters)
         try Checkpoint.requireFinite(tensors)
         try Safetensors.write(tensors,
                               metadata: PolicyMetadata.make(algorithm: algorithm, observationSize: observationSize, actionScale: actionScale,
-                                                            hiddenSizes: hiddenSizes, activation: activation),
+                                                            hiddenSizes: hiddenSizes, activation: activation,
+                                                            observationNormalization: observationNormalization),
                               to: file)
     }
 }

@@ -14,12 +14,17 @@ public protocol LearnerConfig: Codable, Equatable, Sendable {
     var common: CommonHyperparameters { get set }
     /// Throws `LearnerError.invalidConfiguration` naming the first setting out of range.
     func validate() throws
+    /// This config adapted to the data an offline run will learn from (for example TD3+BC's
+    /// observation statistics); by default the config itself.
+    func fitted(to data: TransitionBatch) -> Self
     /// A freshly initialised learner for these spaces; its weights depend on `generator` only.
     func makeLearner(observationSize: Int, actionLow: [Float], actionHigh: [Float],
                      generator: inout SeededGenerator) throws -> any Learner
 }
 
 extension LearnerConfig {
+    public func fitted(to data: TransitionBatch) -> Self { self }
+
     /// Whether `other` is a config of the same type with the same values.
     func isEqual(to other: any LearnerConfig) -> Bool {
         (other as? Self) == self

@@ -24,6 +24,11 @@ public struct LearnerConfiguration: Codable, Equatable, Sendable {
 
     public func validate() throws { try config.validate() }
 
+    /// The config adapted to an offline run's data (`LearnerConfig.fitted(to:)`).
+    public func fitted(to data: TransitionBatch) -> LearnerConfiguration {
+        LearnerConfiguration(config.fitted(to: data))
+    }
+
     public func makeLearner(observationSize: Int, actionLow: [Float], actionHigh: [Float],
                             generator: inout SeededGenerator) throws -> any Learner {
         try config.makeLearner(observationSize: observationSize, actionLow: actionLow, actionHigh: actionHigh, generator: &generator)

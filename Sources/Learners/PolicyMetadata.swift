@@ -4,9 +4,10 @@ import NeuralNetwork
 /// The `__metadata__` of a `policy.safetensors`: what a user needs to rebuild the policy in PyTorch.
 enum PolicyMetadata {
     static func make(algorithm: String, observationSize: Int, actionScale: ActionScale,
-                     hiddenSizes: [Int], activation: Activation) -> [String: String] {
+                     hiddenSizes: [Int], activation: Activation,
+                     observationNormalization: ObservationNormalization? = nil) -> [String: String] {
         func list<T>(_ values: [T]) -> String { "[" + values.map { "\($0)" }.joined(separator: ", ") + "]" }
-        return [
+        var metadata = [
             "format": "offpolicy-policy-1",
             "algorithm": algorithm,
             "observation_size": "\(observationSize)",
@@ -16,5 +17,11 @@ enum PolicyMetadata {
             "action_low": list(actionScale.low),
             "action_high": list(actionScale.high),
         ]
+        if let observationNormalization {
+            // The policy's input is (observation − observation_mean) / (observation_std + 1e-3).
+            metadata["observation_mean"] = list(observationNormalization.mean)
+            metadata["observation_std"] = list(observationNormalization.standardDeviation)
+        }
+        return metadata
     }
 }

@@ -6,7 +6,8 @@ import Transitions
 extension TD3: Learner {
     public func act(on observation: [Float], deterministic: Bool, using generator: inout SeededGenerator) -> ChosenAction {
         precondition(observation.count == observationSize, "expected \(observationSize) observation values, got \(observation.count)")
-        return DeterministicPolicy.act(actor, actionScale: actionScale, explorationNoise: config.explorationNoise, on: observation,
+        let input = config.observationNormalization?.apply(observation) ?? observation
+        return DeterministicPolicy.act(actor, actionScale: actionScale, explorationNoise: config.explorationNoise, on: input,
                                        deterministic: deterministic, using: &generator)
     }
 
@@ -15,7 +16,8 @@ extension TD3: Learner {
 
     public func savePolicy(to file: URL) throws {
         try DeterministicPolicy.save(actor, algorithm: algorithmName, observationSize: observationSize, actionScale: actionScale,
-                                     hiddenSizes: config.common.hiddenSizes, activation: config.common.activation, to: file)
+                                     hiddenSizes: config.common.hiddenSizes, activation: config.common.activation,
+                                     observationNormalization: config.observationNormalization, to: file)
     }
 
     /// `learner.safetensors`: `actor.mu.*`, `actor_target.mu.*`, `critic.qf{k}.*`, `critic_target.qf{k}.*`

@@ -23,11 +23,22 @@ public struct TD3Config: LearnerConfig {
     /// σ of the Gaussian exploration noise, in [−1, 1] action units. SB3's default is no noise; 0.1 is the
     /// TD3 paper's value and RL Zoo's `NormalActionNoise(sigma=0.1)`.
     public var explorationNoise: Double = 0.1
+    /// α of TD3+BC's behavior-cloning term (see `actorLossAndGradient`); nil for plain TD3.
+    public var behaviorCloningWeight: Double? = nil
+    /// Observations standardised before every network sees them (TD3+BC); nil: raw observations.
+    public var observationNormalization: ObservationNormalization? = nil
 
     public init() {}
 
     public func validate() throws {
         try common.validate()
+        if let behaviorCloningWeight, !(behaviorCloningWeight > 0 && behaviorCloningWeight.isFinite) {
+            throw LearnerError.invalidConfiguration("the behavior-cloning weight α must be positive, got \(behaviorCloningWeight)")
+        }
+        if let normalization = observationNormalization,
+           !(normalization.standardDeviation.allSatisfy { $0 >= 0 && $0.isFinite } && normalization.mean.allSatisfy(\.isFinite)) {
+            throw LearnerError.invalidConfiguration("the observation normalisation needs finite means and non-negative standard deviations")
+        }
         guard (1...10).contains(criticCount) else { throw LearnerError.invalidConfiguration("the critic count must lie in 1...10, got \(criticCount)") }
         guard policyDelay > 0 else { throw LearnerError.invalidConfiguration("the policy delay must be positive, got \(policyDelay)") }
         guard targetPolicyNoise >= 0, targetNoiseClip >= 0, explorationNoise >= 0,
@@ -75,6 +86,10 @@ public final class TD3 {
     private var valueGradient = FloatBuffer(count: 0)
     /// rows × A: ∂J/∂μ(s).
     private var actionGradient = FloatBuffer(count: 0)
+    /// rows × O each: the batch's observations and next observations as the networks see them
+    /// (standardised when `observationNormalization` is set, copied otherwise).
+    private(set) var observations = FloatBuffer(count: 0)
+    private(set) var nextObservations = FloatBuffer(count: 0)
     private var rowCapacity = 0
 
     public convenience init(observationSize: Int, actionLow: [Float], actionHigh: [Float], config: TD3Config = TD3Config(),
@@ -87,6 +102,10 @@ public final class TD3 {
          generator: inout SeededGenerator) throws {
         guard observationSize > 0 else { throw LearnerError.invalidConfiguration("observation size must be positive") }
         try config.validate()
+        if let normalization = config.observationNormalization,
+           normalization.mean.count != observationSize || normalization.standardDeviation.count != observationSize {
+            throw LearnerError.invalidConfiguration("the observation normalisation has \(normalization.mean.count) components; observations have \(observationSize)")
+        }
         actionScale = try ActionScale.forLearner(low: actionLow, high: actionHigh)
         self.config = config
         sourceConfig = source
@@ -111,6 +130,8 @@ public final class TD3 {
         nextActions = FloatBuffer(count: rows * actionSize)
         valueGradient = FloatBuffer(count: rows)
         actionGradient = FloatBuffer(count: rows * actionSize)
+        observations = FloatBuffer(count: rows * observationSize)
+        nextObservations = FloatBuffer(count: rows * observationSize)
         actor.reserveRows(rows)
         actorTarget.reserveRows(rows)
         critics.reserveRows(rows)
@@ -120,8 +141,21 @@ public final class TD3 {
 
     /// Sizes the workspaces for the batch and stages the critics' inputs from it (`CriticInputs.stage`).
     func stage(_ batch: TransitionBatch) {
+        inputs.checkShape(of: batch)
         reserveRows(batch.count)
-        inputs.stage(batch, actionScale: actionScale)
+        let count = batch.count * observationSize
+        batch.observations.withUnsafeBufferPointer { s in
+            batch.nextObservations.withUnsafeBufferPointer { next in
+                if let normalization = config.observationNormalization {
+                    normalization.apply(s.baseAddress!, rows: batch.count, into: observations.base)
+                    normalization.apply(next.baseAddress!, rows: batch.count, into: nextObservations.base)
+                } else {
+                    observations.base.update(from: s.baseAddress!, count: count)
+                    nextObservations.base.update(from: next.baseAddress!, count: count)
+                }
+            }
+        }
+        inputs.stage(observations: observations.base, nextObservations: nextObservations.base, batch, actionScale: actionScale)
     }
 
     // MARK: The update, in the paper's order
@@ -147,12 +181,13 @@ public final class TD3 {
         }
         guard delayedStep else { return ["critic_loss": criticLoss] }
 
-        // 3. Delayed actor loss and step (section 5.2): the deterministic policy gradient through Q₁.
+        // 3. Delayed actor loss and step (section 5.2): the deterministic policy gradient through Q₁
+        //    (TD3+BC: plus the behavior-cloning term).
         let actorLoss = actorLossAndGradient(batch)
         actorOptimizer.step(actor, averagingInto: actorTarget, tau: tau)  // 4. target actor, fused
 
         // 4. Target networks: θ̄ ← τ θ + (1 − τ) θ̄, fused into the Adam steps above.
-        return ["critic_loss": criticLoss, "actor_loss": actorLoss]
+        return actorLoss.metrics(criticLoss: criticLoss)
     }
 
     /// The same update step by step with nothing fused: the reference `update` is tested against.
@@ -178,11 +213,14 @@ public final class TD3 {
         let tau = Float(config.common.tau)
         critics.updateTargets(tau: tau)
         Polyak.update(target: actorTarget, toward: actor, tau: tau)
-        return ["critic_loss": criticLoss, "actor_loss": actorLoss]
+        return actorLoss.metrics(criticLoss: criticLoss)
     }
 
-    /// `actor_loss` is reported on the delayed steps only, so its average in `metrics.csv` is over those.
-    public var metricNames: [String] { ["critic_loss", "actor_loss"] }
+    /// `actor_loss` (and TD3+BC's `bc_loss`, `lambda`) are reported on the delayed steps only, so their
+    /// averages in `metrics.csv` are over those.
+    public var metricNames: [String] {
+        ["critic_loss", "actor_loss"] + (config.behaviorCloningWeight == nil ? [] : ["bc_loss", "lambda"])
+    }
 
     // MARK: Targets
 
@@ -190,7 +228,7 @@ public final class TD3 {
     /// (eqs. 10 and 15), into `targets`. With σ = 0 (DDPG) ã' = μ̄(s') and no noise is drawn.
     func smoothedTargets(_ batch: TransitionBatch, using generator: inout SeededGenerator) {
         let rows = batch.count, count = rows * actionSize
-        let targetAction = batch.nextObservations.withUnsafeBufferPointer { actorTarget.forward($0.baseAddress!, rows: rows) }
+        let targetAction = actorTarget.forward(nextObservations.base, rows: rows)
         if config.targetPolicyNoise > 0 {
             let action = nextActions.base
             generator.fillGaussian(UnsafeMutableBufferPointer(start: action, count: count))
@@ -216,25 +254,60 @@ public final class TD3 {
 
     // MARK: Actor
 
-    /// J = −mean_b Q₁(s, μ(s)) (the deterministic policy gradient ∇_a Q₁(s, a)|_{a=μ(s)} ∇_θ μ(s), eq. 6 of
-    /// DDPG); fills the actor's gradient through Q₁'s action input and the tanh output.
-    func actorLossAndGradient(_ batch: TransitionBatch) -> Double {
-        let rows = batch.count
-        return batch.observations.withUnsafeBufferPointer { s in
-            let action = actor.forward(s.baseAddress!, rows: rows)
-            inputs.writePolicyActions(action, rows: rows)
-            let q = critics.critics[0].forward(inputs.policy.base, rows: rows)
-            var sum: Double = 0
-            let g = valueGradient.base, share = -1 / Float(rows)
-            for i in 0..<rows {
-                sum += Double(q[i])
-                g[i] = share
+    struct ActorLoss {
+        var loss: Double
+        /// TD3+BC: the behavior-cloning term mean (μ(s) − a)² and the weight λ of the Q term.
+        var behaviorCloning: (loss: Double, lambda: Double)?
+
+        func metrics(criticLoss: Double) -> UpdateMetrics {
+            var metrics: UpdateMetrics = ["critic_loss": criticLoss, "actor_loss": loss]
+            if let behaviorCloning {
+                metrics["bc_loss"] = behaviorCloning.loss
+                metrics["lambda"] = behaviorCloning.lambda
             }
-            critics.actionGradient(0, valueGradient: g, input: inputs.policy.base, rows: rows,
-                                   actionColumns: inputs.actionColumns, into: actionGradient.base)
-            actor.backward(outputGradient: actionGradient.base, input: s.baseAddress!, rows: rows)
-            return -sum / Double(rows)
+            return metrics
         }
+    }
+
+    /// TD3: J = −mean_b Q₁(s, μ(s)) (the deterministic policy gradient ∇_a Q₁(s, a)|_{a=μ(s)} ∇_θ μ(s),
+    /// eq. 6 of DDPG). TD3+BC (Fujimoto & Gu 2021, eq. 3): J = −λ mean_b Q₁(s, μ(s)) + mean_{b,j} (μ(s) − a)²,
+    /// λ = α / mean_b |Q₁(s, μ(s))| held constant, actions in the network's [−1, 1] units (the authors compare
+    /// in environment units; with symmetric bounds ±m theirs is m² times ours). Fills the actor's gradient
+    /// through Q₁'s action input and the tanh output; reads the observations and actions `stage` wrote.
+    func actorLossAndGradient(_ batch: TransitionBatch) -> ActorLoss {
+        let rows = batch.count
+        let action = actor.forward(observations.base, rows: rows)
+        inputs.writePolicyActions(action, rows: rows)
+        let q = critics.critics[0].forward(inputs.policy.base, rows: rows)
+        var sum: Double = 0, absoluteSum: Double = 0
+        for i in 0..<rows {
+            sum += Double(q[i])
+            absoluteSum += Double(abs(q[i]))
+        }
+        var lambda: Float = 1
+        if let alpha = config.behaviorCloningWeight {
+            lambda = Float(alpha / (absoluteSum / Double(rows)))
+        }
+        let g = valueGradient.base, share = -lambda / Float(rows)
+        for i in 0..<rows { g[i] = share }
+        critics.actionGradient(0, valueGradient: g, input: inputs.policy.base, rows: rows,
+                               actionColumns: inputs.actionColumns, into: actionGradient.base)
+        var behaviorCloning: (loss: Double, lambda: Double)?
+        if config.behaviorCloningWeight != nil {
+            // + mean (μ − a)²: ∂/∂μ = 2 (μ − a) / (B·A), added to the Q term's gradient.
+            let count = rows * actionSize, target = inputs.networkActions, gradient = actionGradient.base
+            let scale = 2 / Float(count)
+            var squares: Double = 0
+            for i in 0..<count {
+                let difference = action[i] - target[i]
+                squares += Double(difference * difference)
+                gradient[i] += scale * difference
+            }
+            behaviorCloning = (squares / Double(count), Double(lambda))
+        }
+        actor.backward(outputGradient: actionGradient.base, input: observations.base, rows: rows)
+        let qTerm = -Double(lambda) * sum / Double(rows)
+        return ActorLoss(loss: qTerm + (behaviorCloning?.loss ?? 0), behaviorCloning: behaviorCloning)
     }
 
     /// The matrix-product FLOPs of one `update(on:)` with `rows` transitions, averaged over the policy delay.

@@ -87,7 +87,7 @@ final class ConfigurationTests: XCTestCase {
     }
 
     func testRegistryAndConfigFileRoundTrip() throws {
-        XCTAssertEqual(Algorithms.names, ["sac", "td3", "ddpg", "bc"])
+        XCTAssertEqual(Algorithms.names, ["sac", "td3", "ddpg", "bc", "td3bc"])
         for name in Algorithms.names {
             var configuration = try XCTUnwrap(LearnerConfiguration.defaults(for: name))
             configuration.common.hiddenSizes = [7, 5]

@@ -71,6 +71,7 @@ final class FusedUpdateTests: XCTestCase {
              try TestLearners.td3(low: low, high: high, hidden: [24, 16], batch: 16, seed: 5) { $0.policyDelay = 3 }),
             ("DDPG", try TestLearners.ddpg(low: low, high: high, hidden: [24, 16], batch: 16, seed: 6),
              try TestLearners.ddpg(low: low, high: high, hidden: [24, 16], batch: 16, seed: 6)),
+            ("TD3+BC", try TestLearners.td3bc(low: low, high: high, seed: 7), try TestLearners.td3bc(low: low, high: high, seed: 7)),
         ]
         for (name, fast, reference) in pairs {
             compare(name, fast: fast, reference: reference, items: { ($0 as! TD3).checkpointItems },

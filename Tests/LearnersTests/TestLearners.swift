@@ -37,6 +37,15 @@ enum TestLearners {
         return try config.makeLearner(observationSize: observationSize, actionLow: low, actionHigh: high, generator: &generator) as! TD3
     }
 
+    /// TD3+BC (TD3 built from a `TD3BCConfig`) with observation statistics of a sample batch.
+    static func td3bc(observationSize: Int = 3, low: [Float], high: [Float], hidden: [Int] = [24, 16], batch: Int = 16,
+                      activation: Activation = .relu, seed: UInt64) throws -> TD3 {
+        var generator = SeededGenerator(seed: seed)
+        let sample = TestData.batch(rows: 64, observationSize: observationSize, low: low, high: high, seed: 77)
+        let config = config(TD3BCConfig.self, hidden: hidden, batch: batch, activation: activation).fitted(to: sample)
+        return try config.makeLearner(observationSize: observationSize, actionLow: low, actionHigh: high, generator: &generator) as! TD3
+    }
+
     /// Any registered learner, by name.
     static func learner(_ name: String, observationSize: Int = 3, low: [Float], high: [Float], hidden: [Int] = [16, 16],
                         batch: Int = 8, seed: UInt64) throws -> any Learner {
