@@ -18,7 +18,7 @@ public final class ReplayStore {
     let pinned: LMDBDatabase
     let codec: ChunkCodec
     let cache: ChunkCache
-    private let readSession: LMDBReadSession
+    let readSession: LMDBReadSession
     /// Decode target when the cache is off, and for rebuilding the writer's tail.
     private let scratch: DecodedChunk
     /// Chunk index of each pinned ordinal learned so far (ordinals never change once written).
@@ -449,7 +449,7 @@ public final class ReplayStore {
         }
     }
 
-    private func pinnedChunk(ordinal: Int, state: StoreState, _ transaction: LMDBTransaction) throws -> UInt64 {
+    func pinnedChunk(ordinal: Int, state: StoreState, _ transaction: LMDBTransaction) throws -> UInt64 {
         while pinnedChunkIndices.count <= ordinal {
             let next = UInt64(pinnedChunkIndices.count)
             guard let value = try transaction.get(pinned, key: next), value.count == 8 else {
@@ -467,7 +467,7 @@ public final class ReplayStore {
     /// Copies transition `row` of chunk `chunkIndex` into `slot` of `columns`: from the cache, or
     /// read and decoded (into the cache, or, with the cache off, straight from the decoded columns).
     @inline(__always)
-    private func copyTransition(chunk chunkIndex: UInt64, row: Int, into columns: BatchColumns, at slot: Int,
+    func copyTransition(chunk chunkIndex: UInt64, row: Int, into columns: BatchColumns, at slot: Int,
                                 _ transaction: LMDBTransaction) throws {
         let layout = codec.layout
         if cache.isEnabled, let hit = cache.lookup(chunkIndex, rows: row + 1) {

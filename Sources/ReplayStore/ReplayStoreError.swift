@@ -11,6 +11,9 @@ public enum ReplayStoreError: Error, Equatable, CustomStringConvertible, Sendabl
     case corruptChunk(chunk: UInt64, firstTransition: UInt64, reason: String)
     case corruptStore(reason: String)
     case empty(path: String)
+    /// No run of `length` consecutive transitions of one episode lies in the live transitions
+    /// (`ReplayStore.sampleSequences`).
+    case noValidSequence(path: String, length: Int, liveTransitions: Int)
     /// `data.mdb` is shorter than its newest meta page says it is (`expectedBytes`); nil when the file
     /// is too short to hold the two meta pages at all. LMDB would map the missing pages and die on SIGBUS.
     case truncated(path: String, fileBytes: Int, expectedBytes: Int?)
@@ -56,6 +59,9 @@ public enum ReplayStoreError: Error, Equatable, CustomStringConvertible, Sendabl
             return "chunk \(chunk) (transitions from \(first)) is corrupt: \(reason)"
         case let .corruptStore(reason): return "the store is corrupt: \(reason)"
         case let .empty(path): return "the store at \(path) holds no transitions to sample"
+        case let .noValidSequence(path, length, live):
+            return "the store at \(path) holds no run of \(length) consecutive transitions within one episode "
+                + "(\(live) live transitions; a run may end at, but not continue past, a terminated or truncated one)"
         case let .truncated(path, fileBytes, expectedBytes?):
             return "store truncated: \(path)/data.mdb holds \(fileBytes) bytes, its meta page expects \(expectedBytes)"
         case let .truncated(path, fileBytes, nil):

@@ -1,0 +1,59 @@
+import Foundation
+import NeuralNetwork
+import Randomness
+import Transitions
+
+/// Corrected n-step critic targets for SAC from runs of consecutive transitions
+/// (`ReplayStore.sampleSequences`): the composition the `--n-step`/`--correction` options will use.
+/// Not yet called by `update(on:)`; the one-step update is unchanged.
+extension SAC {
+    /// The inputs and the result of `sequenceTargets`, per row of the sequence batch (count × length).
+    public struct SequenceTargets {
+        /// V(s_{i+1}) = min_k Q̄_k(s_{i+1}, a') − α log π(a'|s_{i+1}), a' ~ π (eqs. 2–3), per row.
+        public var nextValues: [Double]
+        /// min_k Q̄_k(s_i, a_i) at the logged action, per row (row i+1 of a run is Q̄(s_{i+1}, a_{i+1}) for row i).
+        public var actionValues: [Double]
+        /// log π(a_i|s_i) − log μ(a_i|s_i), per row (NaN where the behavior log-probability is unknown).
+        public var logRatios: [Double]
+        /// The targets G_0 … G_{L−1} of every run (`OffPolicyCorrection.targets`), per row.
+        public var targets: [Double]
+    }
+
+    /// Targets for every row of `batch`, `length` rows per run. Runs the actor and the target critics
+    /// (their workspaces are reused: call this before an update, not inside one) and draws a' for every
+    /// row from `generator`, exactly as `softBellmanTargets` draws ã'. Ratios are needed for the rows
+    /// 1 … L−1 of each run only, and only by `.importanceSampling` and `.retrace`.
+    public func sequenceTargets(_ batch: TransitionBatch, length: Int, correction: OffPolicyCorrection, alpha: Float,
+                                using generator: inout SeededGenerator) -> SequenceTargets {
+        precondition(length > 0 && batch.count % length == 0, "a sequence batch holds whole runs of \(length) rows")
+        let rows = batch.count
+        stage(batch)
+        // V(s') for every row, as in softBellmanTargets.
+        batch.nextObservations.withUnsafeBufferPointer { next in
+            head.sample(raw: actor.forward(next.baseAddress!, rows: rows), rows: rows, using: &generator)
+        }
+        inputs.writeNextActions(head.actions.base, rows: rows)
+        var minimum = [Float](repeating: 0, count: rows)
+        minimum.withUnsafeMutableBufferPointer { critics.targetMinimum(inputs.next.base, rows: rows, into: $0.baseAddress!) }
+        let logp = head.logProbabilities.base
+        let nextValues = (0..<rows).map { Double(minimum[$0] - alpha * logp[$0]) }
+        // Q̄(s, a) at the logged actions.
+        minimum.withUnsafeMutableBufferPointer { critics.targetMinimum(inputs.current.base, rows: rows, into: $0.baseAddress!) }
+        let actionValues = minimum.map(Double.init)
+        var logRatios = [Double](repeating: .nan, count: rows)
+        if correction != .none {
+            let target = logProbabilities(observations: batch.observations, actions: batch.actions)
+            for i in 0..<rows { logRatios[i] = Double(target[i]) - Double(batch.behaviorLogProbabilities[i]) }
+        }
+        let discounts = NStepReturn.discounts(terminated: batch.terminated, discount: config.common.discount)
+        var targets: [Double] = []
+        targets.reserveCapacity(rows)
+        for start in stride(from: 0, to: rows, by: length) {
+            let run = start..<(start + length), later = (start + 1)..<(start + length)
+            targets += correction.targets(rewards: batch.rewards[run].map(Double.init), discounts: Array(discounts[run]),
+                                          nextValues: Array(nextValues[run]), nextActionValues: Array(actionValues[later]),
+                                          nextLogRatios: Array(logRatios[later]))
+        }
+        return SequenceTargets(nextValues: nextValues, actionValues: actionValues, logRatios: logRatios, targets: targets)
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import Randomness
+import Transitions
+
+/// Sequences for n-step returns, Retrace and V-trace: runs of consecutive transitions of one episode.
+///
+/// **A valid run** of length L starts at a live transition with global index g and consists of the
+/// transitions g, g+1, …, g+L−1 (global index = order of appending), where
+/// - every one of them is live (not evicted; see below);
+/// - each next one continues the previous: the same episode id and a step index one higher;
+/// - none but the last is terminated or truncated: a run may *end* at an episode's last transition,
+///   never continue past it.
+///
+/// **Uniform** means: each run is drawn independently (with replacement) and every valid start has the
+/// same probability 1/V, V the number of valid starts among the live transitions of the snapshot the
+/// call reads. Draws are by rejection: a live transition is drawn uniformly (exactly as `sample` does)
+/// and kept if the run from it is valid; conditioned on being kept, it is uniform over valid starts.
+/// After `rejectionAttempts` rejections in a row for one run, the call lists every valid start once
+/// (a scan of the live transitions) and draws the rest of its runs uniformly from that list, which is
+/// uniform too; if the list is empty it throws `noValidSequence`.
+///
+/// **Eviction and pinned chunks.** FIFO eviction removes whole chunks, so a run whose later transitions
+/// lay in an evicted chunk is simply not valid (its start may still be live). Pinned chunks
+/// (demonstrations) below the eviction cursor are live: a run continues from one into the next global
+/// chunk only when that chunk is live too (pinned, or at or past the cursor). A run never jumps over
+/// an evicted gap, because the global index must grow by exactly one. Each call reads one consistent
+/// snapshot, so a concurrent writer's eviction cannot tear a run.
+extension ReplayStore {
+    /// Runs drawn before the call falls back to listing every valid start (see above).
+    public static let rejectionAttempts = 64
+
+    /// `count` runs of `length` consecutive transitions, sequence-major: rows s·length ..< (s+1)·length
+    /// hold run s in order.
+    public func sampleSequences(count: Int, length: Int, using generator: inout SeededGenerator) throws -> TransitionBatch {
+        var batch = TransitionBatch(observationSize: schema.observationSize, actionSize: schema.actionSize, zeroedCount: 0)
+        try sampleSequences(count: count, length: length, using: &generator, into: &batch)
+        return batch
+    }
+
+    /// Like `sampleSequences(count:length:using:)`, reusing `batch`'s memory when it already has
+    /// count × length rows of the right shape.
+    public func sampleSequences(count: Int, length: Int, using generator: inout SeededGenerator,
+                                into batch: inout TransitionBatch) throws {
+        guard count > 0 else { throw ReplayStoreError.wrongSize(column: "count", expected: 1, actual: count) }
+        guard length > 0 else { throw ReplayStoreError.wrongSize(column: "length", expected: 1, actual: length) }
+        let (rows, overflow) = count.multipliedReportingOverflow(by: length)
+        guard !overflow else {
+            throw ReplayStoreError.limitExceeded(name: "sequence rows", value: "\(count) × \(length)", limit: "\(Int.max)")
+        }
+        try checkBatchSize(rows, name: "sequence rows (count × length)")
+        let o = schema.observationSize, a = schema.actionSize, chunkLength = schema.chunkLength
+        if batch.count != rows || batch.observationSize != o || batch.actionSize != a {
+            batch = TransitionBatch(observationSize: o, actionSize: a, zeroedCount: rows)
+        }
+        try readSession.withSnapshot { transaction in
+            let state = try readState(transaction)
+            let live = state.liveCount(chunkLength: chunkLength)
+            guard live > 0 else { throw ReplayStoreError.empty(path: path) }
+            let pinnedChunks = try (0..<Int(state.pinnedChunkCount)).map { try pinnedChunk(ordinal: $0, state: state, transaction) }
+            let runs = RunReader(store: self, state: state, pinnedChunks: pinnedChunks, length: length, transaction: transaction)
+            var validStarts: [UInt64]?  // listed on the first exhausted rejection loop
+            try batch.withUnsafeMutableColumns { columns in
+                for sequence in 0..<count {
+                    let firstRow = sequence * length
+                    var accepted = false
+                    if validStarts == nil {
+                        for _ in 0..<Self.rejectionAttempts {
+                            let start = runs.globalIndex(ofLivePosition: generator.nextIndex(below: live))
+                            if try runs.copyRun(from: start, into: columns, at: firstRow) { accepted = true; break }
+                        }
+                    }
+                    if !accepted {
+                        if validStarts == nil { validStarts = try runs.listValidStarts(live: live) }
+                        guard let starts = validStarts, !starts.isEmpty else {
+                            throw ReplayStoreError.noValidSequence(path: path, length: length, liveTransitions: live)
+                        }
+                        let start = starts[generator.nextIndex(below: starts.count)]
+                        guard try runs.copyRun(from: start, into: columns, at: firstRow) else {
+                            throw ReplayStoreError.corruptStore(reason: "the run from transition \(start) changed while it was read")
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Reads runs of one snapshot for `sampleSequences`.
+private struct RunReader {
+    let store: ReplayStore
+    let state: StoreState
+    /// Pinned chunks below the eviction cursor, ascending (eviction walks the chunks in order).
+    let pinnedChunks: [UInt64]
+    let length: Int
+    let transaction: LMDBTransaction
+
+    var chunkLength: Int { store.schema.chunkLength }
+
+    /// The global index of live position `position`, numbered as `sample` numbers them: the pinned
+    /// chunks' rows first, then every row from the eviction cursor on.
+    func globalIndex(ofLivePosition position: Int) -> UInt64 {
+        let pinnedRows = pinnedChunks.count * chunkLength
+        if position < pinnedRows {
+            return pinnedChunks[position / chunkLength] * UInt64(chunkLength) + UInt64(position % chunkLength)
+        }
+        return state.evictionCursor * UInt64(chunkLength) + UInt64(position - pinnedRows)
+    }
+
+    func isLive(_ global: UInt64) -> Bool {
+        guard global < state.totalAppended else { return false }
+        let chunk = global / UInt64(chunkLength)
+        if chunk >= state.evictionCursor { return true }
+        var low = 0, high = pinnedChunks.count
+        while low < high {
+            let middle = (low + high) / 2
+            if pinnedChunks[middle] < chunk { low = middle + 1 } else { high = middle }
+        }
+        return low < pinnedChunks.count && pinnedChunks[low] == chunk
+    }
+
+    /// Copies the run starting at `start` into rows firstRow ..< firstRow + length, stopping at the
+    /// first transition that breaks it; returns whether the whole run is valid.
+    func copyRun(from start: UInt64, into columns: BatchColumns, at firstRow: Int) throws -> Bool {
+        for k in 0..<length {
+            let global = start + UInt64(k)
+            guard isLive(global) else { return false }
+            try store.copyTransition(chunk: global / UInt64(chunkLength), row: Int(global % UInt64(chunkLength)),
+                                     into: columns, at: firstRow + k, transaction)
+            if k > 0 {
+                let previous = firstRow + k - 1, current = firstRow + k
+                guard columns.episodeIDs[current] == columns.episodeIDs[previous],
+                      columns.stepIndices[previous] != .max, columns.stepIndices[current] == columns.stepIndices[previous] + 1,
+                      !columns.terminated[previous], !columns.truncated[previous] else { return false }
+            }
+        }
+        return true
+    }
+
+    /// Every valid start among the live transitions, in live order.
+    func listValidStarts(live: Int) throws -> [UInt64] {
+        var scratch = TransitionBatch(observationSize: store.schema.observationSize, actionSize: store.schema.actionSize,
+                                      zeroedCount: length)
+        var starts: [UInt64] = []
+        try scratch.withUnsafeMutableColumns { columns in
+            for position in 0..<live {
+                let start = globalIndex(ofLivePosition: position)
+                if try copyRun(from: start, into: columns, at: 0) { starts.append(start) }
+            }
+        }
+        return starts
+    }
+}
