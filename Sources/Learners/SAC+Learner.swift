@@ -4,6 +4,9 @@ import Randomness
 import Transitions
 
 extension SAC: Learner {
+    /// Runs of `nStep` transitions when the critic target is an n-step one.
+    public var sequenceLength: Int { config.nStep }
+
     /// Stochastic: a = tanh(μ + σ ε) scaled to the bounds, with its log-density in environment units
     /// (tanh correction and action-scale Jacobian included). Deterministic: tanh(μ) scaled, log-density NaN.
     public func act(on observation: [Float], deterministic: Bool, using generator: inout SeededGenerator) -> ChosenAction {

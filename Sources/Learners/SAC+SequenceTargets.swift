@@ -5,7 +5,7 @@ import Transitions
 
 /// Corrected n-step critic targets for SAC from runs of consecutive transitions
 /// (`ReplayStore.sampleSequences`): the composition the `--n-step`/`--correction` options will use.
-/// Not yet called by `update(on:)`; the one-step update is unchanged.
+/// `update(on:)` uses them when `SACConfig.nStep` > 1; the one-step update is unchanged.
 extension SAC {
     /// The inputs and the result of `sequenceTargets`, per row of the sequence batch (count × length).
     public struct SequenceTargets {
@@ -13,7 +13,8 @@ extension SAC {
         public var nextValues: [Double]
         /// min_k Q̄_k(s_i, a_i) at the logged action, per row (row i+1 of a run is Q̄(s_{i+1}, a_{i+1}) for row i).
         public var actionValues: [Double]
-        /// log π(a_i|s_i) − log μ(a_i|s_i), per row (NaN where the behavior log-probability is unknown).
+        /// log π(a_i|s_i) − log μ(a_i|s_i), per row; −∞ where the behavior log-probability is unknown (NaN),
+        /// so ρ = 0 and the trace is cut there (c = 0): an action of an unknown policy is not trusted.
         public var logRatios: [Double]
         /// The targets G_0 … G_{L−1} of every run (`OffPolicyCorrection.targets`), per row.
         public var targets: [Double]
@@ -43,7 +44,10 @@ extension SAC {
         var logRatios = [Double](repeating: .nan, count: rows)
         if correction != .none {
             let target = logProbabilities(observations: batch.observations, actions: batch.actions)
-            for i in 0..<rows { logRatios[i] = Double(target[i]) - Double(batch.behaviorLogProbabilities[i]) }
+            for i in 0..<rows {
+                let behavior = batch.behaviorLogProbabilities[i]
+                logRatios[i] = behavior.isNaN ? -.infinity : Double(target[i]) - Double(behavior)
+            }
         }
         let discounts = NStepReturn.discounts(terminated: batch.terminated, discount: config.common.discount)
         var targets: [Double] = []

@@ -18,6 +18,11 @@ public struct SACConfig: LearnerConfig {
     public var targetEntropy: Double? = nil
     /// Update the target critics every this many gradient steps. SB3: `target_update_interval=1`.
     public var targetUpdateInterval: Int = 1
+    /// Transitions per critic target: 1 is the paper's one-step soft Bellman target; n > 1 regresses
+    /// Q(s₀, a₀) onto an n-step target over a run of n consecutive transitions, corrected by `correction`.
+    public var nStep: Int = 1
+    /// How an n-step target corrects for the behavior policy (`OffPolicyCorrection`); unused when `nStep` is 1.
+    public var correction: OffPolicyCorrection = .none
 
     public init() {}
 
@@ -33,6 +38,8 @@ public struct SACConfig: LearnerConfig {
             guard value >= 0, value.isFinite else { throw LearnerError.invalidConfiguration("the entropy coefficient must not be negative, got \(value)") }
         }
         if let targetEntropy, !targetEntropy.isFinite { throw LearnerError.invalidConfiguration("the target entropy must be finite") }
+        guard (1...1000).contains(nStep) else { throw LearnerError.invalidConfiguration("n-step must lie in 1...1000, got \(nStep)") }
+        try correction.validate()
     }
 
     public func makeLearner(observationSize: Int, actionLow: [Float], actionHigh: [Float],
@@ -153,6 +160,7 @@ public final class SAC {
     ///   right after critic k's step. The critics' step neither reads nor changes the actor and draws no
     ///   noise, so ã, the noise stream and Q_k(s, ã) are exactly those of the plain order.
     public func update(on batch: TransitionBatch, using generator: inout SeededGenerator) -> UpdateMetrics {
+        if config.nStep > 1 { return sequenceUpdate(on: batch, using: &generator) }
         let rows = batch.count
         stage(batch)
         let alpha = self.alpha  // α of this step (SB3 reads it before the temperature's own step)
@@ -191,12 +199,32 @@ public final class SAC {
     /// The same update as `update(on:using:)`, step by step in SB3's order with nothing fused: the
     /// reference the fast version is tested against.
     func referenceUpdate(on batch: TransitionBatch, using generator: inout SeededGenerator) -> UpdateMetrics {
-        let rows = batch.count
         stage(batch)
         let alpha = self.alpha
 
         // 1. Targets.
         softBellmanTargets(batch, alpha: alpha, using: &generator)
+        return stepsAfterTargets(batch, alpha: alpha, using: &generator)
+    }
+
+    /// The n-step update (`nStep` > 1): `batch` holds runs of `nStep` consecutive transitions. Q(s₀, a₀) of
+    /// each run is regressed onto its corrected n-step target (`sequenceTargets`, `correction`); the actor
+    /// and the temperature learn on the runs' first transitions; then as `referenceUpdate` from step 2.
+    func sequenceUpdate(on batch: TransitionBatch, using generator: inout SeededGenerator) -> UpdateMetrics {
+        let length = config.nStep
+        let alpha = self.alpha
+        // 1. Targets over whole runs, then the runs' first transitions staged with their targets.
+        let computed = sequenceTargets(batch, length: length, correction: config.correction, alpha: alpha, using: &generator)
+        var first = TransitionBatch(observationSize: observationSize, actionSize: actionSize, reservingCapacity: batch.count / length)
+        for start in stride(from: 0, to: batch.count, by: length) { first.appendRows(of: batch, start..<(start + 1)) }
+        stage(first)
+        for run in 0..<first.count { targets.base[run] = Float(computed.targets[run * length]) }
+        return stepsAfterTargets(first, alpha: alpha, using: &generator)
+    }
+
+    /// Steps 2–5 of the plain update on a staged batch whose targets are in `targets`.
+    private func stepsAfterTargets(_ batch: TransitionBatch, alpha: Float, using generator: inout SeededGenerator) -> UpdateMetrics {
+        let rows = batch.count
 
         // 2. Critic loss and step.
         var criticLoss: Double = 0

@@ -227,7 +227,12 @@ public final class TrainingLoop {
 
     /// One gradient step on a sampled batch; stops the run if it diverged; records its metrics.
     private func updateOnce() throws {
-        try store.sample(batchSize: config.learner.common.batchSize, using: &state.samplingGenerator, into: &sampleBatch)
+        let batchSize = config.learner.common.batchSize, length = learner.sequenceLength
+        if length > 1 {
+            try store.sampleSequences(count: batchSize, length: length, using: &state.samplingGenerator, into: &sampleBatch)
+        } else {
+            try store.sample(batchSize: batchSize, using: &state.samplingGenerator, into: &sampleBatch)
+        }
         let metrics = learner.update(on: sampleBatch, using: &state.updateGenerator)
         state.updates += 1
         if metrics.values.contains(where: { !$0.isFinite }) {

@@ -17,6 +17,10 @@ public protocol Learner: AnyObject {
     /// The names of the metrics `update(on:using:)` reports, in the order `metrics.csv` lists them.
     var metricNames: [String] { get }
 
+    /// The transitions per run in the batches `update` takes: 1 for single transitions; L > 1 for runs of
+    /// L consecutive transitions of one episode, sequence-major (n-step targets). Default 1.
+    var sequenceLength: Int { get }
+
     /// One gradient step on `batch` (sampled from the replay store). Bootstrapping stops at
     /// `terminated` and continues through `truncated`.
     func update(on batch: TransitionBatch, using generator: inout SeededGenerator) -> UpdateMetrics
@@ -38,4 +42,8 @@ public protocol Learner: AnyObject {
 
     /// Writes the acting policy as safetensors, loadable from PyTorch.
     func savePolicy(to file: URL) throws
+}
+
+extension Learner {
+    public var sequenceLength: Int { 1 }
 }

@@ -101,6 +101,18 @@ struct TrainCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Write a checkpoint every this many steps (default: --eval-every).")
     var checkpointEvery: Int?
 
+    @Option(parsing: .unconditional, help: "SAC: regress Q(s₀, a₀) onto an n-step target over runs of N consecutive transitions. Default: 1 (one-step).")
+    var nStep: Int?
+
+    @Option(help: "SAC with --n-step: the off-policy correction of the n-step target: none (uncorrected), is (per-decision importance sampling, ratios clipped at --clip) or retrace (Retrace(λ)). Default: none.")
+    var correction: CorrectionName?
+
+    @Option(parsing: .unconditional, help: "The clip of --correction is. Default: 10.")
+    var clip: Double?
+
+    @Option(parsing: .unconditional, help: "λ of --correction retrace. Default: 1.")
+    var retraceLambda: Double?
+
     @Option(help: "Train offline from this replay store (a dataset imported with `offpolicy dataset import`, or a run's replay/): no environment step, the environment only evaluated on; --steps counts updates. Required by bc.", completion: .directory)
     var dataset: String?
 
@@ -123,6 +135,8 @@ struct TrainCommand: ParsableCommand {
                 ("--gradient-steps", gradientSteps != nil), ("--replay-capacity", replayCapacity != nil),
                 ("--eval-every", evalEvery != nil), ("--eval-episodes", evalEpisodes != nil), ("--log-every", logEvery != nil),
                 ("--checkpoint-every", checkpointEvery != nil), ("--dataset", dataset != nil), ("--offline", offline),
+                ("--n-step", nStep != nil), ("--correction", correction != nil), ("--clip", clip != nil),
+                ("--retrace-lambda", retraceLambda != nil),
             ]
             let given = fixed.filter(\.1).map(\.0)
             guard given.isEmpty else {
@@ -138,6 +152,12 @@ struct TrainCommand: ParsableCommand {
                 throw ValidationError("bc learns from logged data: give --dataset STORE")
             }
             if let dataset { try CommandLineInput.checkDirectory(dataset, flag: "--dataset", mustExist: true) }
+            if algorithm?.name != SACConfig.algorithmName, nStep != nil || correction != nil || clip != nil || retraceLambda != nil {
+                throw ValidationError("--n-step, --correction, --clip and --retrace-lambda apply to sac")
+            }
+            if correction != nil && (nStep ?? 1) < 2 { throw ValidationError("--correction corrects an n-step target: give --n-step 2 or more") }
+            if clip != nil && correction != .is { throw ValidationError("--clip applies to --correction is") }
+            if retraceLambda != nil && correction != .retrace { throw ValidationError("--retrace-lambda applies to --correction retrace") }
         }
         try CommandLineInput.checkCount(steps, flag: "--steps", limit: Self.countLimit)
         try CommandLineInput.checkCount(evalEvery, flag: "--eval-every", limit: Self.countLimit)
@@ -148,6 +168,9 @@ struct TrainCommand: ParsableCommand {
         try CommandLineInput.checkCount(replayCapacity, flag: "--replay-capacity", limit: Self.countLimit)
         try CommandLineInput.checkCount(logEvery, flag: "--log-every", limit: Self.countLimit)
         try CommandLineInput.checkCount(checkpointEvery, flag: "--checkpoint-every", limit: Self.countLimit)
+        try CommandLineInput.checkCount(nStep, flag: "--n-step", limit: 1000)
+        if let clip, !(clip > 0 && clip.isFinite) { throw ValidationError("--clip must be a positive number, got \(clip)") }
+        if let retraceLambda, !(0...1).contains(retraceLambda) { throw ValidationError("--retrace-lambda must lie in [0, 1], got \(retraceLambda)") }
         if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number, got \(lr)") }
         if let hidden { _ = try CommandLineInput.widths(hidden, flag: "--hidden", limit: CommonHyperparameters.widthLimit) }
     }
@@ -165,6 +188,15 @@ struct TrainCommand: ParsableCommand {
             if let hidden { learner.common.hiddenSizes = try CommandLineInput.widths(hidden, flag: "--hidden", limit: CommonHyperparameters.widthLimit) }
             if let batch { learner.common.batchSize = batch }
             if let lr { learner.common.learningRate = lr }
+            if var sac = learner.config as? SACConfig, let nStep {
+                sac.nStep = nStep
+                switch correction ?? .none {
+                case .none: sac.correction = .none
+                case .is: sac.correction = .importanceSampling(clip: clip ?? OffPolicyCorrection.defaultClip)
+                case .retrace: sac.correction = .retrace(lambda: retraceLambda ?? 1)
+                }
+                learner = LearnerConfiguration(sac)
+            }
             let environment = env ?? .pendulum
             var config = TrainingConfig(environment: environment.rawValue, steps: steps!, seed: seed ?? 0, learner: learner,
                                         evaluationInterval: evalEvery ?? 1000, evaluationEpisodes: evalEpisodes ?? 10,
