@@ -6,12 +6,21 @@ import Transitions
 /// then appended in one write transaction. A store the import created is removed again if the
 /// import fails; an existing store is left as it was.
 public struct DatasetImporter {
+    /// Transitions per chunk of a store the import creates: larger than the store's default (32, chosen
+    /// for cold sampling of online stores), because an imported dataset is read-mostly and its chunks
+    /// stay in the decompressed-chunk cache. On the shipped Pendulum datasets, 2048 with zstd level 9
+    /// raised the ratio from 2.0-2.35 to 2.51-3.1 (README, "Datasets").
+    public static let defaultChunkLength = 2048
+    /// zstd level of a store the import creates (see `defaultChunkLength`).
+    public static let defaultCompressionLevel = 9
+
     /// Schema of a store the import creates; its observation and action sizes come from the data.
     /// (Capacity grows to the dataset's size when smaller.)
     public var schemaTemplate: StoreSchema
     public var options: StoreOptions
 
-    public init(schemaTemplate: StoreSchema = StoreSchema(observationSize: 1, actionSize: 1), options: StoreOptions = StoreOptions()) {
+    public init(schemaTemplate: StoreSchema = StoreSchema(observationSize: 1, actionSize: 1, chunkLength: DatasetImporter.defaultChunkLength,
+                                                                          compressionLevel: DatasetImporter.defaultCompressionLevel), options: StoreOptions = StoreOptions()) {
         self.schemaTemplate = schemaTemplate
         self.options = options
     }

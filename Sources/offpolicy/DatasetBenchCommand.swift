@@ -14,6 +14,9 @@ struct DatasetBenchCommand: ParsableCommand {
     @Option(help: "Floats per observation.") var observationSize: Int = 3
     @Option(help: "Floats per action.") var actionSize: Int = 1
     @Option(help: "Seed of the synthetic transitions.") var seed: UInt64 = 1
+    @Option(name: .customLong("chunk"), help: "Transitions per chunk of the store.") var chunkLength: Int = DatasetImporter.defaultChunkLength
+    @Option(name: .customLong("level"), help: "zstd level of the store.") var compressionLevel: Int = DatasetImporter.defaultCompressionLevel
+    @Option(help: "Column filter of the store: none, byteShuffle, xorDeltaByteShuffle.") var filter: ColumnFilter = StoreSchema.defaultColumnFilter
     @Option(help: "Directory for the file and the store (default: a new temporary directory, removed afterwards).") var directory: String?
 
     func validate() throws {
@@ -42,7 +45,9 @@ struct DatasetBenchCommand: ParsableCommand {
             let start = clock.now
             let dataset = try LoggedDataset.read(from: file)
             let read = clock.now
-            let report = try DatasetImporter().importDataset(dataset, source: file, into: store)
+            let template = StoreSchema(observationSize: 1, actionSize: 1, capacity: transitions, chunkLength: chunkLength,
+                                       compressionLevel: compressionLevel, columnFilter: filter)
+            let report = try DatasetImporter(schemaTemplate: template).importDataset(dataset, source: file, into: store)
             let end = clock.now
             func seconds(_ duration: Duration) -> Double {
                 Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
@@ -52,7 +57,7 @@ struct DatasetBenchCommand: ParsableCommand {
             print("read and checked   \(String(format: "%.3f", seconds(read - start))) s")
             print("converted+appended \(String(format: "%.3f", seconds(end - read))) s (one write transaction)")
             print("import             \(report.transitions) transitions in \(String(format: "%.3f", total)) s: \(String(format: "%.2f", Double(report.transitions) / total / 1e6)) M transitions/s")
-            print("store              compression ratio \(String(format: "%.3f", statistics.compressionRatio)), \(statistics.storedBytes) bytes stored")
+            print("store              chunk \(chunkLength), zstd level \(compressionLevel), \(filter.rawValue): compression ratio \(String(format: "%.3f", statistics.compressionRatio)), \(statistics.storedBytes) bytes stored")
         }
     }
 }

@@ -11,8 +11,8 @@ struct DatasetImportCommand: ParsableCommand {
     @Argument(help: "A D4RL HDF5 file, or a Minari dataset directory (holding data/main_data.hdf5).") var source: String
     @Option(help: "Store directory: created with a schema from the data, or appended to when its sizes match.") var store: String
     @Option(help: "Capacity of a created store (raised to the dataset's size when smaller).") var capacity: Int = 1_000_000
-    @Option(name: .customLong("chunk"), help: "Transitions per chunk of a created store.") var chunkLength: Int = StoreSchema.defaultChunkLength
-    @Option(name: .customLong("level"), help: "zstd level of a created store.") var compressionLevel: Int = StoreSchema.defaultCompressionLevel
+    @Option(name: .customLong("chunk"), help: "Transitions per chunk of a created store.") var chunkLength: Int = DatasetImporter.defaultChunkLength
+    @Option(name: .customLong("level"), help: "zstd level of a created store.") var compressionLevel: Int = DatasetImporter.defaultCompressionLevel
     @Option(help: "Column filter of a created store: none, byteShuffle, xorDeltaByteShuffle.") var filter: ColumnFilter = StoreSchema.defaultColumnFilter
     @Flag(help: "Print one JSON object as the last line.") var json = false
 
