@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "Environments", targets: ["Environments"]),
         .library(name: "Learners", targets: ["Learners"]),
         .library(name: "Training", targets: ["Training"]),
+        .library(name: "Datasets", targets: ["Datasets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -22,6 +23,8 @@ let package = Package(
         .systemLibrary(name: "CLMDB", pkgConfig: "lmdb", providers: [.apt(["liblmdb-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // Debian's libhdf5-dev installs hdf5-serial.pc (and hdf5.pc as an alternative that may point at an MPI build).
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial", providers: [.apt(["libhdf5-dev"])]),
 
         .target(name: "Randomness"),
         // TransitionBatch and the Learner protocol: what the store and the learners share, with no storage dependency.
@@ -32,11 +35,13 @@ let package = Package(
         .target(name: "NeuralNetwork", dependencies: ["CBLAS", "CVectorKernels", "Randomness"]),
         .target(name: "Environments", dependencies: ["Randomness"]),
         .target(name: "Learners", dependencies: ["NeuralNetwork", "Transitions", "Randomness"]),
+        // D4RL and Minari HDF5 datasets in and out of replay stores.
+        .target(name: "Datasets", dependencies: ["ReplayStore", "Transitions", "CHDF5"]),
         .target(name: "Training", dependencies: ["Learners", "Environments", "ReplayStore", "Transitions", "NeuralNetwork", "Randomness"]),
         .executableTarget(
             name: "offpolicy",
             dependencies: [
-                "Training", "Learners", "Environments", "ReplayStore", "Transitions", "NeuralNetwork", "Randomness",
+                "Training", "Learners", "Environments", "ReplayStore", "Transitions", "NeuralNetwork", "Randomness", "Datasets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -49,6 +54,7 @@ let package = Package(
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "Randomness", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "LearnersTests", dependencies: ["Learners", "NeuralNetwork", "Transitions", "Randomness", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Learners", "Environments", "ReplayStore", "Transitions", "NeuralNetwork", "Randomness", "TestSupport"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "ReplayStore", "Transitions", "CHDF5", "TestSupport"], exclude: ["Fixtures"]),
         // What a library user writes: public API only (no @testable import), an environment of its own.
         .testTarget(name: "LibraryUsageTests", dependencies: ["Training", "Learners", "Environments", "ReplayStore", "Transitions", "Randomness"]),
     ],

@@ -11,6 +11,7 @@ struct OffPolicy: ParsableCommand {
             TrainCommand.self,
             EvaluateCommand.self,
             BenchCommand.self,
+            DatasetCommand.self,
         ]
     )
 }

@@ -1,0 +1,32 @@
+internal import CHDF5
+
+/// Process-wide HDF5 setup and its error stack. Debian's serial HDF5 is not thread-safe: the module
+/// calls it from one thread at a time.
+enum HDF5Library {
+    /// Turns off HDF5's habit of printing its error stack to standard error: failures are reported
+    /// once, as `DatasetError.hdf5`, with the stack's messages. Runs once, before the first HDF5 call.
+    static let prepared: Void = {
+        _ = H5open()
+        _ = H5Eset_auto2(chdf5_error_stack_default(), nil, nil)
+    }()
+
+    /// The messages on the current error stack: the outermost (what the API call was doing) and the
+    /// innermost (why), for example "unable to open file: file signature not found".
+    static func currentErrorMessage() -> String {
+        var messages: [String] = []
+        let walker: H5E_walk2_t = { _, entry, context in
+            guard let entry, let context, let text = entry.pointee.desc else { return 0 }
+            context.assumingMemoryBound(to: [String].self).pointee.append(String(cString: text))
+            return 0
+        }
+        _ = withUnsafeMutablePointer(to: &messages) { pointer in
+            H5Ewalk2(chdf5_error_stack_default(), H5E_WALK_DOWNWARD, walker, pointer)
+        }
+        _ = H5Eclear2(chdf5_error_stack_default())
+        var distinct: [String] = []
+        for message in messages where !message.isEmpty && !distinct.contains(message) { distinct.append(message) }
+        guard let first = distinct.first else { return "no message on HDF5's error stack" }
+        guard distinct.count > 1, let last = distinct.last else { return first }
+        return first + ": " + last
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+
+/// A Gymnasium `Box` space as Minari serialises it in `metadata.json` (a JSON string such as
+/// `{"type": "Box", "dtype": "float32", "shape": [3], "low": [...], "high": [...]}`).
+public struct MinariBox: Sendable, Equatable {
+    public var shape: [Int]
+    public var low: [Float]
+    public var high: [Float]
+
+    /// Values per row: the product of the shape.
+    public var size: Int { shape.reduce(1, *) }
+
+    public init(shape: [Int], low: [Float], high: [Float]) {
+        self.shape = shape
+        self.low = low
+        self.high = high
+    }
+
+    /// An unbounded box of `size` values.
+    public init(unboundedOfSize size: Int) {
+        self.init(shape: [size], low: Array(repeating: -.infinity, count: size), high: Array(repeating: .infinity, count: size))
+    }
+
+    private struct Serialized: Decodable {
+        var type: String
+        var shape: [Int]?
+    }
+
+    /// Parses Minari's serialised space (Python's `json`, which may write `Infinity`); only `Box` is
+    /// supported. `low` and `high` are not needed to import, and are left unbounded.
+    init(parsing text: String, key: String, path: String) throws {
+        let decoder = JSONDecoder()
+        decoder.allowsJSON5 = true
+        let serialized: Serialized
+        do {
+            serialized = try decoder.decode(Serialized.self, from: Data(text.utf8))
+        } catch {
+            throw DatasetError.invalidMetadata(path: path, reason: "'\(key)' is not a serialised space: \(error)")
+        }
+        guard serialized.type == "Box", let shape = serialized.shape, !shape.isEmpty, shape.allSatisfy({ $0 > 0 }) else {
+            throw DatasetError.invalidMetadata(path: path, reason: "'\(key)' is a \(serialized.type) space; only Box spaces of a non-empty shape are supported")
+        }
+        let size = shape.reduce(1, *)
+        self.init(shape: shape, low: Array(repeating: -.infinity, count: size), high: Array(repeating: .infinity, count: size))
+    }
+
+    /// Minari's serialisation, as Python's `json.dumps` writes it (`Infinity` for unbounded sides).
+    var serialized: String {
+        func number(_ value: Float) -> String {
+            if value == .infinity { return "Infinity" }
+            if value == -.infinity { return "-Infinity" }
+            return "\(Double(value))"
+        }
+        func list(_ values: [Float]) -> String { "[" + values.map(number).joined(separator: ", ") + "]" }
+        return #"{"type": "Box", "dtype": "float32", "shape": ["# + shape.map(String.init).joined(separator: ", ")
+            + #"], "low": "# + list(low) + #", "high": "# + list(high) + "}"
+    }
+}

@@ -1,0 +1,210 @@
+import Foundation
+
+/// Minari's layout (version 0.5): a dataset directory holding `data/metadata.json` and
+/// `data/main_data.hdf5`, the latter with one group `episode_K` per episode:
+///
+/// | key | shape |
+/// |---|---|
+/// | episode_K/observations | (T+1, obs): every observation, the final one included |
+/// | episode_K/actions | (T, act) |
+/// | episode_K/rewards, terminations, truncations | (T,) |
+/// | episode_K/infos/action_log_probs | (T+1,), optional: the behavior log-probability; the last is NaN |
+///
+/// and attributes `id` and `total_steps` on each group.
+public enum MinariDirectory {
+    public static let dataFile = "data/main_data.hdf5"
+    public static let metadataFile = "data/metadata.json"
+    /// The Minari version whose layout `write` produces (and which `minari.load_dataset` checks).
+    public static let formatVersion = "0.5.4"
+
+    /// Reads and checks every episode of the Minari dataset in `directory`: the keys and shapes
+    /// above, types and finite values as for D4RL, and the metadata's spaces and totals against the data.
+    public static func read(_ directory: String) throws -> LoggedDataset {
+        let metadataPath = directory + "/" + metadataFile
+        let metadata: MinariMetadata
+        do {
+            metadata = try JSONDecoder().decode(MinariMetadata.self, from: Data(contentsOf: URL(fileURLWithPath: metadataPath)))
+        } catch {
+            throw DatasetError.invalidMetadata(path: metadataPath, reason: "cannot read it: \(error)")
+        }
+        if let format = metadata.dataFormat, format != "hdf5" {
+            throw DatasetError.invalidMetadata(path: metadataPath, reason: "data_format is '\(format)'; only hdf5 is supported")
+        }
+        guard let observationText = metadata.observationSpace, let actionText = metadata.actionSpace else {
+            throw DatasetError.invalidMetadata(path: metadataPath, reason: "observation_space or action_space is missing")
+        }
+        let observationSpace = try MinariBox(parsing: observationText, key: "observation_space", path: metadataPath)
+        let actionSpace = try MinariBox(parsing: actionText, key: "action_space", path: metadataPath)
+        var environmentID: String?
+        if let spec = metadata.envSpec {
+            struct Spec: Decodable { var id: String }
+            let decoder = JSONDecoder()
+            decoder.allowsJSON5 = true
+            environmentID = try? decoder.decode(Spec.self, from: Data(spec.utf8)).id
+        }
+
+        let path = directory + "/" + dataFile
+        let file = try HDF5File.open(path)
+        let episodes = try file.memberNames(of: "/").compactMap { name -> (index: Int, name: String)? in
+            guard name.hasPrefix("episode_"), let index = Int(name.dropFirst("episode_".count)) else { return nil }
+            return (index, name)
+        }.sorted { $0.index < $1.index }
+        guard episodes.count == metadata.totalEpisodes else {
+            throw DatasetError.invalidMetadata(path: metadataPath, reason: "total_episodes is \(metadata.totalEpisodes), \(path) holds \(episodes.count) episode groups")
+        }
+        let o = observationSpace.size, a = actionSpace.size
+        var reader = ColumnReader(file: file)
+        var observations: [Float] = [], actions: [Float] = [], rewards: [Float] = [], next: [Float] = []
+        var terminals: [Bool] = [], timeouts: [Bool] = [], logs: [Float] = []
+        var lengths: [Int] = []
+        var episodesWithLogs = 0
+        observations.reserveCapacity(metadata.totalSteps * o); next.reserveCapacity(metadata.totalSteps * o)
+        for episode in episodes {
+            func key(_ name: String) -> String { episode.name + "/" + name }
+            let episodeActions = try reader.floats(key("actions"), noteName: "actions")
+            let steps = episodeActions.rows
+            guard episodeActions.width == a else {
+                throw DatasetError.wrongShape(path: path, key: key("actions"), shape: episodeActions.shape, expected: "(\(steps), \(a)) from action_space")
+            }
+            let episodeObservations = try reader.floats(key("observations"), noteName: "observations")
+            guard episodeObservations.rows == steps + 1, episodeObservations.width == o else {
+                throw DatasetError.wrongShape(path: path, key: key("observations"), shape: episodeObservations.shape,
+                                              expected: "(\(steps + 1), \(o)): one more row than '\(key("actions"))', \(o) values from observation_space")
+            }
+            let episodeRewards = try reader.floats(key("rewards"), rows: steps, reference: key("actions"), scalar: true, noteName: "rewards")
+            let episodeTerminals = try reader.flags(key("terminations"), rows: steps, reference: key("actions"))
+            let episodeTimeouts = try reader.flags(key("truncations"), rows: steps, reference: key("actions"))
+            guard steps > 0 else { continue }
+            observations.append(contentsOf: episodeObservations.values[0..<(steps * o)])
+            next.append(contentsOf: episodeObservations.values[o..<((steps + 1) * o)])
+            actions.append(contentsOf: episodeActions.values)
+            rewards.append(contentsOf: episodeRewards.values)
+            terminals.append(contentsOf: episodeTerminals.values)
+            timeouts.append(contentsOf: episodeTimeouts.values)
+            if try file.contains(key("infos/action_log_probs")) {
+                let episodeLogs = try reader.floats(key("infos/action_log_probs"), scalar: true, allowingNaN: true, noteName: "infos/action_log_probs")
+                guard episodeLogs.rows == steps + 1 || episodeLogs.rows == steps else {
+                    throw DatasetError.unequalLength(path: path, key: key("infos/action_log_probs"), rows: episodeLogs.rows,
+                                                     reference: key("observations"), expected: steps + 1)
+                }
+                logs.append(contentsOf: episodeLogs.values[0..<steps])
+                episodesWithLogs += 1
+            } else {
+                logs.append(contentsOf: repeatElement(.nan, count: steps))
+            }
+            lengths.append(steps)
+        }
+        guard rewards.count == metadata.totalSteps else {
+            throw DatasetError.invalidMetadata(path: metadataPath, reason: "total_steps is \(metadata.totalSteps), the episodes hold \(rewards.count) steps")
+        }
+        var notes = reader.notes
+        if episodesWithLogs > 0 && episodesWithLogs < lengths.count {
+            notes.append("\(lengths.count - episodesWithLogs) of \(lengths.count) episodes have no infos/action_log_probs; their behavior log-probabilities are NaN (unknown)")
+        }
+        return LoggedDataset(format: .minari, observationSize: o, actionSize: a, observations: observations, actions: actions,
+                             rewards: rewards, nextObservations: next, terminals: terminals, timeouts: timeouts,
+                             behaviorLogProbabilities: episodesWithLogs > 0 ? logs : nil, episodeLengths: lengths,
+                             environmentID: environmentID, notes: notes)
+    }
+
+    /// Writes `dataset` as a Minari dataset in `directory` (created if needed; it must not hold one
+    /// already). Each episode's T+1 observations are its T observations and its last next observation;
+    /// a next observation that differs from the following row's observation cannot be represented
+    /// (the returned notes count them). Without `environment`, the spaces are unbounded boxes of the
+    /// dataset's sizes and there is no `env_spec`. The `data` folder appears complete or not at all.
+    @discardableResult
+    public static func write(_ dataset: LoggedDataset, to directory: String, datasetID: String,
+                             environment: MinariEnvironment? = nil, algorithmName: String? = nil) throws -> [String] {
+        let o = dataset.observationSize, a = dataset.actionSize
+        let observationSpace = environment?.observationSpace ?? MinariBox(unboundedOfSize: o)
+        let actionSpace = environment?.actionSpace ?? MinariBox(unboundedOfSize: a)
+        if observationSpace.size != o || actionSpace.size != a {
+            throw DatasetError.incompatibleStore(path: directory, reason: "\(environment?.id ?? "the environment") has observation size \(observationSpace.size) and action size \(actionSpace.size), the data \(o) and \(a)")
+        }
+        let finalData = directory + "/data"
+        if FileManager.default.fileExists(atPath: finalData) {
+            throw DatasetError.fileSystem(operation: "write a Minari dataset into", path: directory, message: "it already holds data/")
+        }
+        try FileOperations.makeDirectory(directory)
+        let partial = directory + "/data.partial-\(getpid())"
+        var unrepresentable = 0
+        do {
+            try FileOperations.makeDirectory(partial)
+            try {
+                let file = try HDF5File.create(partial + "/main_data.hdf5")
+                var start = 0
+                for (index, steps) in dataset.episodeLengths.enumerated() {
+                    let group = "episode_\(index)"
+                    let rows = start..<(start + steps)
+                    try file.createGroup(group)
+                    var episodeObservations = Array(dataset.observations[(rows.lowerBound * o)..<(rows.upperBound * o)])
+                    if let next = dataset.nextObservations {
+                        episodeObservations.append(contentsOf: next[((rows.upperBound - 1) * o)..<(rows.upperBound * o)])
+                        for row in rows.dropLast() where !(0..<o).allSatisfy({
+                            next[row * o + $0].bitPattern == dataset.observations[(row + 1) * o + $0].bitPattern }) {
+                            unrepresentable += 1
+                        }
+                    } else {
+                        // A D4RL file without next observations: its last row's observation stands in.
+                        episodeObservations.append(contentsOf: dataset.observations[((rows.upperBound - 1) * o)..<(rows.upperBound * o)])
+                    }
+                    try file.write(episodeObservations, shape: [steps + 1, o], to: group + "/observations")
+                    try file.write(Array(dataset.actions[(rows.lowerBound * a)..<(rows.upperBound * a)]), shape: [steps, a], to: group + "/actions")
+                    try file.write(Array(dataset.rewards[rows]), shape: [steps], to: group + "/rewards")
+                    try file.write(flags: Array(dataset.terminals[rows]), to: group + "/terminations")
+                    try file.write(flags: Array(dataset.timeouts[rows]), to: group + "/truncations")
+                    if let logs = dataset.behaviorLogProbabilities {
+                        try file.write(Array(logs[rows]) + [.nan], shape: [steps + 1], to: group + "/infos/action_log_probs")
+                    }
+                    try file.writeAttribute(Int64(index), named: "id", on: group)
+                    try file.writeAttribute(Int64(steps), named: "total_steps", on: group)
+                    start += steps
+                }
+                try file.flush()
+            }()
+            var fields: [String] = [
+                #""total_episodes": \#(dataset.episodeLengths.count)"#,
+                #""total_steps": \#(dataset.count)"#,
+                #""data_format": "hdf5""#,
+                #""observation_space": "# + jsonString(observationSpace.serialized),
+                #""action_space": "# + jsonString(actionSpace.serialized),
+                #""dataset_id": "# + jsonString(datasetID),
+                #""minari_version": "# + jsonString(formatVersion),
+                #""author": ["OffPolicy"]"#,
+                #""code_permalink": "none""#,
+            ]
+            if let environment { fields.append(#""env_spec": "# + jsonString(environment.specJSON)) }
+            if let algorithmName { fields.append(#""algorithm_name": "# + jsonString(algorithmName)) }
+            try FileOperations.write(Data(("{" + fields.joined(separator: ", ") + "}\n").utf8), to: partial + "/metadata.json")
+            try FileOperations.rename(partial, to: finalData)
+        } catch {
+            try? FileManager.default.removeItem(atPath: partial)
+            throw error
+        }
+        var notes: [String] = []
+        if unrepresentable > 0 {
+            notes.append("\(unrepresentable) transitions have a next observation that differs from the next row's observation within their episode; Minari keeps only the observations")
+        }
+        if dataset.nextObservations == nil {
+            notes.append("the dataset has no next observations; each episode's final observation repeats its last one")
+        }
+        return notes
+    }
+
+    /// `text` as a JSON string literal.
+    private static func jsonString(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\t": result += "\\t"
+            case "\r": result += "\\r"
+            default:
+                if scalar.value < 0x20 { result += String(format: "\\u%04x", scalar.value) } else { result.unicodeScalars.append(scalar) }
+            }
+        }
+        return result + "\""
+    }
+}

@@ -1,0 +1,4 @@
+import ArgumentParser
+import Datasets
+
+extension DatasetFormat: ExpressibleByArgument {}

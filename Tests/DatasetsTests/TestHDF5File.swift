@@ -1,0 +1,52 @@
+import CHDF5
+import Foundation
+
+/// Writes small HDF5 files of any layout through the C API, for the bad-input tests (keys missing,
+/// float64, int32, NaN, unequal lengths). Closes the file when released.
+final class TestHDF5File {
+    private let file: hid_t
+
+    init(_ path: String) {
+        _ = H5Eset_auto2(chdf5_error_stack_default(), nil, nil)
+        file = H5Fcreate(path, chdf5_truncate(), chdf5_default(), chdf5_default())
+        precondition(file >= 0, "H5Fcreate \(path) failed")
+    }
+
+    deinit { _ = H5Fclose(file) }
+
+    private func write(_ key: String, fileType: hid_t, memoryType: hid_t, shape: [Int], bytes: UnsafeRawPointer?) {
+        let dimensions = shape.map { hsize_t($0) }
+        let space = H5Screate_simple(Int32(dimensions.count), dimensions, nil)
+        let links = H5Pcreate(chdf5_link_create_class())
+        _ = H5Pset_create_intermediate_group(links, 1)
+        let dataset = H5Dcreate2(file, key, fileType, space, links, chdf5_default(), chdf5_default())
+        precondition(dataset >= 0, "H5Dcreate2 \(key) failed")
+        if shape.reduce(1, *) > 0 { precondition(H5Dwrite(dataset, memoryType, chdf5_all(), chdf5_all(), chdf5_default(), bytes) >= 0) }
+        _ = H5Dclose(dataset)
+        _ = H5Pclose(links)
+        _ = H5Sclose(space)
+    }
+
+    func float32(_ key: String, _ values: [Float], shape: [Int]) {
+        values.withUnsafeBytes { write(key, fileType: chdf5_ieee_f32le(), memoryType: chdf5_native_float(), shape: shape, bytes: $0.baseAddress) }
+    }
+
+    func float64(_ key: String, _ values: [Double], shape: [Int]) {
+        values.withUnsafeBytes { write(key, fileType: chdf5_native_double(), memoryType: chdf5_native_double(), shape: shape, bytes: $0.baseAddress) }
+    }
+
+    func int64(_ key: String, _ values: [Int64], shape: [Int]) {
+        values.withUnsafeBytes { write(key, fileType: chdf5_std_i64le(), memoryType: chdf5_native_int64(), shape: shape, bytes: $0.baseAddress) }
+    }
+
+    /// h5py's bool: an int8 enum {FALSE = 0, TRUE = 1}.
+    func bool(_ key: String, _ values: [Bool]) {
+        let type = H5Tenum_create(chdf5_native_int8())
+        var no: Int8 = 0, yes: Int8 = 1
+        _ = H5Tenum_insert(type, "FALSE", &no)
+        _ = H5Tenum_insert(type, "TRUE", &yes)
+        let bytes = values.map { $0 ? Int8(1) : Int8(0) }
+        bytes.withUnsafeBytes { write(key, fileType: type, memoryType: type, shape: [values.count], bytes: $0.baseAddress) }
+        _ = H5Tclose(type)
+    }
+}
