@@ -14,11 +14,14 @@ public enum TrainingRun {
     public static let storeOptions = StoreOptions(durability: .processCrashSafe)
 
     /// A new run of `config` in `directory`.
+    /// Offline, the learner's config is first fitted to the dataset (`LearnerConfig.fitted(to:)`, for
+    /// example TD3+BC's observation statistics over every live transition), and `config.json` records it.
     public static func start(_ config: TrainingConfig, in directory: URL, terminal: TerminalProgress = TerminalProgress()) throws -> TrainingLoop {
         try config.validate()
+        var config = config
         let run = RunDirectory(directory)
         let environment = try makeEnvironment(named: config.environment)
-        let learner = try makeLearner(config, for: environment)
+        _ = try makeLearner(config, for: environment)  // a config the learner refuses fails before anything is written
         let fileManager = FileManager.default
         try fileManager.createDirectory(at: directory, withIntermediateDirectories: true)
         let lock = try RunDirectoryLock.acquire(run)
@@ -27,6 +30,8 @@ public enum TrainingRun {
         }
         defer { withExtendedLifetime(lock) {} }
         let store = try openStore(config, environment, run: run, creating: true)
+        if config.mode == .offline { config.learner = config.learner.fitted(to: try store.liveTransitions()) }
+        let learner = try makeLearner(config, for: environment)
         return try TrainingLoop(starting: config, in: run, environment: environment, learner: learner, store: store, terminal: terminal)
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Datasets
 import Environments
 import Foundation
 import Learners
@@ -113,7 +114,7 @@ struct TrainCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "λ of --correction retrace. Default: 1.")
     var retraceLambda: Double?
 
-    @Option(help: "Train offline from this replay store (a dataset imported with `offpolicy dataset import`, or a run's replay/): no environment step, the environment only evaluated on; --steps counts updates. Required by bc.", completion: .directory)
+    @Option(help: "Train offline from this dataset: a replay store (a run's replay/, or a store `offpolicy dataset import` filled), or a D4RL HDF5 file or Minari directory, imported first into DIR/dataset. No environment step, the environment only evaluated on; --steps counts updates. Required by bc and td3bc.", completion: .file())
     var dataset: String?
 
     @Flag(help: "Train offline (needs --dataset; implied by it).")
@@ -148,10 +149,10 @@ struct TrainCommand: ParsableCommand {
             try CommandLineInput.checkDirectory(runDir, flag: "--run-dir", mustExist: false)
             guard steps != nil else { throw ValidationError("--steps is required for a new run") }
             if offline && dataset == nil { throw ValidationError("--offline trains from a dataset: give --dataset STORE") }
-            if algorithm?.name == BCConfig.algorithmName && dataset == nil {
-                throw ValidationError("bc learns from logged data: give --dataset STORE")
+            if [BCConfig.algorithmName, TD3BCConfig.algorithmName].contains(algorithm?.name) && dataset == nil {
+                throw ValidationError("\(algorithm!.name) learns from logged data: give --dataset FILE_OR_STORE")
             }
-            if let dataset { try CommandLineInput.checkDirectory(dataset, flag: "--dataset", mustExist: true) }
+            if let dataset, !FileManager.default.fileExists(atPath: dataset) { throw ValidationError("--dataset: '\(dataset)' does not exist") }
             if algorithm?.name != SACConfig.algorithmName, nStep != nil || correction != nil || clip != nil || retraceLambda != nil {
                 throw ValidationError("--n-step, --correction, --clip and --retrace-lambda apply to sac")
             }
@@ -173,6 +174,18 @@ struct TrainCommand: ParsableCommand {
         if let retraceLambda, !(0...1).contains(retraceLambda) { throw ValidationError("--retrace-lambda must lie in [0, 1], got \(retraceLambda)") }
         if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number, got \(lr)") }
         if let hidden { _ = try CommandLineInput.widths(hidden, flag: "--hidden", limit: CommonHyperparameters.widthLimit) }
+    }
+
+    /// Imports a D4RL file or Minari directory into `DIR/dataset` (a new run directory only) and
+    /// returns the store's path.
+    private func importDataset(_ source: String, into run: RunDirectory) throws -> String {
+        if FileManager.default.fileExists(atPath: run.config.path) { throw TrainingError.runDirectoryNotEmpty(run.root.path) }
+        let store = run.root.appendingPathComponent("dataset")
+        try FileManager.default.createDirectory(at: run.root, withIntermediateDirectories: true)
+        let report = try DatasetImporter().importDataset(from: source, into: store.path)
+        print("imported \(report.transitions) transitions (\(report.episodes) episodes) from \(source) into \(store.path)")
+        for note in report.notes { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
+        return store.standardizedFileURL.path
     }
 
     func run() throws {
@@ -205,6 +218,9 @@ struct TrainCommand: ParsableCommand {
                                         metricsInterval: logEvery ?? 1000,
                                         dataset: dataset.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
             config.mode = dataset == nil ? .online : .offline
+            if let dataset, !FileManager.default.fileExists(atPath: dataset + "/data.mdb") {
+                config.dataset = try importDataset(dataset, into: RunDirectory(URL(fileURLWithPath: runDir!)))
+            }
             loop = try TrainingRun.start(config, in: URL(fileURLWithPath: runDir!))
             print("training \(config.algorithm) on \(environment.rawValue) for \(config.steps) steps (seed \(config.seed)) into \(runDir!)")
         }

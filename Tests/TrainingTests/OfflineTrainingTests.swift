@@ -83,4 +83,25 @@ final class OfflineTrainingTests: XCTestCase {
         XCTAssertEqual(noDataset.status, 64)
         XCTAssertTrue(noDataset.standardError.contains("bc learns from logged data: give --dataset"), noDataset.standardError)
     }
+
+    /// `--dataset FILE.hdf5`: the D4RL file is imported into DIR/dataset, and TD3+BC's observation
+    /// statistics are fitted to it and recorded in config.json.
+    func testTD3BCTrainsFromAD4RLFile() throws {
+        let directory = try TemporaryDirectory("offline-hdf5")
+        defer { directory.remove() }
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("DatasetsTests/Fixtures/pendulum-medium.hdf5").path
+        let run = directory.appending("run").path
+        let result = try OffpolicyExecutable.run(["train", "td3bc", "--dataset", fixture, "--steps", "100", "--hidden", "16,16",
+                                                  "--batch", "32", "--eval-every", "100", "--eval-episodes", "1", "--run-dir", run])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        XCTAssertTrue(result.standardOutput.contains("imported 20000 transitions (100 episodes)"), result.standardOutput)
+        let config = try TrainingRun.config(in: URL(fileURLWithPath: run))
+        XCTAssertEqual(config.dataset, URL(fileURLWithPath: run + "/dataset").standardizedFileURL.path)
+        let td3bc = try XCTUnwrap(config.learner.config as? TD3BCConfig)
+        let normalization = try XCTUnwrap(td3bc.observationNormalization, "fitted to the dataset")
+        XCTAssertEqual(normalization.mean.count, 3)
+        XCTAssertTrue(normalization.standardDeviation.allSatisfy { $0 > 0 })
+        XCTAssertEqual(try ProgressRow.read(from: URL(fileURLWithPath: run + "/progress.csv")).map(\.updates), [100])
+    }
 }
