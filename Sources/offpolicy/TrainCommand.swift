@@ -117,6 +117,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Train offline from this dataset: a replay store (a run's replay/, or a store `offpolicy dataset import` filled), or a D4RL HDF5 file or Minari directory, imported first into DIR/dataset. No environment step, the environment only evaluated on; --steps counts updates. Required by bc and td3bc.", completion: .file())
     var dataset: String?
 
+    @Flag(help: "bc: fit a deterministic policy by mean squared error instead of a Gaussian by maximum likelihood.")
+    var deterministic = false
+
     @Flag(help: "Train offline (needs --dataset; implied by it).")
     var offline = false
 
@@ -137,7 +140,7 @@ struct TrainCommand: ParsableCommand {
                 ("--eval-every", evalEvery != nil), ("--eval-episodes", evalEpisodes != nil), ("--log-every", logEvery != nil),
                 ("--checkpoint-every", checkpointEvery != nil), ("--dataset", dataset != nil), ("--offline", offline),
                 ("--n-step", nStep != nil), ("--correction", correction != nil), ("--clip", clip != nil),
-                ("--retrace-lambda", retraceLambda != nil),
+                ("--retrace-lambda", retraceLambda != nil), ("--deterministic", deterministic),
             ]
             let given = fixed.filter(\.1).map(\.0)
             guard given.isEmpty else {
@@ -156,6 +159,7 @@ struct TrainCommand: ParsableCommand {
             if algorithm?.name != SACConfig.algorithmName, nStep != nil || correction != nil || clip != nil || retraceLambda != nil {
                 throw ValidationError("--n-step, --correction, --clip and --retrace-lambda apply to sac")
             }
+            if deterministic && algorithm?.name != BCConfig.algorithmName { throw ValidationError("--deterministic applies to bc") }
             if correction != nil && (nStep ?? 1) < 2 { throw ValidationError("--correction corrects an n-step target: give --n-step 2 or more") }
             if clip != nil && correction != .is { throw ValidationError("--clip applies to --correction is") }
             if retraceLambda != nil && correction != .retrace { throw ValidationError("--retrace-lambda applies to --correction retrace") }
@@ -201,6 +205,10 @@ struct TrainCommand: ParsableCommand {
             if let hidden { learner.common.hiddenSizes = try CommandLineInput.widths(hidden, flag: "--hidden", limit: CommonHyperparameters.widthLimit) }
             if let batch { learner.common.batchSize = batch }
             if let lr { learner.common.learningRate = lr }
+            if var bc = learner.config as? BCConfig, deterministic {
+                bc.policy = .deterministic
+                learner = LearnerConfiguration(bc)
+            }
             if var sac = learner.config as? SACConfig, let nStep {
                 sac.nStep = nStep
                 switch correction ?? .none {
