@@ -26,6 +26,18 @@ public struct SACConfig: LearnerConfig {
 
     public init() {}
 
+    /// Decodes a config file; a setting it does not name (one added later, like `nStep`) takes its default.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = SACConfig()
+        common = try container.decodeIfPresent(CommonHyperparameters.self, forKey: .common) ?? defaults.common
+        entropyCoefficient = try container.decodeIfPresent(EntropyCoefficient.self, forKey: .entropyCoefficient) ?? defaults.entropyCoefficient
+        targetEntropy = try container.decodeIfPresent(Double.self, forKey: .targetEntropy)
+        targetUpdateInterval = try container.decodeIfPresent(Int.self, forKey: .targetUpdateInterval) ?? defaults.targetUpdateInterval
+        nStep = try container.decodeIfPresent(Int.self, forKey: .nStep) ?? defaults.nStep
+        correction = try container.decodeIfPresent(OffPolicyCorrection.self, forKey: .correction) ?? defaults.correction
+    }
+
     public func validate() throws {
         try common.validate()
         guard targetUpdateInterval > 0 else {

@@ -20,7 +20,7 @@ public final class TerminalProgress {
         isEnabled = enabled ?? (isatty(STDERR_FILENO) == 1)
     }
 
-    func update(steps: Int, totalSteps: Int, recentReturn: Double, lastEvaluation: Double?,
+    public func update(steps: Int, totalSteps: Int, recentReturn: Double, lastEvaluation: Double?,
                 criticLoss: Double? = nil, alpha: Double? = nil) {
         guard isEnabled else { return }
         let now = ContinuousClock.now
@@ -53,7 +53,7 @@ public final class TerminalProgress {
     }
 
     /// Ends the line so later output starts on a fresh one.
-    func finish() {
+    public func finish() {
         if isEnabled && drew { FileHandle.standardError.write(Data("\n".utf8)) }
         drew = false
     }

@@ -9,6 +9,7 @@ struct OffPolicy: ParsableCommand {
             ReplayCommand.self,
             EnvCommand.self,
             TrainCommand.self,
+            CollectCommand.self,
             EvaluateCommand.self,
             BenchCommand.self,
             DatasetCommand.self,

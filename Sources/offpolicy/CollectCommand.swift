@@ -1,0 +1,80 @@
+import ArgumentParser
+import Datasets
+import Environments
+import Foundation
+import Training
+
+/// `offpolicy collect`: roll out a trained policy (or uniform random actions) and record a D4RL file.
+struct CollectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "collect",
+        abstract: "Roll out a trained policy and record the transitions as a D4RL-style HDF5 file.",
+        discussion: """
+        Writes observations, actions, rewards, terminals, timeouts, next_observations and
+        infos/action_log_probs: the log-density of each executed action under the policy that acted,
+        in environment units (tanh and action-scale Jacobians included). A deterministic policy
+        (--deterministic, or TD3/DDPG/deterministic BC acting without noise) has no density: NaN.
+        --random acts uniformly in the action box (log-density -sum log(high - low)) and needs --env.
+
+        Examples:
+          offpolicy collect --run-dir runs/sac-1 --steps 10000 --out expert.hdf5
+          offpolicy collect --random --env Pendulum-v1 --steps 10000 --out random.hdf5
+        """)
+
+    @Option(help: "The run whose latest policy acts (written by `offpolicy train`).", completion: .directory)
+    var runDir: String?
+
+    @Flag(help: "Act uniformly at random instead of with a trained policy.")
+    var random = false
+
+    @Option(help: "The environment (default: the run's; with --random: required).")
+    var env: EnvironmentID?
+
+    @Option(parsing: .unconditional, help: "Transitions to record.")
+    var steps: Int
+
+    @Option(help: "The D4RL HDF5 file to write (must not exist).", completion: .file())
+    var out: String
+
+    @Flag(help: "Act with the policy's deterministic action instead of sampling it.")
+    var deterministic = false
+
+    @Option(parsing: .unconditional, help: "Seeds the environment's initial states and the policy's sampling.")
+    var seed: UInt64 = 0
+
+    func validate() throws {
+        try CommandLineInput.checkCount(steps, flag: "--steps", limit: 100_000_000)
+        guard random != (runDir != nil) else { throw ValidationError("give either --run-dir DIR or --random") }
+        if random && env == nil { throw ValidationError("--random needs --env") }
+        if random && deterministic { throw ValidationError("--deterministic applies to a trained policy, not --random") }
+        if let runDir { try CommandLineInput.checkDirectory(runDir, flag: "--run-dir", mustExist: true) }
+        guard !FileManager.default.fileExists(atPath: out) else { throw ValidationError("--out: '\(out)' exists; choose a new file") }
+    }
+
+    func run() throws {
+        let actor: Rollout.Actor
+        let environment: any Environment
+        if let runDir {
+            let (config, runEnvironment, learner) = try TrainingRun.trainedLearner(in: URL(fileURLWithPath: runDir))
+            environment = try env.map { $0.make() } ?? runEnvironment
+            guard environment.observationSpace.dimension == learner.observationSize,
+                  environment.actionSpace.dimension == learner.actionSize else {
+                throw ValidationError("--env \(env!.rawValue) does not fit the run's \(config.environment) policy")
+            }
+            actor = .learner(learner, deterministic: deterministic)
+        } else {
+            environment = env!.make()
+            actor = .uniform
+        }
+        let progress = TerminalProgress()
+        let batch = Rollout.collect(actor, on: environment, steps: steps, seed: seed) { done in
+            progress.update(steps: done, totalSteps: steps, recentReturn: .nan, lastEvaluation: nil)
+        }
+        progress.finish()
+        let dataset = LoggedDataset(transitions: batch)
+        try D4RLFile.write(dataset, to: out)
+        let summary = DatasetSummary(dataset)
+        print("wrote \(batch.count) transitions (\(dataset.episodeLengths.count) episodes) to \(out); "
+              + String(format: "episode return %.1f ± %.1f", summary.returnMean, summary.returnStd))
+    }
+}

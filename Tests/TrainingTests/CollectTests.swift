@@ -1,0 +1,54 @@
+import Environments
+import Foundation
+import Learners
+import Randomness
+import TestSupport
+@testable import Training
+import Transitions
+import XCTest
+
+/// `offpolicy collect` and `Rollout`: recorded transitions and the behavior log-density of each action.
+final class CollectTests: XCTestCase {
+    func testRecordedLogDensityIsThePolicysDensityOfTheExecutedAction() throws {
+        var sac = SACConfig()
+        sac.common.hiddenSizes = [16, 16]
+        var generator = SeededGenerator(seed: 1)
+        let learner = try SAC(observationSize: 3, actionLow: [-2], actionHigh: [2], config: sac, generator: &generator)
+        let environment = EnvironmentID.pendulum.make()
+        let batch = Rollout.collect(.learner(learner, deterministic: false), on: environment, steps: 450, seed: 4)
+        XCTAssertEqual(batch.count, 450)
+        XCTAssertEqual(batch.truncated.filter { $0 }.count, 2, "Pendulum's 200-step limit")
+        XCTAssertEqual(Set(batch.episodeIDs), [0, 1, 2])
+        let recomputed = learner.logProbabilities(observations: batch.observations, actions: batch.actions)
+        for row in 0..<batch.count {
+            XCTAssertEqual(batch.behaviorLogProbabilities[row], recomputed[row], accuracy: 1e-3 * max(1, abs(recomputed[row])), "row \(row)")
+        }
+        let deterministic = Rollout.collect(.learner(learner, deterministic: true), on: environment, steps: 10, seed: 4)
+        XCTAssertTrue(deterministic.behaviorLogProbabilities.allSatisfy(\.isNaN), "a deterministic action has no density")
+        let uniform = Rollout.collect(.uniform, on: environment, steps: 10, seed: 4)
+        XCTAssertTrue(uniform.behaviorLogProbabilities.allSatisfy { $0 == Float(-log(4.0)) }, "uniform on [−2, 2]")
+        XCTAssertTrue(uniform.actions.allSatisfy { (-2...2).contains($0) })
+    }
+
+    func testTheCLIWritesAD4RLFileThatImportsBack() throws {
+        let directory = try TemporaryDirectory("collect")
+        defer { directory.remove() }
+        let run = directory.appending("run").path
+        XCTAssertEqual(try OffpolicyExecutable.run(["train", "sac", "--steps", "300", "--hidden", "16,16", "--batch", "32",
+                                                    "--eval-every", "300", "--eval-episodes", "1", "--run-dir", run]).status, 0)
+        let file = directory.appending("collected.hdf5").path
+        let collected = try OffpolicyExecutable.run(["collect", "--run-dir", run, "--steps", "500", "--seed", "2", "--out", file])
+        XCTAssertEqual(collected.status, 0, collected.standardError)
+        XCTAssertTrue(collected.standardOutput.contains("wrote 500 transitions (3 episodes)"), collected.standardOutput)
+        let info = try OffpolicyExecutable.run(["dataset", "info", file, "--json"])
+        XCTAssertEqual(info.status, 0, info.standardError)
+        let summary = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(info.standardOutput.split(separator: "\n").last!.utf8)) as? [String: Any])
+        XCTAssertEqual(summary["transitions"] as? Int, 500)
+        XCTAssertEqual(summary["has_behavior_log_probabilities"] as? Bool, true, "\(summary)")
+        let again = try OffpolicyExecutable.run(["collect", "--run-dir", run, "--steps", "10", "--out", file])
+        XCTAssertEqual(again.status, 64, "an existing file is never overwritten")
+        let random = try OffpolicyExecutable.run(["collect", "--random", "--steps", "10", "--out", directory.appending("r.hdf5").path])
+        XCTAssertEqual(random.status, 64)
+        XCTAssertTrue(random.standardError.contains("--random needs --env"), random.standardError)
+    }
+}
