@@ -12,6 +12,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     /// Offline: the replay store the run samples from (a dataset imported with `offpolicy dataset
     /// import`, or another run's `replay/`), opened read-only; nil means the run's own `DIR/replay`.
     public var dataset: String?
+    /// Online: the demonstrations the store was pre-filled with, and the share of each batch drawn from them.
+    public var prefill: Prefill?
     /// Online: environment steps to collect in total. Offline: gradient steps in total.
     public var steps: Int
     /// Seeds every random stream of the run (environment, exploration, sampling, learner, evaluation).
@@ -74,6 +76,9 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
         try check(gradientStepsPerStep, "gradient steps per step")
         try check(replayCapacity, "the replay capacity")
         try check(metricsInterval, "the metrics interval")
+        if let ratio = prefill?.ratio, !(0...1).contains(ratio) {
+            throw TrainingError.invalidConfig("the demonstration ratio must lie in [0, 1], got \(ratio)")
+        }
         if dataset != nil && mode == .online { throw TrainingError.invalidConfig("a dataset is trained on offline; set the mode to offline") }
         do {
             try learner.validate()

@@ -206,7 +206,7 @@ public final class TrainingLoop {
         stepBatch.removeAll()
         stepBatch.append(observation: state.observation, action: action, reward: Float(result.reward),
                          nextObservation: result.observation, terminated: result.terminated, truncated: result.truncated,
-                         behaviorLogProbability: logProbability, episodeID: UInt64(state.episodes),
+                         behaviorLogProbability: logProbability, episodeID: UInt64(state.episodes + (config.prefill?.episodes ?? 0)),
                          stepIndex: UInt32(state.episodeLength), source: .online)
         try store.append(stepBatch)
 
@@ -230,6 +230,10 @@ public final class TrainingLoop {
         let batchSize = config.learner.common.batchSize, length = learner.sequenceLength
         if length > 1 {
             try store.sampleSequences(count: batchSize, length: length, using: &state.samplingGenerator, into: &sampleBatch)
+        } else if let prefill = config.prefill, let ratio = prefill.ratio {
+            try store.sample(batchSize: batchSize, demonstrations: 0..<prefill.transitions,
+                             demonstrationCount: Int((ratio * Double(batchSize)).rounded()), using: &state.samplingGenerator,
+                             into: &sampleBatch)
         } else {
             try store.sample(batchSize: batchSize, using: &state.samplingGenerator, into: &sampleBatch)
         }

@@ -16,7 +16,10 @@ public enum TrainingRun {
     /// A new run of `config` in `directory`.
     /// Offline, the learner's config is first fitted to the dataset (`LearnerConfig.fitted(to:)`, for
     /// example TD3+BC's observation statistics over every live transition), and `config.json` records it.
-    public static func start(_ config: TrainingConfig, in directory: URL, terminal: TerminalProgress = TerminalProgress()) throws -> TrainingLoop {
+    /// `demonstrations` (online runs only) are appended to the new store first, with source
+    /// `demonstration` (pinned), and recorded in the config's `prefill`, whose `ratio` must be set by the caller.
+    public static func start(_ config: TrainingConfig, in directory: URL, demonstrations: (batch: TransitionBatch, source: String)? = nil,
+                             demonstrationRatio: Double? = nil, terminal: TerminalProgress = TerminalProgress()) throws -> TrainingLoop {
         try config.validate()
         var config = config
         let run = RunDirectory(directory)
@@ -31,6 +34,16 @@ public enum TrainingRun {
         defer { withExtendedLifetime(lock) {} }
         let store = try openStore(config, environment, run: run, creating: true)
         if config.mode == .offline { config.learner = config.learner.fitted(to: try store.liveTransitions()) }
+        if let demonstrations {
+            guard config.mode == .online else { throw TrainingError.invalidConfig("demonstrations pre-fill an online run's store") }
+            guard demonstrations.batch.sources.allSatisfy({ $0 == .demonstration }) else {
+                throw TrainingError.invalidConfig("pre-filled transitions must have the source 'demonstration'")
+            }
+            try store.append(demonstrations.batch)
+            try store.sync()
+            config.prefill = Prefill(source: demonstrations.source, transitions: demonstrations.batch.count,
+                                     episodes: Set(demonstrations.batch.episodeIDs).count, ratio: demonstrationRatio)
+        }
         let learner = try makeLearner(config, for: environment)
         return try TrainingLoop(starting: config, in: run, environment: environment, learner: learner, store: store, terminal: terminal)
     }

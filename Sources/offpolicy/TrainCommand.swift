@@ -5,6 +5,7 @@ import Foundation
 import Learners
 import ReplayStore
 import Training
+import Transitions
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -117,6 +118,12 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Train offline from this dataset: a replay store (a run's replay/, or a store `offpolicy dataset import` filled), or a D4RL HDF5 file or Minari directory, imported first into DIR/dataset. No environment step, the environment only evaluated on; --steps counts updates. Required by bc and td3bc.", completion: .file())
     var dataset: String?
 
+    @Option(help: "Pre-fill the run's store with expert demonstrations from a D4RL file or Minari directory (stored with source demonstration, pinned: never evicted).", completion: .file())
+    var prefill: String?
+
+    @Option(parsing: .unconditional, help: "With --prefill: the share of every batch drawn from the demonstrations (default: sampled uniformly with the online data).")
+    var demoRatio: Double?
+
     @Flag(help: "bc: fit a deterministic policy by mean squared error instead of a Gaussian by maximum likelihood.")
     var deterministic = false
 
@@ -141,6 +148,7 @@ struct TrainCommand: ParsableCommand {
                 ("--checkpoint-every", checkpointEvery != nil), ("--dataset", dataset != nil), ("--offline", offline),
                 ("--n-step", nStep != nil), ("--correction", correction != nil), ("--clip", clip != nil),
                 ("--retrace-lambda", retraceLambda != nil), ("--deterministic", deterministic),
+                ("--prefill", prefill != nil), ("--demo-ratio", demoRatio != nil),
             ]
             let given = fixed.filter(\.1).map(\.0)
             guard given.isEmpty else {
@@ -159,6 +167,10 @@ struct TrainCommand: ParsableCommand {
             if algorithm?.name != SACConfig.algorithmName, nStep != nil || correction != nil || clip != nil || retraceLambda != nil {
                 throw ValidationError("--n-step, --correction, --clip and --retrace-lambda apply to sac")
             }
+            if let prefill, !FileManager.default.fileExists(atPath: prefill) { throw ValidationError("--prefill: '\(prefill)' does not exist") }
+            if prefill != nil && dataset != nil { throw ValidationError("--prefill fills an online run's store; --dataset trains offline: give one of them") }
+            if demoRatio != nil && prefill == nil { throw ValidationError("--demo-ratio needs --prefill") }
+            if let demoRatio, !(0...1).contains(demoRatio) { throw ValidationError("--demo-ratio must lie in [0, 1], got \(demoRatio)") }
             if deterministic && algorithm?.name != BCConfig.algorithmName { throw ValidationError("--deterministic applies to bc") }
             if correction != nil && (nStep ?? 1) < 2 { throw ValidationError("--correction corrects an n-step target: give --n-step 2 or more") }
             if clip != nil && correction != .is { throw ValidationError("--clip applies to --correction is") }
@@ -229,7 +241,15 @@ struct TrainCommand: ParsableCommand {
             if let dataset, !FileManager.default.fileExists(atPath: dataset + "/data.mdb") {
                 config.dataset = try importDataset(dataset, into: RunDirectory(URL(fileURLWithPath: runDir!)))
             }
-            loop = try TrainingRun.start(config, in: URL(fileURLWithPath: runDir!))
+            var demonstrations: (batch: TransitionBatch, source: String)?
+            if let prefill {
+                let dataset = try LoggedDataset.read(from: prefill)
+                let (batch, dropped) = dataset.transitions(firstEpisodeID: 0, source: .demonstration)
+                print("pre-filling the store with \(batch.count) demonstration transitions from \(prefill)"
+                      + (dropped > 0 ? " (\(dropped) rows without a known next observation dropped)" : ""))
+                demonstrations = (batch, URL(fileURLWithPath: prefill).standardizedFileURL.path)
+            }
+            loop = try TrainingRun.start(config, in: URL(fileURLWithPath: runDir!), demonstrations: demonstrations, demonstrationRatio: demoRatio)
             print("training \(config.algorithm) on \(environment.rawValue) for \(config.steps) steps (seed \(config.seed)) into \(runDir!)")
         }
         signal(SIGINT) { stopRequested = $0 }

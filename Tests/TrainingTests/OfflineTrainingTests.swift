@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import Environments
 import Learners
+import Randomness
 import ReplayStore
 import TestSupport
 @testable import Training
@@ -103,5 +104,31 @@ final class OfflineTrainingTests: XCTestCase {
         XCTAssertEqual(normalization.mean.count, 3)
         XCTAssertTrue(normalization.standardDeviation.allSatisfy { $0 > 0 })
         XCTAssertEqual(try ProgressRow.read(from: URL(fileURLWithPath: run + "/progress.csv")).map(\.updates), [100])
+    }
+
+    /// `--prefill FILE --demo-ratio R`: the demonstrations go into the run's store first (source
+    /// demonstration), online episodes are numbered after them, and the run resumes.
+    func testPrefilledDemonstrationsComeFirstInTheStore() throws {
+        let directory = try TemporaryDirectory("prefill")
+        defer { directory.remove() }
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("DatasetsTests/Fixtures/pendulum-medium.hdf5").path
+        let run = directory.appending("run").path
+        let result = try OffpolicyExecutable.run(["train", "sac", "--prefill", fixture, "--demo-ratio", "0.25", "--steps", "300",
+                                                  "--hidden", "16,16", "--batch", "32", "--eval-every", "150",
+                                                  "--eval-episodes", "1", "--run-dir", run])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        let config = try TrainingRun.config(in: URL(fileURLWithPath: run))
+        XCTAssertEqual(config.prefill, Prefill(source: URL(fileURLWithPath: fixture).standardizedFileURL.path, transitions: 20_000, episodes: 100, ratio: 0.25))
+        let store = try ReplayStore.open(at: run + "/replay", options: StoreOptions(access: .readOnly))
+        XCTAssertEqual(store.transitionCount, 20_300)
+        var generator = SeededGenerator(seed: 1)
+        let batch = try store.sample(batchSize: 4000, using: &generator)
+        for row in 0..<batch.count {
+            XCTAssertEqual(batch.sources[row] == .demonstration, batch.episodeIDs[row] < 100, "row \(row)")
+        }
+        XCTAssertTrue(batch.sources.contains(.online))
+        let resumed = try OffpolicyExecutable.run(["train", "--resume", run, "--steps", "400"])
+        XCTAssertEqual(resumed.status, 0, resumed.standardError)
     }
 }
