@@ -18,7 +18,7 @@ private var stopRequested: sig_atomic_t = 0
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train an off-policy learner, writing every transition to the run's replay store.",
+        abstract: "Train a learner online (every transition through the run's replay store) or offline from a dataset.",
         discussion: """
         Learners:
         \(AlgorithmName.helpList)
