@@ -52,11 +52,10 @@ public final class BehaviorCloning {
     private var targetActions = FloatBuffer(count: 0)
     /// rows × (2A or A): ∂L/∂(actor output).
     private var outputGradient = FloatBuffer(count: 0)
+    /// rows each: log π of the logged actions, and the weight −1/B of each in the loss.
+    private var logProbabilities = FloatBuffer(count: 0)
+    private var rowWeights = FloatBuffer(count: 0)
     private var rowCapacity = 0
-
-    /// Logged actions are clipped to ±(1 − this) in network units before atanh, so an action on the
-    /// bound has a finite pre-squash value.
-    static let boundaryMargin: Float = 1e-6
 
     public init(observationSize: Int, actionLow: [Float], actionHigh: [Float], config: BCConfig = BCConfig(),
                 generator: inout SeededGenerator) throws {
@@ -79,6 +78,8 @@ public final class BehaviorCloning {
         if batch.count > rowCapacity {
             targetActions = FloatBuffer(count: batch.count * actionSize)
             outputGradient = FloatBuffer(count: batch.count * actor.outputSize)
+            logProbabilities = FloatBuffer(count: batch.count)
+            rowWeights = FloatBuffer(count: batch.count)
             rowCapacity = batch.count
         }
         batch.actions.withUnsafeBufferPointer { actionScale.toNetwork($0.baseAddress!, rows: batch.count, into: targetActions.base) }
@@ -97,8 +98,7 @@ public final class BehaviorCloning {
 
     /// The cloning loss on the staged batch; fills the actor's gradient.
     /// - Gaussian: −mean_b log π(a|s), the density of the logged action a ∈ (−1, 1)ᴬ under the squashed
-    ///   Gaussian: log π(a|s) = Σⱼ [−½((uⱼ − μⱼ)/σⱼ)² − ℓⱼ − ½ log 2π] − Σⱼ log(1 − aⱼ²), uⱼ = atanh aⱼ,
-    ///   ℓ = log σ clamped to [−20, 2] as SAC's head does (its gradient is zero where the clamp is active).
+    ///   Gaussian (SAC's head; see `gaussianNegativeLogLikelihood`).
     /// - Deterministic: mean over rows and action components of (μ(s) − a)².
     func lossAndGradient(_ batch: TransitionBatch) -> Double {
         let rows = batch.count, n = actionSize
@@ -110,33 +110,24 @@ public final class BehaviorCloning {
                 loss = MeanSquaredError.evaluate(prediction: output, target: targetActions.base, count: rows * n,
                                                  gradient: outputGradient.base)
             case .gaussian:
-                loss = Self.gaussianNegativeLogLikelihood(raw: output, actions: targetActions.base, rows: rows, actionSize: n,
-                                                          gradient: outputGradient.base)
+                loss = gaussianNegativeLogLikelihood(raw: output, actions: targetActions.base, rows: rows, gradient: outputGradient.base)
             }
             actor.backward(outputGradient: outputGradient.base, input: s.baseAddress!, rows: rows)
             return loss
         }
     }
 
-    /// −mean_b log π(a_b|s_b) for raw rows [μ | ℓ] and actions in (−1, 1); writes ∂L/∂raw.
-    static func gaussianNegativeLogLikelihood(raw: UnsafePointer<Float>, actions: UnsafePointer<Float>, rows: Int, actionSize n: Int,
-                                              gradient: UnsafeMutablePointer<Float>) -> Double {
-        let share = 1 / Float(rows), halfLogTwoPi = 0.5 * log(2 * Double.pi)
-        let low = SquashedGaussianHead.logStandardDeviationMinimum, high = SquashedGaussianHead.logStandardDeviationMaximum
+    /// −mean_b log π(a_b|s_b) for raw rows [μ | ℓ] and network-unit actions; writes ∂L/∂raw. The density
+    /// and its gradient are the squashed Gaussian head's (`SquashedGaussianHead.logProbabilities`, with its
+    /// clip of actions on the bound).
+    func gaussianNegativeLogLikelihood(raw: UnsafePointer<Float>, actions: UnsafePointer<Float>, rows: Int,
+                                       gradient: UnsafeMutablePointer<Float>) -> Double {
+        head.logProbabilities(raw: raw, actions: actions, rows: rows, into: logProbabilities.base)
+        let weights = rowWeights.base
+        for r in 0..<rows { weights[r] = -1 / Float(rows) }
+        head.logProbabilityGradient(raw: raw, actions: actions, rows: rows, weights: weights, into: gradient)
         var sum: Double = 0
-        for r in 0..<rows {
-            let mean = raw + r * 2 * n, logStd = mean + n
-            let meanGradient = gradient + r * 2 * n, logStdGradient = meanGradient + n
-            for j in 0..<n {
-                let a = min(max(actions[r * n + j], -1 + boundaryMargin), 1 - boundaryMargin)
-                let u = atanh(a)
-                let l = min(max(logStd[j], low), high)
-                let z = (u - mean[j]) / exp(l)
-                sum += Double(0.5 * z * z + l) + halfLogTwoPi + Double(log(1 - a * a))
-                meanGradient[j] = -z / exp(l) * share
-                logStdGradient[j] = logStd[j] >= low && logStd[j] <= high ? (1 - z * z) * share : 0
-            }
-        }
-        return sum / Double(rows)
+        for r in 0..<rows { sum += Double(logProbabilities.base[r]) }
+        return -sum / Double(rows)
     }
 }

@@ -37,14 +37,24 @@ final class BehaviorCloningTests: XCTestCase {
     }
 
     /// The Gaussian loss is −log π(a|s) exactly: a hand-computed row.
-    func testGaussianLossIsTheNegativeLogDensityOfTheLoggedAction() {
+    func testGaussianLossIsTheNegativeLogDensityOfTheLoggedAction() throws {
+        var config = BCConfig()
+        config.common.hiddenSizes = [4]
+        var generator = SeededGenerator(seed: 1)
+        let bc = try BehaviorCloning(observationSize: 1, actionLow: [-1], actionHigh: [1], config: config, generator: &generator)
         let raw: [Float] = [0.3, -0.5]  // μ, log σ for one action component
         let action: [Float] = [0.6]
         var gradient = [Float](repeating: 0, count: 2)
-        let loss = BehaviorCloning.gaussianNegativeLogLikelihood(raw: raw, actions: action, rows: 1, actionSize: 1, gradient: &gradient)
+        var batch = TransitionBatch(observationSize: 1, actionSize: 1, reservingCapacity: 1)
+        batch.append(observation: [0], action: action, reward: 0, nextObservation: [0], terminated: true, truncated: false,
+                     episodeID: 0, stepIndex: 0)
+        bc.stage(batch)
+        let loss = bc.gaussianNegativeLogLikelihood(raw: raw, actions: action, rows: 1, gradient: &gradient)
         let u = atanh(0.6), sigma = exp(-0.5)
         let expected = 0.5 * pow((u - 0.3) / sigma, 2) + log(sigma) + 0.5 * log(2 * Double.pi) + log(1 - 0.36)
         XCTAssertEqual(loss, expected, accuracy: 1e-5)
+        XCTAssertEqual(Double(gradient[0]), -(u - 0.3) / (sigma * sigma), accuracy: 1e-5, "∂L/∂μ")
+        XCTAssertEqual(Double(gradient[1]), 1 - pow((u - 0.3) / sigma, 2), accuracy: 1e-5, "∂L/∂ℓ")
     }
 
     /// Data from a known behavior: a = tanh(0.8·s₀ + 0.2 + 0.3·ε) in network units (first component).
