@@ -10,14 +10,11 @@ extension ReplayStore {
     /// demonstrations are not drawn: at most one chunk's worth.)
     public func sample(batchSize: Int, demonstrations: Range<Int>, demonstrationCount: Int,
                        using generator: inout SeededGenerator, into batch: inout TransitionBatch) throws {
-        try checkBatchSize(batchSize)
+        try prepare(&batch, rows: batchSize, name: "batchSize")
         guard (0...batchSize).contains(demonstrationCount) else {
             throw ReplayStoreError.wrongSize(column: "demonstrationCount", expected: batchSize, actual: demonstrationCount)
         }
-        let o = schema.observationSize, a = schema.actionSize, length = schema.chunkLength
-        if batch.count != batchSize || batch.observationSize != o || batch.actionSize != a {
-            batch = TransitionBatch(observationSize: o, actionSize: a, zeroedCount: batchSize)
-        }
+        let length = schema.chunkLength
         try readSession.withSnapshot { transaction in
             let state = try readState(transaction)
             let total = Int(state.totalAppended)

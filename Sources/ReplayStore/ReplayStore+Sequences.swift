@@ -47,11 +47,8 @@ extension ReplayStore {
         guard !overflow else {
             throw ReplayStoreError.limitExceeded(name: "sequence rows", value: "\(count) × \(length)", limit: "\(Int.max)")
         }
-        try checkBatchSize(rows, name: "sequence rows (count × length)")
-        let o = schema.observationSize, a = schema.actionSize, chunkLength = schema.chunkLength
-        if batch.count != rows || batch.observationSize != o || batch.actionSize != a {
-            batch = TransitionBatch(observationSize: o, actionSize: a, zeroedCount: rows)
-        }
+        try prepare(&batch, rows: rows, name: "sequence rows (count × length)")
+        let chunkLength = schema.chunkLength
         try readSession.withSnapshot { transaction in
             let state = try readState(transaction)
             let live = state.liveCount(chunkLength: chunkLength)

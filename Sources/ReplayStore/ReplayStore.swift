@@ -397,12 +397,8 @@ public final class ReplayStore {
     /// transitions of the latest commit. Reuses `batch`'s memory when it already has `batchSize` rows
     /// of the right shape; with a warm cache nothing is allocated.
     public func sample(batchSize: Int, using generator: inout SeededGenerator, into batch: inout TransitionBatch) throws {
-        guard batchSize > 0 else { throw ReplayStoreError.wrongSize(column: "batchSize", expected: 1, actual: batchSize) }
-        try checkBatchSize(batchSize)
-        let o = schema.observationSize, a = schema.actionSize, length = schema.chunkLength
-        if batch.count != batchSize || batch.observationSize != o || batch.actionSize != a {
-            batch = TransitionBatch(observationSize: o, actionSize: a, zeroedCount: batchSize)
-        }
+        try prepare(&batch, rows: batchSize, name: "batchSize")
+        let length = schema.chunkLength
         try readSession.withSnapshot { transaction in
             let state = try readState(transaction)
             let live = state.liveCount(chunkLength: length)
@@ -438,6 +434,17 @@ public final class ReplayStore {
 
     /// Throws `limitExceeded` when a batch of `batchSize` transitions would exceed `StoreLimits`
     /// (in count, or in bytes for this schema) before anything is allocated.
+    /// Checks a sampler's row count (positive, within the limits) and gives `batch` exactly `rows` rows of
+    /// the schema's shape, reusing its memory when it has them already.
+    func prepare(_ batch: inout TransitionBatch, rows: Int, name: String = "batch size") throws {
+        guard rows > 0 else { throw ReplayStoreError.wrongSize(column: name, expected: 1, actual: rows) }
+        try checkBatchSize(rows, name: name)
+        let o = schema.observationSize, a = schema.actionSize
+        if batch.count != rows || batch.observationSize != o || batch.actionSize != a {
+            batch = TransitionBatch(observationSize: o, actionSize: a, zeroedCount: rows)
+        }
+    }
+
     public func checkBatchSize(_ batchSize: Int, name: String = "batch size") throws {
         guard batchSize <= StoreLimits.maximumBatchSize else {
             throw ReplayStoreError.limitExceeded(name: name, value: "\(batchSize)", limit: "\(StoreLimits.maximumBatchSize) transitions")

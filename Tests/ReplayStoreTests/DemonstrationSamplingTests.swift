@@ -32,5 +32,11 @@ final class DemonstrationSamplingTests: XCTestCase {
         let cursor = 200 - seenOnline.count
         XCTAssertEqual(seenOnline, Set(cursor..<200), "online rows come from the live ones only")
         XCTAssertThrowsError(try store.sample(batchSize: 16, demonstrations: 0..<20, demonstrationCount: 17, using: &generator, into: &batch))
+        for size in [0, -1, Int.max] {
+            XCTAssertThrowsError(try store.sample(batchSize: size, demonstrations: 0..<20, demonstrationCount: 0, using: &generator, into: &batch),
+                                 "batch size \(size) is an error, not a trap")
+        }
+        XCTAssertThrowsError(try store.sample(batchSize: 16, demonstrations: 0..<500, demonstrationCount: 4, using: &generator, into: &batch),
+                             "demonstrations beyond the store")
     }
 }
