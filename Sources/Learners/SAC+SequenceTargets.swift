@@ -21,28 +21,29 @@ extension SAC {
     }
 
     /// Targets for every row of `batch`, `length` rows per run. Runs the actor and the target critics
-    /// (their workspaces are reused: call this before an update, not inside one) and draws a' for every
-    /// row from `generator`, exactly as `softBellmanTargets` draws ã'. Ratios are needed for the rows
-    /// 1 … L−1 of each run only, and only by `.importanceSampling` and `.retrace`.
+    /// (their workspaces are reused: call this before an update, not inside one) and draws a' from
+    /// `generator` as `softBellmanTargets` draws ã'. Without a correction only V(s_L) of each run's last
+    /// transition enters the targets: V is evaluated (and a' drawn) for those rows alone, and `nextValues`
+    /// and `actionValues` are NaN elsewhere. With a correction V(s') is evaluated for every row, Q̄ at every
+    /// logged action, and the ratios of the rows 1 … L−1 of each run.
     public func sequenceTargets(_ batch: TransitionBatch, length: Int, correction: OffPolicyCorrection, alpha: Float,
                                 using generator: inout SeededGenerator) -> SequenceTargets {
         precondition(length > 0 && batch.count % length == 0, "a sequence batch holds whole runs of \(length) rows")
         let rows = batch.count
-        stage(batch)
-        // V(s') for every row, as in softBellmanTargets.
-        batch.nextObservations.withUnsafeBufferPointer { next in
-            head.sample(raw: actor.forward(next.baseAddress!, rows: rows), rows: rows, using: &generator)
-        }
-        inputs.writeNextActions(head.actions.base, rows: rows)
-        var minimum = [Float](repeating: 0, count: rows)
-        minimum.withUnsafeMutableBufferPointer { critics.targetMinimum(inputs.next.base, rows: rows, into: $0.baseAddress!) }
-        let logp = head.logProbabilities.base
-        let nextValues = (0..<rows).map { Double(minimum[$0] - alpha * logp[$0]) }
-        // Q̄(s, a) at the logged actions.
-        minimum.withUnsafeMutableBufferPointer { critics.targetMinimum(inputs.current.base, rows: rows, into: $0.baseAddress!) }
-        let actionValues = minimum.map(Double.init)
+        var nextValues = [Double](repeating: .nan, count: rows)
+        var actionValues = [Double](repeating: .nan, count: rows)
         var logRatios = [Double](repeating: .nan, count: rows)
-        if correction != .none {
+        if correction == .none {
+            let lastRows = batch.rows(from: length - 1, every: length)
+            for (run, value) in softNextValues(lastRows, alpha: alpha, using: &generator).enumerated() {
+                nextValues[run * length + length - 1] = value
+            }
+        } else {
+            nextValues = softNextValues(batch, alpha: alpha, using: &generator)
+            // Q̄(s, a) at the logged actions (on [s | a], which softNextValues staged).
+            var minimum = [Float](repeating: 0, count: rows)
+            minimum.withUnsafeMutableBufferPointer { critics.targetMinimum(inputs.current.base, rows: rows, into: $0.baseAddress!) }
+            actionValues = minimum.map(Double.init)
             let target = logProbabilities(observations: batch.observations, actions: batch.actions)
             for i in 0..<rows {
                 let behavior = batch.behaviorLogProbabilities[i]
@@ -59,5 +60,20 @@ extension SAC {
                                           nextLogRatios: Array(logRatios[later]))
         }
         return SequenceTargets(nextValues: nextValues, actionValues: actionValues, logRatios: logRatios, targets: targets)
+    }
+
+    /// V(s') = min_k Q̄_k(s', a') − α log π(a'|s'), a' ~ π, for every row of `batch` (staged first), as in
+    /// `softBellmanTargets`.
+    private func softNextValues(_ batch: TransitionBatch, alpha: Float, using generator: inout SeededGenerator) -> [Double] {
+        let rows = batch.count
+        stage(batch)
+        batch.nextObservations.withUnsafeBufferPointer { next in
+            head.sample(raw: actor.forward(next.baseAddress!, rows: rows), rows: rows, using: &generator)
+        }
+        inputs.writeNextActions(head.actions.base, rows: rows)
+        var minimum = [Float](repeating: 0, count: rows)
+        minimum.withUnsafeMutableBufferPointer { critics.targetMinimum(inputs.next.base, rows: rows, into: $0.baseAddress!) }
+        let logp = head.logProbabilities.base
+        return (0..<rows).map { Double(minimum[$0] - alpha * logp[$0]) }
     }
 }

@@ -227,8 +227,7 @@ public final class SAC {
         let alpha = self.alpha
         // 1. Targets over whole runs, then the runs' first transitions staged with their targets.
         let computed = sequenceTargets(batch, length: length, correction: config.correction, alpha: alpha, using: &generator)
-        var first = TransitionBatch(observationSize: observationSize, actionSize: actionSize, reservingCapacity: batch.count / length)
-        for start in stride(from: 0, to: batch.count, by: length) { first.appendRows(of: batch, start..<(start + 1)) }
+        let first = batch.rows(from: 0, every: length)
         stage(first)
         for run in 0..<first.count { targets.base[run] = Float(computed.targets[run * length]) }
         return stepsAfterTargets(first, alpha: alpha, using: &generator)
