@@ -18,6 +18,8 @@ public enum TrainingRun {
     /// example TD3+BC's observation statistics over every live transition), and `config.json` records it.
     /// `demonstrations` (online runs only) are appended to the new store first, with source
     /// `demonstration` (pinned), and recorded in the config's `prefill`, whose `ratio` must be set by the caller.
+    /// Everything is checked before the first file is written; if a later step fails, what this call
+    /// created is removed again, so the directory never holds a run that can neither start nor resume.
     public static func start(_ config: TrainingConfig, in directory: URL, demonstrations: (batch: TransitionBatch, source: String)? = nil,
                              demonstrationRatio: Double? = nil, terminal: TerminalProgress = TerminalProgress()) throws -> TrainingLoop {
         try config.validate()
@@ -25,27 +27,41 @@ public enum TrainingRun {
         let run = RunDirectory(directory)
         let environment = try makeEnvironment(named: config.environment)
         _ = try makeLearner(config, for: environment)  // a config the learner refuses fails before anything is written
+        if let demonstrations {
+            guard config.mode == .online else { throw TrainingError.invalidConfig("demonstrations pre-fill an online run's store") }
+            guard demonstrations.batch.sources.allSatisfy({ $0 == .demonstration }) else {
+                throw TrainingError.invalidConfig("pre-filled transitions must have the source 'demonstration'")
+            }
+            let wanted = (environment.observationSpace.dimension, environment.actionSpace.dimension)
+            guard (demonstrations.batch.observationSize, demonstrations.batch.actionSize) == wanted else {
+                throw TrainingError.mismatch("the demonstrations in \(demonstrations.source) have \(demonstrations.batch.observationSize)-d observations and \(demonstrations.batch.actionSize)-d actions; \(config.environment) has \(wanted.0) and \(wanted.1)")
+            }
+        }
         let fileManager = FileManager.default
+        let directoryExisted = fileManager.fileExists(atPath: directory.path)
         try fileManager.createDirectory(at: directory, withIntermediateDirectories: true)
         let lock = try RunDirectoryLock.acquire(run)
         for existing in [run.config, run.progress, run.checkpoint, run.replay] where fileManager.fileExists(atPath: existing.path) {
             throw TrainingError.runDirectoryNotEmpty(directory.path)
         }
         defer { withExtendedLifetime(lock) {} }
-        let store = try openStore(config, environment, run: run, creating: true)
-        if config.mode == .offline { config.learner = config.learner.fitted(to: try store.liveTransitions()) }
-        if let demonstrations {
-            guard config.mode == .online else { throw TrainingError.invalidConfig("demonstrations pre-fill an online run's store") }
-            guard demonstrations.batch.sources.allSatisfy({ $0 == .demonstration }) else {
-                throw TrainingError.invalidConfig("pre-filled transitions must have the source 'demonstration'")
+        do {
+            let store = try openStore(config, environment, run: run, creating: true)
+            if config.mode == .offline { config.learner = config.learner.fitted(to: try store.liveTransitions()) }
+            if let demonstrations {
+                try store.append(demonstrations.batch)
+                try store.sync()
+                config.prefill = Prefill(source: demonstrations.source, transitions: demonstrations.batch.count,
+                                         episodes: Set(demonstrations.batch.episodeIDs).count, ratio: demonstrationRatio)
             }
-            try store.append(demonstrations.batch)
-            try store.sync()
-            config.prefill = Prefill(source: demonstrations.source, transitions: demonstrations.batch.count,
-                                     episodes: Set(demonstrations.batch.episodeIDs).count, ratio: demonstrationRatio)
+            let learner = try makeLearner(config, for: environment)
+            return try TrainingLoop(starting: config, in: run, environment: environment, learner: learner, store: store, terminal: terminal)
+        } catch {
+            // The directory held no run (checked above), so all of these are this call's, the lock file too.
+            for created in [run.replay, run.config, run.progress, run.metrics, run.lock] { try? fileManager.removeItem(at: created) }
+            if !directoryExisted { try? fileManager.removeItem(at: directory) }
+            throw error
         }
-        let learner = try makeLearner(config, for: environment)
-        return try TrainingLoop(starting: config, in: run, environment: environment, learner: learner, store: store, terminal: terminal)
     }
 
     /// The resolved config a run wrote.

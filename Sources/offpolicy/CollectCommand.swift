@@ -43,7 +43,7 @@ struct CollectCommand: ParsableCommand {
     var seed: UInt64 = 0
 
     func validate() throws {
-        try CommandLineInput.checkCount(steps, flag: "--steps", limit: 100_000_000)
+        try CommandLineInput.checkCount(steps, flag: "--steps", limit: 10_000_000)
         guard random != (runDir != nil) else { throw ValidationError("give either --run-dir DIR or --random") }
         if random && env == nil { throw ValidationError("--random needs --env") }
         if random && deterministic { throw ValidationError("--deterministic applies to a trained policy, not --random") }

@@ -197,8 +197,15 @@ struct TrainCommand: ParsableCommand {
     private func importDataset(_ source: String, into run: RunDirectory) throws -> String {
         if FileManager.default.fileExists(atPath: run.config.path) { throw TrainingError.runDirectoryNotEmpty(run.root.path) }
         let store = run.root.appendingPathComponent("dataset")
+        let existed = FileManager.default.fileExists(atPath: run.root.path)
         try FileManager.default.createDirectory(at: run.root, withIntermediateDirectories: true)
-        let report = try DatasetImporter().importDataset(from: source, into: store.path)
+        let report: DatasetImportReport
+        do {
+            report = try DatasetImporter().importDataset(from: source, into: store.path)
+        } catch {
+            if !existed { try? FileManager.default.removeItem(at: run.root) }  // the importer removed the store it created
+            throw error
+        }
         print("imported \(report.transitions) transitions (\(report.episodes) episodes) from \(source) into \(store.path)")
         for note in report.notes { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
         return store.standardizedFileURL.path
@@ -249,7 +256,19 @@ struct TrainCommand: ParsableCommand {
                       + (dropped > 0 ? " (\(dropped) rows without a known next observation dropped)" : ""))
                 demonstrations = (batch, URL(fileURLWithPath: prefill).standardizedFileURL.path)
             }
-            loop = try TrainingRun.start(config, in: URL(fileURLWithPath: runDir!), demonstrations: demonstrations, demonstrationRatio: demoRatio)
+            do {
+                loop = try TrainingRun.start(config, in: URL(fileURLWithPath: runDir!), demonstrations: demonstrations,
+                                             demonstrationRatio: demoRatio)
+            } catch {
+                // A dataset imported for this run goes with it; importing again must not append a second copy.
+                if let imported = config.dataset, imported != dataset.map({ URL(fileURLWithPath: $0).standardizedFileURL.path }) {
+                    try? FileManager.default.removeItem(atPath: imported)
+                    if (try? FileManager.default.contentsOfDirectory(atPath: runDir!).isEmpty) == true {
+                        try? FileManager.default.removeItem(atPath: runDir!)
+                    }
+                }
+                throw error
+            }
             print("training \(config.algorithm) on \(environment.rawValue) for \(config.steps) steps (seed \(config.seed)) into \(runDir!)")
         }
         signal(SIGINT) { stopRequested = $0 }

@@ -118,4 +118,29 @@ final class TrainCommandRobustnessTests: XCTestCase {
             XCTAssertTrue(result.standardError.contains(message), "\(arguments): \(result.standardError)")
         }
     }
+
+    /// A prefill or dataset that cannot be used is an error before anything is written, and leaves no
+    /// half-built run directory behind (which could neither start again nor resume).
+    func testUnusableDataLeavesNoRunDirectory() throws {
+        let directory = try TemporaryDirectory("cli-bad-data")
+        defer { directory.remove() }
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("DatasetsTests/Fixtures/pendulum-medium.hdf5").path
+        let text = directory.appending("not-hdf5.hdf5").path
+        try Data("not an HDF5 file".utf8).write(to: URL(fileURLWithPath: text))
+        let run = directory.appending("run").path
+        let cases: [([String], String)] = [
+            (["sac", "--env", "MountainCarContinuous-v0", "--prefill", fixture, "--steps", "10", "--run-dir", run],
+             "have 3-d observations and 1-d actions; MountainCarContinuous-v0 has 2 and 1"),
+            (["td3bc", "--env", "MountainCarContinuous-v0", "--dataset", fixture, "--steps", "10", "--run-dir", run],
+             "holds 3-d observations and 1-d actions; MountainCarContinuous-v0 has 2 and 1"),
+            (["bc", "--dataset", text, "--steps", "10", "--run-dir", run], "not-hdf5.hdf5"),
+        ]
+        for (arguments, message) in cases {
+            let result = try train(arguments)
+            XCTAssertEqual(result.status, 1, "\(arguments): \(result.standardError)")
+            XCTAssertTrue(result.standardError.contains(message), "\(arguments): \(result.standardError)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: run), "\(arguments): no run directory is left behind")
+        }
+    }
 }
