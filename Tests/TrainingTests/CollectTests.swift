@@ -47,8 +47,17 @@ final class CollectTests: XCTestCase {
         XCTAssertEqual(summary["has_behavior_log_probabilities"] as? Bool, true, "\(summary)")
         let again = try OffpolicyExecutable.run(["collect", "--run-dir", run, "--steps", "10", "--out", file])
         XCTAssertEqual(again.status, 64, "an existing file is never overwritten")
-        let random = try OffpolicyExecutable.run(["collect", "--random", "--steps", "10", "--out", directory.appending("r.hdf5").path])
-        XCTAssertEqual(random.status, 64)
-        XCTAssertTrue(random.standardError.contains("--random needs --env"), random.standardError)
+        let refusals: [([String], String)] = [
+            (["--random", "--steps", "10"], "--random needs --env"),
+            (["--random", "--env", "Pendulum-v1", "--deterministic", "--steps", "10"], "--deterministic applies to a trained policy"),
+            (["--run-dir", run, "--env", "MountainCarContinuous-v0", "--steps", "10"], "does not fit the run's Pendulum-v1 policy"),
+            (["--run-dir", run, "--steps", "100000000000"], "--steps must be at most 10000000"),
+        ]
+        for (arguments, message) in refusals {
+            let refused = try OffpolicyExecutable.run(["collect"] + arguments + ["--out", directory.appending("r.hdf5").path])
+            XCTAssertEqual(refused.status, 64, "\(arguments): \(refused.standardError)")
+            XCTAssertTrue(refused.standardError.contains(message), "\(arguments): \(refused.standardError)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appending("r.hdf5").path))
     }
 }
