@@ -109,8 +109,11 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "SAC with --n-step: the off-policy correction of the n-step target: none (uncorrected), is (per-decision importance sampling, ratios clipped at --clip) or retrace (Retrace(λ)). Default: none.")
     var correction: CorrectionName?
 
-    @Option(parsing: .unconditional, help: "The clip of --correction is. Default: 10.")
+    @Option(parsing: .unconditional, help: "The clip c of --correction is and of --actor-gradient truncated-is (one value for both when both are given). Default: 10.")
     var clip: Double?
+
+    @Option(help: "SAC: the actor's gradient: reparameterization (the paper's, through the critics) or truncated-is (ACER's truncated importance sampling with bias correction, from the logged actions and their stored behavior log-probabilities; μ at the policy's own samples comes from a Gaussian behavior-cloning model fitted alongside). Default: reparameterization.")
+    var actorGradient: ActorGradientName?
 
     @Option(parsing: .unconditional, help: "λ of --correction retrace. Default: 1.")
     var retraceLambda: Double?
@@ -146,7 +149,7 @@ struct TrainCommand: ParsableCommand {
                 ("--gradient-steps", gradientSteps != nil), ("--replay-capacity", replayCapacity != nil),
                 ("--eval-every", evalEvery != nil), ("--eval-episodes", evalEpisodes != nil), ("--log-every", logEvery != nil),
                 ("--checkpoint-every", checkpointEvery != nil), ("--dataset", dataset != nil), ("--offline", offline),
-                ("--n-step", nStep != nil), ("--correction", correction != nil), ("--clip", clip != nil),
+                ("--n-step", nStep != nil), ("--correction", correction != nil), ("--clip", clip != nil), ("--actor-gradient", actorGradient != nil),
                 ("--retrace-lambda", retraceLambda != nil), ("--deterministic", deterministic),
                 ("--prefill", prefill != nil), ("--demo-ratio", demoRatio != nil),
             ]
@@ -164,8 +167,8 @@ struct TrainCommand: ParsableCommand {
                 throw ValidationError("\(algorithm!.name) learns from logged data: give --dataset FILE_OR_STORE")
             }
             if let dataset, !FileManager.default.fileExists(atPath: dataset) { throw ValidationError("--dataset: '\(dataset)' does not exist") }
-            if algorithm?.name != SACConfig.algorithmName, nStep != nil || correction != nil || clip != nil || retraceLambda != nil {
-                throw ValidationError("--n-step, --correction, --clip and --retrace-lambda apply to sac")
+            if algorithm?.name != SACConfig.algorithmName, nStep != nil || correction != nil || clip != nil || retraceLambda != nil || actorGradient != nil {
+                throw ValidationError("--n-step, --correction, --clip, --retrace-lambda and --actor-gradient apply to sac")
             }
             if let prefill, !FileManager.default.fileExists(atPath: prefill) { throw ValidationError("--prefill: '\(prefill)' does not exist") }
             if prefill != nil && dataset != nil { throw ValidationError("--prefill fills an online run's store; --dataset trains offline: give one of them") }
@@ -173,7 +176,9 @@ struct TrainCommand: ParsableCommand {
             if let demoRatio, !(0...1).contains(demoRatio) { throw ValidationError("--demo-ratio must lie in [0, 1], got \(demoRatio)") }
             if deterministic && algorithm?.name != BCConfig.algorithmName { throw ValidationError("--deterministic applies to bc") }
             if correction != nil && (nStep ?? 1) < 2 { throw ValidationError("--correction corrects an n-step target: give --n-step 2 or more") }
-            if clip != nil && correction != .is { throw ValidationError("--clip applies to --correction is") }
+            if clip != nil && correction != .is && actorGradient != .truncatedIS {
+                throw ValidationError("--clip applies to --correction is and --actor-gradient truncated-is")
+            }
             if retraceLambda != nil && correction != .retrace { throw ValidationError("--retrace-lambda applies to --correction retrace") }
         }
         try CommandLineInput.checkCount(steps, flag: "--steps", limit: Self.countLimit)
@@ -235,6 +240,10 @@ struct TrainCommand: ParsableCommand {
                 case .is: sac.correction = .importanceSampling(clip: clip ?? OffPolicyCorrection.defaultClip)
                 case .retrace: sac.correction = .retrace(lambda: retraceLambda ?? 1)
                 }
+                learner = LearnerConfiguration(sac)
+            }
+            if var sac = learner.config as? SACConfig, actorGradient == .truncatedIS {
+                sac.actorGradient = .truncatedImportanceSampling(clip: clip ?? ActorGradient.defaultClip)
                 learner = LearnerConfiguration(sac)
             }
             let environment = env ?? .pendulum
