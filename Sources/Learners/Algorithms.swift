@@ -6,6 +6,7 @@ public enum Algorithms {
         DDPGConfig.self,
         BCConfig.self,
         TD3BCConfig.self,
+        PPOConfig.self,
     ]
 
     /// The names, in registration order ("sac", "td3", "ddpg").

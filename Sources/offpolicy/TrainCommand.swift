@@ -82,7 +82,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Hidden layer widths, comma-separated (default: the learner's: SAC 256,256; TD3 and DDPG 400,300).")
     var hidden: String?
 
-    @Option(parsing: .unconditional, help: "Transitions per gradient step (default: the learner's, 256).")
+    @Option(parsing: .unconditional, help: "Transitions per gradient step (default: the learner's, 256; ppo: the minibatch, 64).")
     var batch: Int?
 
     @Option(parsing: .unconditional, help: "Adam learning rate (default: the learner's: SAC 3e-4; TD3 and DDPG 1e-3).")
@@ -133,6 +133,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Continue the interrupted (or finished) run in this directory.", completion: .directory)
     var resume: String?
 
+    @OptionGroup(title: "On-policy learners (reinforce, a2c, ppo)")
+    var onPolicy: OnPolicyOptions
+
     /// The largest count a flag accepts (steps, intervals, capacity).
     private static let countLimit = TrainingConfig.countLimit
 
@@ -150,7 +153,7 @@ struct TrainCommand: ParsableCommand {
                 ("--retrace-lambda", retraceLambda != nil), ("--deterministic", deterministic),
                 ("--prefill", prefill != nil), ("--demo-ratio", demoRatio != nil),
             ]
-            let given = fixed.filter(\.1).map(\.0)
+            let given = fixed.filter(\.1).map(\.0) + onPolicy.given + (onPolicy.gamma != nil ? ["--gamma"] : [])
             guard given.isEmpty else {
                 throw ValidationError("--resume continues a run with its own configuration (config.json); only --steps may be changed, not \(given.joined(separator: ", "))")
             }
@@ -168,6 +171,7 @@ struct TrainCommand: ParsableCommand {
                 throw ValidationError("--n-step, --correction, --clip and --retrace-lambda apply to sac")
             }
             if let prefill, !FileManager.default.fileExists(atPath: prefill) { throw ValidationError("--prefill: '\(prefill)' does not exist") }
+            try validateOnPolicy(algorithm!.name)
             if prefill != nil && dataset != nil { throw ValidationError("--prefill fills an online run's store; --dataset trains offline: give one of them") }
             if demoRatio != nil && prefill == nil { throw ValidationError("--demo-ratio needs --prefill") }
             if let demoRatio, !(0...1).contains(demoRatio) { throw ValidationError("--demo-ratio must lie in [0, 1], got \(demoRatio)") }
@@ -192,6 +196,31 @@ struct TrainCommand: ParsableCommand {
         if let hidden { _ = try CommandLineInput.widths(hidden, flag: "--hidden", limit: CommonHyperparameters.widthLimit) }
     }
 
+    /// The on-policy learners learn from their own rollouts: no warm-up, replay schedule, dataset or
+    /// demonstrations; their own options apply to them only (PPO's to PPO).
+    private func validateOnPolicy(_ name: String) throws {
+        let isOnPolicy = LearnerConfiguration.defaults(for: name)?.isOnPolicy ?? false
+        guard isOnPolicy else {
+            if !onPolicy.given.isEmpty {
+                throw ValidationError("\(onPolicy.given.joined(separator: ", ")) apply to the on-policy learners (reinforce, a2c, ppo), not \(name)")
+            }
+            return
+        }
+        let refused: [(String, Bool)] = [
+            ("--learning-starts", learningStarts != nil), ("--gradient-steps", gradientSteps != nil), ("--dataset", dataset != nil),
+            ("--offline", offline), ("--prefill", prefill != nil), ("--demo-ratio", demoRatio != nil), ("--n-step", nStep != nil),
+            ("--clip", clip != nil), ("--retrace-lambda", retraceLambda != nil), ("--deterministic", deterministic),
+            ("--batch", batch != nil && name != PPOConfig.algorithmName),
+        ]
+        let given = refused.filter(\.1).map(\.0)
+        guard given.isEmpty else {
+            throw ValidationError("\(name) is on-policy (it learns from rollouts of its own policy); \(given.joined(separator: ", ")) do not apply to it")
+        }
+        if name != PPOConfig.algorithmName, !onPolicy.givenForPPOOnly.isEmpty {
+            throw ValidationError("\(onPolicy.givenForPPOOnly.joined(separator: ", ")) apply to ppo only")
+        }
+    }
+
     /// Imports a D4RL file or Minari directory into `DIR/dataset` (a new run directory only) and
     /// returns the store's path.
     private func importDataset(_ source: String, into run: RunDirectory) throws -> String {
@@ -214,9 +243,9 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         // A damaged B-tree page met while sampling ends the run with one line, not LMDB's abort().
         ReplayStore.lmdbAssertionResponse = .exit(status: 1, prefix: "Error: ")
-        let loop: TrainingLoop
+        let loop: any TrainingSession
         if let resume {
-            loop = try TrainingRun.resume(in: URL(fileURLWithPath: resume), steps: steps)
+            loop = try TrainingRun.resumeSession(in: URL(fileURLWithPath: resume), steps: steps)
             for notice in loop.notices { FileHandle.standardError.write(Data("note: \(notice)\n".utf8)) }
             print("resuming \(resume) at step \(loop.environmentSteps) of \(loop.config.steps)")
         } else {
@@ -237,12 +266,13 @@ struct TrainCommand: ParsableCommand {
                 }
                 learner = LearnerConfiguration(sac)
             }
+            learner = onPolicy.apply(to: learner)
             let environment = env ?? .pendulum
             var config = TrainingConfig(environment: environment.rawValue, steps: steps!, seed: seed ?? 0, learner: learner,
                                         evaluationInterval: evalEvery ?? 1000, evaluationEpisodes: evalEpisodes ?? 10,
-                                        checkpointInterval: checkpointEvery, learningStarts: learningStarts ?? 100,
+                                        checkpointInterval: checkpointEvery, learningStarts: learningStarts ?? (learner.isOnPolicy ? 0 : 100),
                                         gradientStepsPerStep: gradientSteps ?? 1, replayCapacity: replayCapacity ?? 1_000_000,
-                                        metricsInterval: logEvery ?? 1000,
+                                        metricsInterval: logEvery ?? (learner.isOnPolicy ? 1 : 1000),
                                         dataset: dataset.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
             config.mode = dataset == nil ? .online : .offline
             if let dataset, !FileManager.default.fileExists(atPath: dataset + "/data.mdb") {
@@ -257,7 +287,7 @@ struct TrainCommand: ParsableCommand {
                 demonstrations = (batch, URL(fileURLWithPath: prefill).standardizedFileURL.path)
             }
             do {
-                loop = try TrainingRun.start(config, in: URL(fileURLWithPath: runDir!), demonstrations: demonstrations,
+                loop = try TrainingRun.startSession(config, in: URL(fileURLWithPath: runDir!), demonstrations: demonstrations,
                                              demonstrationRatio: demoRatio)
             } catch {
                 // A dataset imported for this run goes with it; importing again must not append a second copy.
