@@ -7,6 +7,8 @@ public enum Algorithms {
         BCConfig.self,
         TD3BCConfig.self,
         PPOConfig.self,
+        A2CConfig.self,
+        REINFORCEConfig.self,
     ]
 
     /// The names, in registration order ("sac", "td3", "ddpg").

@@ -48,6 +48,18 @@ struct OnPolicyOptions: ParsableArguments {
     @Flag(help: "ppo: do not normalise advantages per minibatch.")
     var noAdvantageNormalization = false
 
+    @Option(parsing: .unconditional, help: "a2c: updates on sequences replayed from the run's store after each rollout update (n-envs runs of n-steps transitions each). Default: 0.")
+    var replayRatio: Int?
+
+    @Option(parsing: .unconditional, help: "a2c --correction vtrace: ρ̄, the truncation of the importance ratios in δ and the policy gradient. Default: 1.")
+    var vtraceRhoBar: Double?
+
+    @Option(parsing: .unconditional, help: "a2c --correction vtrace: c̄, the truncation of the trace ratios. Default: 1.")
+    var vtraceCBar: Double?
+
+    @Option(parsing: .unconditional, help: "a2c --correction vtrace: λ of the traces. Default: 1.")
+    var vtraceLambda: Double?
+
     /// The on-policy flags given, by name (for `--resume` and for learners they do not apply to).
     var given: [String] {
         let flags: [(String, Bool)] = [
@@ -56,8 +68,23 @@ struct OnPolicyOptions: ParsableArguments {
             ("--normalize-observations", normalizeObservations), ("--anneal-lr", annealLr), ("--log-std-init", logStdInit != nil),
             ("--no-ortho-init", noOrthoInit), ("--epochs", epochs != nil), ("--clip-range", clipRange != nil),
             ("--clip-range-vf", clipRangeVf != nil), ("--no-advantage-normalization", noAdvantageNormalization),
-        ]
+            ("--replay-ratio", replayRatio != nil),
+        ] + givenVTrace.map { ($0, true) }
         return flags.filter(\.1).map(\.0)
+    }
+
+    /// The V-trace flags given.
+    var givenVTrace: [String] {
+        [("--vtrace-rho-bar", vtraceRhoBar != nil), ("--vtrace-c-bar", vtraceCBar != nil), ("--vtrace-lambda", vtraceLambda != nil)]
+            .filter(\.1).map(\.0)
+    }
+
+    /// The flags that only A2C takes.
+    var givenForA2COnly: [String] { given.filter { $0 == "--replay-ratio" } + givenVTrace }
+
+    /// V-trace with the given truncations and λ.
+    var vtrace: ReplayCorrection {
+        .vtrace(clipRatio: vtraceRhoBar ?? 1, clipTraceRatio: vtraceCBar ?? 1, lambda: vtraceLambda ?? 1)
     }
 
     /// The flags that only PPO takes.
@@ -66,15 +93,19 @@ struct OnPolicyOptions: ParsableArguments {
     }
 
     func validate() throws {
-        try CommandLineInput.checkCount(nEnvs, flag: "--n-envs", limit: OnPolicyHyperparameters.environmentLimit)
-        try CommandLineInput.checkCount(nSteps, flag: "--n-steps", limit: OnPolicyHyperparameters.rolloutLimit)
-        try CommandLineInput.checkCount(epochs, flag: "--epochs", limit: 1000)
         func fraction(_ value: Double?, _ flag: String) throws {
             if let value, !(0...1).contains(value) { throw ValidationError("\(flag) must lie in [0, 1], got \(value)") }
         }
         func positive(_ value: Double?, _ flag: String) throws {
             if let value, !(value > 0 && value.isFinite) { throw ValidationError("\(flag) must be a positive number, got \(value)") }
         }
+        try CommandLineInput.checkCount(nEnvs, flag: "--n-envs", limit: OnPolicyHyperparameters.environmentLimit)
+        try CommandLineInput.checkCount(nSteps, flag: "--n-steps", limit: OnPolicyHyperparameters.rolloutLimit)
+        try CommandLineInput.checkCount(epochs, flag: "--epochs", limit: 1000)
+        try CommandLineInput.checkCount(replayRatio, flag: "--replay-ratio", limit: 1000, minimum: 0)
+        try positive(vtraceRhoBar, "--vtrace-rho-bar")
+        try positive(vtraceCBar, "--vtrace-c-bar")
+        try fraction(vtraceLambda, "--vtrace-lambda")
         try fraction(gamma, "--gamma")
         try fraction(gaeLambda, "--gae-lambda")
         if let entCoef, !(entCoef >= 0 && entCoef.isFinite) { throw ValidationError("--ent-coef must be zero or more, got \(entCoef)") }
@@ -109,6 +140,10 @@ struct OnPolicyOptions: ParsableArguments {
             if let clipRangeVf { ppo.valueClipRange = clipRangeVf }
             if noAdvantageNormalization { ppo.normalizeAdvantage = false }
             config = ppo
+        }
+        if var a2c = config as? A2CConfig {
+            if let replayRatio { a2c.replayRatio = replayRatio }
+            config = a2c
         }
         return LearnerConfiguration(config)
     }

@@ -97,7 +97,7 @@ struct TrainCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Transitions the replay store keeps; the oldest chunks are evicted beyond. Default: 1000000.")
     var replayCapacity: Int?
 
-    @Option(parsing: .unconditional, help: "Write a row of averaged learner metrics to metrics.csv every this many updates. Default: 1000.")
+    @Option(parsing: .unconditional, help: "Write a row of averaged learner metrics to metrics.csv every this many updates. Default: 1000; on-policy learners: the updates of about 4096 environment steps.")
     var logEvery: Int?
 
     @Option(parsing: .unconditional, help: "Write a checkpoint every this many steps (default: --eval-every).")
@@ -106,7 +106,7 @@ struct TrainCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "SAC: regress Q(s₀, a₀) onto an n-step target over runs of N consecutive transitions. Default: 1 (one-step).")
     var nStep: Int?
 
-    @Option(help: "SAC with --n-step: the off-policy correction of the n-step target: none (uncorrected), is (per-decision importance sampling, ratios clipped at --clip) or retrace (Retrace(λ)). Default: none.")
+    @Option(help: "SAC with --n-step: the off-policy correction of the n-step target: none (uncorrected), is (per-decision importance sampling, ratios clipped at --clip) or retrace (Retrace(λ)). Default: none. A2C with --replay-ratio: vtrace (default) or none (replayed data taken as on-policy).")
     var correction: CorrectionName?
 
     @Option(parsing: .unconditional, help: "The clip of --correction is. Default: 10.")
@@ -167,7 +167,8 @@ struct TrainCommand: ParsableCommand {
                 throw ValidationError("\(algorithm!.name) learns from logged data: give --dataset FILE_OR_STORE")
             }
             if let dataset, !FileManager.default.fileExists(atPath: dataset) { throw ValidationError("--dataset: '\(dataset)' does not exist") }
-            if algorithm?.name != SACConfig.algorithmName, nStep != nil || correction != nil || clip != nil || retraceLambda != nil {
+            let a2c = algorithm?.name == A2CConfig.algorithmName
+            if algorithm?.name != SACConfig.algorithmName, nStep != nil || (correction != nil && !a2c) || clip != nil || retraceLambda != nil {
                 throw ValidationError("--n-step, --correction, --clip and --retrace-lambda apply to sac")
             }
             if let prefill, !FileManager.default.fileExists(atPath: prefill) { throw ValidationError("--prefill: '\(prefill)' does not exist") }
@@ -176,7 +177,15 @@ struct TrainCommand: ParsableCommand {
             if demoRatio != nil && prefill == nil { throw ValidationError("--demo-ratio needs --prefill") }
             if let demoRatio, !(0...1).contains(demoRatio) { throw ValidationError("--demo-ratio must lie in [0, 1], got \(demoRatio)") }
             if deterministic && algorithm?.name != BCConfig.algorithmName { throw ValidationError("--deterministic applies to bc") }
-            if correction != nil && (nStep ?? 1) < 2 { throw ValidationError("--correction corrects an n-step target: give --n-step 2 or more") }
+            if a2c {
+                if let correction, ![.vtrace, .none].contains(correction) { throw ValidationError("a2c replays with --correction vtrace or none, not \(correction.rawValue)") }
+                if correction != nil && (onPolicy.replayRatio ?? 0) == 0 { throw ValidationError("--correction corrects replayed sequences: give --replay-ratio 1 or more") }
+                if onPolicy.givenVTrace.count > 0 && correction == CorrectionName.none {
+                    throw ValidationError("only --correction vtrace takes \(onPolicy.givenVTrace.joined(separator: ", "))")
+                }
+            } else if correction == .vtrace {
+                throw ValidationError("--correction vtrace applies to a2c (with --replay-ratio)")
+            } else if correction != nil && (nStep ?? 1) < 2 { throw ValidationError("--correction corrects an n-step target: give --n-step 2 or more") }
             if clip != nil && correction != .is { throw ValidationError("--clip applies to --correction is") }
             if retraceLambda != nil && correction != .retrace { throw ValidationError("--retrace-lambda applies to --correction retrace") }
         }
@@ -196,13 +205,21 @@ struct TrainCommand: ParsableCommand {
         if let hidden { _ = try CommandLineInput.widths(hidden, flag: "--hidden", limit: CommonHyperparameters.widthLimit) }
     }
 
+    /// 1000 updates; for an on-policy learner the updates of about 4096 environment steps (PPO: every
+    /// rollout; A2C: 204 rollouts and their replay updates; REINFORCE: 5 rollouts).
+    static func defaultMetricsInterval(_ learner: LearnerConfiguration) -> Int {
+        guard let config = learner.config as? any OnPolicyLearnerConfig else { return 1000 }
+        let rollout = config.onPolicy.environmentCount * config.onPolicy.stepsPerEnvironment
+        return max(1, 4096 / rollout) * (1 + ((config as? A2CConfig)?.replayRatio ?? 0))
+    }
+
     /// The on-policy learners learn from their own rollouts: no warm-up, replay schedule, dataset or
     /// demonstrations; their own options apply to them only (PPO's to PPO).
     private func validateOnPolicy(_ name: String) throws {
         let isOnPolicy = LearnerConfiguration.defaults(for: name)?.isOnPolicy ?? false
         guard isOnPolicy else {
             if !onPolicy.given.isEmpty {
-                throw ValidationError("\(onPolicy.given.joined(separator: ", ")) apply to the on-policy learners (reinforce, a2c, ppo), not \(name)")
+                throw ValidationError("only the on-policy learners (reinforce, a2c, ppo) take \(onPolicy.given.joined(separator: ", ")); \(name) does not")
             }
             return
         }
@@ -214,10 +231,16 @@ struct TrainCommand: ParsableCommand {
         ]
         let given = refused.filter(\.1).map(\.0)
         guard given.isEmpty else {
-            throw ValidationError("\(name) is on-policy (it learns from rollouts of its own policy); \(given.joined(separator: ", ")) do not apply to it")
+            throw ValidationError("\(name) is on-policy (it learns from rollouts of its own policy) and does not take \(given.joined(separator: ", "))")
         }
         if name != PPOConfig.algorithmName, !onPolicy.givenForPPOOnly.isEmpty {
-            throw ValidationError("\(onPolicy.givenForPPOOnly.joined(separator: ", ")) apply to ppo only")
+            throw ValidationError("only ppo takes \(onPolicy.givenForPPOOnly.joined(separator: ", "))")
+        }
+        if name != A2CConfig.algorithmName, !onPolicy.givenForA2COnly.isEmpty {
+            throw ValidationError("only a2c takes \(onPolicy.givenForA2COnly.joined(separator: ", "))")
+        }
+        if name == REINFORCEConfig.algorithmName, onPolicy.gaeLambda != nil {
+            throw ValidationError("--gae-lambda does not apply to reinforce (its return is the full reward-to-go, λ = 1)")
         }
     }
 
@@ -260,11 +283,15 @@ struct TrainCommand: ParsableCommand {
             if var sac = learner.config as? SACConfig, let nStep {
                 sac.nStep = nStep
                 switch correction ?? .none {
-                case .none: sac.correction = .none
+                case .none, .vtrace: sac.correction = .none  // vtrace is refused for sac in validate()
                 case .is: sac.correction = .importanceSampling(clip: clip ?? OffPolicyCorrection.defaultClip)
                 case .retrace: sac.correction = .retrace(lambda: retraceLambda ?? 1)
                 }
                 learner = LearnerConfiguration(sac)
+            }
+            if var a2c = learner.config as? A2CConfig {
+                a2c.correction = correction == CorrectionName.none ? .none : onPolicy.vtrace
+                learner = LearnerConfiguration(a2c)
             }
             learner = onPolicy.apply(to: learner)
             let environment = env ?? .pendulum
@@ -272,7 +299,7 @@ struct TrainCommand: ParsableCommand {
                                         evaluationInterval: evalEvery ?? 1000, evaluationEpisodes: evalEpisodes ?? 10,
                                         checkpointInterval: checkpointEvery, learningStarts: learningStarts ?? (learner.isOnPolicy ? 0 : 100),
                                         gradientStepsPerStep: gradientSteps ?? 1, replayCapacity: replayCapacity ?? 1_000_000,
-                                        metricsInterval: logEvery ?? (learner.isOnPolicy ? 1 : 1000),
+                                        metricsInterval: logEvery ?? Self.defaultMetricsInterval(learner),
                                         dataset: dataset.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
             config.mode = dataset == nil ? .online : .offline
             if let dataset, !FileManager.default.fileExists(atPath: dataset + "/data.mdb") {
