@@ -44,6 +44,14 @@ struct TrainCommand: ParsableCommand {
         gives the same progress.csv on the same machine, except its
         steps_per_s column.
 
+        The on-policy learners (reinforce, a2c, ppo) step --n-envs copies of
+        the environment for --n-steps steps each, append the rollout to
+        replay/ (the run's record; a2c --replay-ratio K replays from it with
+        V-trace), and learn from the rollout. They take no --learning-starts,
+        --gradient-steps, --dataset or --prefill; --batch is ppo's minibatch.
+        Their checkpoints fall on rollout boundaries: Ctrl-C finishes the
+        rollout in progress and its update first.
+
         A loss or a parameter that stops being finite ends the run with
         "learner diverged at update N (...)" and exit status 1; the last good
         checkpoint is kept.
@@ -55,6 +63,8 @@ struct TrainCommand: ParsableCommand {
           offpolicy train --resume runs/sac-1 --steps 20000   # extend a run
           offpolicy train bc --dataset runs/sac-1/replay --steps 2000 --run-dir runs/bc
           offpolicy train td3 --dataset STORE --offline --steps 20000 --run-dir runs/td3-offline
+          offpolicy train ppo --steps 60000 --eval-every 4096 --seed 1 --run-dir runs/ppo-1
+          offpolicy train a2c --replay-ratio 2 --correction vtrace --steps 60000 --run-dir runs/a2c
         """
     )
 

@@ -17,7 +17,7 @@ import Transitions
 /// ε 1e-5) and the copies (SB3 leaves n_envs to the user; 4 here, as PPO's).
 public struct A2CConfig: OnPolicyLearnerConfig {
     public static let algorithmName = "a2c"
-    public static let summary = "Advantage actor-critic (Mnih et al. 2016), GAE; on-policy, optional V-trace replay"
+    public static let summary = "A2C (Mnih et al. 2016), on-policy; optional V-trace replay"
     public static let isOnPolicy = true
 
     /// SB3: `learning_rate=7e-4`, `gamma=0.99`, 64-64 tanh networks. `batchSize` and τ are unused (a

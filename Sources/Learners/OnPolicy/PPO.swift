@@ -15,7 +15,7 @@ import Transitions
 /// (SB3's general defaults differ: 1 copy × 2048 steps, γ 0.99, lr 3e-4.)
 public struct PPOConfig: OnPolicyLearnerConfig {
     public static let algorithmName = "ppo"
-    public static let summary = "Proximal Policy Optimization, clipped surrogate (Schulman et al. 2017); on-policy"
+    public static let summary = "PPO, clipped surrogate (Schulman et al. 2017), on-policy"
     public static let isOnPolicy = true
 
     /// SB3's `MlpPolicy`: `net_arch=dict(pi=[64, 64], vf=[64, 64])`, `activation_fn=nn.Tanh`; RL Zoo

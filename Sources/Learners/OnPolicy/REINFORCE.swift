@@ -12,7 +12,7 @@ import Transitions
 /// episodes, so G_t is the Monte Carlo reward-to-go plus γ^(200−t) V(final observation) at the time limit.
 public struct REINFORCEConfig: OnPolicyLearnerConfig {
     public static let algorithmName = "reinforce"
-    public static let summary = "REINFORCE with reward-to-go and a learned value baseline (Williams 1992); on-policy"
+    public static let summary = "REINFORCE, reward-to-go, value baseline (Williams 1992)"
     public static let isOnPolicy = true
 
     /// 64-64 tanh networks as the other on-policy learners, lr 1e-3 (our choice; there is no SB3
