@@ -159,3 +159,54 @@ final class OnPolicyTrainingTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appending("run").path))
     }
 }
+
+/// PPO whose third rollout update reports a non-finite loss (a user's learner can diverge so).
+final class DivergingPPO: OnPolicyLearner {
+    let inner: PPO
+    private var updates = 0
+    init(_ inner: PPO) { self.inner = inner }
+    var observationSize: Int { inner.observationSize }
+    var actionSize: Int { inner.actionSize }
+    var metricNames: [String] { inner.metricNames }
+    var environmentCount: Int { inner.environmentCount }
+    var stepsPerEnvironment: Int { inner.stepsPerEnvironment }
+    var parametersAreFinite: Bool { inner.parametersAreFinite }
+    func update(on batch: TransitionBatch, using generator: inout SeededGenerator) -> UpdateMetrics { inner.update(on: batch, using: &generator) }
+    func update(onRollout rollout: TransitionBatch, segments: Int, progressRemaining: Double, using generator: inout SeededGenerator) -> UpdateMetrics {
+        updates += 1
+        var metrics = inner.update(onRollout: rollout, segments: segments, progressRemaining: progressRemaining, using: &generator)
+        if updates == 3 { metrics["value_loss"] = .infinity }
+        return metrics
+    }
+    func act(on observation: [Float], deterministic: Bool, using generator: inout SeededGenerator) -> ChosenAction {
+        inner.act(on: observation, deterministic: deterministic, using: &generator)
+    }
+    func saveCheckpoint(to directory: URL) throws { try inner.saveCheckpoint(to: directory) }
+    func loadCheckpoint(from directory: URL) throws { try inner.loadCheckpoint(from: directory) }
+    func savePolicy(to file: URL) throws { try inner.savePolicy(to: file) }
+}
+
+final class OnPolicyDivergenceTests: XCTestCase {
+    /// A non-finite metric stops the run at that update, before it is checkpointed; the last good checkpoint stays.
+    func testDivergenceStopsTheRunAndKeepsTheLastGoodCheckpoint() throws {
+        let directory = try TemporaryDirectory("onpolicy-diverged")
+        defer { directory.remove() }
+        var ppo = PPOConfig()
+        ppo.onPolicy.environmentCount = 2
+        ppo.onPolicy.stepsPerEnvironment = 32
+        var generator = SeededGenerator(seed: 1)
+        let learner = DivergingPPO(try PPO(observationSize: 3, actionLow: [-2], actionHigh: [2], config: ppo, generator: &generator))
+        let config = TrainingConfig(environment: "Pendulum-v1", steps: 640, seed: 1, learner: LearnerConfiguration(ppo),
+                                    evaluationInterval: 64, evaluationEpisodes: 1, learningStarts: 0)
+        let store = try ReplayStore.create(at: directory.appending("replay").path, schema: StoreSchema(observationSize: 3, actionSize: 1, capacity: 10_000))
+        let loop = try OnPolicyTrainingLoop(starting: config, in: RunDirectory(directory.url),
+                                            makeEnvironment: { try TrainingRun.makeEnvironment(named: "Pendulum-v1") },
+                                            learner: learner, store: store, terminal: TerminalProgress(enabled: false))
+        XCTAssertThrowsError(try loop.run()) { error in
+            XCTAssertEqual(error as? TrainingError, .diverged(update: 3, reason: "value_loss = inf"))
+        }
+        let state = try JSONDecoder().decode(OnPolicyTrainingState.self, from: Data(contentsOf: directory.appending("checkpoint/state.json")))
+        XCTAssertEqual(state.environmentSteps, 128, "the checkpoint after the second rollout")
+        XCTAssertEqual(try ProgressRow.read(from: directory.appending("progress.csv")).map(\.environmentSteps), [64, 128])
+    }
+}
