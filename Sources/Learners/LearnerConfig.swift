@@ -11,6 +11,9 @@ public protocol LearnerConfig: Codable, Equatable, Sendable {
     static var summary: String { get }
     /// The algorithm's defaults.
     init()
+    /// Whether the learner learns from rollouts of its own policy (an `OnPolicyLearner`: REINFORCE, A2C,
+    /// PPO), trained by the on-policy loop, rather than from batches sampled from the store. Default false.
+    static var isOnPolicy: Bool { get }
     var common: CommonHyperparameters { get set }
     /// Throws `LearnerError.invalidConfiguration` naming the first setting out of range.
     func validate() throws
@@ -23,6 +26,8 @@ public protocol LearnerConfig: Codable, Equatable, Sendable {
 }
 
 extension LearnerConfig {
+    public static var isOnPolicy: Bool { false }
+
     public func fitted(to data: TransitionBatch) -> Self { self }
 
     /// Whether `other` is a config of the same type with the same values.
