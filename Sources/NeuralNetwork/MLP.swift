@@ -86,6 +86,13 @@ public final class MLP {
         activations.pointer(l)
     }
 
+    /// The output of layer `l` (rows × layers[l].outputSize, after its activation) from the last forward
+    /// pass; valid until the next one. The last hidden layer's is what gSDE uses as its features.
+    public func outputOfLastForward(layer l: Int) -> UnsafePointer<Float> {
+        precondition(rowCapacity > 0 && layers.indices.contains(l), "no forward pass yet, or no layer \(l)")
+        return UnsafePointer(output(ofLayer: l))
+    }
+
     /// Runs `input` (rows × inputSize, row-major) through the network. The result (rows × outputSize)
     /// lives in the network's workspace and stays valid until the next forward pass.
     @discardableResult

@@ -7,7 +7,8 @@ import Transitions
 /// run directory, recorder, checkpointer, evaluation and progress line.
 ///
 /// - Rollouts: `environmentCount` copies of the environment (each made by the factory, reset with
-///   seed + c) step in lockstep, `stepsPerEnvironment` steps each. The policy's sample is stored and its
+///   seed + c) step in lockstep, `stepsPerEnvironment` steps each; before each lockstep the learner may
+///   redraw persistent exploration noise (`prepareExploration`, gSDE). The policy's sample is stored and its
 ///   log-density is the behavior log-probability; the action sent to the environment is clipped to the box.
 ///   The last rollout is shortened so that the run ends at `config.steps` (rounded up to a whole lockstep).
 /// - Every transition goes into the run's store: a rollout is appended in one write transaction,
@@ -149,6 +150,7 @@ public final class OnPolicyTrainingLoop: TrainingSession {
             let checkpointBoundaryBefore = state.environmentSteps / config.checkpointInterval
             for step in 0..<length {
                 let before = state.environmentSteps
+                learner.prepareExploration(step: step, using: &state.explorationGenerator)
                 for c in 0..<copies { collect(copy: c, into: &segments[c]) }
                 if state.environmentSteps / config.evaluationInterval != before / config.evaluationInterval {
                     if step == length - 1 { evaluateAfterUpdate = true } else { try evaluateNow() }
@@ -188,7 +190,7 @@ public final class OnPolicyTrainingLoop: TrainingSession {
     private func collect(copy c: Int, into segment: inout TransitionBatch) {
         let space = environments[c].actionSpace
         let observation = state.copies[c].observation
-        let chosen = learner.act(on: observation, deterministic: false, using: &state.explorationGenerator)
+        let chosen = learner.explore(on: observation, copy: c, using: &state.explorationGenerator)
         let executed = space.contains(chosen.action) ? chosen.action : space.clip(chosen.action)
         let result = environments[c].step(executed)
         segment.append(observation: observation, action: chosen.action, reward: Float(result.reward), nextObservation: result.observation,

@@ -21,6 +21,13 @@ public protocol OnPolicyLearner: Learner {
     func update(onRollout rollout: TransitionBatch, segments: Int, progressRemaining: Double,
                 using generator: inout SeededGenerator) -> UpdateMetrics
 
+    /// Called before lockstep `step` (0-based) of every rollout, before any copy acts: a learner whose
+    /// exploration noise persists over several steps (gSDE) draws it anew here. Default: nothing.
+    func prepareExploration(step: Int, using generator: inout SeededGenerator)
+    /// The exploratory action of environment copy `copy` (0..<environmentCount) in `observation`, unclipped,
+    /// with its log-density. Default: `act(on:deterministic: false, using:)`.
+    func explore(on observation: [Float], copy: Int, using generator: inout SeededGenerator) -> ChosenAction
+
     /// Extra updates on replayed data after each rollout update (0: none).
     var replayUpdatesPerRollout: Int { get }
     /// Runs of consecutive transitions per replay update, and their length.
@@ -32,6 +39,10 @@ public protocol OnPolicyLearner: Learner {
 }
 
 extension OnPolicyLearner {
+    public func prepareExploration(step: Int, using generator: inout SeededGenerator) {}
+    public func explore(on observation: [Float], copy: Int, using generator: inout SeededGenerator) -> ChosenAction {
+        act(on: observation, deterministic: false, using: &generator)
+    }
     public var replayUpdatesPerRollout: Int { 0 }
     public var replaySequenceCount: Int { environmentCount }
     public var replaySequenceLength: Int { stepsPerEnvironment }

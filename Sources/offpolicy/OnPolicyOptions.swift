@@ -48,6 +48,15 @@ struct OnPolicyOptions: ParsableArguments {
     @Flag(help: "ppo: do not normalise advantages per minibatch.")
     var noAdvantageNormalization = false
 
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "ppo: generalized state-dependent exploration, true or false (gSDE, SB3's use_sde). Default: true (RL Zoo's Pendulum settings).",
+        discussion: "The exploration noise is φ(s)ᵀW, φ the policy's last hidden layer and W a learned-scale Gaussian matrix per environment copy, held for --sde-sample-freq steps. --use-sde false: independent Gaussian noise with a state-independent σ at every step.",
+        valueName: "true|false"))
+    var useSde: Bool?
+
+    @Option(parsing: .unconditional, help: "ppo --use-sde true: draw new noise matrices every N steps of each copy (and at every rollout's start; 0 or -1: only there). SB3's sde_sample_freq. Default: 4.")
+    var sdeSampleFreq: Int?
+
     @Option(parsing: .unconditional, help: "a2c: updates on sequences replayed from the run's store after each rollout update (n-envs runs of n-steps transitions each). Default: 0.")
     var replayRatio: Int?
 
@@ -68,6 +77,7 @@ struct OnPolicyOptions: ParsableArguments {
             ("--normalize-observations", normalizeObservations), ("--anneal-lr", annealLr), ("--log-std-init", logStdInit != nil),
             ("--no-ortho-init", noOrthoInit), ("--epochs", epochs != nil), ("--clip-range", clipRange != nil),
             ("--clip-range-vf", clipRangeVf != nil), ("--no-advantage-normalization", noAdvantageNormalization),
+            ("--use-sde", useSde != nil), ("--sde-sample-freq", sdeSampleFreq != nil),
             ("--replay-ratio", replayRatio != nil),
         ] + givenVTrace.map { ($0, true) }
         return flags.filter(\.1).map(\.0)
@@ -89,7 +99,7 @@ struct OnPolicyOptions: ParsableArguments {
 
     /// The flags that only PPO takes.
     var givenForPPOOnly: [String] {
-        given.filter { ["--epochs", "--clip-range", "--clip-range-vf", "--no-advantage-normalization"].contains($0) }
+        given.filter { ["--epochs", "--clip-range", "--clip-range-vf", "--no-advantage-normalization", "--use-sde", "--sde-sample-freq"].contains($0) }
     }
 
     func validate() throws {
@@ -114,6 +124,10 @@ struct OnPolicyOptions: ParsableArguments {
         try positive(clipRange, "--clip-range")
         try positive(clipRangeVf, "--clip-range-vf")
         if let logStdInit, !(logStdInit.isFinite && abs(logStdInit) <= 20) { throw ValidationError("--log-std-init must lie in [-20, 20], got \(logStdInit)") }
+        if let sdeSampleFreq, !(-1...1_000_000).contains(sdeSampleFreq) {
+            throw ValidationError("--sde-sample-freq must lie in -1...1000000 (0 or -1: once per rollout), got \(sdeSampleFreq)")
+        }
+        if useSde == false, sdeSampleFreq != nil { throw ValidationError("--sde-sample-freq needs gSDE; it was turned off with --use-sde false") }
         if let nEnvs, let nSteps, nEnvs * nSteps > OnPolicyHyperparameters.rolloutLimit {
             throw ValidationError("--n-envs × --n-steps must be at most \(OnPolicyHyperparameters.rolloutLimit), got \(nEnvs * nSteps)")
         }
@@ -139,6 +153,8 @@ struct OnPolicyOptions: ParsableArguments {
             if let clipRange { ppo.clipRange = clipRange }
             if let clipRangeVf { ppo.valueClipRange = clipRangeVf }
             if noAdvantageNormalization { ppo.normalizeAdvantage = false }
+            if let useSde { ppo.useSDE = useSde }
+            if let sdeSampleFreq { ppo.sdeSampleFrequency = sdeSampleFreq }
             config = ppo
         }
         if var a2c = config as? A2CConfig {

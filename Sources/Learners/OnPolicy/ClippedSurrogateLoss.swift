@@ -23,6 +23,32 @@ enum ClippedSurrogateLoss {
                                 meanGradient: UnsafeMutablePointer<Float>, logStdGradient: UnsafeMutablePointer<Float>) -> Result {
         var logProbabilities = [Double](repeating: 0, count: rows)
         DiagonalGaussian.logProbabilities(means: means, logStd: logStd, actions: actions, rows: rows, actionSize: n, into: &logProbabilities)
+        let (result, weights) = evaluate(logProbabilities: logProbabilities, advantages: advantages,
+                                         oldLogProbabilities: oldLogProbabilities, clipRange: clipRange)
+        DiagonalGaussian.addLogProbabilityGradient(means: means, logStd: logStd, actions: actions, weights: weights, rows: rows,
+                                                   actionSize: n, meanGradient: meanGradient, logStdGradient: logStdGradient)
+        return result
+    }
+
+    /// The same with a log σ per row (gSDE): adds ∂L/∂μ and ∂L/∂log σ_r (both rows × n).
+    static func lossAndGradient(means: UnsafePointer<Float>, rowLogStd: UnsafePointer<Double>, actions: UnsafePointer<Float>,
+                                advantages: UnsafePointer<Double>, oldLogProbabilities: UnsafePointer<Double>, clipRange: Double,
+                                rows: Int, actionSize n: Int,
+                                meanGradient: UnsafeMutablePointer<Float>, rowLogStdGradient: UnsafeMutablePointer<Double>) -> Result {
+        var logProbabilities = [Double](repeating: 0, count: rows)
+        DiagonalGaussian.logProbabilities(means: means, rowLogStd: rowLogStd, actions: actions, rows: rows, actionSize: n,
+                                          into: &logProbabilities)
+        let (result, weights) = evaluate(logProbabilities: logProbabilities, advantages: advantages,
+                                         oldLogProbabilities: oldLogProbabilities, clipRange: clipRange)
+        DiagonalGaussian.addLogProbabilityGradient(means: means, rowLogStd: rowLogStd, actions: actions, weights: weights, rows: rows,
+                                                   actionSize: n, meanGradient: meanGradient, rowLogStdGradient: rowLogStdGradient)
+        return result
+    }
+
+    /// The loss, its diagnostics and ∂L/∂log π of each row, given the rows' log π under the current policy.
+    private static func evaluate(logProbabilities: [Double], advantages: UnsafePointer<Double>,
+                                 oldLogProbabilities: UnsafePointer<Double>, clipRange: Double) -> (Result, weights: [Double]) {
+        let rows = logProbabilities.count
         var result = Result(loss: 0, approximateKL: 0, clipFraction: 0)
         var weights = [Double](repeating: 0, count: rows)
         for r in 0..<rows {
@@ -35,11 +61,9 @@ enum ClippedSurrogateLoss {
             result.approximateKL += (ratio - 1) - logRatio
             if abs(ratio - 1) > clipRange { result.clipFraction += 1 }
         }
-        DiagonalGaussian.addLogProbabilityGradient(means: means, logStd: logStd, actions: actions, weights: weights, rows: rows,
-                                                   actionSize: n, meanGradient: meanGradient, logStdGradient: logStdGradient)
         result.loss /= Double(rows)
         result.approximateKL /= Double(rows)
         result.clipFraction /= Double(rows)
-        return result
+        return (result, weights)
     }
 }

@@ -46,3 +46,41 @@ public enum DiagonalGaussian {
         (0..<n).reduce(0.0) { $0 + Double(logStd[$1]) + 0.5 + halfLogTwoPi }
     }
 }
+
+/// The same Gaussian with a log σ of its own for every row (gSDE's state-dependent σ(s)); `rowLogStd`
+/// is rows × n, and gradients w.r.t. it are per row.
+extension DiagonalGaussian {
+    /// log π(a|s) of each row with row-wise log σ.
+    static func logProbabilities(means: UnsafePointer<Float>, rowLogStd: UnsafePointer<Double>, actions: UnsafePointer<Float>,
+                                 rows: Int, actionSize n: Int, into result: UnsafeMutablePointer<Double>) {
+        for r in 0..<rows {
+            var sum = 0.0
+            for j in 0..<n {
+                let logSigma = rowLogStd[r * n + j]
+                let z = (Double(actions[r * n + j]) - Double(means[r * n + j])) / exp(logSigma)
+                sum += -0.5 * z * z - logSigma - halfLogTwoPi
+            }
+            result[r] = sum
+        }
+    }
+
+    /// Adds w_r · ∂ log π(a_r|s_r)/∂μ to `meanGradient` and w_r · ∂ log π(a_r|s_r)/∂log σ_r to row r of
+    /// `rowLogStdGradient` (both rows × n).
+    static func addLogProbabilityGradient(means: UnsafePointer<Float>, rowLogStd: UnsafePointer<Double>, actions: UnsafePointer<Float>,
+                                          weights: UnsafePointer<Double>, rows: Int, actionSize n: Int,
+                                          meanGradient: UnsafeMutablePointer<Float>, rowLogStdGradient: UnsafeMutablePointer<Double>) {
+        for r in 0..<rows {
+            for j in 0..<n {
+                let variance = exp(2 * rowLogStd[r * n + j])
+                let difference = Double(actions[r * n + j]) - Double(means[r * n + j])
+                meanGradient[r * n + j] += Float(weights[r] * difference / variance)
+                rowLogStdGradient[r * n + j] += weights[r] * (difference * difference / variance - 1)
+            }
+        }
+    }
+
+    /// The entropy of each row's Gaussian: Σⱼ log σ_{rj} + ½(1 + log 2π); ∂H_r/∂log σ_{rj} = 1.
+    static func entropies(rowLogStd: UnsafePointer<Double>, rows: Int, actionSize n: Int) -> [Double] {
+        (0..<rows).map { r in (0..<n).reduce(0.0) { $0 + rowLogStd[r * n + $1] + 0.5 + halfLogTwoPi } }
+    }
+}

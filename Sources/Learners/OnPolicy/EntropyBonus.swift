@@ -10,4 +10,15 @@ enum EntropyBonus {
         }
         return (-coefficient * entropy, entropy)
     }
+
+    /// With a log σ per row (gSDE): L = −c · mean_r H_r, H_r = Σⱼ log σ_{rj} + ½(1 + log 2π), so
+    /// ∂L/∂log σ_{rj} = −c / rows. Adds that to `rowLogStdGradient` (rows × n); returns L and mean H.
+    static func lossAndGradient(rowLogStd: UnsafePointer<Double>, rows: Int, actionSize n: Int, coefficient: Double,
+                                rowLogStdGradient: UnsafeMutablePointer<Double>) -> (loss: Double, entropy: Double) {
+        let entropy = DiagonalGaussian.entropies(rowLogStd: rowLogStd, rows: rows, actionSize: n).reduce(0, +) / Double(rows)
+        if coefficient != 0 {
+            for i in 0..<(rows * n) { rowLogStdGradient[i] -= coefficient / Double(rows) }
+        }
+        return (-coefficient * entropy, entropy)
+    }
 }

@@ -4,7 +4,8 @@ import Randomness
 import Transitions
 
 /// What REINFORCE, A2C and PPO share (Stable-Baselines3's `ActorCriticPolicy` with separate networks):
-/// a policy network s → μ(s) (environment units), a state-independent log σ, a separate value network
+/// a policy network s → μ(s) (environment units), a state-independent log σ (or, with gSDE, the
+/// k × n log σ matrix of `StateDependentNoise` and σ(s) from the last hidden layer), a separate value network
 /// s → V(s), optional running observation statistics, their Adam optimisers, one gradient step with
 /// global-norm clipping, acting, policy files and checkpoint items.
 ///
@@ -24,13 +25,15 @@ final class GaussianActorCritic {
     let logStdOptimizer: Adam
     let valueOptimizer: Adam
     let statistics: RunningObservationStatistics?
+    /// gSDE's noise matrices; nil: the state-independent Gaussian. With it, `logStd` is k × n.
+    let stateDependentNoise: StateDependentNoise?
     /// Normalised observations of the rows being learned from (and scratch for acting).
     private var staged: [Float] = []
     private var meanGradient: [Float] = []
     private var valueGradient: [Float] = []
 
     init(observationSize: Int, actionLow: [Float], actionHigh: [Float], common: CommonHyperparameters,
-         onPolicy: OnPolicyHyperparameters, generator: inout SeededGenerator) throws {
+         onPolicy: OnPolicyHyperparameters, stateDependentSampleFrequency: Int? = nil, generator: inout SeededGenerator) throws {
         try common.validate()
         try onPolicy.validate()
         _ = try ActionScale(low: actionLow, high: actionHigh)  // finite bounds, low < high
@@ -47,11 +50,18 @@ final class GaussianActorCritic {
             OrthogonalInitialization.apply(to: policy, hiddenGain: 2.0.squareRoot(), outputGain: 0.01, using: &generator)
             OrthogonalInitialization.apply(to: value, hiddenGain: 2.0.squareRoot(), outputGain: 1, using: &generator)
         }
-        logStd = FloatBuffer([Float](repeating: Float(onPolicy.logStdInit), count: actionSize))
-        logStdGradient = FloatBuffer(count: actionSize)
+        if let stateDependentSampleFrequency {
+            stateDependentNoise = StateDependentNoise(latentSize: common.hiddenSizes[common.hiddenSizes.count - 1], actionSize: actionSize,
+                                                      copies: onPolicy.environmentCount, sampleFrequency: stateDependentSampleFrequency)
+        } else {
+            stateDependentNoise = nil
+        }
+        let logStdCount = (stateDependentNoise?.latentSize ?? 1) * actionSize
+        logStd = FloatBuffer([Float](repeating: Float(onPolicy.logStdInit), count: logStdCount))
+        logStdGradient = FloatBuffer(count: logStdCount)
         let rate = Float(common.learningRate), epsilon = Float(onPolicy.adamEpsilon)
         policyOptimizer = Adam(parameterCount: policy.parameterCount, learningRate: rate, epsilon: epsilon)
-        logStdOptimizer = Adam(parameterCount: actionSize, learningRate: rate, epsilon: epsilon)
+        logStdOptimizer = Adam(parameterCount: logStdCount, learningRate: rate, epsilon: epsilon)
         valueOptimizer = Adam(parameterCount: value.parameterCount, learningRate: rate, epsilon: epsilon)
         statistics = onPolicy.normalizeObservations ? RunningObservationStatistics(size: observationSize) : nil
     }
@@ -86,19 +96,56 @@ final class GaussianActorCritic {
             let means = policy.forward(x.baseAddress!, rows: rows)
             actions.withUnsafeBufferPointer { a in
                 result.withUnsafeMutableBufferPointer {
-                    DiagonalGaussian.logProbabilities(means: means, logStd: logStd.base, actions: a.baseAddress!, rows: rows,
-                                                      actionSize: actionSize, into: $0.baseAddress!)
+                    if stateDependentNoise != nil {
+                        let rowLogStd = rowLogStdOfLastForward(rows: rows)
+                        DiagonalGaussian.logProbabilities(means: means, rowLogStd: rowLogStd, actions: a.baseAddress!, rows: rows,
+                                                          actionSize: actionSize, into: $0.baseAddress!)
+                    } else {
+                        DiagonalGaussian.logProbabilities(means: means, logStd: logStd.base, actions: a.baseAddress!, rows: rows,
+                                                          actionSize: actionSize, into: $0.baseAddress!)
+                    }
                 }
             }
         }
         return result
     }
 
+    // MARK: gSDE
+
+    /// φ(s) of the last policy forward pass: its last hidden layer (rows × k). Constants for the loss.
+    var featuresOfLastForward: UnsafePointer<Float> {
+        policy.outputOfLastForward(layer: policy.layers.count - 2)
+    }
+
+    /// log σ_a(s_r) (rows × n) of the rows of the last policy forward pass, from gSDE's features and L.
+    func rowLogStdOfLastForward(rows: Int) -> [Double] {
+        let noise = stateDependentNoise!
+        var result = [Double](repeating: 0, count: rows * actionSize)
+        StateDependentNoise.rowLogStd(features: featuresOfLastForward, logStd: logStd.base, rows: rows, latentSize: noise.latentSize,
+                                      actionSize: actionSize, into: &result)
+        return result
+    }
+
+    /// Adds ∂loss/∂L to `logStdGradient` from ∂loss/∂log σ_a(s_r) of the last policy forward pass's rows.
+    func addRowLogStdGradient(_ rowLogStdGradient: [Double], rowLogStd: [Double], rows: Int) {
+        StateDependentNoise.addLogStdGradient(rowLogStdGradient: rowLogStdGradient, rowLogStd: rowLogStd, features: featuresOfLastForward,
+                                              logStd: logStd.base, rows: rows, latentSize: stateDependentNoise!.latentSize,
+                                              actionSize: actionSize, into: logStdGradient.base)
+    }
+
+    /// Draws every environment copy's noise matrix anew when gSDE resamples before lockstep `step` of a rollout.
+    func prepareExploration(step: Int, using generator: inout SeededGenerator) {
+        guard let stateDependentNoise, stateDependentNoise.resamples(atStep: step) else { return }
+        stateDependentNoise.resample(logStd: logStd.base, using: &generator)
+    }
+
     // MARK: Acting
 
     /// Stochastic: a = μ(s) + σ ε, unclipped (the caller clips what it sends to the environment), with
-    /// log π(a|s). Deterministic: μ(s) clipped to the box, log-density NaN.
-    func act(on observation: [Float], deterministic: Bool, using generator: inout SeededGenerator) -> ChosenAction {
+    /// log π(a|s). With gSDE: a = μ(s) + φ(s)ᵀ W with `copy`'s current noise matrix W (without a copy, a
+    /// fresh W drawn for this call alone), and log π(a|s) = log N(a; μ(s), σ(s)²).
+    /// Deterministic: μ(s) clipped to the box, log-density NaN.
+    func act(on observation: [Float], deterministic: Bool, copy: Int? = nil, using generator: inout SeededGenerator) -> ChosenAction {
         precondition(observation.count == observationSize, "expected \(observationSize) observation values, got \(observation.count)")
         let x = observation.withUnsafeBufferPointer { input($0.baseAddress!, rows: 1) }
         var action = x.withUnsafeBufferPointer { Array(UnsafeBufferPointer(start: policy.forward($0.baseAddress!, rows: 1), count: actionSize)) }
@@ -107,6 +154,9 @@ final class GaussianActorCritic {
             return ChosenAction(action: action, logProbability: .nan)
         }
         let means = action
+        if let stateDependentNoise {
+            return explore(means: means, noise: stateDependentNoise, copy: copy, using: &generator)
+        }
         for j in 0..<actionSize { action[j] = means[j] + exp(logStd.base[j]) * Float(generator.nextGaussian()) }
         var logProbability = 0.0
         means.withUnsafeBufferPointer { m in
@@ -115,6 +165,26 @@ final class GaussianActorCritic {
                                                   actionSize: actionSize, into: &logProbability)
             }
         }
+        return ChosenAction(action: action, logProbability: Float(logProbability))
+    }
+
+    /// gSDE's action after a forward pass of one row: μ + φᵀ W and its log-density under N(μ, σ(s)²).
+    private func explore(means: [Float], noise: StateDependentNoise, copy: Int?, using generator: inout SeededGenerator) -> ChosenAction {
+        let k = noise.latentSize, n = actionSize
+        let features = featuresOfLastForward
+        let offsets: [Float]
+        if let copy {
+            precondition((0..<noise.copies).contains(copy), "copy \(copy) of \(noise.copies)")
+            offsets = StateDependentNoise.noise(features: features, matrix: noise.matrices.base + copy * k * n, latentSize: k, actionSize: n)
+        } else {
+            var matrix = [Float](repeating: 0, count: k * n)
+            StateDependentNoise.sample(logStd: logStd.base, count: k * n, using: &generator, into: &matrix)
+            offsets = StateDependentNoise.noise(features: features, matrix: matrix, latentSize: k, actionSize: n)
+        }
+        let action = zip(means, offsets).map { $0 + $1 }
+        let rowLogStd = rowLogStdOfLastForward(rows: 1)
+        var logProbability = 0.0
+        DiagonalGaussian.logProbabilities(means: means, rowLogStd: rowLogStd, actions: action, rows: 1, actionSize: n, into: &logProbability)
         return ChosenAction(action: action, logProbability: Float(logProbability))
     }
 
@@ -212,6 +282,7 @@ final class GaussianActorCritic {
             .optimizer(logStdOptimizer, name: "optimizer.log_std"),
             .optimizer(valueOptimizer, name: "optimizer.value"),
         ]
+        if let stateDependentNoise { items.append(.vector(stateDependentNoise.matrices, name: "sde.exploration_matrices")) }
         if let statistics {
             items += [.vector(statistics.mean, name: "observation_rms.mean"), .vector(statistics.variance, name: "observation_rms.var"),
                       .vector(statistics.count, name: "observation_rms.count")]
@@ -223,11 +294,16 @@ final class GaussianActorCritic {
     /// `observation_rms.mean` / `.var` (input = clip((s − mean)/√(var + 1e-8), ±10)).
     func savePolicy(algorithm: String, hiddenSizes: [Int], activation: Activation, to file: URL) throws {
         var tensors = ParameterRegion.tensors(policyRegions, of: policy.parameters)
-        tensors.append(Tensor(name: "log_std", shape: [actionSize], values: logStd.values))
+        let logStdShape = stateDependentNoise.map { [$0.latentSize, actionSize] } ?? [actionSize]
+        tensors.append(Tensor(name: "log_std", shape: logStdShape, values: logStd.values))
         var metadata = PolicyMetadata.make(algorithm: algorithm, observationSize: observationSize,
                                            actionScale: try ActionScale(low: actionLow, high: actionHigh),
                                            hiddenSizes: hiddenSizes, activation: activation)
-        metadata["policy"] = "gaussian: action = clip(action_net(policy_net(input)), action_low, action_high); exploration adds exp(log_std) * N(0, 1) before the clip"
+        if stateDependentNoise != nil {
+            metadata["policy"] = "gaussian: action = clip(action_net(policy_net(input)), action_low, action_high); exploration (gSDE) adds phi^T W before the clip, phi = the last hidden layer of policy_net, W ~ N(0, exp(log_std)^2) of shape log_std, resampled every few steps"
+        } else {
+            metadata["policy"] = "gaussian: action = clip(action_net(policy_net(input)), action_low, action_high); exploration adds exp(log_std) * N(0, 1) before the clip"
+        }
         if let statistics {
             tensors.append(Tensor(name: "observation_rms.mean", shape: [observationSize], values: statistics.mean.values))
             tensors.append(Tensor(name: "observation_rms.var", shape: [observationSize], values: statistics.variance.values))

@@ -19,6 +19,16 @@ extension PPO: OnPolicyLearner {
         networks.act(on: observation, deterministic: deterministic, using: &generator)
     }
 
+    /// With gSDE: every copy's noise matrix is drawn anew at a rollout's start and every `sdeSampleFrequency` steps.
+    public func prepareExploration(step: Int, using generator: inout SeededGenerator) {
+        networks.prepareExploration(step: step, using: &generator)
+    }
+
+    /// With gSDE: μ(s) + φ(s)ᵀ W_copy; otherwise `act(on:deterministic: false, using:)`.
+    public func explore(on observation: [Float], copy: Int, using generator: inout SeededGenerator) -> ChosenAction {
+        networks.act(on: observation, deterministic: false, copy: copy, using: &generator)
+    }
+
     public var parametersAreFinite: Bool { networks.parametersAreFinite }
 
     public func savePolicy(to file: URL) throws {

@@ -34,8 +34,29 @@ public struct PPOConfig: OnPolicyLearnerConfig {
     public var valueClipRange: Double?
     /// Normalise the advantages within each minibatch (SB3's `normalize_advantage=True`).
     public var normalizeAdvantage = true
+    /// Generalized state-dependent exploration (gSDE, `StateDependentNoise`; SB3's `use_sde`), on as in
+    /// RL Zoo's Pendulum entry (`use_sde=True`). Off: the state-independent Gaussian.
+    public var useSDE = true
+    /// gSDE draws new noise matrices every this many lockstep steps of a rollout and at its start
+    /// (SB3's `sde_sample_freq`; RL Zoo's Pendulum entry: 4). 0 or −1: at a rollout's start only.
+    public var sdeSampleFrequency = 4
 
     public init() {}
+
+    /// Decodes a config file. A setting it does not name takes its default, except `useSDE`: a config
+    /// without it was written before gSDE existed, by a run that trained without it, so it decodes as off.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = PPOConfig()
+        common = try container.decodeIfPresent(CommonHyperparameters.self, forKey: .common) ?? defaults.common
+        onPolicy = try container.decodeIfPresent(OnPolicyHyperparameters.self, forKey: .onPolicy) ?? defaults.onPolicy
+        epochs = try container.decodeIfPresent(Int.self, forKey: .epochs) ?? defaults.epochs
+        clipRange = try container.decodeIfPresent(Double.self, forKey: .clipRange) ?? defaults.clipRange
+        valueClipRange = try container.decodeIfPresent(Double.self, forKey: .valueClipRange)
+        normalizeAdvantage = try container.decodeIfPresent(Bool.self, forKey: .normalizeAdvantage) ?? defaults.normalizeAdvantage
+        useSDE = try container.decodeIfPresent(Bool.self, forKey: .useSDE) ?? false
+        sdeSampleFrequency = try container.decodeIfPresent(Int.self, forKey: .sdeSampleFrequency) ?? defaults.sdeSampleFrequency
+    }
 
     public func validate() throws {
         try common.validate()
@@ -45,6 +66,9 @@ public struct PPOConfig: OnPolicyLearnerConfig {
         guard clipRange > 0, clipRange.isFinite else { throw fail("the clip range must be positive, got \(clipRange)") }
         if let valueClipRange, !(valueClipRange > 0 && valueClipRange.isFinite) {
             throw fail("the value clip range must be positive, got \(valueClipRange)")
+        }
+        guard (-1...1_000_000).contains(sdeSampleFrequency) else {
+            throw fail("the gSDE sample frequency must lie in -1...1000000 (0 or -1: once per rollout), got \(sdeSampleFrequency)")
         }
     }
 
@@ -65,7 +89,8 @@ public final class PPO {
         try config.validate()
         self.config = config
         networks = try GaussianActorCritic(observationSize: observationSize, actionLow: actionLow, actionHigh: actionHigh,
-                                           common: config.common, onPolicy: config.onPolicy, generator: &generator)
+                                           common: config.common, onPolicy: config.onPolicy,
+                                           stateDependentSampleFrequency: config.useSDE ? config.sdeSampleFrequency : nil, generator: &generator)
     }
 
     public var observationSize: Int { networks.observationSize }
@@ -79,7 +104,7 @@ public final class PPO {
         let prepared = PreparedRollout(rollout, segments: segments, discount: config.common.discount,
                                        lambda: config.onPolicy.gaeLambda, networks: networks)
         let learningRate = Float(config.common.learningRate * (config.onPolicy.annealLearningRate ? max(progressRemaining, 0) : 1))
-        var sums = (policy: 0.0, value: 0.0, entropy: 0.0, kl: 0.0, clip: 0.0, norm: 0.0), steps = 0
+        var sums = (policy: 0.0, value: 0.0, entropy: 0.0, kl: 0.0, clip: 0.0, norm: 0.0, std: 0.0), steps = 0
         var order = Array(0..<prepared.rows)
         let size = config.common.batchSize
         for _ in 0..<config.epochs {
@@ -90,7 +115,7 @@ public final class PPO {
                                           normalizeAdvantages: config.normalizeAdvantage)
                 let losses = minibatchLosses(minibatch)
                 sums.policy += losses.policy; sums.value += losses.value; sums.entropy += losses.entropy
-                sums.kl += losses.approximateKL; sums.clip += losses.clipFraction
+                sums.kl += losses.approximateKL; sums.clip += losses.clipFraction; sums.std += losses.meanStd
                 sums.norm += networks.applyGradients(learningRate: learningRate, maxNorm: config.onPolicy.maxGradientNorm)
                 steps += 1
             }
@@ -100,17 +125,34 @@ public final class PPO {
         let n = Double(steps)
         return ["policy_loss": sums.policy / n, "value_loss": sums.value / n, "entropy": sums.entropy / n,
                 "approx_kl": sums.kl / n, "clip_fraction": sums.clip / n, "explained_variance": prepared.explainedVariance,
-                "gradient_norm": sums.norm / n, "std": Double(exp(networks.logStd.values.reduce(0, +) / Float(actionSize))),
+                "gradient_norm": sums.norm / n, "std": networks.stateDependentNoise == nil ? Double(exp(networks.logStd.values.reduce(0, +) / Float(actionSize))) : sums.std / n,
                 "learning_rate": Double(learningRate)]
     }
 
     /// The losses of one minibatch, their gradients accumulated into the networks (no step):
     /// L = clipped surrogate − c_H·H + c_V·(V − R)² (value clipped when `valueClipRange` is set).
-    func minibatchLosses(_ minibatch: Minibatch) -> (policy: Double, value: Double, entropy: Double, approximateKL: Double, clipFraction: Double) {
+    /// With gSDE, σ(s) comes from the policy's last hidden layer, held constant (`StateDependentNoise`);
+    /// `meanStd` is then the mean σ over the rows and action components (else 0).
+    func minibatchLosses(_ minibatch: Minibatch) -> (policy: Double, value: Double, entropy: Double, approximateKL: Double, clipFraction: Double,
+                                                     meanStd: Double) {
         var surrogate = ClippedSurrogateLoss.Result(loss: 0, approximateKL: 0, clipFraction: 0)
-        var entropy = 0.0
+        var entropy = 0.0, meanStd = 0.0
         let n = actionSize, rows = minibatch.rows
         let losses = networks.computeGradients(input: minibatch.input, rows: rows, policyLoss: { means, meanGradient, logStdGradient in
+            if networks.stateDependentNoise != nil {
+                let rowLogStd = networks.rowLogStdOfLastForward(rows: rows)
+                var rowLogStdGradient = [Double](repeating: 0, count: rows * n)
+                surrogate = ClippedSurrogateLoss.lossAndGradient(
+                    means: means, rowLogStd: rowLogStd, actions: minibatch.actions, advantages: minibatch.advantages,
+                    oldLogProbabilities: minibatch.oldLogProbabilities, clipRange: config.clipRange, rows: rows, actionSize: n,
+                    meanGradient: meanGradient, rowLogStdGradient: &rowLogStdGradient)
+                let bonus = EntropyBonus.lossAndGradient(rowLogStd: rowLogStd, rows: rows, actionSize: n,
+                                                         coefficient: config.onPolicy.entropyCoefficient, rowLogStdGradient: &rowLogStdGradient)
+                networks.addRowLogStdGradient(rowLogStdGradient, rowLogStd: rowLogStd, rows: rows)
+                entropy = bonus.entropy
+                meanStd = rowLogStd.reduce(0) { $0 + exp($1) } / Double(rows * n)
+                return surrogate.loss + bonus.loss
+            }
             minibatch.actions.withUnsafeBufferPointer { a in
                 minibatch.advantages.withUnsafeBufferPointer { advantages in
                     minibatch.oldLogProbabilities.withUnsafeBufferPointer { old in
@@ -134,7 +176,8 @@ public final class PPO {
                 }
             }
         })
-        return (surrogate.loss, losses.value / config.onPolicy.valueCoefficient, entropy, surrogate.approximateKL, surrogate.clipFraction)
+        return (surrogate.loss, losses.value / config.onPolicy.valueCoefficient, entropy, surrogate.approximateKL, surrogate.clipFraction,
+                meanStd)
     }
 }
 
