@@ -103,7 +103,7 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertThrowsError(try JSONDecoder().decode(LearnerConfiguration.self, from: unknown)) { error in
             XCTAssertTrue("\(error)".contains("unknown algorithm 'trpo'"), "\(error)")
         }
-        // PPO's defaults are RL Zoo's Pendulum-v1 settings (without gSDE) on SB3's PPO.
+        // PPO's defaults are RL Zoo's Pendulum-v1 settings (with gSDE, sde_sample_freq 4) on SB3's PPO.
         let ppo = PPOConfig()
         XCTAssertEqual(ppo.onPolicy.environmentCount, 4)
         XCTAssertEqual(ppo.onPolicy.stepsPerEnvironment, 1024)
@@ -121,6 +121,8 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertEqual(ppo.onPolicy.logStdInit, 0)
         XCTAssertEqual(ppo.onPolicy.adamEpsilon, 1e-5)
         XCTAssertNil(ppo.valueClipRange)
+        XCTAssertTrue(ppo.useSDE)
+        XCTAssertEqual(ppo.sdeSampleFrequency, 4)
         XCTAssertEqual(SACConfig().common.hiddenSizes, [256, 256])
         XCTAssertEqual(TD3Config().common.learningRate, 1e-3)
         XCTAssertEqual(DDPGConfig().common.hiddenSizes, [400, 300])

@@ -116,6 +116,7 @@ final class OnPolicyLossGradientCheckTests: XCTestCase {
         config.common = common()
         config.onPolicy = onPolicy(entropy: 0.02)
         config.valueClipRange = 0.2
+        config.useSDE = false  // the state-independent log σ (gSDE: StateDependentNoiseTests)
         var generator = SeededGenerator(seed: 6)
         let learner = try PPO(observationSize: 3, actionLow: low, actionHigh: high, config: config, generator: &generator)
         let prepared = PreparedRollout(rollout(seed: 7), segments: 1, discount: 0.9, lambda: 0.95, networks: learner.networks)

@@ -75,6 +75,10 @@ final class OnPolicyCommandTests: XCTestCase {
             (["ppo", "--n-envs", "0"], "--n-envs"),
             (["ppo", "--gamma", "1.5"], "--gamma"),
             (["ppo", "--dataset", "/nonexistent"], "--dataset"),
+            (["a2c", "--use-sde", "true"], "--use-sde"),
+            (["ppo", "--sde-sample-freq", "-2"], "--sde-sample-freq"),
+            (["ppo", "--use-sde", "false", "--sde-sample-freq", "8"], "--sde-sample-freq"),
+            (["ppo", "--use-sde", "maybe"], "--use-sde"),
         ]
         for (arguments, flag) in cases {
             let result = try OffpolicyExecutable.run(["train"] + arguments + ["--steps", "10", "--run-dir", run])

@@ -1,6 +1,7 @@
 import Environments
 import Foundation
 @testable import Learners
+import NeuralNetwork
 import Randomness
 import ReplayStore
 @testable import Training
@@ -150,6 +151,40 @@ final class OnPolicyTrainingTests: XCTestCase {
                        try Data(contentsOf: whole.appendingPathComponent("policy.safetensors")))
     }
 
+    /// The same with PPO's gSDE (noise matrices every 3 steps, rollouts of 16 steps per copy): the resumed run
+    /// ends exactly where the uninterrupted one does, and the checkpoint holds the log σ matrix and the noise.
+    func testInterruptedAndResumedPPOWithSDEMatchesTheUninterruptedOne() throws {
+        let directory = try TemporaryDirectory("onpolicy-resume-sde")
+        defer { directory.remove() }
+        var ppo = PPOConfig()
+        ppo.common.hiddenSizes = [16, 16]
+        ppo.common.batchSize = 16
+        ppo.epochs = 2
+        ppo.onPolicy.environmentCount = 2
+        ppo.onPolicy.stepsPerEnvironment = 16
+        ppo.sdeSampleFrequency = 3
+        XCTAssertTrue(ppo.useSDE)
+        let config = TrainingConfig(environment: "Pendulum-v1", steps: 320, seed: 5, learner: LearnerConfiguration(ppo),
+                                    evaluationInterval: 64, evaluationEpisodes: 1, learningStarts: 0, metricsInterval: 1)
+        let whole = directory.appending("whole"), split = directory.appending("split")
+        _ = try TrainingRun.startSession(config, in: whole, terminal: TerminalProgress(enabled: false)).run(shouldStop: { false })
+        let first = try TrainingRun.startSession(config, in: split, terminal: TerminalProgress(enabled: false))
+        XCTAssertEqual(try first.run(shouldStop: { first.environmentSteps >= 100 }), .interrupted(steps: 128), "the rollout in progress is finished")
+        let tensors = try Safetensors.read(from: split.appendingPathComponent("checkpoint/learner/learner.safetensors")).tensors
+        XCTAssertEqual(tensors["log_std"]?.values.count, 16, "the k × n log σ matrix")
+        XCTAssertEqual(tensors["sde.exploration_matrices"]?.values.count, 2 * 16, "a noise matrix per copy")
+        let resumed = try TrainingRun.resumeSession(in: split, terminal: TerminalProgress(enabled: false))
+        XCTAssertEqual(resumed.environmentSteps, 128)
+        XCTAssertEqual(try resumed.run(shouldStop: { false }), .finished)
+        XCTAssertEqual(try SmallRuns.progressWithoutTiming(in: split), try SmallRuns.progressWithoutTiming(in: whole))
+        XCTAssertEqual(try String(contentsOf: split.appendingPathComponent("metrics.csv"), encoding: .utf8),
+                       try String(contentsOf: whole.appendingPathComponent("metrics.csv"), encoding: .utf8))
+        XCTAssertEqual(try Data(contentsOf: split.appendingPathComponent("policy.safetensors")),
+                       try Data(contentsOf: whole.appendingPathComponent("policy.safetensors")))
+        let policy = try Safetensors.read(from: whole.appendingPathComponent("policy.safetensors"))
+        XCTAssertEqual(policy.tensors["log_std"]?.shape, [16, 1])
+    }
+
     /// The off-policy entry points refuse an on-policy learner (it would otherwise learn from random batches).
     func testTheOffPolicyLoopRefusesOnPolicyLearners() throws {
         let directory = try TemporaryDirectory("onpolicy-refused")
@@ -180,6 +215,10 @@ final class DivergingPPO: OnPolicyLearner {
     }
     func act(on observation: [Float], deterministic: Bool, using generator: inout SeededGenerator) -> ChosenAction {
         inner.act(on: observation, deterministic: deterministic, using: &generator)
+    }
+    func prepareExploration(step: Int, using generator: inout SeededGenerator) { inner.prepareExploration(step: step, using: &generator) }
+    func explore(on observation: [Float], copy: Int, using generator: inout SeededGenerator) -> ChosenAction {
+        inner.explore(on: observation, copy: copy, using: &generator)
     }
     func saveCheckpoint(to directory: URL) throws { try inner.saveCheckpoint(to: directory) }
     func loadCheckpoint(from directory: URL) throws { try inner.loadCheckpoint(from: directory) }

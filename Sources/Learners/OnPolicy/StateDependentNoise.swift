@@ -66,12 +66,13 @@ final class StateDependentNoise {
     /// log σ_a(s_r) = ½ log(Σ_j φ_{rj}² exp(2 L_{ja}) + ε) for each of `rows` rows (rows × n).
     static func rowLogStd(features: UnsafePointer<Float>, logStd: UnsafePointer<Float>, rows: Int, latentSize k: Int,
                           actionSize n: Int, into result: UnsafeMutablePointer<Double>) {
+        let variances = (0..<(k * n)).map { exp(2 * Double(logStd[$0])) }
         for r in 0..<rows {
             for a in 0..<n {
                 var variance = varianceEpsilon
                 for j in 0..<k {
                     let phi = Double(features[r * k + j])
-                    variance += phi * phi * exp(2 * Double(logStd[j * n + a]))
+                    variance += phi * phi * variances[j * n + a]
                 }
                 result[r * n + a] = 0.5 * log(variance)
             }
@@ -83,16 +84,15 @@ final class StateDependentNoise {
     static func addLogStdGradient(rowLogStdGradient: UnsafePointer<Double>, rowLogStd: UnsafePointer<Double>,
                                   features: UnsafePointer<Float>, logStd: UnsafePointer<Float>, rows: Int, latentSize k: Int,
                                   actionSize n: Int, into logStdGradient: UnsafeMutablePointer<Float>) {
-        for j in 0..<k {
-            for a in 0..<n {
-                let std2 = exp(2 * Double(logStd[j * n + a]))
-                var sum = 0.0
-                for r in 0..<rows {
-                    let phi = Double(features[r * k + j])
-                    sum += rowLogStdGradient[r * n + a] * phi * phi * std2 / exp(2 * rowLogStd[r * n + a])
-                }
-                logStdGradient[j * n + a] += Float(sum)
+        // g_ra / σ_a(s_r)², then Σ_r φ_rj² · that, times σ_ja².
+        let scaled = (0..<(rows * n)).map { rowLogStdGradient[$0] / exp(2 * rowLogStd[$0]) }
+        var sums = [Double](repeating: 0, count: k * n)
+        for r in 0..<rows {
+            for j in 0..<k {
+                let phi = Double(features[r * k + j]), phi2 = phi * phi
+                for a in 0..<n { sums[j * n + a] += phi2 * scaled[r * n + a] }
             }
         }
+        for i in 0..<(k * n) { logStdGradient[i] += Float(sums[i] * exp(2 * Double(logStd[i]))) }
     }
 }
