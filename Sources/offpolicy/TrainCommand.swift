@@ -49,6 +49,9 @@ struct TrainCommand: ParsableCommand {
         replay/ (the run's record; a2c --replay-ratio K replays from it with
         V-trace), and learn from the rollout. They take no --learning-starts,
         --gradient-steps, --dataset or --prefill; --batch is ppo's minibatch.
+        ppo's defaults are RL Zoo's Pendulum-v1 settings, including gSDE
+        (state-dependent exploration, new noise every 4 steps); --use-sde false
+        turns it off.
         Their checkpoints fall on rollout boundaries: Ctrl-C finishes the
         rollout in progress and its update first.
 

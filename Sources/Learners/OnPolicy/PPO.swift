@@ -10,8 +10,9 @@ import Transitions
 /// Adam with ε 1e-5, orthogonal initialisation, optional observation normalisation, value clipping and
 /// learning-rate annealing.
 ///
-/// Defaults are RL Zoo's for Pendulum-v1 (`hyperparams/ppo.yml`, without gSDE) on SB3 2.x's `PPO`:
-/// 4 copies × 1024 steps, γ 0.9, λ 0.95, 10 epochs, lr 1e-3, clip 0.2, minibatch 64, 64-64 tanh networks.
+/// Defaults are RL Zoo's for Pendulum-v1 (`hyperparams/ppo.yml`) on SB3 2.x's `PPO`: 4 copies × 1024
+/// steps, γ 0.9, λ 0.95, 10 epochs, lr 1e-3, clip 0.2, minibatch 64, 64-64 tanh networks, gSDE with new
+/// noise every 4 steps (`StateDependentNoise`).
 /// (SB3's general defaults differ: 1 copy × 2048 steps, γ 0.99, lr 3e-4.)
 public struct PPOConfig: OnPolicyLearnerConfig {
     public static let algorithmName = "ppo"
