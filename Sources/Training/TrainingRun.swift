@@ -1,5 +1,6 @@
 import Environments
 import Foundation
+import GymBridge
 import Learners
 import Randomness
 import ReplayStore
@@ -55,7 +56,9 @@ public enum TrainingRun {
                                          episodes: Set(demonstrations.batch.episodeIDs).count, ratio: demonstrationRatio)
             }
             let learner = try makeLearner(config, for: environment)
-            return try TrainingLoop(starting: config, in: run, environment: environment, learner: learner, store: store, terminal: terminal)
+            return try TrainingLoop(starting: config, in: run, environment: environment,
+                                    evaluationEnvironment: try makeEnvironment(named: config.environment),
+                                    learner: learner, store: store, terminal: terminal)
         } catch {
             // The directory held no run (checked above), so all of these are this call's, the lock file too.
             for created in [run.replay, run.config, run.progress, run.metrics, run.lock] { try? fileManager.removeItem(at: created) }
@@ -90,7 +93,9 @@ public enum TrainingRun {
         let environment = try makeEnvironment(named: config.environment)
         let store = try openStore(config, environment, run: run, creating: false)
         let learner = try makeLearner(config, for: environment)
-        let loop = try TrainingLoop(resuming: run, config: config, environment: environment, learner: learner, store: store, terminal: terminal)
+        let loop = try TrainingLoop(resuming: run, config: config, environment: environment,
+                                    evaluationEnvironment: try makeEnvironment(named: config.environment),
+                                    learner: learner, store: store, terminal: terminal)
         if steps != nil { try TrainingLoop.write(config, to: run.config) }
         return loop
     }
@@ -108,12 +113,15 @@ public enum TrainingRun {
         return (config, environment, learner)
     }
 
-    /// The registered environment `name` (`Pendulum-v1`, `MountainCarContinuous-v0`).
+    /// A new environment named `name`: a built-in one (`Pendulum-v1`, `MountainCarContinuous-v0`), or
+    /// `gym:ID`, a Gymnasium environment in a child Python process of its own. Every call makes a separate
+    /// environment; this is how the loop gets its evaluation environment (never by copying a bridged one).
     public static func makeEnvironment(named name: String) throws -> any Environment {
-        guard let id = EnvironmentID(rawValue: name) else {
-            throw TrainingError.invalidConfig("unknown environment '\(name)' (known: \(EnvironmentID.allCases.map(\.rawValue).joined(separator: ", ")))")
+        switch EnvironmentName(name) {
+        case .builtIn(let id): return id.make()
+        case .gym(let id): return try GymEnvironment(id: id)
+        case nil: throw TrainingError.invalidConfig("unknown environment '\(name)' (known: \(EnvironmentName.accepted))")
         }
-        return id.make()
     }
 
     /// A freshly initialised learner of `config` for `environment`'s spaces; its weights depend on the seed only.
