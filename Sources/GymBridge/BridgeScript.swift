@@ -31,14 +31,18 @@ enum BridgeScript {
             view = view[os.write(reply_fd, view):]
 
 
+    pending = bytearray()  # read but not yet consumed: one os.read usually brings a whole request
+
+
     def receive(count):
-        data = bytearray()
-        while len(data) < count:
-            chunk = os.read(request_fd, count - len(data))
+        while len(pending) < count:
+            chunk = os.read(request_fd, 65536)
             if not chunk:
                 sys.exit(0)
-            data += chunk
-        return bytes(data)
+            pending.extend(chunk)
+        data = bytes(pending[:count])
+        del pending[:count]
+        return data
 
 
     def start(header, arrays=()):
