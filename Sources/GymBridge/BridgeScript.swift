@@ -11,7 +11,8 @@ enum BridgeScript {
     #     b"S" + f32[act]                          -> b"s" + u8 flags (1 terminated, 2 truncated) + f64 reward + f32[obs]
     #     b"G"                                     -> b"g" + u32 n + f64[n]   (env.unwrapped.state)
     #     b"P" + u32 n + f64[n]                    -> b"p"                    (sets env.unwrapped.state)
-    #     b"T"                                     -> b"t" + f64 seconds + u64 steps   (time spent in env.step)
+    #     b"T"                                     -> b"t" + f64 seconds + u64 steps + f64 cpu   (time spent in env.step,
+    #                                                 steps taken, the process's CPU seconds so far)
     #   any request can instead get b"e" + u32 n + n bytes of UTF-8 (a Python traceback).
     # End of input ends the process.
     import os, signal, struct, sys, json, time, traceback
@@ -138,7 +139,7 @@ enum BridgeScript {
                 env.unwrapped.state = np.frombuffer(receive(8 * count), dtype="<f8").astype(np.float64)
                 send(b"p")
             elif op == b"T":
-                send(b"t" + struct.pack("<dQ", step_seconds, steps))
+                send(b"t" + struct.pack("<dQd", step_seconds, steps, time.process_time()))
             else:
                 raise ValueError(f"unknown request {op!r}")
         except SystemExit:

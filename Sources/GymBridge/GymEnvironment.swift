@@ -125,12 +125,12 @@ public final class GymEnvironment: Environment {
         try expect("p", answering: "setting env.unwrapped.state")
     }
 
-    /// Seconds the child spent inside `env.step` and the steps it took, since it started: what a step costs
-    /// Gymnasium itself, to set the bridge's own cost apart.
-    public func stepTiming() throws -> (seconds: Double, steps: Int) {
+    /// Seconds the child spent inside `env.step`, the steps it took, and the CPU seconds (user + system) the
+    /// child used, all since it started: what a step costs Gymnasium itself, to set the bridge's own cost apart.
+    public func stepTiming() throws -> (seconds: Double, steps: Int, processSeconds: Double) {
         try process.send([UInt8(ascii: "T")])
         try expect("t", answering: "timing")
-        return (try process.readDouble(), Int(try process.readUInt64()))
+        return (try process.readDouble(), Int(try process.readUInt64()), try process.readDouble())
     }
 
     /// The last lines the child wrote to standard error.

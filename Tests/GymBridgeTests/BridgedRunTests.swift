@@ -106,6 +106,7 @@ final class BridgedRunTests: XCTestCase {
 
         let bench = try OffpolicyExecutable.run(["env", "bench", "--env", "gym:Pendulum-v1", "--steps", "300", "--warm-up", "10"])
         XCTAssertEqual(bench.status, 0, bench.standardError)
-        XCTAssertTrue(bench.standardOutput.contains("bridge overhead:"), bench.standardOutput)
+        XCTAssertTrue(bench.standardOutput.contains("bridge overhead, wall:"), bench.standardOutput)
+        XCTAssertTrue(bench.standardOutput.contains("bridge overhead, CPU:"), bench.standardOutput)
     }
 }
