@@ -55,7 +55,7 @@ public final class OnPolicyTrainingLoop: TrainingSession {
         try Self.checkCompatibility(environment: evaluationEnvironment, learner: learner)
         var copies: [OnPolicyTrainingState.Copy] = []
         for c in environments.indices {
-            let observation = environments[c].reset(seed: config.seed &+ UInt64(c))
+            let observation = try environments[c].checkedReset(seed: config.seed &+ UInt64(c))
             copies.append(.init(observation: observation, environment: environments[c].snapshot(), episodeID: UInt64(c)))
         }
         state = OnPolicyTrainingState(seed: config.seed, copies: copies)
@@ -89,12 +89,33 @@ public final class OnPolicyTrainingLoop: TrainingSession {
                                                 "holds \(saved.copies.count) environment copies, the learner steps \(environments.count)")
             }
             state = saved
-            for c in environments.indices { environments[c].restore(saved.copies[c].environment) }
+            var cutSteps = 0
+            for c in environments.indices {
+                if environments[c].restoresSnapshots {
+                    environments[c].restore(saved.copies[c].environment)
+                    continue
+                }
+                // A bridged (Python) environment's state is not in the checkpoint: this copy starts a fresh
+                // episode under a new id (the cut episode's stored steps end without an end flag).
+                cutSteps += state.copies[c].episodeLength
+                if state.copies[c].episodeLength > 0 {
+                    state.copies[c].episodeID = state.nextEpisodeID
+                    state.nextEpisodeID += 1
+                }
+                state.copies[c].episodeReturn = 0
+                state.copies[c].episodeLength = 0
+                state.copies[c].observation = try environments[c].checkedReset(
+                    seed: config.seed &+ UInt64(state.environmentSteps) &+ UInt64(c))
+            }
+            if environments.contains(where: { !$0.restoresSnapshots }) {
+                notices.append("\(config.environment) runs in a Python process whose state a checkpoint cannot hold: each environment copy of the resumed run starts a fresh episode"
+                               + (cutSteps > 0 ? " (the interrupted episodes' \(cutSteps) stored steps stay in the store, without an end flag)" : ""))
+            }
             try learner.loadCheckpoint(from: learnerDirectory)
         } else {
             var copies: [OnPolicyTrainingState.Copy] = []
             for c in environments.indices {
-                let observation = environments[c].reset(seed: config.seed &+ UInt64(c))
+                let observation = try environments[c].checkedReset(seed: config.seed &+ UInt64(c))
                 copies.append(.init(observation: observation, environment: environments[c].snapshot(), episodeID: UInt64(c)))
             }
             state = OnPolicyTrainingState(seed: config.seed, copies: copies)
@@ -151,7 +172,7 @@ public final class OnPolicyTrainingLoop: TrainingSession {
             for step in 0..<length {
                 let before = state.environmentSteps
                 learner.prepareExploration(step: step, using: &state.explorationGenerator)
-                for c in 0..<copies { collect(copy: c, into: &segments[c]) }
+                for c in 0..<copies { try collect(copy: c, into: &segments[c]) }
                 if state.environmentSteps / config.evaluationInterval != before / config.evaluationInterval {
                     if step == length - 1 { evaluateAfterUpdate = true } else { try evaluateNow() }
                 }
@@ -187,12 +208,12 @@ public final class OnPolicyTrainingLoop: TrainingSession {
     }
 
     /// One step of copy `c`: act, clip what the environment gets, keep the sample and its log-density.
-    private func collect(copy c: Int, into segment: inout TransitionBatch) {
+    private func collect(copy c: Int, into segment: inout TransitionBatch) throws {
         let space = environments[c].actionSpace
         let observation = state.copies[c].observation
         let chosen = learner.explore(on: observation, copy: c, using: &state.explorationGenerator)
         let executed = space.contains(chosen.action) ? chosen.action : space.clip(chosen.action)
-        let result = environments[c].step(executed)
+        let result = try environments[c].checkedStep(executed)
         segment.append(observation: observation, action: chosen.action, reward: Float(result.reward), nextObservation: result.observation,
                        terminated: result.terminated, truncated: result.truncated, behaviorLogProbability: chosen.logProbability,
                        episodeID: state.copies[c].episodeID, stepIndex: UInt32(state.copies[c].episodeLength), source: .online)
@@ -207,7 +228,7 @@ public final class OnPolicyTrainingLoop: TrainingSession {
             state.copies[c].episodeLength = 0
             state.copies[c].episodeID = state.nextEpisodeID
             state.nextEpisodeID += 1
-            state.copies[c].observation = environments[c].reset()
+            state.copies[c].observation = try environments[c].checkedReset()
         } else {
             state.copies[c].observation = result.observation
         }
@@ -232,7 +253,7 @@ public final class OnPolicyTrainingLoop: TrainingSession {
     }
 
     private func evaluate(stepsPerSecond: Double) throws {
-        let evaluation = Evaluation.run(learner, on: evaluationEnvironment, episodes: config.evaluationEpisodes,
+        let evaluation = try Evaluation.run(learner, on: evaluationEnvironment, episodes: config.evaluationEpisodes,
                                         seed: Evaluation.environmentSeed(forRunSeed: config.seed))
         try recorder.record(ProgressRow(
             environmentSteps: state.environmentSteps, episodes: state.episodes, updates: state.updates,

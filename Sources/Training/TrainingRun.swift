@@ -1,5 +1,6 @@
 import Environments
 import Foundation
+import GymBridge
 import Learners
 import Randomness
 import ReplayStore
@@ -82,7 +83,9 @@ public enum TrainingRun {
                 return try OnPolicyTrainingLoop(starting: config, in: run, makeEnvironment: { try makeEnvironment(named: config.environment) },
                                                 learner: learner, store: store, terminal: terminal)
             }
-            return try TrainingLoop(starting: config, in: run, environment: environment, learner: learner, store: store, terminal: terminal)
+            return try TrainingLoop(starting: config, in: run, environment: environment,
+                                    evaluationEnvironment: try makeEnvironment(named: config.environment),
+                                    learner: learner, store: store, terminal: terminal)
         } catch {
             // The directory held no run (checked above), so all of these are this call's, the lock file too.
             for created in [run.replay, run.config, run.progress, run.metrics, run.lock] { try? fileManager.removeItem(at: created) }
@@ -131,7 +134,9 @@ public enum TrainingRun {
             loop = try OnPolicyTrainingLoop(resuming: run, config: config, makeEnvironment: { try makeEnvironment(named: config.environment) },
                                             learner: learner, store: store, terminal: terminal)
         } else {
-            loop = try TrainingLoop(resuming: run, config: config, environment: environment, learner: learner, store: store, terminal: terminal)
+            loop = try TrainingLoop(resuming: run, config: config, environment: environment,
+                                    evaluationEnvironment: try makeEnvironment(named: config.environment),
+                                    learner: learner, store: store, terminal: terminal)
         }
         if steps != nil { try TrainingLoop.write(config, to: run.config) }
         return loop
@@ -150,12 +155,15 @@ public enum TrainingRun {
         return (config, environment, learner)
     }
 
-    /// The registered environment `name` (`Pendulum-v1`, `MountainCarContinuous-v0`).
+    /// A new environment named `name`: a built-in one (`Pendulum-v1`, `MountainCarContinuous-v0`), or
+    /// `gym:ID`, a Gymnasium environment in a child Python process of its own. Every call makes a separate
+    /// environment; this is how the loop gets its evaluation environment (never by copying a bridged one).
     public static func makeEnvironment(named name: String) throws -> any Environment {
-        guard let id = EnvironmentID(rawValue: name) else {
-            throw TrainingError.invalidConfig("unknown environment '\(name)' (known: \(EnvironmentID.allCases.map(\.rawValue).joined(separator: ", ")))")
+        switch EnvironmentName(name) {
+        case .builtIn(let id): return id.make()
+        case .gym(let id): return try GymEnvironment(id: id)
+        case nil: throw TrainingError.invalidConfig("unknown environment '\(name)' (known: \(EnvironmentName.accepted))")
         }
-        return id.make()
     }
 
     /// A freshly initialised learner of `config` for `environment`'s spaces; its weights depend on the seed only.

@@ -55,6 +55,14 @@ struct TrainCommand: ParsableCommand {
         Their checkpoints fall on rollout boundaries: Ctrl-C finishes the
         rollout in progress and its update first.
 
+        --env gym:ID runs gymnasium.make(ID) in a child Python process (Python
+        from $OFFPOLICY_PYTHON, else python3; scripts/setup installs Gymnasium
+        with MuJoCo and Box2D), and a second one for evaluation. Only Box
+        spaces are taken. A checkpoint cannot hold Python's state: a resumed
+        gym: run starts a fresh episode. If the child fails, the run stops
+        with Python's last lines of standard error; the store and the last
+        checkpoint stay usable.
+
         A loss or a parameter that stops being finite ends the run with
         "learner diverged at update N (...)" and exit status 1; the last good
         checkpoint is kept.
@@ -62,6 +70,7 @@ struct TrainCommand: ParsableCommand {
         Examples:
           offpolicy train sac --steps 10000 --seed 1 --run-dir runs/sac-1
           offpolicy train td3 --env Pendulum-v1 --steps 20000 --run-dir runs/td3
+          offpolicy train sac --env gym:HalfCheetah-v5 --steps 50000 --run-dir runs/cheetah
           offpolicy train --resume runs/sac-1
           offpolicy train --resume runs/sac-1 --steps 20000   # extend a run
           offpolicy train bc --dataset runs/sac-1/replay --steps 2000 --run-dir runs/bc
@@ -74,8 +83,8 @@ struct TrainCommand: ParsableCommand {
     @Argument(help: "The learner: \(Algorithms.names.joined(separator: ", ")). Not needed with --resume.")
     var algorithm: AlgorithmName?
 
-    @Option(help: "The environment (\(EnvironmentID.allValueStrings.joined(separator: ", "))). Default: Pendulum-v1.")
-    var env: EnvironmentID?
+    @Option(help: "The environment: \(EnvironmentName.accepted). Default: Pendulum-v1.")
+    var env: EnvironmentName?
 
     @Option(parsing: .unconditional, help: "Environment steps to collect in total (with --resume: a new total).")
     var steps: Int?
@@ -316,8 +325,8 @@ struct TrainCommand: ParsableCommand {
                 learner = LearnerConfiguration(a2c)
             }
             learner = onPolicy.apply(to: learner)
-            let environment = env ?? .pendulum
-            var config = TrainingConfig(environment: environment.rawValue, steps: steps!, seed: seed ?? 0, learner: learner,
+            let environment = env ?? .builtIn(.pendulum)
+            var config = TrainingConfig(environment: environment.description, steps: steps!, seed: seed ?? 0, learner: learner,
                                         evaluationInterval: evalEvery ?? 1000, evaluationEpisodes: evalEpisodes ?? 10,
                                         checkpointInterval: checkpointEvery, learningStarts: learningStarts ?? (learner.isOnPolicy ? 0 : 100),
                                         gradientStepsPerStep: gradientSteps ?? 1, replayCapacity: replayCapacity ?? 1_000_000,
@@ -348,7 +357,7 @@ struct TrainCommand: ParsableCommand {
                 }
                 throw error
             }
-            print("training \(config.algorithm) on \(environment.rawValue) for \(config.steps) steps (seed \(config.seed)) into \(runDir!)")
+            print("training \(config.algorithm) on \(environment) for \(config.steps) steps (seed \(config.seed)) into \(runDir!)")
         }
         signal(SIGINT) { stopRequested = $0 }
         signal(SIGTERM) { stopRequested = $0 }

@@ -80,7 +80,7 @@ final class OnPolicyTrainingTests: XCTestCase {
             // The untrained policy (the seed alone determines it), evaluated as the loop evaluates.
             var generator = SeededGenerator(seed: 3, stream: 4)
             let untrained = try config.makeLearner(observationSize: 1, actionLow: [-2], actionHigh: [2], generator: &generator)
-            let first = Evaluation.run(untrained, on: FollowTheTarget(), episodes: 50, seed: Evaluation.environmentSeed(forRunSeed: 3)).mean
+            let first = try Evaluation.run(untrained, on: FollowTheTarget(), episodes: 50, seed: Evaluation.environmentSeed(forRunSeed: 3)).mean
             let last = rows.last!.evaluationReturnMean
             XCTAssertLessThan(first, -0.2, "\(name): the untrained policy's evaluation \(first)")
             XCTAssertGreaterThan(last, -0.03, "\(name): the last evaluation \(last) (first \(first))")
