@@ -9,6 +9,9 @@ public protocol LearnerConfig: Codable, Equatable, Sendable {
     static var algorithmName: String { get }
     /// One line for `--help`.
     static var summary: String { get }
+    /// Whether the learner learns only from what its current policy collected (REINFORCE, A2C,
+    /// PPO); `offpolicy compare` states how many times fewer steps the others need. Default: false.
+    static var isOnPolicy: Bool { get }
     /// The algorithm's defaults.
     init()
     var common: CommonHyperparameters { get set }
@@ -23,6 +26,8 @@ public protocol LearnerConfig: Codable, Equatable, Sendable {
 }
 
 extension LearnerConfig {
+    public static var isOnPolicy: Bool { false }
+
     public func fitted(to data: TransitionBatch) -> Self { self }
 
     /// Whether `other` is a config of the same type with the same values.
