@@ -24,6 +24,11 @@ public struct AlgorithmSummary: Equatable, Sendable {
     public struct FewerStepsFactor: Equatable, Sendable {
         public var value: Double
         public var isLowerBound: Bool
+
+        public init(value: Double, isLowerBound: Bool) {
+            self.value = value
+            self.isLowerBound = isLowerBound
+        }
         /// "3.2" or ">12.5".
         public var text: String { (isLowerBound ? ">" : "") + Self.format(value) }
 

@@ -31,7 +31,9 @@ public struct AxisScale: Equatable, Sendable {
     /// as many decimals as the tick step needs. Negative values take a true minus sign.
     public func label(_ value: Double, steps: Bool) -> String {
         let text: String
-        if steps && maximum >= 10_000 {
+        if value == 0 {
+            text = "0"
+        } else if steps && maximum >= 10_000 {
             text = Self.trimmed(value / 1000, decimals: Self.decimals(for: tickStep / 1000)) + "k"
         } else {
             text = Self.trimmed(value, decimals: Self.decimals(for: tickStep))

@@ -73,14 +73,17 @@ public struct ComparisonSummary: Equatable, Sendable {
     /// The table for the terminal, columns aligned, followed by the line that states the factors.
     public var table: String {
         let thresholdText = Self.decimal(threshold)
-        let header = ["algo", "policy", "seeds", "reached \(thresholdText)", "median steps to \(thresholdText)",
-                      "final return (95% CI)", "AUC (mean return)", "× fewer steps than \(reference ?? "on-policy")"]
+        var header = ["algo", "policy", "seeds", "reached \(thresholdText)", "median steps to \(thresholdText)",
+                      "final return (95% CI)", "AUC (mean return)"]
+        // The factor column only when there is an on-policy learner to measure against.
+        if let reference { header.append("× fewer steps than \(reference)") }
         let lines = rows.map { row -> [String] in
-            [row.algorithm, row.isOnPolicy ? "on" : "off", "\(row.seeds)", "\(row.seedsReached)/\(row.seeds)",
-             row.medianStepsToThreshold.isFinite ? Self.grouped(Int(row.medianStepsToThreshold.rounded())) : "not reached",
-             String(format: "%.1f [%.1f, %.1f]", row.finalReturn.mean, row.finalReturn.lower, row.finalReturn.upper),
-             String(format: "%.1f", row.areaUnderCurve),
-             row.isOnPolicy ? "" : (row.fewerStepsFactor?.text ?? "–")]
+            var cells = [row.algorithm, row.isOnPolicy ? "on" : "off", "\(row.seeds)", "\(row.seedsReached)/\(row.seeds)",
+                         row.medianStepsToThreshold.isFinite ? Self.grouped(Int(row.medianStepsToThreshold.rounded())) : "not reached",
+                         String(format: "%.1f [%.1f, %.1f]", row.finalReturn.mean, row.finalReturn.lower, row.finalReturn.upper),
+                         String(format: "%.1f", row.areaUnderCurve)]
+            if reference != nil { cells.append(row.isOnPolicy ? "" : (row.fewerStepsFactor?.text ?? "–")) }
+            return cells
         }
         let widths = header.indices.map { column in ([header] + lines).map { $0[column].count }.max()! }
         func render(_ cells: [String]) -> String {
@@ -103,7 +106,7 @@ public struct ComparisonSummary: Equatable, Sendable {
             ? "\(reference), the fastest on-policy learner (median \(Self.grouped(Int(fastest.medianStepsToThreshold.rounded()))) steps)"
             : "the on-policy learners (whose median seeds did not reach it within their runs, so each factor is a lower bound)"
         let parts = offPolicy.map { row in
-            row.fewerStepsFactor.map { "\(row.algorithm) \($0.text)×" } ?? "\(row.algorithm) did not reach it"
+            row.fewerStepsFactor.map { "\(row.algorithm) \($0.text)×" } ?? "\(row.algorithm) – (its median seed did not reach it)"
         }
         return "Median env steps to reach \(thresholdText), in times fewer than \(referenceText): " + parts.joined(separator: ", ") + "."
     }

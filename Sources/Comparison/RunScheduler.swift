@@ -62,6 +62,7 @@ public final class RunScheduler {
         var queue = runs.indices.filter { if case .queued = board.states[$0] { return true } else { return false } }
         var running: [Child] = []
         var stopping = false
+        board.start()
         while true {
             if !stopping && shouldStop() {
                 stopping = true

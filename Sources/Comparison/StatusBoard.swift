@@ -24,13 +24,25 @@ public final class StatusBoard {
         self.states = states
         progress = runs.map { RunProgress.read($0.folder) }
         isTerminal = terminal ?? (isatty(STDERR_FILENO) == 1)
-        self.write = write ?? { FileHandle.standardError.write(Data($0.utf8)) }
+        self.write = write ?? Self.writeToStandardError
     }
 
-    /// Records a new state of run `index` and shows it.
+    /// Records a new state of run `index` and shows it (with its progress read anew).
     public func set(_ index: Int, _ state: RunState) {
         states[index] = state
+        let current = RunProgress.read(runs[index].folder)
+        if current.steps != progress[index].steps { progress[index] = RunProgress(steps: current.steps, lastEvaluation: current.lastEvaluation, seenAt: Date()) }
         if !isTerminal { write(line(index) + "\n") }
+        redraw(force: true)
+    }
+
+    /// Shows the board as it starts: on a terminal every line; otherwise the totals and each run
+    /// already finished by an earlier invocation.
+    public func start() {
+        if !isTerminal {
+            write(totalsLine() + "\n")
+            for index in runs.indices where states[index] == .finishedEarlier { write(line(index) + "\n") }
+        }
         redraw(force: true)
     }
 
@@ -111,6 +123,20 @@ public final class StatusBoard {
             text += "stopped  " + stepsText + evaluation
         }
         return text
+    }
+
+    /// Writes to standard error, ignoring a failure (a reader that went away must not end the comparison).
+    static func writeToStandardError(_ text: String) {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            #if canImport(Glibc)
+            let written = bytes.withUnsafeBytes { Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+            #else
+            let written = bytes.withUnsafeBytes { Darwin.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+            #endif
+            if written <= 0 { return }
+            bytes = bytes.dropFirst(written)
+        }
     }
 
     /// "1:02:03" or "4:05".

@@ -174,11 +174,16 @@ struct CompareCommand: ParsableCommand {
         }
         signal(SIGINT) { compareStopRequested = $0 }
         signal(SIGTERM) { compareStopRequested = $0 }
-        let states = scheduler.run(shouldStop: { compareStopRequested != 0 }, stopSignal: { compareStopRequested })
+        signal(SIGHUP) { compareStopRequested = $0 }
+        // A closed standard output or error (`| head`) must not kill the parent and orphan its runs.
+        signal(SIGPIPE, SIG_IGN)
+        // The trainer stops cleanly on SIGINT and SIGTERM; a hang-up is passed on as SIGTERM.
+        let states = scheduler.run(shouldStop: { compareStopRequested != 0 },
+                                   stopSignal: { compareStopRequested == SIGHUP ? SIGTERM : compareStopRequested })
         if compareStopRequested != 0 {
             let unfinished = states.filter { !$0.isDone }.count
             printError("compare: stopped; \(unfinished) of \(runs.count) runs unfinished (checkpointed). Run the same command again to resume.")
-            throw ExitCode(128 + compareStopRequested)
+            throw ExitCode(128 + (compareStopRequested == SIGHUP ? SIGTERM : compareStopRequested))
         }
         let failed = runs.indices.filter { !states[$0].isDone }
         for index in failed {
