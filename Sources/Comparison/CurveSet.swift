@@ -35,14 +35,21 @@ public struct CurveSet: Sendable {
             let folders = ((try? FileManager.default.contentsOfDirectory(at: runs, includingPropertiesForKeys: nil)) ?? [])
                 .sorted { $0.lastPathComponent < $1.lastPathComponent }
                 .map(RunFolder.init).filter(\.holdsRun)
+            let file = path.appendingPathComponent(ComparisonFiles.curves)
             if !folders.isEmpty {
+                // In the order of curves.csv, when compare wrote one (so colours match its chart), else by name.
+                let order = ((try? CurvesFile.read(from: file)) ?? []).map(\.algorithm)
+                var found: [LearningCurve] = []
                 for folder in folders {
                     environments.insert(try folder.description().environment)
-                    curves.append(try folder.curve())
+                    found.append(try folder.curve())
                 }
+                let rank = { (name: String) in order.firstIndex(of: name) ?? order.count }
+                curves += found.enumerated().sorted { left, right in
+                    (rank(left.element.algorithm), left.offset) < (rank(right.element.algorithm), right.offset)
+                }.map(\.element)
                 continue
             }
-            let file = path.appendingPathComponent(ComparisonFiles.curves)
             if FileManager.default.fileExists(atPath: file.path) {
                 curves += try CurvesFile.read(from: file)
                 sawCurvesFileOnly = true
