@@ -9,11 +9,11 @@ public protocol LearnerConfig: Codable, Equatable, Sendable {
     static var algorithmName: String { get }
     /// One line for `--help`.
     static var summary: String { get }
-    /// Whether the learner learns only from what its current policy collected (REINFORCE, A2C,
-    /// PPO); `offpolicy compare` states how many times fewer steps the others need. Default: false.
-    static var isOnPolicy: Bool { get }
     /// The algorithm's defaults.
     init()
+    /// Whether the learner learns from rollouts of its own policy (an `OnPolicyLearner`: REINFORCE, A2C,
+    /// PPO), trained by the on-policy loop, rather than from batches sampled from the store. Default false.
+    static var isOnPolicy: Bool { get }
     var common: CommonHyperparameters { get set }
     /// Throws `LearnerError.invalidConfiguration` naming the first setting out of range.
     func validate() throws
