@@ -76,12 +76,15 @@ public struct ComparisonSummary: Equatable, Sendable {
         var header = ["algo", "policy", "seeds", "reached \(thresholdText)", "median steps to \(thresholdText)",
                       "final return (95% CI)", "AUC (mean return)"]
         // The factor column only when there is an on-policy learner to measure against.
-        if let reference { header.append("× fewer steps than \(reference)") }
+        if let reference {
+            let reached = rows.first { $0.algorithm == reference }?.medianStepsToThreshold.isFinite ?? false
+            header.append("× fewer steps than " + (reached ? reference : "on-policy"))
+        }
         let lines = rows.map { row -> [String] in
             var cells = [row.algorithm, row.isOnPolicy ? "on" : "off", "\(row.seeds)", "\(row.seedsReached)/\(row.seeds)",
                          row.medianStepsToThreshold.isFinite ? Self.grouped(Int(row.medianStepsToThreshold.rounded())) : "not reached",
-                         String(format: "%.1f [%.1f, %.1f]", row.finalReturn.mean, row.finalReturn.lower, row.finalReturn.upper),
-                         String(format: "%.1f", row.areaUnderCurve)]
+                         "\(Self.oneDecimal(row.finalReturn.mean)) [\(Self.oneDecimal(row.finalReturn.lower)), \(Self.oneDecimal(row.finalReturn.upper))]",
+                         Self.oneDecimal(row.areaUnderCurve)]
             if reference != nil { cells.append(row.isOnPolicy ? "" : (row.fewerStepsFactor?.text ?? "–")) }
             return cells
         }
@@ -109,6 +112,12 @@ public struct ComparisonSummary: Equatable, Sendable {
             row.fewerStepsFactor.map { "\(row.algorithm) \($0.text)×" } ?? "\(row.algorithm) – (its median seed did not reach it)"
         }
         return "Median env steps to reach \(thresholdText), in times fewer than \(referenceText): " + parts.joined(separator: ", ") + "."
+    }
+
+    /// One decimal, without the sign of a value that rounds to zero ("0.0", not "-0.0").
+    static func oneDecimal(_ value: Double) -> String {
+        let text = String(format: "%.1f", value)
+        return text == "-0.0" ? "0.0" : text
     }
 
     static func number(_ value: Double) -> String {

@@ -82,7 +82,7 @@ public struct LearningCurveChart: Sendable {
         for (index, curve) in curves.enumerated() where curve.seeds > 1 && curve.steps.count > 1 {
             let upper = zip(curve.steps, curve.upper).map { "\(Self.f(x(Double($0), xAxis))),\(Self.f(y($1, yAxis)))" }
             let lower = zip(curve.steps, curve.lower).reversed().map { "\(Self.f(x(Double($0), xAxis))),\(Self.f(y($1, yAxis)))" }
-            out += "<polygon class=\"band\" data-algorithm=\"\(Self.escape(curve.algorithm))\" points=\"\((upper + lower).joined(separator: " "))\" fill=\"\(Self.color(index))\" fill-opacity=\"0.18\" stroke=\"none\"/>\n"
+            out += "<polygon class=\"band\" data-algorithm=\"\(Self.escape(curve.algorithm))\" points=\"\((upper + lower).joined(separator: " "))\" fill=\"\(Self.color(index))\" fill-opacity=\"0.12\" stroke=\"\(Self.color(index))\" stroke-opacity=\"0.5\" stroke-width=\"0.8\"/>\n"
         }
         if let threshold {
             let py = Self.f(y(threshold, yAxis))
@@ -117,7 +117,7 @@ public struct LearningCurveChart: Sendable {
         }
         if curves.contains(where: { $0.seeds > 1 }) {
             let rowY = plotTop + 12 + Double(curves.count) * 24 + 8
-            out += "<rect x=\"\(Self.f(legendLeft))\" y=\"\(Self.f(rowY - 7))\" width=\"26\" height=\"14\" fill=\"#777777\" fill-opacity=\"0.25\"/>\n"
+            out += "<rect x=\"\(Self.f(legendLeft))\" y=\"\(Self.f(rowY - 7))\" width=\"26\" height=\"14\" fill=\"#777777\" fill-opacity=\"0.2\" stroke=\"#777777\" stroke-opacity=\"0.6\" stroke-width=\"0.8\"/>\n"
             out += "<text x=\"\(Self.f(legendLeft + 34))\" y=\"\(Self.f(rowY))\" dy=\"0.35em\" fill=\"#222222\">95% CI of the mean</text>\n"
         }
         out += "</g>\n</svg>\n"

@@ -49,10 +49,10 @@ struct CompareCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "The environment (\(EnvironmentID.allValueStrings.joined(separator: ", "))). Default: Pendulum-v1.")
+    @Option(help: "The environment.")
     var env: EnvironmentID = .pendulum
 
-    @Option(help: "The learners, comma-separated (any of: \(Algorithms.names.joined(separator: ", "))).")
+    @Option(help: "The learners, comma-separated (any of: \(Algorithms.names.joined(separator: ", ")); an offline one needs --train-args 'NAME: --dataset ...').")
     var algos: String
 
     @Option(parsing: .unconditional, help: "Seeds per learner: --seed-base, --seed-base + 1, ...")
@@ -67,7 +67,7 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "The output directory (created; reused to resume).", completion: .directory)
     var out: String
 
-    @Option(parsing: .unconditional, help: "Runs at a time.")
+    @Option(parsing: .unconditional, help: "Runs at a time (each one process).")
     var jobs: Int = 1
 
     @Option(parsing: .unconditional, help: "The return that counts as solving the task (default: the environment's, see below).")

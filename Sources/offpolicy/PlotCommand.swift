@@ -16,7 +16,7 @@ struct PlotCommand: ParsableCommand {
 
         Examples:
           offpolicy plot runs/sac-1 --out sac.svg
-          offpolicy plot runs/sac-1 runs/sac-2 runs/td3-1 --out chart.svg --threshold -150
+          offpolicy plot runs/sac-1 runs/sac-2 runs/td3-1 --out chart.svg
           offpolicy plot runs/pendulum --out pendulum.svg
         """
     )

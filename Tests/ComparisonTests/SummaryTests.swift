@@ -78,6 +78,8 @@ final class SummaryTests: XCTestCase {
         // a2c did not reach it within 10,000 steps: sac's factor is more than 10000 / 2500.
         XCTAssertEqual(summary.rows[0].fewerStepsFactor, .init(value: 4, isLowerBound: true))
         XCTAssertTrue(summary.csv.contains(",>4.00\n"), summary.csv)
+        XCTAssertTrue(summary.table.contains("× fewer steps than on-policy"), summary.table)
+        XCTAssertTrue(summary.table.contains(">4.00"), summary.table)
     }
 
     func testNoOnPolicyLearnerMeansNoFactor() {
