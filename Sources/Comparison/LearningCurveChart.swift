@@ -2,7 +2,8 @@ import Foundation
 
 /// The comparison chart as a standalone SVG document: mean evaluation return against environment
 /// steps, one line per algorithm with its 95% bootstrap band (`MeanCurve`), labelled axes with
-/// ticks and grid lines, a legend to the right of the plot, and the threshold as a dashed line.
+/// ticks and grid lines, a legend to the right of the plot, and the threshold as a dashed line
+/// (named in the legend).
 ///
 /// Machine-readable hooks for tests and scripts: each mean line is a `polyline` with
 /// `class="mean-curve"` and `data-algorithm`; each band a `polygon` with `class="band"`; the axes are
@@ -97,13 +98,6 @@ public struct LearningCurveChart: Sendable {
             }
         }
         out += "</g>\n"
-        if let threshold {
-            // The label sits above the line at the plot's right end, or below it near the top.
-            let py = y(threshold, yAxis)
-            let labelY = py - plotTop < 22 ? py + 16 : py - 6
-            let text = "threshold " + ComparisonSummary.decimal(threshold).replacingOccurrences(of: "-", with: "−")
-            out += "<text x=\"\(Self.f(plotRight - 6))\" y=\"\(Self.f(labelY))\" text-anchor=\"end\" fill=\"#444444\" font-size=\"12\" stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\">\(Self.escape(text))</text>\n"
-        }
         out += "<rect x=\"\(Self.f(plotLeft))\" y=\"\(Self.f(plotTop))\" width=\"\(Self.f(plotRight - plotLeft))\" height=\"\(Self.f(plotBottom - plotTop))\" fill=\"none\" stroke=\"#444444\" stroke-width=\"1\"/>\n"
 
         // The legend, right of the plot.
@@ -115,10 +109,17 @@ public struct LearningCurveChart: Sendable {
             let seeds = curve.seeds == 1 ? "1 seed" : "\(curve.seeds) seeds"
             out += "<text x=\"\(Self.f(legendLeft + 34))\" y=\"\(Self.f(rowY))\" dy=\"0.35em\" fill=\"#222222\">\(Self.escape(curve.algorithm)) (\(seeds))</text>\n"
         }
+        // The band and the threshold are explained below the algorithms (so no label covers the data).
+        var rowY = plotTop + 12 + Double(curves.count) * 24 + 8
         if curves.contains(where: { $0.seeds > 1 }) {
-            let rowY = plotTop + 12 + Double(curves.count) * 24 + 8
             out += "<rect x=\"\(Self.f(legendLeft))\" y=\"\(Self.f(rowY - 7))\" width=\"26\" height=\"14\" fill=\"#777777\" fill-opacity=\"0.2\" stroke=\"#777777\" stroke-opacity=\"0.6\" stroke-width=\"0.8\"/>\n"
             out += "<text x=\"\(Self.f(legendLeft + 34))\" y=\"\(Self.f(rowY))\" dy=\"0.35em\" fill=\"#222222\">95% CI of the mean</text>\n"
+            rowY += 24
+        }
+        if let threshold {
+            let text = "threshold " + ComparisonSummary.decimal(threshold).replacingOccurrences(of: "-", with: "−")
+            out += "<line x1=\"\(Self.f(legendLeft))\" y1=\"\(Self.f(rowY))\" x2=\"\(Self.f(legendLeft + 26))\" y2=\"\(Self.f(rowY))\" stroke=\"#555555\" stroke-width=\"1.5\" stroke-dasharray=\"7 5\"/>\n"
+            out += "<text x=\"\(Self.f(legendLeft + 34))\" y=\"\(Self.f(rowY))\" dy=\"0.35em\" fill=\"#222222\">\(Self.escape(text))</text>\n"
         }
         out += "</g>\n</svg>\n"
         return out
