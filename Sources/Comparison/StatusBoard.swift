@@ -71,7 +71,20 @@ public final class StatusBoard {
         if !force, let lastDraw, now.timeIntervalSince(lastDraw) < 1 { return }
         lastDraw = now
         var text = drawnLines > 0 ? "\u{1B}[\(drawnLines)A" : ""
-        let lines = [totalsLine(now: now)] + runs.indices.map { line($0, now: now) }
+        var shown = Array(runs.indices)
+        // Lines scrolled off the top could not be redrawn: on a short terminal only the running and
+        // failed runs get a line (the totals count the others).
+        if shown.count + 1 > Self.terminalRows() - 1 {
+            shown = shown.filter { index in
+                switch states[index] {
+                case .running, .failed: return true
+                default: return false
+                }
+            }
+        }
+        var lines = [totalsLine(now: now)] + shown.map { line($0, now: now) }
+        // Clear what a longer drawing left below.
+        while lines.count < drawnLines { lines.append("") }
         for line in lines { text += "\r\u{1B}[K" + line + "\n" }
         write(text)
         drawnLines = lines.count
@@ -123,6 +136,13 @@ public final class StatusBoard {
             text += "stopped  " + stepsText + evaluation
         }
         return text
+    }
+
+    /// The terminal's height in rows (24 when it cannot be asked).
+    static func terminalRows() -> Int {
+        var size = winsize()
+        guard ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0 else { return 24 }
+        return Int(size.ws_row)
     }
 
     /// Writes to standard error, ignoring a failure (a reader that went away must not end the comparison).

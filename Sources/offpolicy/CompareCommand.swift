@@ -104,6 +104,7 @@ struct CompareCommand: ParsableCommand {
         }
         guard Set(algorithms).count == algorithms.count else { throw ValidationError("--algos names a learner twice: '\(algos)'") }
         try CommandLineInput.checkCount(seeds, flag: "--seeds", limit: 1000)
+        guard seedBase <= UInt64.max - UInt64(max(seeds, 0)) else { throw ValidationError("--seed-base is too large for \(seeds) seeds") }
         try CommandLineInput.checkCount(steps, flag: "--steps", limit: 1 << 40)
         try CommandLineInput.checkCount(jobs, flag: "--jobs", limit: 256)
         try CommandLineInput.checkCount(evalEvery, flag: "--eval-every", limit: 1 << 40)
