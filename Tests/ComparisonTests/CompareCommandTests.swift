@@ -103,7 +103,7 @@ final class CompareCommandTests: XCTestCase {
 
     func testInterruptStopsEveryRunAtACheckpointAndTheSameCommandFinishesThem() throws {
         let out = directory.appendingPathComponent("cmp")
-        let arguments = compareArguments("sac,td3", seeds: 1, steps: 1500, out: out)
+        let arguments = compareArguments("sac,td3", seeds: 1, steps: 800, out: out)
         let process = Process()
         process.executableURL = try OffpolicyExecutable.url()
         process.arguments = arguments
@@ -139,7 +139,7 @@ final class CompareCommandTests: XCTestCase {
             XCTAssertTrue(try text(out.appendingPathComponent("runs/\(name)-seed0/stdout.log")).contains("train --resume"))
         }
         let curves = try CurvesFile.read(from: out.appendingPathComponent("curves.csv"))
-        XCTAssertEqual(curves.map { $0.points.map(\.steps) }, Array(repeating: Array(stride(from: 100, through: 1500, by: 100)), count: 2))
+        XCTAssertEqual(curves.map { $0.points.map(\.steps) }, Array(repeating: Array(stride(from: 100, through: 800, by: 100)), count: 2))
     }
 
     func testBadArgumentsAreRefusedBeforeAnythingRuns() throws {
