@@ -179,12 +179,3 @@ public final class RunScheduler {
         return Array(lines.suffix(count))
     }
 }
-
-extension Data {
-    /// Appends to `file`, creating it if needed.
-    func append(to file: URL) throws {
-        let handle = try RunScheduler.appending(to: file)
-        defer { try? handle.close() }
-        handle.write(self)
-    }
-}
