@@ -171,7 +171,8 @@ struct CompareCommand: ParsableCommand {
         do {
             scheduler = try RunScheduler(executable: URL(fileURLWithPath: ReplayChildProcess.executablePath()), runs: runs, jobs: jobs)
         } catch let error as ComparisonError {
-            throw ValidationError(error.description)
+            printError("Error: \(error.description)")
+            throw ExitCode(64)
         }
         signal(SIGINT) { compareStopRequested = $0 }
         signal(SIGTERM) { compareStopRequested = $0 }

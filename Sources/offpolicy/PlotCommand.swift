@@ -49,8 +49,9 @@ struct PlotCommand: ParsableCommand {
         do {
             set = try CurveSet.load(paths.map { URL(fileURLWithPath: $0) })
         } catch let error as ComparisonError {
-            if case .notARunOrComparison = error { throw ValidationError(error.description) }
-            throw error
+            printError("Error: \(error.description)")
+            if case .notARunOrComparison = error { throw ExitCode(64) }
+            throw ExitCode(1)
         }
         let line = noThreshold ? nil : threshold ?? set.environment.flatMap(DefaultThreshold.threshold(for:))
         let chart = try LearningCurveChart(curves: set.curves, environment: set.environment, threshold: line, bootstrapSeed: bootstrapSeed)
