@@ -75,8 +75,9 @@ public struct ComparisonSummary: Equatable, Sendable {
         let thresholdText = Self.decimal(threshold)
         var header = ["algo", "policy", "seeds", "reached \(thresholdText)", "median steps to \(thresholdText)",
                       "final return (95% CI)", "AUC (mean return)"]
-        // The factor column only when there is an on-policy learner to measure against.
-        if let reference {
+        // The factor column only when there are on-policy and off-policy learners.
+        let showsFactor = reference != nil && rows.contains { !$0.isOnPolicy }
+        if showsFactor, let reference {
             let reached = rows.first { $0.algorithm == reference }?.medianStepsToThreshold.isFinite ?? false
             header.append("× fewer steps than " + (reached ? reference : "on-policy"))
         }
@@ -85,7 +86,7 @@ public struct ComparisonSummary: Equatable, Sendable {
                          row.medianStepsToThreshold.isFinite ? Self.grouped(Int(row.medianStepsToThreshold.rounded())) : "not reached",
                          "\(Self.oneDecimal(row.finalReturn.mean)) [\(Self.oneDecimal(row.finalReturn.lower)), \(Self.oneDecimal(row.finalReturn.upper))]",
                          Self.oneDecimal(row.areaUnderCurve)]
-            if reference != nil { cells.append(row.isOnPolicy ? "" : (row.fewerStepsFactor?.text ?? "–")) }
+            if showsFactor { cells.append(row.isOnPolicy ? "" : (row.fewerStepsFactor?.text ?? "–")) }
             return cells
         }
         let widths = header.indices.map { column in ([header] + lines).map { $0[column].count }.max()! }

@@ -89,6 +89,13 @@ final class SummaryTests: XCTestCase {
         XCTAssertFalse(summary.table.contains("fewer steps"))
     }
 
+    func testOnlyOnPolicyLearnersMeansNoFactorColumn() {
+        let summary = ComparisonSummary(curves: CurveFixtures.mixed.filter { $0.algorithm == "ppo" }, threshold: -200, isOnPolicy: onPolicy)
+        XCTAssertEqual(summary.reference, "ppo")
+        XCTAssertNil(summary.factorStatement)
+        XCTAssertFalse(summary.table.contains("fewer steps"), summary.table)
+    }
+
     func testCurvesFileRoundTrips() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("offpolicy-curves-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
