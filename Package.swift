@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "ReplayStore", targets: ["ReplayStore"]),
         .library(name: "NeuralNetwork", targets: ["NeuralNetwork"]),
         .library(name: "Environments", targets: ["Environments"]),
+        .library(name: "GymBridge", targets: ["GymBridge"]),
         .library(name: "Learners", targets: ["Learners"]),
         .library(name: "Training", targets: ["Training"]),
         .library(name: "Datasets", targets: ["Datasets"]),
@@ -35,16 +36,18 @@ let package = Package(
         .target(name: "CVectorKernels"),
         .target(name: "NeuralNetwork", dependencies: ["CBLAS", "CVectorKernels", "Randomness"]),
         .target(name: "Environments", dependencies: ["Randomness"]),
+        // Any Gymnasium environment with Box spaces, through a child Python process (`--env gym:ID`).
+        .target(name: "GymBridge", dependencies: ["Environments", "Randomness"]),
         .target(name: "Learners", dependencies: ["NeuralNetwork", "Transitions", "Randomness"]),
         // D4RL and Minari HDF5 datasets in and out of replay stores.
         .target(name: "Datasets", dependencies: ["ReplayStore", "Transitions", "CHDF5"]),
-        .target(name: "Training", dependencies: ["Learners", "Environments", "ReplayStore", "Transitions", "NeuralNetwork", "Randomness"]),
+        .target(name: "Training", dependencies: ["Learners", "Environments", "GymBridge", "ReplayStore", "Transitions", "NeuralNetwork", "Randomness"]),
         // Comparing learners: learning curves, bootstrap statistics, the summary table, the SVG chart, running the runs.
         .target(name: "Comparison", dependencies: ["Training", "Randomness"]),
         .executableTarget(
             name: "offpolicy",
             dependencies: [
-                "Comparison", "Training", "Learners", "Environments", "ReplayStore", "Transitions", "NeuralNetwork", "Randomness", "Datasets",
+                "Comparison", "Training", "Learners", "Environments", "GymBridge", "ReplayStore", "Transitions", "NeuralNetwork", "Randomness", "Datasets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -55,6 +58,7 @@ let package = Package(
         .testTarget(name: "ReplayStoreTests", dependencies: ["ReplayStore", "Transitions", "Randomness", "CLMDB", "CZstd", "TestSupport"]),
         .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork", "Randomness", "TestSupport"]),
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "Randomness", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "GymBridgeTests", dependencies: ["GymBridge", "Environments", "Training", "ReplayStore", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "LearnersTests", dependencies: ["Learners", "NeuralNetwork", "Transitions", "Randomness", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Learners", "Environments", "ReplayStore", "Transitions", "NeuralNetwork", "Randomness", "TestSupport", "Datasets"]),
         .testTarget(name: "ComparisonTests", dependencies: ["Comparison", "TestSupport"]),

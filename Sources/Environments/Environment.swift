@@ -3,8 +3,10 @@ import Randomness
 /// A task with Gymnasium's semantics: `reset(seed:)` starts an episode and returns its first
 /// observation, `step(_:)` applies an action and reports the reward and the two end flags.
 ///
-/// Environments are value types; copying one copies its whole state. `snapshot()` and
-/// `restore(_:)` turn that state into a `Codable` value for checkpoints.
+/// The built-in environments are value types; copying one copies its whole state. `snapshot()` and
+/// `restore(_:)` turn that state into a `Codable` value for checkpoints. A bridged Gymnasium
+/// environment (`GymEnvironment`) is a reference to a process instead: make a second one rather than
+/// copying it, and expect `restoresSnapshots` to be false.
 public protocol Environment {
     /// Bounds of the observations (float32).
     var observationSpace: BoxSpace { get }
@@ -28,9 +30,27 @@ public protocol Environment {
 
     /// Returns to a state captured by `snapshot()`.
     mutating func restore(_ snapshot: EnvironmentSnapshot)
+
+    /// `reset(seed:)` for an environment that can fail (one run by another process, as the Gymnasium
+    /// bridge's): the failure is thrown, where `reset` would stop the program. Loops call this one.
+    mutating func checkedReset(seed: UInt64?) throws -> [Float]
+
+    /// `step(_:)` for an environment that can fail: the failure is thrown. Loops call this one.
+    mutating func checkedStep(_ action: [Float]) throws -> StepResult
+
+    /// Whether `restore(snapshot())` continues exactly where the environment was. False for an environment
+    /// whose state lives elsewhere (a Python process): a resumed run then starts a fresh episode.
+    var restoresSnapshots: Bool { get }
 }
 
 extension Environment {
     /// Starts an episode, continuing the environment's random stream.
     public mutating func reset() -> [Float] { reset(seed: nil) }
+
+    /// `checkedReset(seed: nil)`.
+    public mutating func checkedReset() throws -> [Float] { try checkedReset(seed: nil) }
+
+    public mutating func checkedReset(seed: UInt64?) throws -> [Float] { reset(seed: seed) }
+    public mutating func checkedStep(_ action: [Float]) throws -> StepResult { step(action) }
+    public var restoresSnapshots: Bool { true }
 }

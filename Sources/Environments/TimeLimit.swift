@@ -26,7 +26,23 @@ public struct TimeLimit<Wrapped: Environment>: Environment {
     }
 
     public mutating func step(_ action: [Float]) -> StepResult {
-        var result = wrapped.step(action)
+        limited(wrapped.step(action))
+    }
+
+    public mutating func checkedReset(seed: UInt64?) throws -> [Float] {
+        let observation = try wrapped.checkedReset(seed: seed)
+        elapsedSteps = 0
+        return observation
+    }
+
+    public mutating func checkedStep(_ action: [Float]) throws -> StepResult {
+        limited(try wrapped.checkedStep(action))
+    }
+
+    public var restoresSnapshots: Bool { wrapped.restoresSnapshots }
+
+    private mutating func limited(_ result: StepResult) -> StepResult {
+        var result = result
         elapsedSteps += 1
         if elapsedSteps >= maxEpisodeSteps { result.truncated = true }
         return result

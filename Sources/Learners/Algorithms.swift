@@ -6,6 +6,9 @@ public enum Algorithms {
         DDPGConfig.self,
         BCConfig.self,
         TD3BCConfig.self,
+        PPOConfig.self,
+        A2CConfig.self,
+        REINFORCEConfig.self,
     ]
 
     /// The names, in registration order ("sac", "td3", "ddpg").

@@ -117,6 +117,14 @@ public final class BehaviorCloning {
         }
     }
 
+    /// log π(a|s) of the Gaussian policy in environment units (as `SAC.logProbabilities`): the behavior
+    /// density μ̂ that SAC's truncated-IS actor gradient evaluates at actions its policy samples.
+    public func logProbabilities(observations: [Float], actions: [Float]) -> [Float] {
+        precondition(config.policy == .gaussian, "a deterministic policy has no density")
+        return GaussianPolicy.logProbabilities(actor, head: head, actionScale: actionScale, observationSize: observationSize,
+                                               observations: observations, actions: actions)
+    }
+
     /// −mean_b log π(a_b|s_b) for raw rows [μ | ℓ] and network-unit actions; writes ∂L/∂raw. The density
     /// and its gradient are the squashed Gaussian head's (`SquashedGaussianHead.logProbabilities`, with its
     /// clip of actions on the bound).

@@ -25,6 +25,31 @@ enum GaussianPolicy {
         return ChosenAction(action: action, logProbability: logProbability)
     }
 
+    /// log π(a|s) in environment units (tanh and action-scale Jacobians included; see
+    /// `SAC.logProbabilities(observations:actions:)`) for whole rows of observations and actions.
+    /// Runs the actor's forward pass.
+    static func logProbabilities(_ actor: MLP, head: SquashedGaussianHead, actionScale: ActionScale, observationSize: Int,
+                                 observations: [Float], actions: [Float]) -> [Float] {
+        precondition(observations.count % observationSize == 0, "observations must hold whole rows of \(observationSize) values")
+        let rows = observations.count / observationSize
+        precondition(actions.count == rows * actionScale.count, "expected \(rows * actionScale.count) action values, got \(actions.count)")
+        var result = [Float](repeating: 0, count: rows)
+        guard rows > 0 else { return result }
+        var networkActions = [Float](repeating: 0, count: actions.count)
+        actions.withUnsafeBufferPointer { a in
+            networkActions.withUnsafeMutableBufferPointer { actionScale.toNetwork(a.baseAddress!, rows: rows, into: $0.baseAddress!) }
+        }
+        observations.withUnsafeBufferPointer { s in
+            let raw = actor.forward(s.baseAddress!, rows: rows)
+            result.withUnsafeMutableBufferPointer {
+                head.logProbabilities(raw: raw, actions: networkActions, rows: rows, into: $0.baseAddress!)
+            }
+        }
+        let jacobian = actionScale.logJacobian
+        for i in 0..<rows { result[i] -= jacobian }
+        return result
+    }
+
     /// The actor's tensors under Stable-Baselines3's names for `SAC`'s `Actor` module:
     /// `latent_pi.0.weight`, `latent_pi.0.bias`, `latent_pi.2.weight`, … (hidden layers),
     /// `mu.weight` / `mu.bias` and `log_std.weight` / `log_std.bias` (the two halves of the last layer).

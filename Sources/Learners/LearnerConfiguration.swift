@@ -16,6 +16,9 @@ public struct LearnerConfiguration: Codable, Equatable, Sendable {
 
     public var algorithm: String { type(of: config).algorithmName }
 
+    /// Whether the learner is on-policy (`LearnerConfig.isOnPolicy`).
+    public var isOnPolicy: Bool { type(of: config).isOnPolicy }
+
     /// The hyperparameters every learner has.
     public var common: CommonHyperparameters {
         get { config.common }

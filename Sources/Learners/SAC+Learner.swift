@@ -32,6 +32,11 @@ extension SAC: Learner {
         items.append(.optimizer(actorOptimizer, name: "optimizer.actor"))
         items.append(.vector(logAlpha, name: "log_alpha"))
         if let alphaOptimizer { items.append(.optimizer(alphaOptimizer, name: "optimizer.log_alpha")) }
+        if let behaviorModel {  // --actor-gradient truncated-is: μ̂ as `behavior.*` (the policy names)
+            items.append(.network(behaviorModel.actor, regions: GaussianPolicy.regions(of: behaviorModel.actor, actionSize: actionSize),
+                                  prefix: "behavior."))
+            items.append(.optimizer(behaviorModel.actorOptimizer, name: "optimizer.behavior"))
+        }
         return items
     }
 

@@ -17,19 +17,8 @@ extension SAC {
     /// (rows × actionSize). Runs the actor's forward pass (its workspace is reused; do not call this
     /// between the passes of an update).
     public func logProbabilities(observations: [Float], actions: [Float]) -> [Float] {
-        let rows = checkRows(observations: observations, actions: actions)
-        var result = [Float](repeating: 0, count: rows)
-        guard rows > 0 else { return result }
-        let networkActions = self.networkActions(actions, rows: rows)
-        observations.withUnsafeBufferPointer { s in
-            let raw = actor.forward(s.baseAddress!, rows: rows)
-            result.withUnsafeMutableBufferPointer {
-                head.logProbabilities(raw: raw, actions: networkActions, rows: rows, into: $0.baseAddress!)
-            }
-        }
-        let jacobian = actionScale.logJacobian
-        for i in 0..<rows { result[i] -= jacobian }
-        return result
+        GaussianPolicy.logProbabilities(actor, head: head, actionScale: actionScale, observationSize: observationSize,
+                                        observations: observations, actions: actions)
     }
 
     /// Adds ∇_θ Σᵢ wᵢ · log π(aᵢ|sᵢ) (θ the actor's parameters) to the actor's gradient, as a backward

@@ -23,6 +23,9 @@ public struct SACConfig: LearnerConfig {
     public var nStep: Int = 1
     /// How an n-step target corrects for the behavior policy (`OffPolicyCorrection`); unused when `nStep` is 1.
     public var correction: OffPolicyCorrection = .none
+    /// The actor's gradient estimator: the paper's reparameterization (default) or ACER's truncated
+    /// importance sampling with bias correction, which learns from the logged actions.
+    public var actorGradient: ActorGradient = .reparameterization
 
     public init() {}
 
@@ -36,6 +39,7 @@ public struct SACConfig: LearnerConfig {
         targetUpdateInterval = try container.decodeIfPresent(Int.self, forKey: .targetUpdateInterval) ?? defaults.targetUpdateInterval
         nStep = try container.decodeIfPresent(Int.self, forKey: .nStep) ?? defaults.nStep
         correction = try container.decodeIfPresent(OffPolicyCorrection.self, forKey: .correction) ?? defaults.correction
+        actorGradient = try container.decodeIfPresent(ActorGradient.self, forKey: .actorGradient) ?? defaults.actorGradient
     }
 
     public func validate() throws {
@@ -52,6 +56,7 @@ public struct SACConfig: LearnerConfig {
         if let targetEntropy, !targetEntropy.isFinite { throw LearnerError.invalidConfiguration("the target entropy must be finite") }
         guard (1...1000).contains(nStep) else { throw LearnerError.invalidConfiguration("n-step must lie in 1...1000, got \(nStep)") }
         try correction.validate()
+        try actorGradient.validate()
     }
 
     public func makeLearner(observationSize: Int, actionLow: [Float], actionHigh: [Float],
@@ -89,6 +94,10 @@ public final class SAC {
     let alphaOptimizer: Adam?
     /// Gradient steps taken so far.
     public internal(set) var updateCount = 0
+    /// μ̂(a|s), a Gaussian behavior-cloning model of the replayed actions, fitted alongside: the
+    /// truncated-IS actor gradient needs μ at actions the policy samples, which no store records.
+    /// nil with the reparameterization gradient.
+    let behaviorModel: BehaviorCloning?
 
     // Workspaces, sized for the largest batch seen; nothing is allocated per update after the first.
     let inputs: CriticInputs
@@ -132,6 +141,8 @@ public final class SAC {
             alphaOptimizer = nil
         }
         inputs = CriticInputs(observationSize: observationSize, actionSize: actionCount)
+        behaviorModel = try Self.makeBehaviorModel(config: config, observationSize: observationSize,
+                                                   actionLow: actionLow, actionHigh: actionHigh, generator: &generator)
         reserveRows(common.batchSize)
     }
 
@@ -173,6 +184,7 @@ public final class SAC {
     ///   noise, so ã, the noise stream and Q_k(s, ã) are exactly those of the plain order.
     public func update(on batch: TransitionBatch, using generator: inout SeededGenerator) -> UpdateMetrics {
         if config.nStep > 1 { return sequenceUpdate(on: batch, using: &generator) }
+        if config.actorGradient != .reparameterization { return referenceUpdate(on: batch, using: &generator) }
         let rows = batch.count
         stage(batch)
         let alpha = self.alpha  // α of this step (SB3 reads it before the temperature's own step)
@@ -246,7 +258,17 @@ public final class SAC {
         let policySample = samplePolicyActions(batch, using: &generator)
         let firstValues = critics.critics[0].forward(inputs.policy.base, rows: rows)
         let secondValues = critics.critics[1].forward(inputs.policy.base, rows: rows)
-        let actor = actorLossAndGradient(batch, sample: policySample, firstValues: firstValues, secondValues: secondValues, alpha: alpha)
+        var extra: UpdateMetrics = [:]
+        let actor: ActorLoss
+        switch config.actorGradient {
+        case .reparameterization:
+            actor = actorLossAndGradient(batch, sample: policySample, firstValues: firstValues, secondValues: secondValues, alpha: alpha)
+        case .truncatedImportanceSampling(let clip):
+            let truncated = truncatedImportanceSamplingGradient(batch, sample: policySample, firstValues: firstValues,
+                                                                secondValues: secondValues, alpha: alpha, clip: clip, using: &generator)
+            actor = truncated.loss
+            extra = truncated.metrics
+        }
         actorOptimizer.step(self.actor)
 
         // 4. Temperature.
@@ -255,12 +277,13 @@ public final class SAC {
         // 5. Target critics.
         if (updateCount + 1) % config.targetUpdateInterval == 0 { critics.updateTargets(tau: Float(config.common.tau)) }
         updateCount += 1
-        return metrics(criticLoss: criticLoss, actor: actor, alpha: alpha, alphaLoss: alphaLoss)
+        return metrics(criticLoss: criticLoss, actor: actor, alpha: alpha, alphaLoss: alphaLoss).merging(extra) { $1 }
     }
 
-    /// `alpha_loss` only when α is learned.
+    /// `alpha_loss` only when α is learned; the truncated-IS gradient adds its own.
     public var metricNames: [String] {
         ["critic_loss", "actor_loss", "alpha"] + (alphaOptimizer == nil ? [] : ["alpha_loss"]) + ["log_probability", "q_policy"]
+            + (behaviorModel == nil ? [] : Self.truncatedImportanceSamplingMetricNames)
     }
 
     private func metrics(criticLoss: Double, actor: ActorLoss, alpha: Float, alphaLoss: Float?) -> UpdateMetrics {

@@ -3,7 +3,7 @@
 ///
 /// For a window of K steps s = 0 … K−1, d_s = γ·(1 − terminated_s), ρ_s = π(a_s|x_s)/μ(a_s|x_s):
 ///
-///     δ_s = min(ρ̄, ρ_s) · (r_s + d_s V(x_{s+1}) − V(x_s)),    c_s = λ · min(c̄, ρ_s)   (c̄ = 1 here, as rlax)
+///     δ_s = min(ρ̄, ρ_s) · (r_s + d_s V(x_{s+1}) − V(x_s)),    c_s = λ · min(c̄, ρ_s)   (c̄ = 1 by default, as rlax)
 ///     v_s − V(x_s) = δ_s + d_s c_s (v_{s+1} − V(x_{s+1})),    v_K − V(x_K) = 0,
 ///
 /// that is v_s = V(x_s) + Σ_{t≥s} (Π_{s≤i<t} d_i c_i) δ_t. The policy-gradient advantage is
@@ -16,9 +16,10 @@
 /// `values` V(x_s) and `nextValues` V(x_{s+1}) are separate inputs (rlax's v_tm1 and v_t): in real use
 /// nextValues[s] = values[s + 1], and nextValues[K − 1] is the bootstrap V(x_K).
 public enum VTrace {
+    /// `clipTraceRatio` is c̄ (1 in IMPALA's experiments and rlax): c_s = λ · min(c̄, ρ_s).
     public static func targets(values: [Double], nextValues: [Double], rewards: [Double], discounts: [Double],
                                ratios: [Double], lambda: Double = 1, clipRatio: Double = 1,
-                               clipPolicyGradientRatio: Double = 1) -> VTraceTargets {
+                               clipPolicyGradientRatio: Double = 1, clipTraceRatio: Double = 1) -> VTraceTargets {
         let count = values.count
         precondition(count > 0, "a window needs at least one step")
         precondition([nextValues.count, rewards.count, discounts.count, ratios.count].allSatisfy { $0 == count },
@@ -27,7 +28,7 @@ public enum VTrace {
         var accumulated: Double = 0                              // v_{s+1} − V(x_{s+1})
         for s in stride(from: count - 1, through: 0, by: -1) {
             let delta = min(clipRatio, ratios[s]) * (rewards[s] + discounts[s] * nextValues[s] - values[s])
-            let c = lambda * min(1, ratios[s])
+            let c = lambda * min(clipTraceRatio, ratios[s])
             accumulated = delta + discounts[s] * c * accumulated
             corrected[s] = values[s] + accumulated
         }

@@ -10,7 +10,7 @@ struct Checkpointer {
     /// Makes the store durable, then writes the learner, the loop state and the policy, replacing the
     /// previous checkpoint only once the new one is complete. A learner with non-finite parameters
     /// refuses to be written, and the previous checkpoint stays.
-    func write(learner: any Learner, state: TrainingState) throws {
+    func write<State: Encodable>(learner: any Learner, state: State) throws {
         let fileManager = FileManager.default
         let fresh = directory.checkpointInProgress  // a leftover of a process killed while writing is replaced
         try? fileManager.removeItem(at: fresh)
@@ -32,6 +32,11 @@ struct Checkpointer {
     /// The latest complete checkpoint: `checkpoint/`, or `checkpoint.old/` when a run was stopped
     /// while swapping them; nil when the run never wrote one.
     func latest() throws -> (state: TrainingState, learnerDirectory: URL)? {
+        try latest(as: TrainingState.self)
+    }
+
+    /// The latest complete checkpoint holding a loop state of type `State` (the on-policy loop's own).
+    func latest<State: Decodable>(as type: State.Type) throws -> (state: State, learnerDirectory: URL)? {
         let fileManager = FileManager.default
         var checkpoint = directory.checkpoint
         if !fileManager.fileExists(atPath: checkpoint.path), fileManager.fileExists(atPath: directory.checkpointPrevious.path) {
@@ -40,7 +45,7 @@ struct Checkpointer {
         let stateFile = RunDirectory.stateFile(in: checkpoint)
         guard fileManager.fileExists(atPath: stateFile.path) else { return nil }
         do {
-            let state = try JSONDecoder().decode(TrainingState.self, from: Data(contentsOf: stateFile))
+            let state = try JSONDecoder().decode(State.self, from: Data(contentsOf: stateFile))
             return (state, RunDirectory.learnerDirectory(in: checkpoint))
         } catch {
             throw TrainingError.corruptFile(stateFile.path, "\(error)")

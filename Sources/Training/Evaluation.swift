@@ -9,25 +9,26 @@ public enum Evaluation {
     /// The seed of the evaluation environment of a run seeded with `seed`.
     public static func environmentSeed(forRunSeed seed: UInt64) -> UInt64 { seed &+ 1_000_003 }
 
-    /// Runs `episodes` episodes of `learner` on a copy of `environment`, reset with `seed` first.
-    public static func run(_ learner: any Learner, on environment: any Environment, episodes: Int, seed: UInt64) -> EvaluationResult {
+    /// Runs `episodes` episodes of `learner` on `environment` (a copy of it, for a value type), reset with
+    /// `seed` first. Throws what the environment throws (a bridged one whose process failed).
+    public static func run(_ learner: any Learner, on environment: any Environment, episodes: Int, seed: UInt64) throws -> EvaluationResult {
         var environment = environment
         // Deterministic actions draw nothing; the generator only satisfies the protocol.
         var generator = SeededGenerator(seed: seed, stream: 7)
         var returns: [Double] = []
         returns.reserveCapacity(episodes)
-        var observation = environment.reset(seed: seed)
+        var observation = try environment.checkedReset(seed: seed)
         for _ in 0..<episodes {
             var total = 0.0
             while true {
                 let chosen = learner.act(on: observation, deterministic: true, using: &generator)
-                let result = environment.step(chosen.action)
+                let result = try environment.checkedStep(chosen.action)
                 total += result.reward
                 observation = result.observation
                 if result.isEpisodeOver { break }
             }
             returns.append(total)
-            observation = environment.reset()
+            observation = try environment.checkedReset()
         }
         return EvaluationResult(returns: returns)
     }

@@ -18,14 +18,14 @@ public enum Rollout {
     /// stream), episodes numbered from 0. The actions are clipped to the box before they are stored, so
     /// the stored action is the executed one.
     public static func collect(_ actor: Actor, on environment: any Environment, steps: Int, seed: UInt64,
-                               progress: ((Int) -> Void)? = nil) -> TransitionBatch {
+                               progress: ((Int) -> Void)? = nil) throws -> TransitionBatch {
         var environment = environment
         var generator = SeededGenerator(seed: seed, stream: 11)
         let space = environment.actionSpace
         let uniformLogDensity = Float(-zip(space.low, space.high).reduce(0.0) { $0 + log(Double($1.1) - Double($1.0)) })
         var batch = TransitionBatch(observationSize: environment.observationSpace.dimension, actionSize: space.dimension,
                                     reservingCapacity: steps)
-        var observation = environment.reset(seed: seed)
+        var observation = try environment.checkedReset(seed: seed)
         var episode: UInt64 = 0, stepIndex: UInt32 = 0
         for step in 0..<steps {
             var action: [Float], logProbability: Float
@@ -41,12 +41,12 @@ public enum Rollout {
                 action = (0..<space.dimension).map { generator.nextFloat(in: space.low[$0], space.high[$0]) }
                 logProbability = uniformLogDensity
             }
-            let result = environment.step(action)
+            let result = try environment.checkedStep(action)
             batch.append(observation: observation, action: action, reward: Float(result.reward), nextObservation: result.observation,
                          terminated: result.terminated, truncated: result.truncated, behaviorLogProbability: logProbability,
                          episodeID: episode, stepIndex: stepIndex, source: .dataset)
             if result.isEpisodeOver {
-                observation = environment.reset()
+                observation = try environment.checkedReset()
                 episode += 1
                 stepIndex = 0
             } else {

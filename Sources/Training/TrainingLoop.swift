@@ -29,7 +29,8 @@ public final class TrainingLoop {
     public let learner: any Learner
     private let store: any TransitionStore
     private var environment: any Environment
-    /// A copy of the environment as given, evaluated on from a seed of its own.
+    /// The environment evaluated on (from a seed of its own): the one given for it, else a copy of the
+    /// training environment (which is a separate environment only for a value type).
     private let evaluationEnvironment: any Environment
     private var state: TrainingState
     private let recorder: RunRecorder
@@ -52,8 +53,11 @@ public final class TrainingLoop {
 
     /// Starts a new run in `directory` (which must not hold one): writes `config.json` and the headers
     /// of progress.csv and metrics.csv. `environment` is the training environment, unseeded: the loop
-    /// resets it with the config's seed; evaluation runs on a copy of it.
+    /// resets it with the config's seed. Evaluation runs on `evaluationEnvironment`, which must be a separate
+    /// environment of the same task; without one, on a copy of `environment` (right for value types only:
+    /// a bridged `GymEnvironment` needs a second one of its own).
     public init(starting config: TrainingConfig, in directory: RunDirectory, environment: any Environment,
+                evaluationEnvironment: (any Environment)? = nil,
                 learner: any Learner, store: any TransitionStore, terminal: TerminalProgress = TerminalProgress()) throws {
         try config.validate()
         try Self.checkCompatibility(environment: environment, learner: learner)
@@ -63,9 +67,9 @@ public final class TrainingLoop {
         self.directory = directory
         self.learner = learner
         self.store = store
-        evaluationEnvironment = environment
+        self.evaluationEnvironment = evaluationEnvironment ?? environment
         self.environment = environment
-        let observation = self.environment.reset(seed: config.seed)
+        let observation = try self.environment.checkedReset(seed: config.seed)
         state = TrainingState(seed: config.seed, observation: observation, environment: self.environment.snapshot())
         (stepBatch, sampleBatch, warmUpLogProbability) = Self.buffers(config: config, environment: environment)
         checkpointer = Checkpointer(directory: directory)
@@ -85,7 +89,10 @@ public final class TrainingLoop {
 
     /// Continues the run in `directory` from its checkpoint. `environment`, `learner` and `store` must be
     /// built as for the run's start (from its `config.json`); the learner's state is loaded here.
+    /// An environment that cannot restore a snapshot (`restoresSnapshots` false: a bridged Python one)
+    /// starts a fresh episode instead, seeded from the run's seed and step count; `notices` says so.
     public init(resuming directory: RunDirectory, config: TrainingConfig, environment: any Environment,
+                evaluationEnvironment: (any Environment)? = nil,
                 learner: any Learner, store: any TransitionStore, terminal: TerminalProgress = TerminalProgress()) throws {
         try Self.checkCompatibility(environment: environment, learner: learner)
         lock = try RunDirectoryLock.acquire(directory)
@@ -93,18 +100,32 @@ public final class TrainingLoop {
         self.directory = directory
         self.learner = learner
         self.store = store
-        evaluationEnvironment = environment
+        self.evaluationEnvironment = evaluationEnvironment ?? environment
         checkpointer = Checkpointer(directory: directory)
         self.environment = environment
-        if let (state, learnerDirectory) = try checkpointer.latest() {
+        if var (state, learnerDirectory) = try checkpointer.latest() {
+            if environment.restoresSnapshots {
+                self.environment.restore(state.environment)
+            } else if config.mode == .online {
+                let cut = state.episodeLength
+                if cut > 0 {
+                    // The interrupted episode's stored steps end without an end flag; a new episode id keeps
+                    // sequences from running on into the fresh episode.
+                    state.episodes += 1
+                    state.episodeReturn = 0
+                    state.episodeLength = 0
+                }
+                state.observation = try self.environment.checkedReset(seed: config.seed &+ UInt64(state.environmentSteps))
+                notices.append("\(config.environment) runs in a Python process whose state a checkpoint cannot hold: the resumed run starts a fresh episode"
+                               + (cut > 0 ? " (the interrupted episode's \(cut) stored steps stay in the store, without an end flag)" : ""))
+            }
             self.state = state
-            self.environment.restore(state.environment)
             try learner.loadCheckpoint(from: learnerDirectory)
         } else {
             // Stopped before its first checkpoint: nothing to continue from, so the run restarts at
             // step 0 with its config (progress and metrics rows are dropped); what its store already
             // holds stays there and is reported below.
-            let observation = self.environment.reset(seed: config.seed)
+            let observation = try self.environment.checkedReset(seed: config.seed)
             state = TrainingState(seed: config.seed, observation: observation, environment: self.environment.snapshot())
             notices.append("the run was stopped before its first checkpoint; restarting it from step 0")
         }
@@ -201,7 +222,7 @@ public final class TrainingLoop {
             logProbability = chosen.logProbability
             if !space.contains(action) { action = space.clip(action) }
         }
-        let result = environment.step(action)
+        let result = try environment.checkedStep(action)
 
         stepBatch.removeAll()
         stepBatch.append(observation: state.observation, action: action, reward: Float(result.reward),
@@ -219,7 +240,7 @@ public final class TrainingLoop {
             state.episodes += 1
             state.episodeReturn = 0
             state.episodeLength = 0
-            state.observation = environment.reset()
+            state.observation = try environment.checkedReset()
         } else {
             state.observation = result.observation
         }
@@ -256,7 +277,7 @@ public final class TrainingLoop {
 
     /// Deterministic evaluation on the evaluation environment, then a progress row.
     private func evaluate(stepsPerSecond: Double) throws {
-        let evaluation = Evaluation.run(learner, on: evaluationEnvironment, episodes: config.evaluationEpisodes,
+        let evaluation = try Evaluation.run(learner, on: evaluationEnvironment, episodes: config.evaluationEpisodes,
                                         seed: Evaluation.environmentSeed(forRunSeed: config.seed))
         try recorder.record(ProgressRow(
             environmentSteps: state.environmentSteps, episodes: state.episodes, updates: state.updates,

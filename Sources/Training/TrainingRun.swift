@@ -1,5 +1,6 @@
 import Environments
 import Foundation
+import GymBridge
 import Learners
 import Randomness
 import ReplayStore
@@ -23,10 +24,33 @@ public enum TrainingRun {
     public static func start(_ config: TrainingConfig, in directory: URL, demonstrations: (batch: TransitionBatch, source: String)? = nil,
                              demonstrationRatio: Double? = nil, terminal: TerminalProgress = TerminalProgress()) throws -> TrainingLoop {
         try config.validate()
+        guard !isOnPolicy(config) else {
+            throw TrainingError.invalidConfig("\(config.algorithm) is on-policy: start it with TrainingRun.startSession (OnPolicyTrainingLoop)")
+        }
+        return try startSession(config, in: directory, demonstrations: demonstrations, demonstrationRatio: demonstrationRatio,
+                                terminal: terminal) as! TrainingLoop
+    }
+
+    /// Whether the config's learner learns from its own rollouts (REINFORCE, A2C, PPO) and so trains in an
+    /// `OnPolicyTrainingLoop`.
+    public static func isOnPolicy(_ config: TrainingConfig) -> Bool { config.learner.isOnPolicy }
+
+    /// A new run of `config` in `directory`, in the loop its learner needs: `TrainingLoop` for the
+    /// off-policy and offline learners, `OnPolicyTrainingLoop` (its environment copies and evaluation
+    /// environment each made by `makeEnvironment(named:)`) for the on-policy ones. See `start`.
+    public static func startSession(_ config: TrainingConfig, in directory: URL, demonstrations: (batch: TransitionBatch, source: String)? = nil,
+                                    demonstrationRatio: Double? = nil, terminal: TerminalProgress = TerminalProgress()) throws -> any TrainingSession {
+        try config.validate()
         var config = config
         let run = RunDirectory(directory)
         let environment = try makeEnvironment(named: config.environment)
-        _ = try makeLearner(config, for: environment)  // a config the learner refuses fails before anything is written
+        let onPolicy = try makeLearner(config, for: environment) is any OnPolicyLearner  // a refused config fails before anything is written
+        if onPolicy && config.mode == .offline {
+            throw TrainingError.invalidConfig("\(config.algorithm) is on-policy: it learns from its own rollouts, not from a dataset")
+        }
+        if onPolicy && demonstrations != nil {
+            throw TrainingError.invalidConfig("\(config.algorithm) is on-policy: it cannot learn from pre-filled demonstrations")
+        }
         if let demonstrations {
             guard config.mode == .online else { throw TrainingError.invalidConfig("demonstrations pre-fill an online run's store") }
             guard demonstrations.batch.sources.allSatisfy({ $0 == .demonstration }) else {
@@ -55,7 +79,13 @@ public enum TrainingRun {
                                          episodes: Set(demonstrations.batch.episodeIDs).count, ratio: demonstrationRatio)
             }
             let learner = try makeLearner(config, for: environment)
-            return try TrainingLoop(starting: config, in: run, environment: environment, learner: learner, store: store, terminal: terminal)
+            if let learner = learner as? any OnPolicyLearner {
+                return try OnPolicyTrainingLoop(starting: config, in: run, makeEnvironment: { try makeEnvironment(named: config.environment) },
+                                                learner: learner, store: store, terminal: terminal)
+            }
+            return try TrainingLoop(starting: config, in: run, environment: environment,
+                                    evaluationEnvironment: try makeEnvironment(named: config.environment),
+                                    learner: learner, store: store, terminal: terminal)
         } catch {
             // The directory held no run (checked above), so all of these are this call's, the lock file too.
             for created in [run.replay, run.config, run.progress, run.metrics, run.lock] { try? fileManager.removeItem(at: created) }
@@ -79,6 +109,15 @@ public enum TrainingRun {
 
     /// Continues the run in `directory`; `steps`, when given, replaces the total step count.
     public static func resume(in directory: URL, steps: Int? = nil, terminal: TerminalProgress = TerminalProgress()) throws -> TrainingLoop {
+        let config = try config(in: directory)
+        guard !isOnPolicy(config) else {
+            throw TrainingError.invalidConfig("\(config.algorithm) is on-policy: resume it with TrainingRun.resumeSession (OnPolicyTrainingLoop)")
+        }
+        return try resumeSession(in: directory, steps: steps, terminal: terminal) as! TrainingLoop
+    }
+
+    /// Continues the run in `directory` in the loop its learner needs (see `startSession`).
+    public static func resumeSession(in directory: URL, steps: Int? = nil, terminal: TerminalProgress = TerminalProgress()) throws -> any TrainingSession {
         var config = try config(in: directory)
         if let steps {
             config.steps = steps
@@ -90,7 +129,15 @@ public enum TrainingRun {
         let environment = try makeEnvironment(named: config.environment)
         let store = try openStore(config, environment, run: run, creating: false)
         let learner = try makeLearner(config, for: environment)
-        let loop = try TrainingLoop(resuming: run, config: config, environment: environment, learner: learner, store: store, terminal: terminal)
+        let loop: any TrainingSession
+        if let learner = learner as? any OnPolicyLearner {
+            loop = try OnPolicyTrainingLoop(resuming: run, config: config, makeEnvironment: { try makeEnvironment(named: config.environment) },
+                                            learner: learner, store: store, terminal: terminal)
+        } else {
+            loop = try TrainingLoop(resuming: run, config: config, environment: environment,
+                                    evaluationEnvironment: try makeEnvironment(named: config.environment),
+                                    learner: learner, store: store, terminal: terminal)
+        }
         if steps != nil { try TrainingLoop.write(config, to: run.config) }
         return loop
     }
@@ -108,12 +155,15 @@ public enum TrainingRun {
         return (config, environment, learner)
     }
 
-    /// The registered environment `name` (`Pendulum-v1`, `MountainCarContinuous-v0`).
+    /// A new environment named `name`: a built-in one (`Pendulum-v1`, `MountainCarContinuous-v0`), or
+    /// `gym:ID`, a Gymnasium environment in a child Python process of its own. Every call makes a separate
+    /// environment; this is how the loop gets its evaluation environment (never by copying a bridged one).
     public static func makeEnvironment(named name: String) throws -> any Environment {
-        guard let id = EnvironmentID(rawValue: name) else {
-            throw TrainingError.invalidConfig("unknown environment '\(name)' (known: \(EnvironmentID.allCases.map(\.rawValue).joined(separator: ", ")))")
+        switch EnvironmentName(name) {
+        case .builtIn(let id): return id.make()
+        case .gym(let id): return try GymEnvironment(id: id)
+        case nil: throw TrainingError.invalidConfig("unknown environment '\(name)' (known: \(EnvironmentName.accepted))")
         }
-        return id.make()
     }
 
     /// A freshly initialised learner of `config` for `environment`'s spaces; its weights depend on the seed only.

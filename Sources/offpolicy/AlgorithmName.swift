@@ -14,6 +14,6 @@ struct AlgorithmName: ExpressibleByArgument, Sendable {
 
     /// One line per registered algorithm, for `--help`.
     static var helpList: String {
-        Algorithms.all.map { "  \($0.algorithmName.padding(toLength: 6, withPad: " ", startingAt: 0)) \($0.summary)" }.joined(separator: "\n")
+        Algorithms.all.map { "  \($0.algorithmName.padding(toLength: 9, withPad: " ", startingAt: 0)) \($0.summary)" }.joined(separator: "\n")
     }
 }

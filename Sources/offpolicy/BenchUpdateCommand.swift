@@ -59,6 +59,9 @@ struct BenchUpdateCommand: ParsableCommand {
         var generator = SeededGenerator(seed: 1)
         let low = [Float](repeating: -1, count: actionSize), high = [Float](repeating: 1, count: actionSize)
         var learnerConfig = LearnerConfiguration.defaults(for: algorithm.name)!
+        guard !learnerConfig.isOnPolicy else {
+            throw ValidationError("\(algorithm.name) is on-policy: bench update times updates on batches sampled from a store; time an on-policy learner with `offpolicy train` (progress.csv's steps_per_s)")
+        }
         learnerConfig.common.hiddenSizes = hiddenSizes
         learnerConfig.common.batchSize = batch
         let learner = try learnerConfig.makeLearner(observationSize: observationSize, actionLow: low, actionHigh: high, generator: &generator)

@@ -19,6 +19,7 @@ struct CollectCommand: ParsableCommand {
         Examples:
           offpolicy collect --run-dir runs/sac-1 --steps 10000 --out expert.hdf5
           offpolicy collect --random --env Pendulum-v1 --steps 10000 --out random.hdf5
+          offpolicy collect --random --env gym:Hopper-v5 --steps 10000 --out hopper-random.hdf5
         """)
 
     @Option(help: "The run whose latest policy acts (written by `offpolicy train`).", completion: .directory)
@@ -27,8 +28,8 @@ struct CollectCommand: ParsableCommand {
     @Flag(help: "Act uniformly at random instead of with a trained policy.")
     var random = false
 
-    @Option(help: "The environment (default: the run's; with --random: required).")
-    var env: EnvironmentID?
+    @Option(help: "The environment (default: the run's; with --random: required): \(EnvironmentName.accepted).")
+    var env: EnvironmentName?
 
     @Option(parsing: .unconditional, help: "Transitions to record.")
     var steps: Int
@@ -56,18 +57,18 @@ struct CollectCommand: ParsableCommand {
         let environment: any Environment
         if let runDir {
             let (config, runEnvironment, learner) = try TrainingRun.trainedLearner(in: URL(fileURLWithPath: runDir))
-            environment = try env.map { $0.make() } ?? runEnvironment
+            environment = try env.map { try TrainingRun.makeEnvironment(named: $0.description) } ?? runEnvironment
             guard environment.observationSpace.dimension == learner.observationSize,
                   environment.actionSpace.dimension == learner.actionSize else {
-                throw ValidationError("--env \(env!.rawValue) does not fit the run's \(config.environment) policy")
+                throw ValidationError("--env \(env!) does not fit the run's \(config.environment) policy")
             }
             actor = .learner(learner, deterministic: deterministic)
         } else {
-            environment = env!.make()
+            environment = try TrainingRun.makeEnvironment(named: env!.description)
             actor = .uniform
         }
         let progress = TerminalProgress()
-        let batch = Rollout.collect(actor, on: environment, steps: steps, seed: seed) { done in
+        let batch = try Rollout.collect(actor, on: environment, steps: steps, seed: seed) { done in
             progress.update(steps: done, totalSteps: steps, recentReturn: .nan, lastEvaluation: nil)
         }
         progress.finish()

@@ -39,7 +39,8 @@ struct CompareCommand: ParsableCommand {
         one failed (the outputs then hold the others), 130 after Ctrl-C.
 
         Default thresholds: Pendulum-v1 -200, MountainCarContinuous-v0 90
-        (Gymnasium's reward_threshold); other environments need --threshold.
+        (Gymnasium's reward_threshold); other environments (gym:ID) need
+        --threshold.
 
         Examples:
           offpolicy compare --env Pendulum-v1 --algos sac,td3,ddpg,ppo,a2c,reinforce \\
@@ -49,8 +50,8 @@ struct CompareCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "The environment.")
-    var env: EnvironmentID = .pendulum
+    @Option(help: "The environment: \(EnvironmentName.accepted).")
+    var env: EnvironmentName = .builtIn(.pendulum)
 
     @Option(help: "The learners, comma-separated (any of: \(Algorithms.names.joined(separator: ", ")); an offline one needs --train-args 'NAME: --dataset ...').")
     var algos: String
@@ -113,8 +114,8 @@ struct CompareCommand: ParsableCommand {
         try CommandLineInput.checkCount(evalEpisodes, flag: "--eval-episodes", limit: 1_000_000)
         try CommandLineInput.checkDirectory(out, flag: "--out", mustExist: false)
         if let threshold, !threshold.isFinite { throw ValidationError("--threshold must be a finite number") }
-        if threshold == nil && DefaultThreshold.threshold(for: env.rawValue) == nil {
-            throw ValidationError("--threshold is required for \(env.rawValue) (it has no default)")
+        if threshold == nil && DefaultThreshold.threshold(for: env.description) == nil {
+            throw ValidationError("--threshold is required for \(env.description) (it has no default)")
         }
         _ = try extraArguments()
         // Every run's command line must be one `train` accepts: a bad setting is refused before anything runs.
@@ -153,7 +154,7 @@ struct CompareCommand: ParsableCommand {
         return algorithms.flatMap { algorithm in
             (0..<seeds).map { offset -> PlannedRun in
                 let seed = seedBase + UInt64(offset)
-                var settings = [algorithm, "--env", env.rawValue, "--seed", "\(seed)",
+                var settings = [algorithm, "--env", env.description, "--seed", "\(seed)",
                                 "--eval-every", "\(interval)", "--eval-episodes", "\(evalEpisodes)"]
                 if let hidden { settings += ["--hidden", hidden] }
                 settings += (extra[nil] ?? []) + (extra[algorithm] ?? [])
@@ -166,7 +167,7 @@ struct CompareCommand: ParsableCommand {
 
     func run() throws {
         let directory = URL(fileURLWithPath: out).standardizedFileURL
-        let threshold = self.threshold ?? DefaultThreshold.threshold(for: env.rawValue)!
+        let threshold = self.threshold ?? DefaultThreshold.threshold(for: env.description)!
         let runs = plannedRuns(in: directory)
         try FileManager.default.createDirectory(at: directory.appendingPathComponent(ComparisonFiles.runs), withIntermediateDirectories: true)
         let scheduler: RunScheduler
@@ -207,7 +208,7 @@ struct CompareCommand: ParsableCommand {
                                         bootstrapSeed: bootstrapSeed)
         try CurvesFile.write(curves, to: directory.appendingPathComponent(ComparisonFiles.curves))
         try Data(summary.csv.utf8).write(to: directory.appendingPathComponent(ComparisonFiles.summary), options: .atomic)
-        let chart = try LearningCurveChart(curves: curves, order: algorithms, environment: env.rawValue, threshold: threshold,
+        let chart = try LearningCurveChart(curves: curves, order: algorithms, environment: env.description, threshold: threshold,
                                            bootstrapSeed: bootstrapSeed)
         try Data(chart.svg.utf8).write(to: directory.appendingPathComponent(ComparisonFiles.chart), options: .atomic)
         print("\n" + summary.table, terminator: "")

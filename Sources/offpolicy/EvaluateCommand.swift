@@ -36,7 +36,7 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         let (config, environment, learner) = try TrainingRun.trainedLearner(in: URL(fileURLWithPath: runDir))
-        let result = Evaluation.run(learner, on: environment, episodes: episodes,
+        let result = try Evaluation.run(learner, on: environment, episodes: episodes,
                                     seed: seed ?? Evaluation.environmentSeed(forRunSeed: config.seed))
         print("\(config.algorithm) on \(config.environment): return " + String(format: "%.3f ± %.3f", result.mean, result.standardDeviation) + " over \(episodes) episodes")
         if json {

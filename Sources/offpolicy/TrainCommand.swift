@@ -44,6 +44,22 @@ struct TrainCommand: ParsableCommand {
         gives the same progress.csv on the same machine, except its
         steps_per_s column.
 
+        The on-policy learners (reinforce, a2c, ppo) step --n-envs copies of
+        the environment for --n-steps steps each, append the rollout to
+        replay/ (the run's record; a2c --replay-ratio K replays from it with
+        V-trace), and learn from the rollout. They take no --learning-starts,
+        --gradient-steps, --dataset or --prefill; --batch is ppo's minibatch.
+        Their checkpoints fall on rollout boundaries: Ctrl-C finishes the
+        rollout in progress and its update first.
+
+        --env gym:ID runs gymnasium.make(ID) in a child Python process (Python
+        from $OFFPOLICY_PYTHON, else python3; scripts/setup installs Gymnasium
+        with MuJoCo and Box2D), and a second one for evaluation. Only Box
+        spaces are taken. A checkpoint cannot hold Python's state: a resumed
+        gym: run starts a fresh episode. If the child fails, the run stops
+        with Python's last lines of standard error; the store and the last
+        checkpoint stay usable.
+
         A loss or a parameter that stops being finite ends the run with
         "learner diverged at update N (...)" and exit status 1; the last good
         checkpoint is kept.
@@ -51,18 +67,21 @@ struct TrainCommand: ParsableCommand {
         Examples:
           offpolicy train sac --steps 10000 --seed 1 --run-dir runs/sac-1
           offpolicy train td3 --env Pendulum-v1 --steps 20000 --run-dir runs/td3
+          offpolicy train sac --env gym:HalfCheetah-v5 --steps 50000 --run-dir runs/cheetah
           offpolicy train --resume runs/sac-1
           offpolicy train --resume runs/sac-1 --steps 20000   # extend a run
           offpolicy train bc --dataset runs/sac-1/replay --steps 2000 --run-dir runs/bc
           offpolicy train td3 --dataset STORE --offline --steps 20000 --run-dir runs/td3-offline
+          offpolicy train ppo --steps 60000 --eval-every 4096 --seed 1 --run-dir runs/ppo-1
+          offpolicy train a2c --replay-ratio 2 --correction vtrace --steps 60000 --run-dir runs/a2c
         """
     )
 
     @Argument(help: "The learner: \(Algorithms.names.joined(separator: ", ")). Not needed with --resume.")
     var algorithm: AlgorithmName?
 
-    @Option(help: "The environment (\(EnvironmentID.allValueStrings.joined(separator: ", "))). Default: Pendulum-v1.")
-    var env: EnvironmentID?
+    @Option(help: "The environment: \(EnvironmentName.accepted). Default: Pendulum-v1.")
+    var env: EnvironmentName?
 
     @Option(parsing: .unconditional, help: "Environment steps to collect in total (with --resume: a new total).")
     var steps: Int?
@@ -82,7 +101,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Hidden layer widths, comma-separated (default: the learner's: SAC 256,256; TD3 and DDPG 400,300).")
     var hidden: String?
 
-    @Option(parsing: .unconditional, help: "Transitions per gradient step (default: the learner's, 256).")
+    @Option(parsing: .unconditional, help: "Transitions per gradient step (default: the learner's, 256; ppo: the minibatch, 64).")
     var batch: Int?
 
     @Option(parsing: .unconditional, help: "Adam learning rate (default: the learner's: SAC 3e-4; TD3 and DDPG 1e-3).")
@@ -97,7 +116,7 @@ struct TrainCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Transitions the replay store keeps; the oldest chunks are evicted beyond. Default: 1000000.")
     var replayCapacity: Int?
 
-    @Option(parsing: .unconditional, help: "Write a row of averaged learner metrics to metrics.csv every this many updates. Default: 1000.")
+    @Option(parsing: .unconditional, help: "Write a row of averaged learner metrics to metrics.csv every this many updates. Default: 1000; on-policy learners: the updates of about 4096 environment steps.")
     var logEvery: Int?
 
     @Option(parsing: .unconditional, help: "Write a checkpoint every this many steps (default: --eval-every).")
@@ -106,11 +125,14 @@ struct TrainCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "SAC: regress Q(s₀, a₀) onto an n-step target over runs of N consecutive transitions. Default: 1 (one-step).")
     var nStep: Int?
 
-    @Option(help: "SAC with --n-step: the off-policy correction of the n-step target: none (uncorrected), is (per-decision importance sampling, ratios clipped at --clip) or retrace (Retrace(λ)). Default: none.")
+    @Option(help: "SAC with --n-step: the off-policy correction of the n-step target: none (uncorrected), is (per-decision importance sampling, ratios clipped at --clip) or retrace (Retrace(λ)). Default: none. A2C with --replay-ratio: vtrace (default) or none (replayed data taken as on-policy).")
     var correction: CorrectionName?
 
-    @Option(parsing: .unconditional, help: "The clip of --correction is. Default: 10.")
+    @Option(parsing: .unconditional, help: "The clip c of --correction is and of --actor-gradient truncated-is (one value for both when both are given). Default: 10.")
     var clip: Double?
+
+    @Option(help: "SAC: the actor's gradient: reparameterization (the paper's, through the critics) or truncated-is (ACER's truncated importance sampling with bias correction, from the logged actions and their stored behavior log-probabilities; μ at the policy's own samples comes from a Gaussian behavior-cloning model fitted alongside). Default: reparameterization.")
+    var actorGradient: ActorGradientName?
 
     @Option(parsing: .unconditional, help: "λ of --correction retrace. Default: 1.")
     var retraceLambda: Double?
@@ -133,6 +155,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Continue the interrupted (or finished) run in this directory.", completion: .directory)
     var resume: String?
 
+    @OptionGroup(title: "On-policy learners (reinforce, a2c, ppo)")
+    var onPolicy: OnPolicyOptions
+
     /// The largest count a flag accepts (steps, intervals, capacity).
     private static let countLimit = TrainingConfig.countLimit
 
@@ -146,11 +171,11 @@ struct TrainCommand: ParsableCommand {
                 ("--gradient-steps", gradientSteps != nil), ("--replay-capacity", replayCapacity != nil),
                 ("--eval-every", evalEvery != nil), ("--eval-episodes", evalEpisodes != nil), ("--log-every", logEvery != nil),
                 ("--checkpoint-every", checkpointEvery != nil), ("--dataset", dataset != nil), ("--offline", offline),
-                ("--n-step", nStep != nil), ("--correction", correction != nil), ("--clip", clip != nil),
+                ("--n-step", nStep != nil), ("--correction", correction != nil), ("--clip", clip != nil), ("--actor-gradient", actorGradient != nil),
                 ("--retrace-lambda", retraceLambda != nil), ("--deterministic", deterministic),
                 ("--prefill", prefill != nil), ("--demo-ratio", demoRatio != nil),
             ]
-            let given = fixed.filter(\.1).map(\.0)
+            let given = fixed.filter(\.1).map(\.0) + onPolicy.given + (onPolicy.gamma != nil ? ["--gamma"] : [])
             guard given.isEmpty else {
                 throw ValidationError("--resume continues a run with its own configuration (config.json); only --steps may be changed, not \(given.joined(separator: ", "))")
             }
@@ -164,16 +189,28 @@ struct TrainCommand: ParsableCommand {
                 throw ValidationError("\(algorithm!.name) learns from logged data: give --dataset FILE_OR_STORE")
             }
             if let dataset, !FileManager.default.fileExists(atPath: dataset) { throw ValidationError("--dataset: '\(dataset)' does not exist") }
-            if algorithm?.name != SACConfig.algorithmName, nStep != nil || correction != nil || clip != nil || retraceLambda != nil {
-                throw ValidationError("--n-step, --correction, --clip and --retrace-lambda apply to sac")
+            let a2c = algorithm?.name == A2CConfig.algorithmName
+            if algorithm?.name != SACConfig.algorithmName, nStep != nil || (correction != nil && !a2c) || clip != nil || retraceLambda != nil || actorGradient != nil {
+                throw ValidationError("--n-step, --correction, --clip, --retrace-lambda and --actor-gradient apply to sac")
             }
             if let prefill, !FileManager.default.fileExists(atPath: prefill) { throw ValidationError("--prefill: '\(prefill)' does not exist") }
+            try validateOnPolicy(algorithm!.name)
             if prefill != nil && dataset != nil { throw ValidationError("--prefill fills an online run's store; --dataset trains offline: give one of them") }
             if demoRatio != nil && prefill == nil { throw ValidationError("--demo-ratio needs --prefill") }
             if let demoRatio, !(0...1).contains(demoRatio) { throw ValidationError("--demo-ratio must lie in [0, 1], got \(demoRatio)") }
             if deterministic && algorithm?.name != BCConfig.algorithmName { throw ValidationError("--deterministic applies to bc") }
-            if correction != nil && (nStep ?? 1) < 2 { throw ValidationError("--correction corrects an n-step target: give --n-step 2 or more") }
-            if clip != nil && correction != .is { throw ValidationError("--clip applies to --correction is") }
+            if a2c {
+                if let correction, ![.vtrace, .none].contains(correction) { throw ValidationError("a2c replays with --correction vtrace or none, not \(correction.rawValue)") }
+                if correction != nil && (onPolicy.replayRatio ?? 0) == 0 { throw ValidationError("--correction corrects replayed sequences: give --replay-ratio 1 or more") }
+                if onPolicy.givenVTrace.count > 0 && correction == CorrectionName.none {
+                    throw ValidationError("only --correction vtrace takes \(onPolicy.givenVTrace.joined(separator: ", "))")
+                }
+            } else if correction == .vtrace {
+                throw ValidationError("--correction vtrace applies to a2c (with --replay-ratio)")
+            } else if correction != nil && (nStep ?? 1) < 2 { throw ValidationError("--correction corrects an n-step target: give --n-step 2 or more") }
+            if clip != nil && correction != .is && actorGradient != .truncatedIS {
+                throw ValidationError("--clip applies to --correction is and --actor-gradient truncated-is")
+            }
             if retraceLambda != nil && correction != .retrace { throw ValidationError("--retrace-lambda applies to --correction retrace") }
         }
         try CommandLineInput.checkCount(steps, flag: "--steps", limit: Self.countLimit)
@@ -190,6 +227,45 @@ struct TrainCommand: ParsableCommand {
         if let retraceLambda, !(0...1).contains(retraceLambda) { throw ValidationError("--retrace-lambda must lie in [0, 1], got \(retraceLambda)") }
         if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number, got \(lr)") }
         if let hidden { _ = try CommandLineInput.widths(hidden, flag: "--hidden", limit: CommonHyperparameters.widthLimit) }
+    }
+
+    /// 1000 updates; for an on-policy learner the updates of about 4096 environment steps (PPO: every
+    /// rollout; A2C: 204 rollouts and their replay updates; REINFORCE: 5 rollouts).
+    static func defaultMetricsInterval(_ learner: LearnerConfiguration) -> Int {
+        guard let config = learner.config as? any OnPolicyLearnerConfig else { return 1000 }
+        let rollout = config.onPolicy.environmentCount * config.onPolicy.stepsPerEnvironment
+        return max(1, 4096 / rollout) * (1 + ((config as? A2CConfig)?.replayRatio ?? 0))
+    }
+
+    /// The on-policy learners learn from their own rollouts: no warm-up, replay schedule, dataset or
+    /// demonstrations; their own options apply to them only (PPO's to PPO).
+    private func validateOnPolicy(_ name: String) throws {
+        let isOnPolicy = LearnerConfiguration.defaults(for: name)?.isOnPolicy ?? false
+        guard isOnPolicy else {
+            if !onPolicy.given.isEmpty {
+                throw ValidationError("only the on-policy learners (reinforce, a2c, ppo) take \(onPolicy.given.joined(separator: ", ")); \(name) does not")
+            }
+            return
+        }
+        let refused: [(String, Bool)] = [
+            ("--learning-starts", learningStarts != nil), ("--gradient-steps", gradientSteps != nil), ("--dataset", dataset != nil),
+            ("--offline", offline), ("--prefill", prefill != nil), ("--demo-ratio", demoRatio != nil), ("--n-step", nStep != nil),
+            ("--clip", clip != nil), ("--retrace-lambda", retraceLambda != nil), ("--deterministic", deterministic),
+            ("--batch", batch != nil && name != PPOConfig.algorithmName),
+        ]
+        let given = refused.filter(\.1).map(\.0)
+        guard given.isEmpty else {
+            throw ValidationError("\(name) is on-policy (it learns from rollouts of its own policy) and does not take \(given.joined(separator: ", "))")
+        }
+        if name != PPOConfig.algorithmName, !onPolicy.givenForPPOOnly.isEmpty {
+            throw ValidationError("only ppo takes \(onPolicy.givenForPPOOnly.joined(separator: ", "))")
+        }
+        if name != A2CConfig.algorithmName, !onPolicy.givenForA2COnly.isEmpty {
+            throw ValidationError("only a2c takes \(onPolicy.givenForA2COnly.joined(separator: ", "))")
+        }
+        if name == REINFORCEConfig.algorithmName, onPolicy.gaeLambda != nil {
+            throw ValidationError("--gae-lambda does not apply to reinforce (its return is the full reward-to-go, λ = 1)")
+        }
     }
 
     /// Imports a D4RL file or Minari directory into `DIR/dataset` (a new run directory only) and
@@ -214,9 +290,9 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         // A damaged B-tree page met while sampling ends the run with one line, not LMDB's abort().
         ReplayStore.lmdbAssertionResponse = .exit(status: 1, prefix: "Error: ")
-        let loop: TrainingLoop
+        let loop: any TrainingSession
         if let resume {
-            loop = try TrainingRun.resume(in: URL(fileURLWithPath: resume), steps: steps)
+            loop = try TrainingRun.resumeSession(in: URL(fileURLWithPath: resume), steps: steps)
             for notice in loop.notices { FileHandle.standardError.write(Data("note: \(notice)\n".utf8)) }
             print("resuming \(resume) at step \(loop.environmentSteps) of \(loop.config.steps)")
         } else {
@@ -231,18 +307,27 @@ struct TrainCommand: ParsableCommand {
             if var sac = learner.config as? SACConfig, let nStep {
                 sac.nStep = nStep
                 switch correction ?? .none {
-                case .none: sac.correction = .none
+                case .none, .vtrace: sac.correction = .none  // vtrace is refused for sac in validate()
                 case .is: sac.correction = .importanceSampling(clip: clip ?? OffPolicyCorrection.defaultClip)
                 case .retrace: sac.correction = .retrace(lambda: retraceLambda ?? 1)
                 }
                 learner = LearnerConfiguration(sac)
             }
-            let environment = env ?? .pendulum
-            var config = TrainingConfig(environment: environment.rawValue, steps: steps!, seed: seed ?? 0, learner: learner,
+            if var sac = learner.config as? SACConfig, actorGradient == .truncatedIS {
+                sac.actorGradient = .truncatedImportanceSampling(clip: clip ?? ActorGradient.defaultClip)
+                learner = LearnerConfiguration(sac)
+            }
+            if var a2c = learner.config as? A2CConfig {
+                a2c.correction = correction == CorrectionName.none ? .none : onPolicy.vtrace
+                learner = LearnerConfiguration(a2c)
+            }
+            learner = onPolicy.apply(to: learner)
+            let environment = env ?? .builtIn(.pendulum)
+            var config = TrainingConfig(environment: environment.description, steps: steps!, seed: seed ?? 0, learner: learner,
                                         evaluationInterval: evalEvery ?? 1000, evaluationEpisodes: evalEpisodes ?? 10,
-                                        checkpointInterval: checkpointEvery, learningStarts: learningStarts ?? 100,
+                                        checkpointInterval: checkpointEvery, learningStarts: learningStarts ?? (learner.isOnPolicy ? 0 : 100),
                                         gradientStepsPerStep: gradientSteps ?? 1, replayCapacity: replayCapacity ?? 1_000_000,
-                                        metricsInterval: logEvery ?? 1000,
+                                        metricsInterval: logEvery ?? Self.defaultMetricsInterval(learner),
                                         dataset: dataset.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
             config.mode = dataset == nil ? .online : .offline
             if let dataset, !FileManager.default.fileExists(atPath: dataset + "/data.mdb") {
@@ -257,7 +342,7 @@ struct TrainCommand: ParsableCommand {
                 demonstrations = (batch, URL(fileURLWithPath: prefill).standardizedFileURL.path)
             }
             do {
-                loop = try TrainingRun.start(config, in: URL(fileURLWithPath: runDir!), demonstrations: demonstrations,
+                loop = try TrainingRun.startSession(config, in: URL(fileURLWithPath: runDir!), demonstrations: demonstrations,
                                              demonstrationRatio: demoRatio)
             } catch {
                 // A dataset imported for this run goes with it; importing again must not append a second copy.
@@ -269,7 +354,7 @@ struct TrainCommand: ParsableCommand {
                 }
                 throw error
             }
-            print("training \(config.algorithm) on \(environment.rawValue) for \(config.steps) steps (seed \(config.seed)) into \(runDir!)")
+            print("training \(config.algorithm) on \(environment) for \(config.steps) steps (seed \(config.seed)) into \(runDir!)")
         }
         signal(SIGINT) { stopRequested = $0 }
         signal(SIGTERM) { stopRequested = $0 }

@@ -87,7 +87,8 @@ final class ConfigurationTests: XCTestCase {
     }
 
     func testRegistryAndConfigFileRoundTrip() throws {
-        XCTAssertEqual(Algorithms.names, ["sac", "td3", "ddpg", "bc", "td3bc"])
+        XCTAssertEqual(Algorithms.names, ["sac", "td3", "ddpg", "bc", "td3bc", "ppo", "a2c", "reinforce"])
+        XCTAssertEqual(Algorithms.all.filter { $0.isOnPolicy }.map { $0.algorithmName }, ["ppo", "a2c", "reinforce"])
         for name in Algorithms.names {
             var configuration = try XCTUnwrap(LearnerConfiguration.defaults(for: name))
             configuration.common.hiddenSizes = [7, 5]
@@ -97,11 +98,29 @@ final class ConfigurationTests: XCTestCase {
             XCTAssertEqual(decoded.algorithm, name)
             XCTAssertNotEqual(decoded, LearnerConfiguration.defaults(for: name), name)
         }
-        XCTAssertNil(LearnerConfiguration.defaults(for: "ppo"))
-        let unknown = Data(#"{"algorithm": "ppo", "config": {}}"#.utf8)
+        XCTAssertNil(LearnerConfiguration.defaults(for: "trpo"))
+        let unknown = Data(#"{"algorithm": "trpo", "config": {}}"#.utf8)
         XCTAssertThrowsError(try JSONDecoder().decode(LearnerConfiguration.self, from: unknown)) { error in
-            XCTAssertTrue("\(error)".contains("unknown algorithm 'ppo'"), "\(error)")
+            XCTAssertTrue("\(error)".contains("unknown algorithm 'trpo'"), "\(error)")
         }
+        // PPO's defaults are RL Zoo's Pendulum-v1 settings (without gSDE) on SB3's PPO.
+        let ppo = PPOConfig()
+        XCTAssertEqual(ppo.onPolicy.environmentCount, 4)
+        XCTAssertEqual(ppo.onPolicy.stepsPerEnvironment, 1024)
+        XCTAssertEqual(ppo.common.discount, 0.9)
+        XCTAssertEqual(ppo.onPolicy.gaeLambda, 0.95)
+        XCTAssertEqual(ppo.epochs, 10)
+        XCTAssertEqual(ppo.common.learningRate, 1e-3)
+        XCTAssertEqual(ppo.clipRange, 0.2)
+        XCTAssertEqual(ppo.common.batchSize, 64)
+        XCTAssertEqual(ppo.onPolicy.entropyCoefficient, 0)
+        XCTAssertEqual(ppo.onPolicy.valueCoefficient, 0.5)
+        XCTAssertEqual(ppo.onPolicy.maxGradientNorm, 0.5)
+        XCTAssertEqual(ppo.common.hiddenSizes, [64, 64])
+        XCTAssertEqual(ppo.common.activation, .tanh)
+        XCTAssertEqual(ppo.onPolicy.logStdInit, 0)
+        XCTAssertEqual(ppo.onPolicy.adamEpsilon, 1e-5)
+        XCTAssertNil(ppo.valueClipRange)
         XCTAssertEqual(SACConfig().common.hiddenSizes, [256, 256])
         XCTAssertEqual(TD3Config().common.learningRate, 1e-3)
         XCTAssertEqual(DDPGConfig().common.hiddenSizes, [400, 300])

@@ -21,7 +21,9 @@ final class NonFiniteParameterTests: XCTestCase {
 
             // A NaN gradient reaches the actor's Adam step: its parameters become NaN, and the step's
             // own check reports it.
-            let (actor, optimizer) = (learner as? SAC).map { ($0.actor, $0.actorOptimizer) }
+            let onPolicy = (learner as? PPO)?.networks ?? (learner as? A2C)?.networks
+            let (actor, optimizer) = onPolicy.map { ($0.policy, $0.policyOptimizer) }
+                ?? (learner as? SAC).map { ($0.actor, $0.actorOptimizer) }
                 ?? (learner as? BehaviorCloning).map { ($0.actor, $0.actorOptimizer) }
                 ?? ((learner as! TD3).actor, (learner as! TD3).actorOptimizer)
             actor.gradients.base[5] = .nan
@@ -29,7 +31,7 @@ final class NonFiniteParameterTests: XCTestCase {
             XCTAssertFalse(learner.parametersAreFinite, "\(name): the optimiser's own check saw it")
             XCTAssertThrowsError(try learner.saveCheckpoint(to: good)) { error in
                 guard case LearnerError.nonFiniteParameter(let tensor, let index, let value) = error else { return XCTFail("\(error)") }
-                XCTAssertTrue(tensor.hasPrefix("actor."), tensor)
+                XCTAssertTrue(tensor.hasPrefix(onPolicy == nil ? "actor." : "mlp_extractor.policy_net."), tensor)
                 XCTAssertEqual(index, 5, tensor)
                 XCTAssertTrue(value.isNaN)
             }

@@ -26,6 +26,18 @@ final class PythonSafetensorsInteropTests: XCTestCase {
     relu = lambda x: np.maximum(x, 0)
     def linear(name, x):
         return x @ weights[name + ".weight"].T + weights[name + ".bias"]
+    if "action_net.weight" in weights:
+        # PPO, A2C, REINFORCE: clip(action_net(policy_net(input)), low, high), input normalised when stored.
+        x = observations
+        if "observation_rms.mean" in weights:
+            x = np.clip((x - weights["observation_rms.mean"]) / np.sqrt(weights["observation_rms.var"] + 1e-8), -10, 10)
+        activation = np.tanh if meta["activation"] == "tanh" else relu
+        index = 0
+        while f"mlp_extractor.policy_net.{index}.weight" in weights:
+            x = activation(linear(f"mlp_extractor.policy_net.{index}", x))
+            index += 2
+        print(json.dumps(np.clip(linear("action_net", x), low, high).tolist()))
+        sys.exit(0)
     if meta["algorithm"] == "sac":
         x = observations
         index = 0
@@ -101,6 +113,24 @@ final class PythonSafetensorsInteropTests: XCTestCase {
         config.common.hiddenSizes = [16, 12]
         let sac = try SAC(observationSize: 3, actionLow: [-2, -1], actionHigh: [2, 3], config: config, generator: &generator)
         try checkAgreement(sac, observations: observations(count: 6, size: 3))
+    }
+
+    /// The on-policy layout (SB3's `ActorCriticPolicy` names), with observation statistics that are not the identity.
+    func testPPOPolicyWithObservationNormalizationLoadsInPythonAndActsTheSame() throws {
+        var generator = SeededGenerator(seed: 7)
+        var config = PPOConfig()
+        config.common.hiddenSizes = [10, 8]
+        config.common.batchSize = 16
+        config.onPolicy.normalizeObservations = true
+        config.onPolicy.orthogonalInitialization = false  // larger output weights, so the actions differ visibly
+        let ppo = try config.makeLearner(observationSize: 3, actionLow: [-2, -1], actionHigh: [2, 3], generator: &generator)
+        var batch = TestData.batch(rows: 32, observationSize: 3, low: [-2, -1], high: [2, 3], seed: 12)
+        batch.withUnsafeMutableColumns { columns in
+            for i in 0..<(32 * 3) { columns.observations[i] = 3 * columns.observations[i] + 1 }  // mean 1, std 3
+            for r in 0..<32 { columns.behaviorLogProbabilities[r] = 0 }
+        }
+        _ = ppo.update(on: batch, using: &generator)  // folds the batch into the running statistics
+        try checkAgreement(ppo, observations: observations(count: 6, size: 3).map { $0.map { 3 * $0 + 1 } })
     }
 
     func testTD3PolicyLoadsInPythonAndActsTheSame() throws {

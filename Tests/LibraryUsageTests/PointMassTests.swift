@@ -102,7 +102,7 @@ final class PointMassTests: XCTestCase {
         let evaluations = try ProgressRow.read(from: run.progress)
         XCTAssertEqual(evaluations.map(\.environmentSteps), [500, 1_000, 1_500])
         let random = randomPolicyReturn(episodes: 10, seed: Evaluation.environmentSeed(forRunSeed: 3))
-        let trained = Evaluation.run(learner, on: environment, episodes: 10, seed: Evaluation.environmentSeed(forRunSeed: 3)).mean
+        let trained = try Evaluation.run(learner, on: environment, episodes: 10, seed: Evaluation.environmentSeed(forRunSeed: 3)).mean
         XCTAssertEqual(trained, evaluations.last!.evaluationReturnMean, "the last progress row is this evaluation")
         print("point mass: trained policy \(trained), random policy \(random) (mean return over 10 episodes)")
         XCTAssertGreaterThan(trained, 0.5 * random, "trained \(trained) must clearly beat random \(random) (returns are negative)")

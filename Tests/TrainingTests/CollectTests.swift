@@ -15,7 +15,7 @@ final class CollectTests: XCTestCase {
         var generator = SeededGenerator(seed: 1)
         let learner = try SAC(observationSize: 3, actionLow: [-2], actionHigh: [2], config: sac, generator: &generator)
         let environment = EnvironmentID.pendulum.make()
-        let batch = Rollout.collect(.learner(learner, deterministic: false), on: environment, steps: 450, seed: 4)
+        let batch = try Rollout.collect(.learner(learner, deterministic: false), on: environment, steps: 450, seed: 4)
         XCTAssertEqual(batch.count, 450)
         XCTAssertEqual(batch.truncated.filter { $0 }.count, 2, "Pendulum's 200-step limit")
         XCTAssertEqual(Set(batch.episodeIDs), [0, 1, 2])
@@ -23,9 +23,9 @@ final class CollectTests: XCTestCase {
         for row in 0..<batch.count {
             XCTAssertEqual(batch.behaviorLogProbabilities[row], recomputed[row], accuracy: 1e-3 * max(1, abs(recomputed[row])), "row \(row)")
         }
-        let deterministic = Rollout.collect(.learner(learner, deterministic: true), on: environment, steps: 10, seed: 4)
+        let deterministic = try Rollout.collect(.learner(learner, deterministic: true), on: environment, steps: 10, seed: 4)
         XCTAssertTrue(deterministic.behaviorLogProbabilities.allSatisfy(\.isNaN), "a deterministic action has no density")
-        let uniform = Rollout.collect(.uniform, on: environment, steps: 10, seed: 4)
+        let uniform = try Rollout.collect(.uniform, on: environment, steps: 10, seed: 4)
         XCTAssertTrue(uniform.behaviorLogProbabilities.allSatisfy { $0 == Float(-log(4.0)) }, "uniform on [−2, 2]")
         XCTAssertTrue(uniform.actions.allSatisfy { (-2...2).contains($0) })
     }

@@ -2,6 +2,7 @@ import TestSupport
 import Foundation
 import XCTest
 @testable import Training
+import Learners
 
 /// `offpolicy train` and `offpolicy evaluate` as real processes. Every run's exit status is checked
 /// exactly: 0 for success, 64 (EX_USAGE, swift-argument-parser's status for a failed `validate()`)
@@ -51,6 +52,22 @@ final class TrainAndEvaluateCommandTests: XCTestCase {
         XCTAssertEqual(refused.status, Self.runtimeError, refused.standardError)
         XCTAssertTrue(refused.standardError.contains("--resume"), refused.standardError)
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: run + "/progress.csv")), progressBefore)
+    }
+
+    /// `--actor-gradient truncated-is --clip C` reaches config.json and the run reports its metrics.
+    func testTruncatedImportanceSamplingActorRuns() throws {
+        let directory = try TemporaryDirectory("cli-truncated-is")
+        defer { directory.remove() }
+        let run = directory.appending("run").path
+        let train = try OffpolicyExecutable.run(["train", "sac", "--steps", "200", "--run-dir", run, "--eval-every", "200", "--eval-episodes", "1",
+                                                 "--hidden", "16,16", "--batch", "32", "--log-every", "50",
+                                                 "--actor-gradient", "truncated-is", "--clip", "2"])
+        XCTAssertEqual(train.status, Self.success, train.standardOutput + train.standardError)
+        let config = try XCTUnwrap(try TrainingRun.config(in: URL(fileURLWithPath: run)).learner.config as? SACConfig)
+        XCTAssertEqual(config.actorGradient, .truncatedImportanceSampling(clip: 2))
+        let metrics = try String(contentsOfFile: run + "/metrics.csv", encoding: .utf8).split(separator: "\n")
+        XCTAssertTrue(metrics[0].hasSuffix("truncated_ratio,correction_weight,behavior_nll"), String(metrics[0]))
+        XCTAssertEqual(metrics.count, 3, "a header and a row every 50 of the 100 updates")
     }
 
     func testTD3AndDDPGRunThroughTheSameLoop() throws {

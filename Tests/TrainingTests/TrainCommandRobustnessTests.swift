@@ -94,7 +94,8 @@ final class TrainCommandRobustnessTests: XCTestCase {
             (["td3", "--steps", "10", "--deterministic", "--run-dir", run], "--deterministic applies to bc"),
             (["td3bc", "--steps", "10", "--run-dir", run], "td3bc learns from logged data: give --dataset"),
             (["sac", "--steps", "10", "--dataset", directory.appending("nowhere").path, "--run-dir", run], "--dataset: '"),
-            (["sac", "--steps", "10", "--n-step", "3", "--clip", "5", "--run-dir", run], "--clip applies to --correction is"),
+            (["sac", "--steps", "10", "--n-step", "3", "--clip", "5", "--run-dir", run], "--clip applies to --correction is and --actor-gradient truncated-is"),
+            (["td3", "--steps", "10", "--actor-gradient", "truncated-is", "--run-dir", run], "--actor-gradient apply to sac"),
         ]
         for (arguments, message) in cases {
             let result = try train(arguments)

@@ -1,0 +1,198 @@
+import Environments
+import Foundation
+import Randomness
+
+/// Any Gymnasium environment with Box spaces, run by `gymnasium.make(id)` in a child Python process
+/// (`--env gym:ID`). The built-in Swift environments stay the fast path; this one is for everything else.
+///
+/// It is a reference to its process, not a value: copies share one Python environment, so a second
+/// environment (evaluation, say) must be made with its own `GymEnvironment(id:)`. Nor can a snapshot hold
+/// Python's state: `restoresSnapshots` is false, and a resumed run starts a fresh episode.
+///
+/// Observations arrive as float32 (float64 spaces are converted); the reward travels as float64, exactly as
+/// Python computed it. `terminated` and `truncated` are Gymnasium's own (a `TimeLimit` wrapper's truncation
+/// included), and the observation of an episode's last step is its true final observation.
+///
+/// The `Environment` requirements that cannot throw (`reset`, `step`, `state`) stop the program with the
+/// bridge's error when the child fails; loops use `checkedReset` and `checkedStep`, which throw it instead.
+public final class GymEnvironment: Environment {
+    /// The Gymnasium id, as given to `gymnasium.make` (`HalfCheetah-v5`, or `module:Name-v0`).
+    public let id: String
+    public let observationSpace: BoxSpace
+    public let actionSpace: BoxSpace
+    /// `env.spec.max_episode_steps`: the `TimeLimit` Gymnasium wrapped the environment in, if any.
+    public let maxEpisodeSteps: Int?
+    /// The versions the child reported: Gymnasium and Python.
+    public let gymnasiumVersion: String
+    public let pythonVersion: String
+    private let process: BridgeProcess
+    private var request: [UInt8] = []
+
+    /// Starts the child and reads the spaces it reports. Throws `GymBridgeError` when Python, Gymnasium or a
+    /// module the environment needs is missing, when the id is unknown, or when a space is not a Box with
+    /// float entries (and finite action bounds).
+    public init(id: String, python: String? = nil) throws {
+        self.id = id
+        let process = try BridgeProcess(id: id, python: python)
+        self.process = process
+        let header = try Self.readHeader(from: process)
+        guard header.ok else { throw Self.startError(id: id, header: header, process: process) }
+        guard let observationSize = header.observation_size, let actionSize = header.action_size else {
+            throw process.failure("the start message lacks the space sizes")
+        }
+        observationSpace = BoxSpace(low: try process.readFloats(observationSize), high: try process.readFloats(observationSize))
+        actionSpace = BoxSpace(low: try process.readFloats(actionSize), high: try process.readFloats(actionSize))
+        maxEpisodeSteps = header.max_episode_steps
+        gymnasiumVersion = header.gymnasium ?? "?"
+        pythonVersion = header.python ?? "?"
+        guard actionSpace.isBounded else {
+            throw GymBridgeError.unsupportedSpace(id: id, description: "an action Box with infinite bounds (low \(actionSpace.low), high \(actionSpace.high)); uniform warm-up actions and the tanh-squashed policies need finite ones")
+        }
+        guard actionSize > 0, observationSize > 0 else {
+            throw GymBridgeError.unsupportedSpace(id: id, description: "an empty Box (observation \(observationSize) values, action \(actionSize))")
+        }
+    }
+
+    // MARK: Environment
+
+    public func checkedReset(seed: UInt64?) throws -> [Float] {
+        request.removeAll(keepingCapacity: true)
+        request.append(UInt8(ascii: "R"))
+        request.append(seed == nil ? 0 : 1)
+        Self.append(seed ?? 0, to: &request)
+        try process.send(request)
+        try expect("o", answering: "reset")
+        return try process.readFloats(observationSpace.dimension)
+    }
+
+    public func checkedStep(_ action: [Float]) throws -> StepResult {
+        precondition(action.count == actionSpace.dimension, "gym:\(id) takes \(actionSpace.dimension) action values, got \(action.count)")
+        request.removeAll(keepingCapacity: true)
+        request.append(UInt8(ascii: "S"))
+        for value in action { Self.append(value.bitPattern, to: &request) }
+        try process.send(request)
+        try expect("s", answering: "step")
+        let flags = try process.readByte()
+        guard flags <= 3 else { throw process.failure("step answered with end flags \(flags), not 0...3") }
+        let reward = try process.readDouble()
+        let observation = try process.readFloats(observationSpace.dimension)
+        return StepResult(observation: observation, reward: reward, terminated: flags & 1 != 0, truncated: flags & 2 != 0)
+    }
+
+    /// `checkedReset(seed: nil)` (without the protocol extension's `mutating`, which a class does not need).
+    public func checkedReset() throws -> [Float] { try checkedReset(seed: nil) }
+
+    public func reset(seed: UInt64?) -> [Float] {
+        do { return try checkedReset(seed: seed) } catch { fatalError("\(error)") }
+    }
+
+    public func step(_ action: [Float]) -> StepResult {
+        do { return try checkedStep(action) } catch { fatalError("\(error)") }
+    }
+
+    /// `env.unwrapped.state` in float64, for environments that keep one (the classic-control tasks).
+    public var state: [Double] {
+        get { do { return try readState() } catch { fatalError("\(error)") } }
+        set { do { try writeState(newValue) } catch { fatalError("\(error)") } }
+    }
+
+    /// Python's state cannot be captured: the snapshot is empty and restoring it does nothing.
+    public var restoresSnapshots: Bool { false }
+
+    public func snapshot() -> EnvironmentSnapshot {
+        EnvironmentSnapshot(state: [], generator: SeededGenerator(seed: 0))
+    }
+
+    public func restore(_ snapshot: EnvironmentSnapshot) {}
+
+    // MARK: Beyond the protocol
+
+    /// Reads `env.unwrapped.state` (throws when the environment has none).
+    public func readState() throws -> [Double] {
+        try process.send([UInt8(ascii: "G")])
+        try expect("g", answering: "reading env.unwrapped.state")
+        let count = Int(try process.readUInt32())
+        guard count <= 1 << 20 else { throw process.failure("the state has \(count) values") }
+        return try process.readDoubles(count)
+    }
+
+    /// Sets `env.unwrapped.state`; the next step continues from it.
+    public func writeState(_ state: [Double]) throws {
+        var bytes = [UInt8(ascii: "P")]
+        Self.append(UInt32(state.count), to: &bytes)
+        for value in state { Self.append(value.bitPattern, to: &bytes) }
+        try process.send(bytes)
+        try expect("p", answering: "setting env.unwrapped.state")
+    }
+
+    /// Seconds the child spent inside `env.step`, the steps it took, and the CPU seconds (user + system) the
+    /// child used, all since it started: what a step costs Gymnasium itself, to set the bridge's own cost apart.
+    public func stepTiming() throws -> (seconds: Double, steps: Int, processSeconds: Double) {
+        try process.send([UInt8(ascii: "T")])
+        try expect("t", answering: "timing")
+        return (try process.readDouble(), Int(try process.readUInt64()), try process.readDouble())
+    }
+
+    /// The last lines the child wrote to standard error.
+    public var standardErrorTail: String { process.standardErrorTail() }
+
+    // MARK: Protocol details
+
+    /// Reads the reply's first byte: `expected`, or `e` and a traceback (thrown), or garbage (thrown).
+    private func expect(_ expected: Unicode.Scalar, answering request: String) throws {
+        let byte = try process.readByte()
+        if byte == UInt8(ascii: expected) { return }
+        if byte == UInt8(ascii: "e") {
+            let count = Int(try process.readUInt32())
+            guard count <= 1 << 20 else { throw process.failure("an error message of \(count) bytes") }
+            throw GymBridgeError.environmentRaised(id: id, request: request, message: String(decoding: try process.readBytes(count), as: UTF8.self))
+        }
+        throw process.failure("\(request) was answered with byte 0x\(String(byte, radix: 16)), not '\(expected)': the protocol is broken")
+    }
+
+    private static func append<T: FixedWidthInteger>(_ value: T, to bytes: inout [UInt8]) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    /// The JSON the child sends once, at start.
+    private struct Header: Decodable {
+        var ok: Bool
+        var kind: String?
+        var message: String?
+        var module: String?
+        var observation_size: Int?
+        var action_size: Int?
+        var max_episode_steps: Int?
+        var gymnasium: String?
+        var python: String?
+    }
+
+    private static let magic = Array("OPGB".utf8)
+
+    private static func readHeader(from process: BridgeProcess) throws -> Header {
+        let magic = try process.readBytes(4)
+        guard Array(magic) == Self.magic else { throw process.failure("the process did not start the bridge protocol") }
+        let length = Int(try process.readUInt32())
+        guard length <= 1 << 20 else { throw process.failure("a start message of \(length) bytes") }
+        do {
+            return try JSONDecoder().decode(Header.self, from: Data(try process.readBytes(length)))
+        } catch let error as GymBridgeError {
+            throw error
+        } catch {
+            throw process.failure("the start message is not the JSON expected (\(error))")
+        }
+    }
+
+    private static func startError(id: String, header: Header, process: BridgeProcess) -> GymBridgeError {
+        let message = header.message ?? ""
+        switch header.kind {
+        case "missing_module":
+            let module = header.module ?? ""
+            return .missingModule(id: id, module: module.isEmpty ? "?" : module,
+                                  install: GymBridgeError.installCommand(forModule: module), message: message)
+        case "unknown_id": return .unknownEnvironment(id: id, message: message)
+        case "unsupported_space": return .unsupportedSpace(id: id, description: message)
+        default: return .makeFailed(id: id, message: message + "\n" + process.standardErrorTail())
+        }
+    }
+}

@@ -1,0 +1,76 @@
+"""Gymnasium environments that misbehave on purpose, for OffPolicy's bridge tests.
+
+Made with the module-prefix syntax, e.g. `gym:offpolicy_bridge_fixtures:ExitingPendulum-v0`,
+with this directory on PYTHONPATH.
+"""
+import os
+import sys
+
+import numpy as np
+import gymnasium
+from gymnasium.envs.classic_control.pendulum import PendulumEnv
+
+
+class ExitingPendulum(PendulumEnv):
+    """Pendulum whose process exits (status 3) in the middle of an episode, after `EXIT_AFTER` steps of
+    its process's life (counted across episodes), saying why on standard error first."""
+    EXIT_AFTER = int(os.environ.get("OFFPOLICY_FIXTURE_EXIT_AFTER", "250"))
+    steps = 0
+
+    def step(self, action):
+        ExitingPendulum.steps += 1
+        if ExitingPendulum.steps > self.EXIT_AFTER:
+            print(f"fixture: exiting mid-episode on purpose after {self.EXIT_AFTER} steps", file=sys.stderr, flush=True)
+            os._exit(3)
+        return super().step(action)
+
+
+class GarbagePendulum(PendulumEnv):
+    """Pendulum that writes bytes outside the protocol into the bridge's reply pipe on its 5th step."""
+    steps = 0
+
+    def step(self, action):
+        GarbagePendulum.steps += 1
+        if GarbagePendulum.steps == 5:
+            import __main__
+            os.write(__main__.reply_fd, b"#garbage#")
+        return super().step(action)
+
+
+class NeedsMissingExtra(PendulumEnv):
+    """Needs a package that is not installed, and says so as Gymnasium's MuJoCo and Box2D tasks do."""
+
+    def __init__(self, **kwargs):
+        try:
+            import offpolicy_fixture_missing_extra  # noqa: F401  (never installed)
+        except ImportError as error:
+            raise gymnasium.error.DependencyNotInstalled(
+                'offpolicy_fixture_missing_extra is not installed, run `pip install offpolicy_fixture_missing_extra`') from error
+        super().__init__(**kwargs)
+
+
+class UnboundedAction(PendulumEnv):
+    """Pendulum with an action box that has no bounds."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.action_space = gymnasium.spaces.Box(-np.inf, np.inf, shape=(1,), dtype=np.float32)
+
+
+class Float64Pendulum(PendulumEnv):
+    """Pendulum whose spaces and observations are float64 (the bridge hands float32 on)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        high = np.array([1.0, 1.0, self.max_speed], dtype=np.float64)
+        self.observation_space = gymnasium.spaces.Box(-high, high, dtype=np.float64)
+        self.action_space = gymnasium.spaces.Box(-self.max_torque, self.max_torque, shape=(1,), dtype=np.float64)
+
+    def _get_obs(self):
+        return super()._get_obs().astype(np.float64)
+
+
+for name, entry_point in [("ExitingPendulum-v0", ExitingPendulum), ("GarbagePendulum-v0", GarbagePendulum),
+                          ("NeedsMissingExtra-v0", NeedsMissingExtra), ("UnboundedAction-v0", UnboundedAction),
+                          ("Float64Pendulum-v0", Float64Pendulum)]:
+    gymnasium.register(id=name, entry_point=entry_point, max_episode_steps=200)

@@ -1,0 +1,40 @@
+"""Stable-Baselines3 SAC with its defaults on a Gymnasium task, evaluated as `offpolicy train` evaluates:
+every EVAL_EVERY env steps, EPISODES deterministic episodes on a separate environment. Prints one line per
+evaluation (env steps, return mean and std, wall seconds so far, env-steps/s so far) and a total.
+Usage: python sb3-sac.py ENV_ID STEPS SEED [EVAL_EVERY] [EPISODES]"""
+import sys, time
+import numpy as np
+import torch
+import gymnasium as gym
+from stable_baselines3 import SAC
+from stable_baselines3.common.callbacks import BaseCallback
+from stable_baselines3.common.evaluation import evaluate_policy
+
+env_id, steps, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+eval_every = int(sys.argv[4]) if len(sys.argv) > 4 else 5000
+episodes = int(sys.argv[5]) if len(sys.argv) > 5 else 5
+torch.set_num_threads(1)  # one core, as offpolicy's learner uses
+
+
+class Evaluate(BaseCallback):
+    def __init__(self):
+        super().__init__()
+        self.eval_env = gym.make(env_id)
+        self.eval_env.reset(seed=seed + 1_000_003)
+        self.began = time.perf_counter()
+
+    def _on_step(self):
+        if self.num_timesteps % eval_every == 0:
+            mean, std = evaluate_policy(self.model, self.eval_env, n_eval_episodes=episodes, deterministic=True)
+            elapsed = time.perf_counter() - self.began
+            print(f"{self.num_timesteps},{mean:.2f},{std:.2f},{elapsed:.1f},{self.num_timesteps / elapsed:.1f}", flush=True)
+        return True
+
+
+print(f"sb3 SAC {env_id} steps {steps} seed {seed} torch {torch.__version__} threads {torch.get_num_threads()}")
+print("env_steps,eval_return_mean,eval_return_std,wall_s,env_steps_per_s")
+model = SAC("MlpPolicy", gym.make(env_id), seed=seed, verbose=0, device="cpu")
+began = time.perf_counter()
+model.learn(total_timesteps=steps, callback=Evaluate())
+total = time.perf_counter() - began
+print(f"total {total:.1f} s, {steps / total:.1f} env-steps/s (evaluations included)")
