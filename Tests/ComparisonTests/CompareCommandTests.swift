@@ -150,7 +150,7 @@ final class CompareCommandTests: XCTestCase {
             (compareArguments("sac", seeds: 0, out: out), "--seeds must be at least 1"),
             (compareArguments("sac", seeds: 1, out: out, extra: ["--train-args", "--steps 5"]), "--steps is set by compare itself"),
             (compareArguments("sac,td3", seeds: 1, out: out, extra: ["--train-args", "td3: --lr -1"]), "train refuses the settings of td3"),
-            (compareArguments("sac,td3", seeds: 1, out: out, extra: ["--train-args", "td3: --n-step 3"]), "--n-step, --correction, --clip and --retrace-lambda apply to sac"),
+            (compareArguments("sac,td3", seeds: 1, out: out, extra: ["--train-args", "td3: --n-step 3"]), "train refuses the settings of td3 (td3 --env Pendulum-v1 --seed 0 --eval-every 100 --eval-episodes 1 --hidden 16,16 --n-step 3): --n-step"),
         ]
         for (arguments, message) in cases {
             let result = try OffpolicyExecutable.run(arguments)
