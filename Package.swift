@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "Learners", targets: ["Learners"]),
         .library(name: "Training", targets: ["Training"]),
         .library(name: "Datasets", targets: ["Datasets"]),
+        .library(name: "Comparison", targets: ["Comparison"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -41,10 +42,12 @@ let package = Package(
         // D4RL and Minari HDF5 datasets in and out of replay stores.
         .target(name: "Datasets", dependencies: ["ReplayStore", "Transitions", "CHDF5"]),
         .target(name: "Training", dependencies: ["Learners", "Environments", "GymBridge", "ReplayStore", "Transitions", "NeuralNetwork", "Randomness"]),
+        // Comparing learners: learning curves, bootstrap statistics, the summary table, the SVG chart, running the runs.
+        .target(name: "Comparison", dependencies: ["Training", "Randomness"]),
         .executableTarget(
             name: "offpolicy",
             dependencies: [
-                "Training", "Learners", "Environments", "GymBridge", "ReplayStore", "Transitions", "NeuralNetwork", "Randomness", "Datasets",
+                "Comparison", "Training", "Learners", "Environments", "GymBridge", "ReplayStore", "Transitions", "NeuralNetwork", "Randomness", "Datasets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -58,6 +61,7 @@ let package = Package(
         .testTarget(name: "GymBridgeTests", dependencies: ["GymBridge", "Environments", "Training", "ReplayStore", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "LearnersTests", dependencies: ["Learners", "NeuralNetwork", "Transitions", "Randomness", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Learners", "Environments", "ReplayStore", "Transitions", "NeuralNetwork", "Randomness", "TestSupport", "Datasets"]),
+        .testTarget(name: "ComparisonTests", dependencies: ["Comparison", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "ReplayStore", "Transitions", "CHDF5", "TestSupport"], exclude: ["Fixtures"]),
         // What a library user writes: public API only (no @testable import), an environment of its own.
         .testTarget(name: "LibraryUsageTests", dependencies: ["Training", "Learners", "Environments", "ReplayStore", "Transitions", "Randomness"]),

@@ -13,6 +13,8 @@ struct OffPolicy: ParsableCommand {
             EvaluateCommand.self,
             BenchCommand.self,
             DatasetCommand.self,
+            CompareCommand.self,
+            PlotCommand.self,
         ]
     )
 }

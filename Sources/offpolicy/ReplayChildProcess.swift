@@ -82,7 +82,7 @@ enum ReplayChildProcess {
     }
 
     /// This executable, from /proc/self/exe where there is one.
-    private static func executablePath() -> String {
+    static func executablePath() -> String {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 

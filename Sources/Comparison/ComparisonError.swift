@@ -1,0 +1,23 @@
+/// Errors of `compare` and `plot`, each naming the file, run or setting at fault.
+public enum ComparisonError: Error, CustomStringConvertible, Equatable {
+    /// A path that holds neither a run (config.json and progress.csv) nor a comparison (runs/ or curves.csv).
+    case notARunOrComparison(String)
+    case unreadable(String, String)
+    /// Nothing to draw or summarise.
+    case noEvaluations(String)
+    /// A run folder of an earlier `compare` was started with other settings than this one asks for.
+    case settingsChanged(run: String, recorded: String, requested: String)
+    case invalidSetting(String)
+
+    public var description: String {
+        switch self {
+        case .notARunOrComparison(let path):
+            return "\(path) is neither a run directory (config.json and progress.csv) nor a compare directory (runs/ or curves.csv)"
+        case .unreadable(let path, let reason): return "\(path) cannot be read: \(reason)"
+        case .noEvaluations(let what): return "no evaluations to show: \(what)"
+        case .settingsChanged(let run, let recorded, let requested):
+            return "\(run) was started with other settings (\(recorded)) than this comparison asks for (\(requested)); use another --out, or remove that run folder to run it again"
+        case .invalidSetting(let message): return message
+        }
+    }
+}

@@ -1,0 +1,145 @@
+import Foundation
+
+/// The comparison table: one `AlgorithmSummary` per algorithm, written to summary.csv and shown on
+/// the terminal, with the fewer-steps factor of every off-policy learner against the fastest
+/// on-policy one.
+public struct ComparisonSummary: Equatable, Sendable {
+    public var threshold: Double
+    public var rows: [AlgorithmSummary]
+    /// The on-policy algorithm the factors are against: the one with the fewest median steps to the
+    /// threshold; nil when no on-policy algorithm took part.
+    public var reference: String?
+
+    /// Summarises `curves` per algorithm, algorithms in `order` (then any other, in order of
+    /// appearance). `isOnPolicy` says which learners are on-policy; `bootstrapSeed` seeds every
+    /// interval (algorithm i uses `bootstrapSeed + i`), so the table is reproducible.
+    public init(curves: [LearningCurve], order: [String] = [], threshold: Double, isOnPolicy: (String) -> Bool,
+                bootstrapSeed: UInt64 = 0, resamples: Int = BootstrapInterval.defaultResamples) {
+        self.threshold = threshold
+        let present = curves.filter { !$0.points.isEmpty }
+        var algorithms = order.filter { name in present.contains { $0.algorithm == name } }
+        for curve in present where !algorithms.contains(curve.algorithm) { algorithms.append(curve.algorithm) }
+        rows = algorithms.enumerated().map { index, algorithm in
+            let seeds = present.filter { $0.algorithm == algorithm }
+            let reached = seeds.map { $0.firstStep(reaching: threshold).map(Double.init) ?? .infinity }
+            return AlgorithmSummary(
+                algorithm: algorithm, isOnPolicy: isOnPolicy(algorithm), seeds: seeds.count,
+                seedsReached: reached.filter(\.isFinite).count,
+                medianStepsToThreshold: Statistics.median(reached)!,
+                finalReturn: BootstrapInterval(values: seeds.map { $0.finalValue! }, resamples: resamples,
+                                               seed: bootstrapSeed &+ UInt64(index))!,
+                areaUnderCurve: Statistics.mean(seeds.map { $0.averageValue! })!,
+                fewerStepsFactor: nil)
+        }
+        let onPolicy = rows.filter(\.isOnPolicy)
+        guard let fastest = onPolicy.min(by: { $0.medianStepsToThreshold < $1.medianStepsToThreshold }) else {
+            reference = nil
+            return
+        }
+        reference = fastest.algorithm
+        // When no on-policy median reached the threshold, each on-policy median exceeds the last step
+        // its runs evaluated, so the smallest of those bounds the reference from below.
+        let referenceSteps: Double
+        let isLowerBound = !fastest.medianStepsToThreshold.isFinite
+        if isLowerBound {
+            referenceSteps = onPolicy.map { row in
+                Double(present.filter { $0.algorithm == row.algorithm }.map { $0.points.last!.steps }.min()!)
+            }.min()!
+        } else {
+            referenceSteps = fastest.medianStepsToThreshold
+        }
+        for index in rows.indices where !rows[index].isOnPolicy && rows[index].medianStepsToThreshold.isFinite {
+            rows[index].fewerStepsFactor = .init(value: referenceSteps / rows[index].medianStepsToThreshold, isLowerBound: isLowerBound)
+        }
+    }
+
+    public static let csvHeader = "algo,policy,seeds,seeds_reached,threshold,median_steps_to_threshold,final_return_mean,final_return_ci_low,final_return_ci_high,auc,fewer_steps_than_on_policy"
+
+    /// summary.csv: a row per algorithm. `median_steps_to_threshold` is empty when the median seed
+    /// did not reach the threshold; `fewer_steps_than_on_policy` is empty for on-policy rows and
+    /// where it cannot be said, and starts with ">" when it is a lower bound.
+    public var csv: String {
+        var text = Self.csvHeader + "\n"
+        for row in rows {
+            let median = row.medianStepsToThreshold.isFinite ? Self.number(row.medianStepsToThreshold) : ""
+            let fields = [row.algorithm, row.isOnPolicy ? "on" : "off", "\(row.seeds)", "\(row.seedsReached)", Self.number(threshold),
+                          median, "\(row.finalReturn.mean)", "\(row.finalReturn.lower)", "\(row.finalReturn.upper)",
+                          "\(row.areaUnderCurve)", row.fewerStepsFactor?.text ?? ""]
+            text += fields.joined(separator: ",") + "\n"
+        }
+        return text
+    }
+
+    /// The table for the terminal, columns aligned, followed by the line that states the factors.
+    public var table: String {
+        let thresholdText = Self.decimal(threshold)
+        var header = ["algo", "policy", "seeds", "reached \(thresholdText)", "median steps to \(thresholdText)",
+                      "final return (95% CI)", "AUC (mean return)"]
+        // The factor column only when there are on-policy and off-policy learners.
+        let showsFactor = reference != nil && rows.contains { !$0.isOnPolicy }
+        if showsFactor, let reference {
+            let reached = rows.first { $0.algorithm == reference }?.medianStepsToThreshold.isFinite ?? false
+            header.append("× fewer steps than " + (reached ? reference : "on-policy"))
+        }
+        let lines = rows.map { row -> [String] in
+            var cells = [row.algorithm, row.isOnPolicy ? "on" : "off", "\(row.seeds)", "\(row.seedsReached)/\(row.seeds)",
+                         row.medianStepsToThreshold.isFinite ? Self.grouped(Int(row.medianStepsToThreshold.rounded())) : "not reached",
+                         "\(Self.oneDecimal(row.finalReturn.mean)) [\(Self.oneDecimal(row.finalReturn.lower)), \(Self.oneDecimal(row.finalReturn.upper))]",
+                         Self.oneDecimal(row.areaUnderCurve)]
+            if showsFactor { cells.append(row.isOnPolicy ? "" : (row.fewerStepsFactor?.text ?? "–")) }
+            return cells
+        }
+        let widths = header.indices.map { column in ([header] + lines).map { $0[column].count }.max()! }
+        func render(_ cells: [String]) -> String {
+            cells.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }
+        var text = ([header] + lines).map(render).joined(separator: "\n") + "\n"
+        if let statement = factorStatement { text += "\n" + statement + "\n" }
+        return text
+    }
+
+    /// One sentence on how many times fewer steps the off-policy learners need; nil without an
+    /// on-policy or an off-policy learner.
+    public var factorStatement: String? {
+        guard let reference, let fastest = rows.first(where: { $0.algorithm == reference }) else { return nil }
+        let offPolicy = rows.filter { !$0.isOnPolicy }
+        guard !offPolicy.isEmpty else { return nil }
+        let thresholdText = Self.decimal(threshold)
+        let referenceText = fastest.medianStepsToThreshold.isFinite
+            ? "\(reference), the fastest on-policy learner (median \(Self.grouped(Int(fastest.medianStepsToThreshold.rounded()))) steps)"
+            : "the on-policy learners (whose median seeds did not reach it within their runs, so each factor is a lower bound)"
+        let parts = offPolicy.map { row in
+            row.fewerStepsFactor.map { "\(row.algorithm) \($0.text)×" } ?? "\(row.algorithm) – (its median seed did not reach it)"
+        }
+        return "Median env steps to reach \(thresholdText), in times fewer than \(referenceText): " + parts.joined(separator: ", ") + "."
+    }
+
+    /// One decimal, without the sign of a value that rounds to zero ("0.0", not "-0.0").
+    static func oneDecimal(_ value: Double) -> String {
+        let text = String(format: "%.1f", value)
+        return text == "-0.0" ? "0.0" : text
+    }
+
+    static func number(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : "\(value)"
+    }
+
+    /// -200 rather than -200.0.
+    static func decimal(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(format: "%g", value)
+    }
+
+    /// 12,500.
+    static func grouped(_ value: Int) -> String {
+        let digits = String(abs(value))
+        var groups: [Substring] = []
+        var end = digits.endIndex
+        while end > digits.startIndex {
+            let start = digits.index(end, offsetBy: -3, limitedBy: digits.startIndex) ?? digits.startIndex
+            groups.insert(digits[start..<end], at: 0)
+            end = start
+        }
+        return (value < 0 ? "-" : "") + groups.joined(separator: ",")
+    }
+}

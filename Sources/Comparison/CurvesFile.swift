@@ -1,0 +1,48 @@
+import Foundation
+
+/// `curves.csv`: one row per evaluation of every run, `algo,seed,env_steps,eval_return`, ordered by
+/// algorithm (in the order given), seed and steps. Returns are written in their shortest
+/// round-tripping form.
+public enum CurvesFile {
+    public static let header = "algo,seed,env_steps,eval_return"
+
+    public static func text(_ curves: [LearningCurve]) -> String {
+        var text = header + "\n"
+        for curve in curves {
+            for point in curve.points { text += "\(curve.algorithm),\(curve.seed),\(point.steps),\(point.value)\n" }
+        }
+        return text
+    }
+
+    public static func write(_ curves: [LearningCurve], to file: URL) throws {
+        try Data(text(curves).utf8).write(to: file, options: .atomic)
+    }
+
+    /// The curves of a file `write` wrote, in the order of their first rows.
+    public static func read(from file: URL) throws -> [LearningCurve] {
+        let text: String
+        do { text = try String(contentsOf: file, encoding: .utf8) } catch {
+            throw ComparisonError.unreadable(file.path, error.localizedDescription)
+        }
+        let lines = text.split(whereSeparator: \.isNewline).map(String.init)
+        guard lines.first == header else { throw ComparisonError.unreadable(file.path, "the header is not '\(header)'") }
+        var curves: [LearningCurve] = []
+        for (index, line) in lines.dropFirst().enumerated() {
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard fields.count == 4, !fields[0].isEmpty, let seed = UInt64(fields[1]), let steps = Int(fields[2]),
+                  let value = Double(fields[3]) else {
+                throw ComparisonError.unreadable(file.path, "line \(index + 2) is not 'algo,seed,env_steps,eval_return'")
+            }
+            let point = CurvePoint(steps: steps, value: value)
+            if let last = curves.indices.last, curves[last].algorithm == fields[0], curves[last].seed == seed {
+                guard steps > curves[last].points.last!.steps else {
+                    throw ComparisonError.unreadable(file.path, "line \(index + 2): steps do not increase within a run")
+                }
+                curves[last].points.append(point)
+            } else {
+                curves.append(LearningCurve(algorithm: fields[0], seed: seed, points: [point]))
+            }
+        }
+        return curves
+    }
+}

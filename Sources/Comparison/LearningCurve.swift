@@ -1,0 +1,57 @@
+/// The evaluations of one run (one algorithm, one seed), in increasing step order.
+public struct LearningCurve: Equatable, Sendable {
+    /// The learner's name ("sac"), which groups curves into one line of a chart or table.
+    public var algorithm: String
+    public var seed: UInt64
+    /// Evaluations by increasing `steps`; a step appears once.
+    public var points: [CurvePoint]
+
+    public init(algorithm: String, seed: UInt64, points: [CurvePoint]) {
+        self.algorithm = algorithm
+        self.seed = seed
+        self.points = points
+    }
+
+    /// The first evaluation whose return is at least `threshold`, as its step count; nil if none is.
+    public func firstStep(reaching threshold: Double) -> Int? {
+        points.first { $0.value >= threshold }?.steps
+    }
+
+    /// The return of the last evaluation; nil for an empty curve.
+    public var finalValue: Double? { points.last?.value }
+
+    /// The curve's average return: the trapezoid integral of return over steps from the first
+    /// evaluation to the last, divided by that span. A single evaluation is its own average; nil for
+    /// an empty curve.
+    public var averageValue: Double? {
+        guard let first = points.first, let last = points.last else { return nil }
+        guard last.steps > first.steps else { return first.value }
+        var area = 0.0
+        for (left, right) in zip(points, points.dropFirst()) {
+            area += Double(right.steps - left.steps) * (left.value + right.value) / 2
+        }
+        return area / Double(last.steps - first.steps)
+    }
+
+    /// The return at `steps` by linear interpolation between the evaluations around it; nil outside
+    /// the evaluated range (no extrapolation).
+    public func value(at steps: Int) -> Double? {
+        guard let first = points.first, let last = points.last, steps >= first.steps, steps <= last.steps else { return nil }
+        // The first evaluation at or after `steps`.
+        var low = 0, high = points.count - 1
+        while low < high {
+            let middle = (low + high) / 2
+            if points[middle].steps < steps { low = middle + 1 } else { high = middle }
+        }
+        let right = points[low]
+        if right.steps == steps || low == 0 { return right.value }
+        let left = points[low - 1]
+        let fraction = Double(steps - left.steps) / Double(right.steps - left.steps)
+        return left.value + fraction * (right.value - left.value)
+    }
+
+    /// This curve without evaluations beyond `steps`.
+    public func truncated(to steps: Int) -> LearningCurve {
+        LearningCurve(algorithm: algorithm, seed: seed, points: points.filter { $0.steps <= steps })
+    }
+}

@@ -1,0 +1,19 @@
+extension LearningCurveChart {
+    /// The chart of learning curves: a mean line and band per algorithm (in `order`, then any other
+    /// in order of appearance), titled with the environment when it is known.
+    public init(curves: [LearningCurve], order: [String] = [], environment: String?, threshold: Double?,
+                bootstrapSeed: UInt64 = 0) throws {
+        var algorithms = order.filter { name in curves.contains { $0.algorithm == name && !$0.points.isEmpty } }
+        for curve in curves where !curve.points.isEmpty && !algorithms.contains(curve.algorithm) { algorithms.append(curve.algorithm) }
+        guard !algorithms.isEmpty else { throw ComparisonError.noEvaluations("no run has an evaluation yet") }
+        let means = try algorithms.map { algorithm in
+            guard let mean = MeanCurve(algorithm: algorithm, curves: curves.filter { $0.algorithm == algorithm },
+                                       bootstrapSeed: bootstrapSeed) else {
+                throw ComparisonError.noEvaluations("the \(algorithm) runs share no range of evaluated steps")
+            }
+            return mean
+        }
+        let what = "mean evaluation return, 95% bootstrap band"
+        self.init(curves: means, threshold: threshold, title: environment.map { "\($0): \(what)" } ?? what)
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+
+/// One algorithm × seed of a comparison: an `offpolicy train` run in its own folder.
+public struct PlannedRun: Equatable, Sendable {
+    public var algorithm: String
+    public var seed: UInt64
+    /// `DIR/runs/ALGO-seedS`.
+    public var folder: URL
+    /// Every `train` argument except `--steps` and `--run-dir`: the learner, `--env`, `--seed`,
+    /// the evaluation settings and any extra ones. A folder started with other settings is not reused.
+    public var settings: [String]
+    public var steps: Int
+
+    public init(algorithm: String, seed: UInt64, folder: URL, settings: [String], steps: Int) {
+        self.algorithm = algorithm
+        self.seed = seed
+        self.folder = folder
+        self.settings = settings
+        self.steps = steps
+    }
+
+    /// "sac seed 0".
+    public var name: String { "\(algorithm) seed \(seed)" }
+
+    /// The arguments of a new run.
+    public var startArguments: [String] { ["train"] + settings + ["--steps", "\(steps)", "--run-dir", folder.path] }
+
+    /// The arguments that continue the run in `folder` from its last checkpoint, to `steps` in total.
+    public var resumeArguments: [String] { ["train", "--resume", folder.path, "--steps", "\(steps)"] }
+
+    /// What `compare` records about the run (`compare-run.json`).
+    var recordFile: URL { folder.appendingPathComponent("compare-run.json") }
+    /// The child's standard output and standard error, appended to by every attempt.
+    public var standardOutputLog: URL { folder.appendingPathComponent("stdout.log") }
+    public var standardErrorLog: URL { folder.appendingPathComponent("stderr.log") }
+}

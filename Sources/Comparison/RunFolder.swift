@@ -1,0 +1,77 @@
+import Foundation
+import Training
+
+/// Reads what `compare` and `plot` need from a training run's directory: its algorithm, seed,
+/// environment and evaluations (`config.json` and `progress.csv`, written by `offpolicy train`).
+public struct RunFolder: Sendable {
+    public let url: URL
+
+    public init(_ url: URL) { self.url = url }
+
+    /// The few fields of `config.json` read here (decoded leniently, so a learner this build does
+    /// not register still plots).
+    public struct Description: Decodable, Equatable, Sendable {
+        public var environment: String
+        public var steps: Int
+        public var seed: UInt64
+        public var algorithm: String
+
+        private struct Learner: Decodable { var algorithm: String }
+        private enum CodingKeys: String, CodingKey { case environment, steps, seed, learner }
+
+        public init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            environment = try container.decode(String.self, forKey: .environment)
+            steps = try container.decode(Int.self, forKey: .steps)
+            seed = try container.decode(UInt64.self, forKey: .seed)
+            algorithm = try container.decode(Learner.self, forKey: .learner).algorithm
+        }
+    }
+
+    var configFile: URL { RunDirectory(url).config }
+    var progressFile: URL { RunDirectory(url).progress }
+
+    /// Whether the folder holds a run's config.json and progress.csv.
+    public var holdsRun: Bool {
+        FileManager.default.fileExists(atPath: configFile.path) && FileManager.default.fileExists(atPath: progressFile.path)
+    }
+
+    public func description() throws -> Description {
+        do {
+            return try JSONDecoder().decode(Description.self, from: Data(contentsOf: configFile))
+        } catch {
+            throw ComparisonError.unreadable(configFile.path, "\(error)")
+        }
+    }
+
+    /// The rows of progress.csv; nil when there is no such file. A last line without its newline
+    /// (the trainer is writing it) is left out; any other line that is not a progress row is an error.
+    public func progressRows() throws -> [ProgressRow]? {
+        guard let data = FileManager.default.contents(atPath: progressFile.path) else { return nil }
+        let text = String(decoding: data, as: UTF8.self)
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.last == "" { lines.removeLast() } else if !lines.isEmpty { lines.removeLast() }  // unfinished line
+        guard let header = lines.first else { return [] }
+        guard header == ProgressRow.header else {
+            throw ComparisonError.unreadable(progressFile.path, "the header is not '\(ProgressRow.header)'")
+        }
+        return try lines.dropFirst().enumerated().map { index, line in
+            guard let row = ProgressRow(csvLine: line) else {
+                throw ComparisonError.unreadable(progressFile.path, "line \(index + 2) is not a progress row")
+            }
+            return row
+        }
+    }
+
+    /// The run's learning curve: one point per evaluation with a finite mean return.
+    public func curve() throws -> LearningCurve {
+        let description = try description()
+        let rows = try progressRows() ?? []
+        var points: [CurvePoint] = []
+        for row in rows where row.evaluationReturnMean.isFinite {
+            if let last = points.last, row.environmentSteps <= last.steps { continue }  // keep steps increasing
+            points.append(CurvePoint(steps: row.environmentSteps, value: row.evaluationReturnMean))
+        }
+        return LearningCurve(algorithm: description.algorithm, seed: description.seed, points: points)
+    }
+}

@@ -1,0 +1,162 @@
+import Comparison
+import Foundation
+import TestSupport
+import XCTest
+
+/// `offpolicy compare` and `offpolicy plot` end to end, with tiny real runs of the built executable.
+final class CompareCommandTests: XCTestCase {
+    private var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("offpolicy-compare-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Tiny runs: 300 steps (100 of them warm-up), 16-16 networks, an evaluation of one episode every 100 steps.
+    private func compareArguments(_ algorithms: String, seeds: Int, steps: Int = 300, out: URL, extra: [String] = []) -> [String] {
+        ["compare", "--algos", algorithms, "--seeds", "\(seeds)", "--steps", "\(steps)", "--hidden", "16,16",
+         "--eval-every", "100", "--eval-episodes", "1", "--jobs", "2", "--out", out.path] + extra
+    }
+
+    private func text(_ url: URL) throws -> String { try String(contentsOf: url, encoding: .utf8) }
+
+    func testCompareRunsEverySeedResumesWithoutRerunningAndPlots() throws {
+        let out = directory.appendingPathComponent("cmp")
+        let first = try OffpolicyExecutable.run(compareArguments("sac,ddpg", seeds: 2, out: out))
+        XCTAssertEqual(first.status, 0, first.standardError)
+
+        // curves.csv: 2 algorithms × 2 seeds × evaluations at 100, 200, 300.
+        let curves = try CurvesFile.read(from: out.appendingPathComponent("curves.csv"))
+        XCTAssertEqual(curves.map { "\($0.algorithm)-\($0.seed)" }, ["sac-0", "sac-1", "ddpg-0", "ddpg-1"])
+        XCTAssertTrue(curves.allSatisfy { $0.points.map(\.steps) == [100, 200, 300] })
+        // The curves are the runs' own evaluations.
+        let progress = try text(out.appendingPathComponent("runs/ddpg-seed1/progress.csv")).split(separator: "\n")
+        XCTAssertEqual(Double(progress[3].split(separator: ",")[4]), curves[3].points[2].value)
+
+        let summary = try text(out.appendingPathComponent("summary.csv")).split(separator: "\n").map(String.init)
+        XCTAssertEqual(summary.count, 3)
+        XCTAssertTrue(summary[1].hasPrefix("sac,off,2,"), summary[1])
+        XCTAssertTrue(summary[2].hasPrefix("ddpg,off,2,"), summary[2])
+        XCTAssertTrue(first.standardOutput.contains("final return (95% CI)"), first.standardOutput)
+        let svg = try text(out.appendingPathComponent("curves.svg"))
+        XCTAssertEqual(svg.components(separatedBy: "class=\"mean-curve\"").count - 1, 2)
+        let statusLines = first.standardError.split(separator: "\n")
+        for name in ["sac seed 0", "sac seed 1", "ddpg seed 0", "ddpg seed 1"] {
+            XCTAssertTrue(statusLines.contains { $0.hasPrefix(name) && $0.contains("running") && $0.contains("eval ") },
+                          "a status line with the last evaluation for \(name): \(first.standardError)")
+            XCTAssertTrue(statusLines.contains { $0.hasPrefix(name) && $0.contains("finished  300/300 steps (100%)") },
+                          "a closing line for \(name): \(first.standardError)")
+        }
+
+        // Again: every run finished, so nothing runs; the outputs are written again, identical.
+        let logs = try ["sac-seed0", "sac-seed1", "ddpg-seed0", "ddpg-seed1"].map { try text(out.appendingPathComponent("runs/\($0)/stdout.log")) }
+        let summaryBefore = try text(out.appendingPathComponent("summary.csv"))
+        let second = try OffpolicyExecutable.run(compareArguments("sac,ddpg", seeds: 2, out: out))
+        XCTAssertEqual(second.status, 0, second.standardError)
+        XCTAssertTrue(second.standardError.contains("compare: 4 finished"), second.standardError)
+        XCTAssertFalse(second.standardError.contains("running"), second.standardError)
+        XCTAssertEqual(try ["sac-seed0", "sac-seed1", "ddpg-seed0", "ddpg-seed1"].map { try text(out.appendingPathComponent("runs/\($0)/stdout.log")) },
+                       logs, "no run was started again")
+        XCTAssertEqual(try text(out.appendingPathComponent("summary.csv")), summaryBefore)
+
+        // The same folder with other settings is refused, and nothing is touched.
+        let changed = try OffpolicyExecutable.run(compareArguments("sac,ddpg", seeds: 2, out: out, extra: ["--train-args", "--batch 32"]))
+        XCTAssertEqual(changed.status, 64, changed.standardError)
+        XCTAssertTrue(changed.standardError.contains("was started with other settings"), changed.standardError)
+
+        // plot: one run directory, and the compare directory.
+        let single = directory.appendingPathComponent("one.svg")
+        let plotRun = try OffpolicyExecutable.run(["plot", out.appendingPathComponent("runs/sac-seed0").path, "--out", single.path])
+        XCTAssertEqual(plotRun.status, 0, plotRun.standardError)
+        let singleSVG = try text(single)
+        XCTAssertEqual(singleSVG.components(separatedBy: "class=\"mean-curve\" data-algorithm=\"sac\"").count - 1, 1)
+        XCTAssertTrue(singleSVG.contains("class=\"threshold\" data-value=\"-200.0\""), "Pendulum's default threshold")
+        let all = directory.appendingPathComponent("all.svg")
+        let plotComparison = try OffpolicyExecutable.run(["plot", out.path, "--out", all.path, "--no-threshold"])
+        XCTAssertEqual(plotComparison.status, 0, plotComparison.standardError)
+        XCTAssertTrue(plotComparison.standardOutput.contains("sac (2 runs), ddpg (2 runs)"), plotComparison.standardOutput)
+        XCTAssertFalse(try text(all).contains("class=\"threshold\""))
+        let notARun = try OffpolicyExecutable.run(["plot", directory.path, "--out", all.path])
+        XCTAssertEqual(notARun.status, 64, notARun.standardError)
+        XCTAssertTrue(notARun.standardError.contains("is neither a run directory"), notARun.standardError)
+    }
+
+    func testAFailedRunIsReportedAndDoesNotStopTheOthers() throws {
+        // A learning rate of 10^30 makes TD3's critic loss infinite at its second update: the trainer stops
+        // with "learner diverged" and exit status 1, while the SAC run goes on to the end.
+        let out = directory.appendingPathComponent("cmp")
+        let result = try OffpolicyExecutable.run(compareArguments("sac,td3", seeds: 1, out: out, extra: ["--train-args", "td3: --lr 1e30"]))
+        XCTAssertEqual(result.status, 1, result.standardError)
+        XCTAssertTrue(result.standardError.contains("td3 seed 0 failed (exit status 1); last lines of"), result.standardError)
+        XCTAssertTrue(result.standardError.contains("learner diverged"), result.standardError)
+        XCTAssertTrue(try text(out.appendingPathComponent("runs/td3-seed0/stderr.log")).contains("learner diverged"))
+        XCTAssertTrue(try text(out.appendingPathComponent("runs/td3-seed0/compare-run.json")).contains("\"exitStatus\" : 1"))
+        let summary = try text(out.appendingPathComponent("summary.csv")).split(separator: "\n")
+        XCTAssertEqual(summary.count, 2, "the finished run only")
+        XCTAssertTrue(summary[1].hasPrefix("sac,off,1,"))
+        XCTAssertEqual(try CurvesFile.read(from: out.appendingPathComponent("curves.csv")).map(\.algorithm), ["sac"])
+    }
+
+    func testInterruptStopsEveryRunAtACheckpointAndTheSameCommandFinishesThem() throws {
+        let out = directory.appendingPathComponent("cmp")
+        let arguments = compareArguments("sac,td3", seeds: 1, steps: 800, out: out)
+        let process = Process()
+        process.executableURL = try OffpolicyExecutable.url()
+        process.arguments = arguments
+        let log = directory.appendingPathComponent("compare.log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        // Wait until both runs have evaluated once, then press Ctrl-C.
+        let deadline = Date().addingTimeInterval(60)
+        let progress = ["sac", "td3"].map { out.appendingPathComponent("runs/\($0)-seed0/progress.csv") }
+        while Date() < deadline,
+              !progress.allSatisfy({ ((try? String(contentsOf: $0, encoding: .utf8)) ?? "").split(separator: "\n").count >= 2 }) {
+            usleep(50_000)
+        }
+        process.interrupt()
+        process.waitUntilExit()
+        try handle.close()
+        let output = try text(log)
+        XCTAssertEqual(process.terminationStatus, 130, output)
+        XCTAssertTrue(output.contains("Run the same command again to resume"), output)
+        for name in ["sac", "td3"] {
+            let record = try text(out.appendingPathComponent("runs/\(name)-seed0/compare-run.json"))
+            XCTAssertTrue(record.contains("\"exitStatus\" : 130"), record)
+            XCTAssertTrue(try text(out.appendingPathComponent("runs/\(name)-seed0/stdout.log")).contains("checkpoint written"))
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("summary.csv").path))
+
+        let resumed = try OffpolicyExecutable.run(arguments)
+        XCTAssertEqual(resumed.status, 0, resumed.standardError)
+        for name in ["sac", "td3"] {
+            XCTAssertTrue(try text(out.appendingPathComponent("runs/\(name)-seed0/stdout.log")).contains("train --resume"))
+        }
+        let curves = try CurvesFile.read(from: out.appendingPathComponent("curves.csv"))
+        XCTAssertEqual(curves.map { $0.points.map(\.steps) }, Array(repeating: Array(stride(from: 100, through: 800, by: 100)), count: 2))
+    }
+
+    func testBadArgumentsAreRefusedBeforeAnythingRuns() throws {
+        let out = directory.appendingPathComponent("cmp")
+        let cases: [([String], String)] = [
+            (compareArguments("sac,nope", seeds: 1, out: out), "unknown learner 'nope'"),
+            (compareArguments("sac,sac", seeds: 1, out: out), "names a learner twice"),
+            (compareArguments("sac", seeds: 0, out: out), "--seeds must be at least 1"),
+            (compareArguments("sac", seeds: 1, out: out, extra: ["--train-args", "--steps 5"]), "--steps is set by compare itself"),
+            (compareArguments("sac,td3", seeds: 1, out: out, extra: ["--train-args", "td3: --lr -1"]), "train refuses the settings of td3"),
+            (compareArguments("sac,td3", seeds: 1, out: out, extra: ["--train-args", "td3: --n-step 3"]), "train refuses the settings of td3 (td3 --env Pendulum-v1 --seed 0 --eval-every 100 --eval-episodes 1 --hidden 16,16 --n-step 3): --n-step"),
+        ]
+        for (arguments, message) in cases {
+            let result = try OffpolicyExecutable.run(arguments)
+            XCTAssertEqual(result.status, 64, "\(arguments): \(result.standardError)")
+            XCTAssertTrue(result.standardError.contains(message), "\(arguments): \(result.standardError)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path), "nothing was created")
+    }
+}

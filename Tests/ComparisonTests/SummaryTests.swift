@@ -1,0 +1,109 @@
+import Comparison
+import XCTest
+
+final class SummaryTests: XCTestCase {
+    private let onPolicy: (String) -> Bool = { $0 == "ppo" }
+
+    func testRowsAgainstHandComputedValues() throws {
+        let summary = ComparisonSummary(curves: CurveFixtures.mixed, order: ["sac", "td3", "ppo"], threshold: -200, isOnPolicy: onPolicy)
+        XCTAssertEqual(summary.rows.map(\.algorithm), ["sac", "td3", "ppo"])
+        let (sac, td3, ppo) = (summary.rows[0], summary.rows[1], summary.rows[2])
+
+        XCTAssertEqual(sac.seeds, 2)
+        XCTAssertEqual(sac.seedsReached, 2)
+        XCTAssertEqual(sac.medianStepsToThreshold, 2500)  // median of 2000 and 3000
+        XCTAssertEqual(sac.finalReturn.mean, -150)
+        // AUC: seed 0: (1000·(-900-190) + 1000·(-190-150) + 5000·(-150-140))/2 / 7000
+        //      seed 1: (1000·(-1000-400) + 1000·(-400-180) + 5000·(-180-160))/2 / 7000
+        let area0: Double = 1000 * -1090 + 1000 * -340 + 5000 * -290
+        let area1: Double = 1000 * -1400 + 1000 * -580 + 5000 * -340
+        let auc0 = area0 / 2 / 7000
+        let auc1 = area1 / 2 / 7000
+        XCTAssertEqual(sac.areaUnderCurve, (auc0 + auc1) / 2, accuracy: 1e-9)
+
+        // td3: one seed at 4000 (exactly −200 counts), one never: the median of 4000 and ∞ is ∞.
+        XCTAssertEqual(td3.seedsReached, 1)
+        XCTAssertEqual(td3.medianStepsToThreshold, .infinity)
+        XCTAssertNil(td3.fewerStepsFactor)
+
+        XCTAssertTrue(ppo.isOnPolicy)
+        XCTAssertEqual(ppo.medianStepsToThreshold, 7168)
+        XCTAssertEqual(summary.reference, "ppo")
+        XCTAssertEqual(sac.fewerStepsFactor?.value ?? 0, 7168.0 / 2500, accuracy: 1e-12)
+        XCTAssertEqual(sac.fewerStepsFactor?.isLowerBound, false)
+        XCTAssertEqual(sac.fewerStepsFactor?.text, "2.87")
+        XCTAssertNil(ppo.fewerStepsFactor)
+
+        // The 95% interval of two final returns resampled lies between them and contains the mean.
+        XCTAssertLessThanOrEqual(sac.finalReturn.lower, -150)
+        XCTAssertGreaterThanOrEqual(sac.finalReturn.lower, -160)
+        XCTAssertGreaterThanOrEqual(sac.finalReturn.upper, -150)
+        XCTAssertLessThanOrEqual(sac.finalReturn.upper, -140)
+        XCTAssertEqual(ComparisonSummary(curves: CurveFixtures.mixed, order: ["sac", "td3", "ppo"], threshold: -200, isOnPolicy: onPolicy),
+                       summary, "the same bootstrap seed gives the same table")
+    }
+
+    func testCSVAndTable() throws {
+        let summary = ComparisonSummary(curves: CurveFixtures.mixed, order: ["sac", "td3", "ppo"], threshold: -200, isOnPolicy: onPolicy)
+        let lines = summary.csv.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 4)
+        XCTAssertEqual(lines[0], ComparisonSummary.csvHeader)
+        let sac = lines[1].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        XCTAssertEqual(Array(sac[0...6]), ["sac", "off", "2", "2", "-200", "2500", "-150.0"])
+        XCTAssertEqual(sac[10], "2.87")
+        let td3 = lines[2].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        XCTAssertEqual(td3[5], "", "the median seed did not reach the threshold")
+        XCTAssertEqual(td3[10], "")
+        XCTAssertTrue(lines[3].hasPrefix("ppo,on,2,2,-200,7168,"))
+
+        let table = summary.table
+        XCTAssertTrue(table.contains("× fewer steps than ppo"), table)
+        XCTAssertTrue(table.contains("not reached"), table)
+        XCTAssertTrue(table.contains("Median env steps to reach -200, in times fewer than ppo, the fastest on-policy learner (median 7,168 steps): sac 2.87×, td3 – (its median seed did not reach it)."), table)
+        // Every row of the table lines up under its header.
+        let tableLines = table.split(separator: "\n").prefix(4)
+        let column = tableLines.first!.range(of: "seeds")!.lowerBound.utf16Offset(in: tableLines.first!)
+        for line in tableLines.dropFirst() {
+            XCTAssertEqual(line[line.index(line.startIndex, offsetBy: column)], "2", String(line))
+        }
+    }
+
+    func testFactorIsALowerBoundWhenNoOnPolicyLearnerReachedTheThreshold() {
+        let curves = CurveFixtures.mixed.filter { $0.algorithm == "sac" } + [
+            CurveFixtures.curve("a2c", seed: 0, [(5000, -900), (10000, -700)]),
+            CurveFixtures.curve("a2c", seed: 1, [(5000, -800), (10000, -600)]),
+        ]
+        let summary = ComparisonSummary(curves: curves, threshold: -200, isOnPolicy: { $0 == "a2c" })
+        XCTAssertEqual(summary.reference, "a2c")
+        // a2c did not reach it within 10,000 steps: sac's factor is more than 10000 / 2500.
+        XCTAssertEqual(summary.rows[0].fewerStepsFactor, .init(value: 4, isLowerBound: true))
+        XCTAssertTrue(summary.csv.contains(",>4.00\n"), summary.csv)
+        XCTAssertTrue(summary.table.contains("× fewer steps than on-policy"), summary.table)
+        XCTAssertTrue(summary.table.contains(">4.00"), summary.table)
+    }
+
+    func testNoOnPolicyLearnerMeansNoFactor() {
+        let summary = ComparisonSummary(curves: CurveFixtures.mixed.filter { $0.algorithm != "ppo" }, threshold: -200, isOnPolicy: onPolicy)
+        XCTAssertNil(summary.reference)
+        XCTAssertNil(summary.factorStatement)
+        XCTAssertFalse(summary.table.contains("fewer steps"))
+    }
+
+    func testOnlyOnPolicyLearnersMeansNoFactorColumn() {
+        let summary = ComparisonSummary(curves: CurveFixtures.mixed.filter { $0.algorithm == "ppo" }, threshold: -200, isOnPolicy: onPolicy)
+        XCTAssertEqual(summary.reference, "ppo")
+        XCTAssertNil(summary.factorStatement)
+        XCTAssertFalse(summary.table.contains("fewer steps"), summary.table)
+    }
+
+    func testCurvesFileRoundTrips() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("offpolicy-curves-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("curves.csv")
+        try CurvesFile.write(CurveFixtures.mixed, to: file)
+        XCTAssertEqual(try CurvesFile.read(from: file), CurveFixtures.mixed)
+        let text = try String(contentsOf: file, encoding: .utf8)
+        XCTAssertTrue(text.hasPrefix("algo,seed,env_steps,eval_return\nsac,0,1000,-900.0\n"), text)
+    }
+}
