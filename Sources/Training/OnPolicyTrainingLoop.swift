@@ -237,19 +237,12 @@ public final class OnPolicyTrainingLoop: TrainingSession {
     /// Stops the run if the update diverged; records its metrics.
     private func record(_ metrics: UpdateMetrics) throws {
         state.updates += 1
-        if metrics.values.contains(where: { !$0.isFinite }) {
-            let name = (learner.metricNames + metrics.keys.sorted()).first { metrics[$0].map { !$0.isFinite } ?? false }!
-            throw TrainingError.diverged(update: state.updates, reason: "\(name) = \(metrics[name]!)")
-        }
-        guard learner.parametersAreFinite else {
-            throw TrainingError.diverged(update: state.updates, reason: "a parameter is no longer finite")
-        }
-        state.metrics.add(metrics)
-        if state.updates % config.metricsInterval == 0 {
-            try recorder.recordMetrics(environmentSteps: state.environmentSteps, updates: state.updates,
-                                       averages: state.metrics.takeAverages(of: learner.metricNames))
-            state.metricsRows += 1
-        }
+        // Two inout properties of one stored `state` would overlap: go through locals (swapped, not copied).
+        var accumulator = MetricsAccumulator(), rows = state.metricsRows
+        swap(&accumulator, &state.metrics)
+        defer { swap(&accumulator, &state.metrics); state.metricsRows = rows }
+        try recorder.takeUpdate(metrics, of: learner, update: state.updates, environmentSteps: state.environmentSteps,
+                                interval: config.metricsInterval, accumulator: &accumulator, rows: &rows)
     }
 
     private func evaluate(stepsPerSecond: Double) throws {
