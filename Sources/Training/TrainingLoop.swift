@@ -103,7 +103,8 @@ public final class TrainingLoop {
         self.evaluationEnvironment = evaluationEnvironment ?? environment
         checkpointer = Checkpointer(directory: directory)
         self.environment = environment
-        if var (state, learnerDirectory) = try checkpointer.latest() {
+        if let (saved, learnerDirectory) = try checkpointer.latest() {
+            var state = saved
             if environment.restoresSnapshots {
                 self.environment.restore(state.environment)
             } else if config.mode == .online {
