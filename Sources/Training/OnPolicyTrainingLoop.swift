@@ -50,9 +50,7 @@ public final class OnPolicyTrainingLoop: TrainingSession {
         self.directory = directory
         self.learner = learner
         self.store = store
-        environments = try (0..<learner.environmentCount).map { _ in try makeEnvironment() }
-        evaluationEnvironment = try makeEnvironment()
-        try Self.checkCompatibility(environment: evaluationEnvironment, learner: learner)
+        (environments, evaluationEnvironment) = try Self.makeEnvironments(for: learner, with: makeEnvironment)
         var copies: [OnPolicyTrainingState.Copy] = []
         for c in environments.indices {
             let observation = try environments[c].checkedReset(seed: config.seed &+ UInt64(c))
@@ -79,9 +77,7 @@ public final class OnPolicyTrainingLoop: TrainingSession {
         self.directory = directory
         self.learner = learner
         self.store = store
-        environments = try (0..<learner.environmentCount).map { _ in try makeEnvironment() }
-        evaluationEnvironment = try makeEnvironment()
-        try Self.checkCompatibility(environment: evaluationEnvironment, learner: learner)
+        (environments, evaluationEnvironment) = try Self.makeEnvironments(for: learner, with: makeEnvironment)
         checkpointer = Checkpointer(directory: directory)
         if let (saved, learnerDirectory) = try checkpointer.latest(as: OnPolicyTrainingState.self) {
             guard saved.copies.count == environments.count else {
@@ -132,6 +128,16 @@ public final class OnPolicyTrainingLoop: TrainingSession {
         }
         recorder = try RunRecorder(directory: directory, metricNames: learner.metricNames, terminal: terminal,
                                    keepingProgressRows: state.progressRows, metricsRows: state.metricsRows)
+    }
+
+    /// One environment per copy and one for evaluation, each made by `makeEnvironment` (never copied: a bridged
+    /// environment is a process), checked against the learner's sizes.
+    private static func makeEnvironments(for learner: any OnPolicyLearner, with makeEnvironment: () throws -> any Environment)
+        throws -> ([any Environment], any Environment) {
+        let copies = try (0..<learner.environmentCount).map { _ in try makeEnvironment() }
+        let evaluation = try makeEnvironment()
+        try checkCompatibility(environment: evaluation, learner: learner)
+        return (copies, evaluation)
     }
 
     private static func checkCompatibility(environment: any Environment, learner: any Learner) throws {
@@ -246,14 +252,10 @@ public final class OnPolicyTrainingLoop: TrainingSession {
     }
 
     private func evaluate(stepsPerSecond: Double) throws {
-        let evaluation = try Evaluation.run(learner, on: evaluationEnvironment, episodes: config.evaluationEpisodes,
-                                        seed: Evaluation.environmentSeed(forRunSeed: config.seed))
-        try recorder.record(ProgressRow(
-            environmentSteps: state.environmentSteps, episodes: state.episodes, updates: state.updates,
-            trainReturn: state.recentReturnMean, evaluationReturnMean: evaluation.mean,
-            evaluationReturnStd: evaluation.standardDeviation, stepsPerSecond: stepsPerSecond))
+        lastEvaluation = try recorder.evaluate(learner, on: evaluationEnvironment, config: config, environmentSteps: state.environmentSteps,
+                                               episodes: state.episodes, updates: state.updates, trainReturn: state.recentReturnMean,
+                                               stepsPerSecond: stepsPerSecond)
         state.progressRows += 1
-        lastEvaluation = evaluation.mean
     }
 
     private func writeCheckpoint() throws {

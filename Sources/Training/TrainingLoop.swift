@@ -271,14 +271,10 @@ public final class TrainingLoop {
 
     /// Deterministic evaluation on the evaluation environment, then a progress row.
     private func evaluate(stepsPerSecond: Double) throws {
-        let evaluation = try Evaluation.run(learner, on: evaluationEnvironment, episodes: config.evaluationEpisodes,
-                                        seed: Evaluation.environmentSeed(forRunSeed: config.seed))
-        try recorder.record(ProgressRow(
-            environmentSteps: state.environmentSteps, episodes: state.episodes, updates: state.updates,
-            trainReturn: state.recentReturnMean, evaluationReturnMean: evaluation.mean,
-            evaluationReturnStd: evaluation.standardDeviation, stepsPerSecond: stepsPerSecond))
+        lastEvaluation = try recorder.evaluate(learner, on: evaluationEnvironment, config: config, environmentSteps: state.environmentSteps,
+                                               episodes: state.episodes, updates: state.updates, trainReturn: state.recentReturnMean,
+                                               stepsPerSecond: stepsPerSecond)
         state.progressRows += 1
-        lastEvaluation = evaluation.mean
     }
 
     /// Makes the store and the metrics durable, then writes the checkpoint.

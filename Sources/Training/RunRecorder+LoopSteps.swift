@@ -1,4 +1,5 @@
 import Foundation
+import Environments
 import Transitions
 
 extension RunRecorder {
@@ -19,5 +20,17 @@ extension RunRecorder {
             try recordMetrics(environmentSteps: environmentSteps, updates: update, averages: accumulator.takeAverages(of: learner.metricNames))
             rows += 1
         }
+    }
+
+    /// What both loops do at an evaluation: `episodes` deterministic episodes of `learner` on `environment`
+    /// (initial states from the run's evaluation seed), then the progress row. Returns the mean return.
+    func evaluate(_ learner: any Learner, on environment: any Environment, config: TrainingConfig, environmentSteps: Int,
+                  episodes: Int, updates: Int, trainReturn: Double, stepsPerSecond: Double) throws -> Double {
+        let evaluation = try Evaluation.run(learner, on: environment, episodes: config.evaluationEpisodes,
+                                            seed: Evaluation.environmentSeed(forRunSeed: config.seed))
+        try record(ProgressRow(
+            environmentSteps: environmentSteps, episodes: episodes, updates: updates, trainReturn: trainReturn,
+            evaluationReturnMean: evaluation.mean, evaluationReturnStd: evaluation.standardDeviation, stepsPerSecond: stepsPerSecond))
+        return evaluation.mean
     }
 }
