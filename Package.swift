@@ -29,8 +29,8 @@ let package = Package(
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial", providers: [.apt(["libhdf5-dev"])]),
 
         .target(name: "Randomness"),
-        // TransitionBatch and the Learner protocol: what the store and the learners share, with no storage dependency.
-        .target(name: "Transitions", dependencies: ["Randomness"]),
+        // TransitionBatch: the struct-of-arrays rows the store hands out and the learners learn from; depends on nothing.
+        .target(name: "Transitions"),
         .target(name: "ReplayStore", dependencies: ["CLMDB", "CZstd", "Randomness", "Transitions"]),
         // AVX2 + FMA kernels of NeuralNetwork's hot path, chosen at run time (no build flags).
         .target(name: "CVectorKernels"),

@@ -1,4 +1,5 @@
 import Foundation
+import Learners
 import Transitions
 
 /// Writes and finds a run's checkpoint: `checkpoint/learner/` (the learner's own files) and

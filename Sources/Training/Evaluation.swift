@@ -1,4 +1,5 @@
 import Environments
+import Learners
 import Randomness
 import Transitions
 

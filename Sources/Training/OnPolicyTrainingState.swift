@@ -1,4 +1,5 @@
 import Environments
+import Learners
 import Randomness
 
 /// Everything about an on-policy run in progress that is not in the learner or the store, saved as

@@ -1,5 +1,6 @@
 import Environments
 import Foundation
+import Learners
 import Randomness
 import Transitions
 

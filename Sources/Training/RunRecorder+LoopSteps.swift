@@ -1,5 +1,6 @@
-import Foundation
 import Environments
+import Foundation
+import Learners
 import Transitions
 
 extension RunRecorder {

@@ -1,8 +1,9 @@
 import Environments
 import Foundation
+import Learners
+import NeuralNetwork
 import Randomness
 import Transitions
-import NeuralNetwork
 
 /// The one loop that owns stepping, warm-up, truncation handling, updates, evaluation, logging and
 /// checkpoints. It takes any `Environment`, any `Learner` and any `TransitionStore`.

@@ -1,4 +1,5 @@
 import Randomness
+import Transitions
 
 /// A learner that learns from rollouts of its own current policy (REINFORCE, A2C, PPO) rather than
 /// from batches sampled out of a replay store.

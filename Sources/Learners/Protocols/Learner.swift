@@ -1,5 +1,6 @@
 import Foundation
 import Randomness
+import Transitions
 
 /// What a learner reports after one update, by metric name (`critic_loss`, `actor_loss`, `alpha`, ...).
 /// The training loop averages them into `metrics.csv`.
