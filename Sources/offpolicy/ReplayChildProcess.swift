@@ -23,6 +23,11 @@ enum ReplayChildProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executablePath())
         process.arguments = childArguments(subcommand: subcommand)
+        // Foundation's Process changes into the parent's working directory by its path, which needs search
+        // permission on every directory above it; through /proc/self/cwd the child enters it directly.
+        if FileManager.default.fileExists(atPath: "/proc/self/cwd") {
+            process.currentDirectoryURL = URL(fileURLWithPath: "/proc/self/cwd")
+        }
         var environment = ProcessInfo.processInfo.environment
         environment["SWIFT_BACKTRACE"] = "enable=no"
         process.environment = environment
@@ -81,9 +86,14 @@ enum ReplayChildProcess {
         }
     }
 
-    /// This executable, from /proc/self/exe where there is one.
+    /// This executable, for starting it again as a child: `/proc/self/exe` itself where there is one.
+    ///
+    /// The kernel follows that link to the running binary without searching the directories on its
+    /// path, so a user who may run the binary may also start the child, even when it lives under a
+    /// directory only its owner may enter (a clone in `/root` run as `nobody`). The path the link
+    /// resolves to would need that search permission.
     static func executablePath() -> String {
-        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        FileManager.default.fileExists(atPath: "/proc/self/exe") ? "/proc/self/exe" : CommandLine.arguments[0]
     }
 
     /// This command line with `--in-process` right after the subcommand's name (before any `--`).

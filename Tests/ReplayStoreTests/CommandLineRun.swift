@@ -15,10 +15,13 @@ struct CommandLineRun {
     /// Non-empty lines of standard error.
     var errorLines: [String] { error.split(separator: "\n").map(String.init).filter { !$0.isEmpty } }
 
-    /// Runs `offpolicy arguments...` to completion, optionally as user `nobody` (through `setpriv`, as root).
-    static func run(_ arguments: [String], asNobody: Bool = false) throws -> CommandLineRun {
+    /// Runs `offpolicy arguments...` to completion, optionally as user `nobody` (through `setpriv`, as root),
+    /// optionally from another copy of the binary and in another working directory.
+    static func run(_ arguments: [String], asNobody: Bool = false, executable: URL? = nil,
+                    currentDirectory: URL? = nil) throws -> CommandLineRun {
         let process = Process()
-        let executable = try OffpolicyExecutable.url()
+        let executable = try executable ?? OffpolicyExecutable.url()
+        if let currentDirectory { process.currentDirectoryURL = currentDirectory }
         if asNobody {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
             process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", executable.path] + arguments

@@ -73,6 +73,35 @@ final class RobustnessTests: XCTestCase {
         try assertVerifies(path, transitions: 2_000)
     }
 
+    /// A clone under a directory only its owner may enter (`/root`, a `mktemp -d` folder), run by a user
+    /// who may run the binary: the reader child starts too (it is started through /proc/self/exe and
+    /// /proc/self/cwd, not through paths that need search permission on that directory).
+    func testTheReaderChildStartsUnderADirectoryOnlyItsOwnerMayEnter() throws {
+        guard SystemFixtures.isRoot else { throw XCTSkip("running a command as another user needs root; this test runs only as root") }
+        let base = try temporaryDirectory(self)
+        let path = base + "/store"
+        try makeStore(path)
+        let ownerOnly = URL(fileURLWithPath: base + "/owner-only")
+        let clone = ownerOnly.appendingPathComponent("clone")
+        try FileManager.default.createDirectory(at: clone, withIntermediateDirectories: true)
+        let binary = clone.appendingPathComponent("offpolicy")
+        try FileManager.default.copyItem(at: try OffpolicyExecutable.url(), to: binary)
+        chmod(clone.path, 0o755)
+        chmod(binary.path, 0o755)
+        chmod(ownerOnly.path, 0o700)
+        addTeardownBlock { chmod(ownerOnly.path, 0o755) }
+        for arguments in readCommands(path) {
+            let run = try CommandLineRun.run(arguments, asNobody: true, executable: binary, currentDirectory: clone)
+            run.assertSuccess()
+            XCTAssertFalse(run.error.contains("cannot start a child process"), run.error)
+        }
+        // A relative store path still names the same store in the child (it runs in the same directory).
+        try makeStore(clone.path + "/relative-store", transitions: 300)
+        let relative = try CommandLineRun.run(["replay", "info", "relative-store"], asNobody: true, executable: binary, currentDirectory: clone)
+        relative.assertSuccess()
+        XCTAssertTrue(relative.output.contains("transitions        300"), relative.output)
+    }
+
     func testAnImmutableLockFileStillLetsTheStoreBeRead() throws {
         let path = try temporaryDirectory(self) + "/store"
         try makeStore(path)
