@@ -8,11 +8,22 @@ import Randomness
 ///
 ///     u = μ + σ ⊙ ε   (reparameterisation),     a = tanh(u) ∈ (−1, 1)ᴬ
 ///
-/// and its log-density over a (eq. 21 of the paper) is
+/// and its log-density over a (eq. 21 of the paper, in the form Stable-Baselines3 and CleanRL compute) is
 ///
-///     log π(a|s) = Σⱼ [ −½ εⱼ² − ℓⱼ − ½ log 2π ] − Σⱼ log(1 − tanh² uⱼ),
+///     log π(a|s) = Σⱼ [ −½ εⱼ² − ℓⱼ − ½ log 2π ] − Σⱼ log(1 − aⱼ² + 10⁻⁶),      aⱼ = tanh uⱼ in Float.
 ///
-/// with log(1 − tanh² u) = 2 (log 2 − u − softplus(−2u)) for accuracy at large |u|.
+/// **Why this form (issue 15).** The exact Jacobian term −log(1 − tanh² u) grows without bound as the
+/// policy saturates (about 2|u| − 1.39); the 10⁻⁶ inside the logarithm caps it at −log 10⁻⁶ ≈ 13.8 per
+/// coordinate, as SB3's `SquashedDiagGaussianDistribution` and CleanRL's `sac_continuous_action` do.
+/// Measured on HalfCheetah (README), SB3's form closes our gap to SB3; it is used in every path that
+/// computes log π: here, `backward` (∂/∂u of the term is 2a(1 − a²)/(1 − a² + 10⁻⁶)), and log π at logged
+/// actions (`logProbabilities(raw:actions:rows:into:)`), so the two agree.
+///
+/// **Saturated coordinates.** Where tanh(u) rounds to ±1 in Float (|u| ≳ 9), the action no longer tells
+/// u: the logged-action path cannot invert it. For such a coordinate both paths evaluate the Gaussian
+/// factor at u* = ±max(`saturationEdge`, ±μ), the most likely u among those that round to that action
+/// (see `SquashedGaussianHead+LogProbability.swift`), so log π of a saturated sample is the same function
+/// of (μ, ℓ, a) in both paths; `backward` differentiates that same value.
 /// The density over environment actions subtracts `ActionScale.logJacobian` from this.
 ///
 /// Workspaces are reused between calls; results stay valid until the next call.
@@ -65,23 +76,24 @@ public final class SquashedGaussianHead {
     private func sampleWithCurrentNoise(raw: UnsafePointer<Float>, rows: Int) {
         let n = actionSize
         let a = actions.base, e = noise.base, s = standardDeviations.base, logp = logProbabilities.base
-        let halfLogTwoPi = Float(0.5 * log(2 * Double.pi))
-        let logTwo = Float(M_LN2)
+        let halfLogTwoPi = 0.5 * Foundation.log(2 * Double.pi)
         for r in 0..<rows {
             let mean = raw + r * 2 * n, logStd = mean + n
-            var sum: Float = 0
+            var sum: Double = 0
             for j in 0..<n {
                 let i = r * n + j
                 let l = min(max(logStd[j], Self.logStandardDeviationMinimum), Self.logStandardDeviationMaximum)
                 let sigma = Foundation.exp(l)
                 let u = mean[j] + sigma * e[i]
-                let x = -2 * u
-                let softplus = max(x, 0) + Foundation.log1p(Foundation.exp(-abs(x)))
                 s[i] = sigma
                 a[i] = Foundation.tanh(u)
-                sum += -0.5 * e[i] * e[i] - l - halfLogTwoPi - 2 * (logTwo - u - softplus)
+                // The Gaussian factor: exact from ε inside, the saturated convention on the edge.
+                let gaussian = Self.isSaturated(a[i])
+                    ? Self.saturatedGaussianLogDensity(action: a[i], mean: mean[j], logStandardDeviation: l)
+                    : -0.5 * Double(e[i]) * Double(e[i]) - Double(l) - halfLogTwoPi
+                sum += gaussian - Self.logSquashJacobian(a[i])
             }
-            logp[r] = sum
+            logp[r] = Float(sum)
         }
     }
 
@@ -97,8 +109,11 @@ public final class SquashedGaussianHead {
     /// Backpropagates L = Σ ∂L/∂a · a + logProbabilityWeight · Σ_rows log π through the last `sample`:
     /// writes ∂L/∂raw (rows × 2·actionSize) into `rawGradient`.
     ///
-    /// With ε held fixed, ∂u/∂μ = 1, ∂u/∂ℓ = σε, ∂a/∂u = 1 − a², ∂log π/∂u = 2a and ∂log π/∂ℓ|_u = −1;
-    /// ℓ's gradient is zero where the clamp is active.
+    /// With ε held fixed, ∂u/∂μ = 1, ∂u/∂ℓ = σε, ∂a/∂u = 1 − a², ∂log π/∂u = 2a(1 − a²)/(1 − a² + 10⁻⁶)
+    /// (the derivative of −log(1 − tanh² u + 10⁻⁶)) and ∂log π/∂ℓ|_u = −1. At a saturated coordinate
+    /// (a = ±1 in Float) ∂a/∂u = 0 and the Gaussian factor is log N(u*; μ, σ) at the fixed u* (see the type's
+    /// notes): ∂log π/∂μ = z*/σ and ∂log π/∂ℓ = z*² − 1, z* = (u* − μ)/σ. ℓ's gradient is zero where the clamp
+    /// of ℓ is active.
     public func backward(
         raw: UnsafePointer<Float>, rows: Int, actionGradient: UnsafePointer<Float>,
         logProbabilityWeight c: Float, into rawGradient: UnsafeMutablePointer<Float>
@@ -106,13 +121,20 @@ public final class SquashedGaussianHead {
         let n = actionSize
         let a = actions.base, e = noise.base, s = standardDeviations.base
         for r in 0..<rows {
-            let logStd = raw + r * 2 * n + n
+            let mean = raw + r * 2 * n, logStd = mean + n
             let meanGradient = rawGradient + r * 2 * n, logStdGradient = meanGradient + n
             for j in 0..<n {
                 let i = r * n + j
-                let gu = actionGradient[i] * (1 - a[i] * a[i]) + c * 2 * a[i]
-                meanGradient[j] = gu
                 let inside = logStd[j] >= Self.logStandardDeviationMinimum && logStd[j] <= Self.logStandardDeviationMaximum
+                if Self.isSaturated(a[i]) {
+                    let sigma = Foundation.exp(Self.clampedLogStandardDeviation(logStd[j]))
+                    let z = (Self.saturatedPreSquash(action: a[i], mean: mean[j]) - Double(mean[j])) / sigma
+                    meanGradient[j] = Float(Double(c) * z / sigma)
+                    logStdGradient[j] = inside ? Float(Double(c) * (z * z - 1)) : 0
+                    continue
+                }
+                let gu = actionGradient[i] * (1 - a[i] * a[i]) + c * Float(Self.squashCorrectionDerivative(Double(a[i])))
+                meanGradient[j] = gu
                 logStdGradient[j] = inside ? gu * s[i] * e[i] - c : 0
             }
         }

@@ -25,7 +25,7 @@ final class ActingTests: XCTestCase {
                 let u = atanh(a)
                 let mean = Double(raw[j]), logStd = min(max(Double(raw[2 + j]), -20), 2)
                 expected += -0.5 * pow((u - mean) / exp(logStd), 2) - logStd - 0.5 * log(2 * Double.pi)
-                expected += -log(1 - a * a) - log(scale)
+                expected += -log(1 - a * a + 1e-6) - log(scale)  // SB3's form (issue 15)
             }
             XCTAssertEqual(Double(chosen.logProbability), expected, accuracy: 2e-3)
         }

@@ -51,7 +51,7 @@ final class BehaviorCloningTests: XCTestCase {
         bc.stage(batch)
         let loss = bc.gaussianNegativeLogLikelihood(raw: raw, actions: action, rows: 1, gradient: &gradient)
         let u = atanh(0.6), sigma = exp(-0.5)
-        let expected = 0.5 * pow((u - 0.3) / sigma, 2) + log(sigma) + 0.5 * log(2 * Double.pi) + log(1 - 0.36)
+        let expected = 0.5 * pow((u - 0.3) / sigma, 2) + log(sigma) + 0.5 * log(2 * Double.pi) + log(1 - 0.36 + 1e-6)  // SB3's form (issue 15)
         XCTAssertEqual(loss, expected, accuracy: 1e-5)
         XCTAssertEqual(Double(gradient[0]), -(u - 0.3) / (sigma * sigma), accuracy: 1e-5, "∂L/∂μ")
         XCTAssertEqual(Double(gradient[1]), 1 - pow((u - 0.3) / sigma, 2), accuracy: 1e-5, "∂L/∂ℓ")

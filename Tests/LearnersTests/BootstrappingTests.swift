@@ -72,7 +72,7 @@ final class BootstrappingTests: XCTestCase {
             let u = Double(raw[0]) + exp(Double(logStd)) * Double(noise[row])
             let action = Float(tanh(u))
             let gaussian = -0.5 * Double(noise[row] * noise[row]) - Double(logStd) - 0.5 * log(2 * Double.pi)
-            let logProbability = Float(gaussian - log(1 - tanh(u) * tanh(u)))
+            let logProbability = Float(gaussian - log(1 - tanh(u) * tanh(u) + 1e-6))  // SB3's form (issue 15)
             let input = Matrix(rows: 1, columns: 4, values: self.next(batch, row).values + [action])
             let q = min(sac.critics.targets[0](input).values[0], sac.critics.targets[1](input).values[0])
             return q - 0.5 * logProbability

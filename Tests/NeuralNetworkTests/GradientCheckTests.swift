@@ -226,7 +226,7 @@ final class GradientCheckTests: XCTestCase {
         FiniteDifference.assertMatch(analytic: analytic, numerical: numerical, "squashed Gaussian head")
     }
 
-    /// The head's log-density equals log N(u; μ, σ) − Σ log(1 − tanh² u), computed naively in Double.
+    /// The head's log-density equals log N(u; μ, σ) − Σ log(1 − tanh² u + 10⁻⁶) (SB3's form), computed naively in Double.
     func testSquashedGaussianLogProbability() {
         var generator = SeededGenerator(seed: 8)
         let head = SquashedGaussianHead(actionSize: 2)
@@ -239,10 +239,86 @@ final class GradientCheckTests: XCTestCase {
                 let logStd = min(max(Double(raw[r * 4 + 2 + j]), -20), 2)
                 let u = mean + exp(logStd) * Double(head.noise.base[r * 2 + j])
                 expected += -0.5 * pow((u - mean) / exp(logStd), 2) - logStd - 0.5 * log(2 * Double.pi)
-                expected -= log(1 - pow(tanh(u), 2))
+                expected -= log(1 - pow(tanh(u), 2) + 1e-6)
                 XCTAssertEqual(Double(head.actions.base[r * 2 + j]), tanh(u), accuracy: 1e-6)
             }
             XCTAssertEqual(Double(head.logProbabilities.base[r]), expected, accuracy: 1e-4 * max(1, abs(expected)))
         }
+    }
+
+    /// d/du of SB3's correction −log(1 − tanh² u + 10⁻⁶), in Double: the head's 2a(1 − a²)/(1 − a² + 10⁻⁶)
+    /// against central differences, where the 10⁻⁶ matters (u = 6 … 8; the exact form's 2a would be off by
+    /// 6 % at u = 6 and 3× at u = 8) and where it does not.
+    func testSquashCorrectionDerivativeInDouble() {
+        func correction(_ u: Double) -> Double { -log(1 / (cosh(u) * cosh(u)) + 1e-6) }  // 1 − tanh² = sech², without cancellation
+        for u in [-0.7, 0.3, 2, 6, 7, 8, -7.5] {
+            let h = 1e-4
+            let numerical = (correction(u + h) - correction(u - h)) / (2 * h)
+            let analytic = SquashedGaussianHead.squashCorrectionDerivative(tanh(u))
+            XCTAssertEqual(analytic, numerical, accuracy: 1e-6 * max(1, abs(numerical)), "u = \(u)")
+        }
+        // By hand at u = 7: a = tanh 7, 1 − a² = 3.32611e-6, so 2a(1 − a²)/(1 − a² + 10⁻⁶) = 1.537688.
+        XCTAssertEqual(SquashedGaussianHead.squashCorrectionDerivative(tanh(7)), 1.537688, accuracy: 1e-5)
+        XCTAssertEqual(SquashedGaussianHead.squashCorrectionDerivative(1), 0)
+    }
+
+    /// Saturated samples (tanh(u) = ±1 in Float), values worked out by hand (ℓ = 0 unless said; ½ log 2π =
+    /// 0.918939, −log 10⁻⁶ = 13.815511, the edge atanh(1 − 2⁻²⁵) = 9.010913):
+    /// - μ = 12, ε = 0.5 (u = 12.5): u* = μ, z* = 0: log π = −0.918939 + 13.815511 = 12.896572;
+    /// - μ = 8, ε = 2 (u = 10): u* = 9.010913, z* = 1.010913: log π = −0.510973 − 0.918939 + 13.815511 = 12.385599;
+    /// - μ = −20, ℓ = −1, ε = −0.3: u* = μ, z* = 0: log π = 1 − 0.918939 + 13.815511 = 13.896572.
+    /// The logged-action path gives the same values at the sampled actions, and the backward pass with
+    /// c = 1 gives ∂/∂μ = z*/σ, ∂/∂ℓ = z*² − 1, whatever ∂L/∂a is (∂a/∂u = 0 there).
+    func testSquashedGaussianHeadAtSaturatedSamples() {
+        let head = SquashedGaussianHead(actionSize: 1)
+        let raw: [Float] = [12, 0, 8, 0, -20, -1]
+        let noise: [Float] = [0.5, 2, -0.3]
+        head.sample(raw: raw, rows: 3, noise: noise)
+        XCTAssertEqual(Array(UnsafeBufferPointer(start: head.actions.base, count: 3)), [1, 1, -1])
+        let expected: [Double] = [12.896572, 12.385599, 13.896572]
+        var logged = [Float](repeating: 0, count: 3)
+        let actions = Array(UnsafeBufferPointer(start: head.actions.base, count: 3))
+        head.logProbabilities(raw: raw, actions: actions, rows: 3, into: &logged)
+        for r in 0..<3 {
+            XCTAssertEqual(Double(head.logProbabilities.base[r]), expected[r], accuracy: 1e-5, "row \(r)")
+            XCTAssertEqual(logged[r], head.logProbabilities.base[r], "row \(r): both paths")
+        }
+        var gradient = [Float](repeating: 0, count: 6)
+        head.backward(raw: raw, rows: 3, actionGradient: [3, -2, 5], logProbabilityWeight: 1, into: &gradient)
+        let z = 9.010913 - 8.0
+        let expectedGradient: [Double] = [0, -1, z, z * z - 1, 0, -1]
+        for i in 0..<6 { XCTAssertEqual(Double(gradient[i]), expectedGradient[i], accuracy: 1e-5, "component \(i)") }
+    }
+
+    /// The finite-difference check of the head's backward pass away from the origin: rows well inside
+    /// (|u| ≈ 2), and saturated rows with u* = μ (z* = 0) and u* at the edge (z* ≠ 0), for both signs.
+    /// Every perturbation keeps each coordinate on its side of the edge.
+    func testSquashedGaussianHeadBackwardNearAndAtSaturation() {
+        let rows = 3, actions = 2
+        let head = SquashedGaussianHead(actionSize: actions)
+        var raw: [Float] = [2.1, -1.8, -0.4, 0.3,    // inside
+                            12, -8.5, 0.2, 0.1,      // saturated: u* = μ; u* = −edge (μ = −8.5, u ≈ −11.3)
+                            8.2, -15, -0.1, -0.5]    // saturated: u* = edge (u ≈ 10.9); u* = μ
+        let noise: [Float] = [0.3, -0.5, 0.4, -2.5, 2.1, 0.7]
+        let w: [Float] = [0.8, -1.3, 2, 0.5, -0.7, 1.1]
+        let c: Float = 0.6
+        func loss(_ input: UnsafePointer<Float>) -> Double {
+            head.sample(raw: input, rows: rows, noise: noise)
+            var sum: Double = 0
+            for i in 0..<(rows * actions) { sum += Double(w[i]) * Double(head.actions.base[i]) }
+            for r in 0..<rows { sum += Double(c) * Double(head.logProbabilities.base[r]) }
+            return sum
+        }
+        var analytic = [Float](repeating: 0, count: raw.count)
+        raw.withUnsafeBufferPointer { input in
+            _ = loss(input.baseAddress!)
+            XCTAssertEqual(Array(UnsafeBufferPointer(start: head.actions.base + 2, count: 4)), [1, -1, 1, -1], "rows 1 and 2 saturate")
+            head.backward(raw: input.baseAddress!, rows: rows, actionGradient: w, logProbabilityWeight: c, into: &analytic)
+        }
+        XCTAssertNotEqual(analytic[4 * 2 + 0], 0, "u* at the edge: μ gets a gradient")
+        let numerical = raw.withUnsafeMutableBufferPointer { values in
+            FiniteDifference.gradient(of: values.baseAddress!, count: values.count, step: 1e-2) { loss(UnsafePointer(values.baseAddress!)) }
+        }
+        FiniteDifference.assertMatch(analytic: analytic, numerical: numerical, "squashed Gaussian head near and at saturation")
     }
 }

@@ -8,10 +8,11 @@ import Transitions
 /// Convention (the one `act` reports and the store keeps): the density is over **environment-unit**
 /// actions, tanh and action-scale Jacobians included:
 ///
-///     a_net = toNetwork(a),   u = atanh(clamp(a_net, ±(1 − 10⁻⁶))),
-///     log π(a|s) = log N(u; μ(s), σ(s)²) − Σⱼ log(1 − tanh² uⱼ) − Σⱼ log((highⱼ − lowⱼ)/2).
+///     a_net = toNetwork(a),   u = atanh(a_net),
+///     log π(a|s) = log N(u; μ(s), σ(s)²) − Σⱼ log(1 − a_net,ⱼ² + 10⁻⁶) − Σⱼ log((highⱼ − lowⱼ)/2),
 ///
-/// The clamp (see `SquashedGaussianHead.atanhLimit`) keeps actions on the box's edge finite.
+/// SB3's form of the tanh correction, the one `act` reports. An action on the box's edge (a_net = ±1)
+/// is finite: its u is the most likely one beyond the Float edge (`SquashedGaussianHead+LogProbability`).
 extension SAC {
     /// log π(a|s) for `rows` = observations.count / observationSize rows; `actions` in environment units
     /// (rows × actionSize). Runs the actor's forward pass (its workspace is reused; do not call this
@@ -56,7 +57,7 @@ extension SAC {
         return rows
     }
 
-    /// Environment-unit actions mapped to [−1, 1] (the head clamps them before atanh).
+    /// Environment-unit actions mapped to [−1, 1] (±1 and beyond are saturated actions to the head).
     private func networkActions(_ actions: [Float], rows: Int) -> [Float] {
         var network = [Float](repeating: 0, count: actions.count)
         actions.withUnsafeBufferPointer { a in
