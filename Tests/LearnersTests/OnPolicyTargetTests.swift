@@ -66,7 +66,8 @@ final class OnPolicyTargetTests: XCTestCase {
         XCTAssertEqual(lowNegative.gradient, 0)
         let highNegative = evaluate(ratio: 1.5, advantage: -2)
         XCTAssertEqual(highNegative.loss, 1.5 * 2, accuracy: 1e-9)
-        XCTAssertNotEqual(highNegative.gradient, 0)
+        // Clipped side not taken (−ρÂ = 3 > −(1 + ε)Â = 2.4): the gradient is −ρÂ · ∂log π/∂μ = −1.5·(−2)·0.5 = 1.5.
+        XCTAssertEqual(highNegative.gradient, 1.5, accuracy: 1e-6)
         let inside = evaluate(ratio: 1.1, advantage: 2)
         XCTAssertEqual(inside.loss, -1.1 * 2, accuracy: 1e-9)
         XCTAssertEqual(inside.gradient, Float(-1.1 * 2 * 0.5), accuracy: 1e-6)
@@ -136,6 +137,27 @@ final class OnPolicyTargetTests: XCTestCase {
         XCTAssertEqual(corrected.ratios[1], exp(-1), accuracy: 1e-4)
         for r in [0, 1, 4, 5] { XCTAssertGreaterThan(abs(corrected.values[r] - replay.values[r]), 1e-4, "row \(r)") }
         for r in [2, 3, 6, 7] { XCTAssertEqual(corrected.values[r], replay.values[r], accuracy: 1e-9, "row \(r)") }
+
+        // An unknown behavior log-probability (NaN) in rows 1 and 6: ρ = 0 there (issue 15), so δ and the
+        // trace vanish: v₁ = V(x₁), A₁ = 0; v₀ = V(x₀) + δ₀ = r₀ + γ V(x₁) (on-policy δ₀, nothing after the cut);
+        // v₆ = V(x₆), and rows 2, 3 and 7 (after the cut) keep their on-policy targets.
+        var unknown = batch
+        unknown.withUnsafeMutableColumns { columns in
+            for r in [1, 6] { columns.behaviorLogProbabilities[r] = .nan }
+        }
+        let cut = learner.replayTargets(unknown, count: 2)
+        XCTAssertEqual(cut.ratios[1], 0)
+        XCTAssertEqual(cut.ratios[6], 0)
+        XCTAssertEqual(cut.advantages[1], 0)
+        XCTAssertEqual(cut.advantages[6], 0)
+        XCTAssertEqual(cut.values[1], prepared.values[1], accuracy: 1e-5)
+        XCTAssertEqual(cut.values[6], prepared.values[6], accuracy: 1e-5)
+        XCTAssertEqual(cut.values[0], Double(batch.rewards[0]) + config.common.discount * prepared.values[1], accuracy: 1e-4)
+        for r in [2, 3, 7] { XCTAssertEqual(cut.values[r], replay.values[r], accuracy: 1e-9, "row \(r)") }
+        let metrics = learner.replayUpdate(on: unknown, progressRemaining: 1, using: &generator)
+        XCTAssertEqual(metrics["replay_unknown_behavior"], 0.25)
+        XCTAssertEqual(metrics["replay_ratio_mean"]!, 0.75, accuracy: 1e-4, "six ratios of 1, two of 0")
+        XCTAssertEqual(Set(metrics.keys).subtracting(learner.metricNames), [])
     }
 
     /// Rows (or columns) of the orthogonal initialisation are orthonormal, scaled by the gain; biases 0.

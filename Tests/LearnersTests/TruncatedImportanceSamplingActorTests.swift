@@ -18,14 +18,16 @@ final class TruncatedImportanceSamplingActorTests: XCTestCase {
     }
 
     /// Random transitions whose actions were drawn uniformly: log μ = −Σ log(high − low).
-    private func batch(rows: Int, seed: UInt64) -> TransitionBatch {
+    /// Rows in `unknown` store NaN (a behavior nobody logged).
+    private func batch(rows: Int, seed: UInt64, unknown: Set<Int> = []) -> TransitionBatch {
         let random = TestData.batch(rows: rows, observationSize: 3, low: low, high: high, seed: seed)
         var batch = TransitionBatch(observationSize: 3, actionSize: 2, reservingCapacity: rows)
         let logMu = -zip(low, high).map { Float(log(Double($1 - $0))) }.reduce(0, +)
         for r in 0..<rows {
             batch.append(observation: Array(random.observations[(3 * r)..<(3 * r + 3)]), action: Array(random.actions[(2 * r)..<(2 * r + 2)]),
                          reward: random.rewards[r], nextObservation: Array(random.nextObservations[(3 * r)..<(3 * r + 3)]),
-                         terminated: random.terminated[r], truncated: random.truncated[r], behaviorLogProbability: logMu,
+                         terminated: random.terminated[r], truncated: random.truncated[r],
+                         behaviorLogProbability: unknown.contains(r) ? .nan : logMu,
                          episodeID: UInt64(r), stepIndex: 0)
         }
         return batch
@@ -83,6 +85,42 @@ final class TruncatedImportanceSamplingActorTests: XCTestCase {
             XCTAssertEqual(wide.weights[i].logged, ratios[i] * advantage, accuracy: 1e-6 * max(1, abs(wide.weights[i].logged)), "row \(i)")
             XCTAssertNotEqual(narrow.weights[i].sampled, 0, "row \(i): a tiny clip truncates every ratio")
         }
+    }
+
+    /// The logged weight by value: min(c, ρ_t)·(Q^ret_t − α log π(a_t|s_t) − V(s_t)), with Q^ret_t the row's
+    /// soft Bellman target, log π in network units (the environment-unit value plus log((high − low)/2)),
+    /// V(s_t) = min_k Q_k(s_t, ã₁) − α log π(ã₁|s_t) from the first sample, ρ_t = π/μ with log μ the stored
+    /// −log 4 − log 1. Rows 2 and 5 have an unknown μ: their weight is exactly 0 (not c·A), they count 0 in
+    /// `truncated_ratio`, and `unknown_behavior` is 2/8.
+    func testLoggedWeightIsTheClippedRatioTimesTheAdvantage() throws {
+        let clip = 1.5
+        let sac = try learner(clip: clip)
+        let data = batch(rows: 8, seed: 15, unknown: [2, 5])
+        let loggedLogPi = sac.logProbabilities(observations: data.observations, actions: data.actions).map(Double.init)
+        // The quantities the step reads, recomputed with the same generator draws.
+        var generator = SeededGenerator(seed: 16)
+        sac.stage(data)
+        sac.softBellmanTargets(data, alpha: sac.alpha, using: &generator)
+        let targets = (0..<data.count).map { Double(sac.targets.base[$0]) }
+        _ = sac.samplePolicyActions(data, using: &generator)
+        let logp1 = (0..<data.count).map { Double(sac.head.logProbabilities.base[$0]) }
+        let q1 = Array(UnsafeBufferPointer(start: sac.critics.critics[0].forward(sac.inputs.policy.base, rows: data.count), count: data.count))
+        let q2 = Array(UnsafeBufferPointer(start: sac.critics.critics[1].forward(sac.inputs.policy.base, rows: data.count), count: data.count))
+        let step = gradientStep(sac, data, seed: 16)
+        let alpha = Double(sac.alpha), jacobian = log(2.0) + log(0.5)  // Σ log((high − low)/2)
+        var truncatedSum = 0.0
+        for i in 0..<data.count {
+            let value = Double(min(q1[i], q2[i])) - alpha * logp1[i]
+            let advantage = targets[i] - alpha * (loggedLogPi[i] + jacobian) - value
+            let ratio = [2, 5].contains(i) ? 0 : exp(loggedLogPi[i] - Double(data.behaviorLogProbabilities[i]))
+            XCTAssertEqual(step.weights[i].logged, min(clip, ratio) * advantage, accuracy: 1e-4 * max(1, abs(advantage)), "row \(i)")
+            truncatedSum += min(clip, ratio)
+        }
+        XCTAssertEqual(step.weights[2].logged, 0)
+        XCTAssertEqual(step.weights[5].logged, 0)
+        XCTAssertEqual(step.metrics["unknown_behavior"], 0.25)
+        XCTAssertEqual(step.metrics["truncated_ratio"]!, truncatedSum / 8, accuracy: 1e-5)
+        XCTAssertTrue(step.metrics.values.allSatisfy(\.isFinite))
     }
 
     /// μ̂ is fitted to the replayed actions: its negative log-likelihood of the batch falls over updates,

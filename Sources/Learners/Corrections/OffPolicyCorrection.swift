@@ -7,6 +7,9 @@ import Foundation
 /// - `importanceSampling(clip:)`: per-decision importance sampling, trace coefficient c = min(clip, ρ)
 ///   (Precup, Sutton & Singh 2000; the "IS" row of Munos et al. 2016, table 1), ρ clipped at `clip`;
 /// - `retrace(lambda:)`: c = λ · min(1, ρ) (Munos et al. 2016).
+///
+/// An unknown behavior log-probability (a NaN log-ratio) gives ρ = 0 in every case: c = 0, the trace is
+/// cut there (`ImportanceRatio`'s rule), never the full clip.
 public enum OffPolicyCorrection: Codable, Equatable, Sendable {
     case none
     case importanceSampling(clip: Double)
@@ -16,11 +19,11 @@ public enum OffPolicyCorrection: Codable, Equatable, Sendable {
     public static let defaultClip: Double = 10
 
     /// The trace coefficients c_i for the log-ratios log ρ_i = log π(a_i|s_i) − log μ(a_i|s_i);
-    /// nil for `none`, which uses no ratios.
+    /// nil for `none`, which uses no ratios. A NaN log-ratio gives c = 0.
     public func traceCoefficients(logRatios: [Double]) -> [Double]? {
         switch self {
         case .none: return nil
-        case .importanceSampling(let clip): return logRatios.map { min(clip, exp($0)) }
+        case .importanceSampling(let clip): return logRatios.map { min(clip, ImportanceRatio.known(exp($0))) }
         case .retrace(let lambda): return Retrace.traceCoefficients(logRatios: logRatios, lambda: lambda)
         }
     }

@@ -21,11 +21,15 @@ import Foundation
 ///
 /// Other choices of c give the other corrections of the same recursion (`OffPolicyCorrection`):
 /// c = min(clip, ρ) is per-decision importance sampling clipped at `clip`.
+///
+/// An unknown behavior log-probability (NaN) gives ρ = 0, so c = 0 and the trace is cut at that action
+/// (`ImportanceRatio`). A NaN trace coefficient passed to `targets` directly is read as 0 too.
 public enum Retrace {
     /// c_i = λ · min(1, exp(log ρ_i)) for each log-ratio log ρ_i = log π(a_i|s_i) − log μ(a_i|s_i).
-    /// A NaN log-ratio (an unknown behavior log-probability) gives a NaN coefficient.
+    /// A NaN log-ratio (an unknown behavior log-probability) gives ρ = 0 and so c = 0: the trace is cut
+    /// there (`ImportanceRatio`'s rule).
     public static func traceCoefficients(logRatios: [Double], lambda: Double) -> [Double] {
-        logRatios.map { lambda * min(1, exp($0)) }
+        logRatios.map { lambda * min(1, ImportanceRatio.known(exp($0))) }
     }
 
     /// The targets G_0 … G_{K−1} of one window.
@@ -47,7 +51,7 @@ public enum Retrace {
         var later = rewards[count - 1] + discounts[count - 1] * nextValues[count - 1]
         targets[count - 1] = later
         for i in stride(from: count - 2, through: 0, by: -1) {
-            let c = traceCoefficients[i]
+            let c = ImportanceRatio.known(traceCoefficients[i])
             later = rewards[i] + discounts[i] * (nextValues[i] + c * (later - nextActionValues[i]))
             targets[i] = later
         }

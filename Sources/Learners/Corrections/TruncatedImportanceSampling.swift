@@ -12,6 +12,9 @@
 ///
 /// These functions take the per-sample quantities explicitly; the score vectors ∇log π are whatever
 /// the policy's parameters are (`SAC.addLogProbabilityGradient` accumulates such terms for SAC's actor).
+///
+/// An unknown behavior log-probability makes ρ NaN; every function here reads it as ρ = 0
+/// (`ImportanceRatio`'s rule): the logged term's weight is zero, never the clip c.
 public enum TruncatedImportanceSampling {
     /// The scalar weights of the two score vectors in one sample's g.
     public struct Weights: Equatable, Sendable {
@@ -22,10 +25,11 @@ public enum TruncatedImportanceSampling {
     }
 
     /// The weights of one sample. `ratio` is ρ_t at the logged action, `sampledRatio` ρ(a) at a ~ π;
-    /// `clip` is c (> 0). ρ(a) = 0 gives a zero correction weight, ρ(a) = ∞ the full one.
+    /// `clip` is c (> 0). ρ(a) = 0 gives a zero correction weight, ρ(a) = ∞ the full one; a NaN ρ_t or ρ(a)
+    /// counts as 0.
     public static func weights(ratio: Double, returnEstimate: Double, value: Double,
                                sampledRatio: Double, sampledActionValue: Double, clip: Double) -> Weights {
-        Weights(logged: min(clip, ratio) * (returnEstimate - value),
+        Weights(logged: min(clip, ImportanceRatio.known(ratio)) * (returnEstimate - value),
                 sampled: correctionFactor(sampledRatio: sampledRatio, clip: clip) * (sampledActionValue - value))
     }
 
@@ -45,14 +49,14 @@ public enum TruncatedImportanceSampling {
     /// Biased wherever ρ exceeds c; kept as the baseline the bias correction is measured against.
     public static func truncatedOnly(ratio: Double, returnEstimate: Double, value: Double, clip: Double,
                                      loggedScore: [Double]) -> [Double] {
-        let weight = min(clip, ratio) * (returnEstimate - value)
+        let weight = min(clip, ImportanceRatio.known(ratio)) * (returnEstimate - value)
         return loggedScore.map { weight * $0 }
     }
 
     /// Full importance sampling: ρ_t · (Q^ret_t − V(s_t)) · ∇log π(a_t|s_t). Unbiased, unbounded weights.
     public static func fullImportanceSampling(ratio: Double, returnEstimate: Double, value: Double,
                                               loggedScore: [Double]) -> [Double] {
-        let weight = ratio * (returnEstimate - value)
+        let weight = ImportanceRatio.known(ratio) * (returnEstimate - value)
         return loggedScore.map { weight * $0 }
     }
 }

@@ -15,6 +15,9 @@
 ///
 /// `values` V(x_s) and `nextValues` V(x_{s+1}) are separate inputs (rlax's v_tm1 and v_t): in real use
 /// nextValues[s] = values[s + 1], and nextValues[K − 1] is the bootstrap V(x_K).
+///
+/// An unknown behavior log-probability makes ρ_s NaN; it is read as ρ_s = 0 (`ImportanceRatio`'s rule):
+/// δ_s = 0, c_s = 0 (the trace is cut) and A_s = 0, so v_s = V(x_s) and nothing later reaches earlier steps.
 public enum VTrace {
     /// `clipTraceRatio` is c̄ (1 in IMPALA's experiments and rlax): c_s = λ · min(c̄, ρ_s).
     public static func targets(values: [Double], nextValues: [Double], rewards: [Double], discounts: [Double],
@@ -24,6 +27,7 @@ public enum VTrace {
         precondition(count > 0, "a window needs at least one step")
         precondition([nextValues.count, rewards.count, discounts.count, ratios.count].allSatisfy { $0 == count },
                      "every input needs \(count) values")
+        let ratios = ratios.map(ImportanceRatio.known)
         var corrected = [Double](repeating: 0, count: count)  // v_s
         var accumulated: Double = 0                              // v_{s+1} − V(x_{s+1})
         for s in stride(from: count - 1, through: 0, by: -1) {

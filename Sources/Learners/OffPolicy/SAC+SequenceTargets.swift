@@ -47,7 +47,7 @@ extension SAC {
             let target = logProbabilities(observations: batch.observations, actions: batch.actions)
             for i in 0..<rows {
                 let behavior = batch.behaviorLogProbabilities[i]
-                logRatios[i] = behavior.isNaN ? -.infinity : Double(target[i]) - Double(behavior)
+                logRatios[i] = ImportanceRatio.knownLog(Double(target[i]) - Double(behavior))
             }
         }
         let discounts = NStepReturn.discounts(terminated: batch.terminated, discount: config.common.discount)

@@ -17,13 +17,17 @@ import Transitions
 /// - the expectation is estimated with a second, independent sample ã₂ ~ π (with ã₁ it would be zero by
 ///   construction), Q(s_t, ã₂) = min_k Q_k(s_t, ã₂);
 /// - ρ(ã₂) needs μ at an action nobody logged, so μ is a Gaussian behavior-cloning model μ̂ fitted to the
-///   replayed (s, a) alongside (one maximum-likelihood step per update, on the same batch).
+///   replayed (s, a) alongside (one maximum-likelihood step per update, on the same batch);
+/// - a row whose log μ is unknown (NaN) has ρ_t = 0 (`ImportanceRatio`): its logged term is dropped, and
+///   the `unknown_behavior` metric counts such rows.
 ///
 /// Maximum entropy: SAC's actor maximises E_π[Q − α log π], whose score-function gradient is
 /// E_π[∇log π(a|s)·(Q(s, a) − α log π(a|s) − V(s))] (the −α ∇log π term has mean zero). So each action's
 /// value above carries its −α log π(a|s_t); with α = 0 the estimator is exactly eq. 7.
 extension SAC {
-    static let truncatedImportanceSamplingMetricNames = ["truncated_ratio", "correction_weight", "behavior_nll"]
+    /// `unknown_behavior`: the share of rows whose behavior log-probability is unknown (NaN); they get ρ = 0,
+    /// a zero logged weight (`ImportanceRatio`), and count as 0 in `truncated_ratio`.
+    static let truncatedImportanceSamplingMetricNames = ["unknown_behavior", "truncated_ratio", "correction_weight", "behavior_nll"]
 
     static func makeBehaviorModel(config: SACConfig, observationSize: Int, actionLow: [Float], actionHigh: [Float],
                                   generator: inout SeededGenerator) throws -> BehaviorCloning? {
@@ -84,10 +88,12 @@ extension SAC {
 
         var weights: [TruncatedImportanceSampling.Weights] = []
         weights.reserveCapacity(rows)
-        var truncatedSum: Double = 0, correctionSum: Double = 0
+        var truncatedSum: Double = 0, correctionSum: Double = 0, unknownCount = 0
         for i in 0..<rows {
             let loggedLogPi = Double(loggedLogProbabilities[i])
-            let ratio = exp(loggedLogPi - Double(batch.behaviorLogProbabilities[i]))
+            // ρ_t = 0 where μ is unknown (NaN): no weight, never the clip (`ImportanceRatio`).
+            let ratio = ImportanceRatio.ratio(logTarget: loggedLogPi, logBehavior: Double(batch.behaviorLogProbabilities[i]))
+            if ImportanceRatio.isUnknown(batch.behaviorLogProbabilities[i]) { unknownCount += 1 }
             let sampledRatio = exp(Double(logp2[i]) - jacobian - Double(behaviorAtSampled[i]))
             let sampledLogPiNetwork = Double(logp2[i])
             let w = TruncatedImportanceSampling.weights(
@@ -111,7 +117,7 @@ extension SAC {
 
         let loss = ActorLoss(loss: lossSum * share, meanLogProbability: Float(logpSum * share), meanPolicyValue: valueSum * share)
         let metrics: UpdateMetrics = ["truncated_ratio": truncatedSum * share, "correction_weight": correctionSum * share,
-                                      "behavior_nll": behaviorLoss]
+                                      "behavior_nll": behaviorLoss, "unknown_behavior": Double(unknownCount) * share]
         return TruncatedImportanceSamplingStep(loss: loss, metrics: metrics, weights: weights, sampledActions: sampledActions)
     }
 }

@@ -242,7 +242,13 @@ public final class SAC {
         let first = batch.rows(from: 0, every: length)
         stage(first)
         for run in 0..<first.count { targets.base[run] = Float(computed.targets[run * length]) }
-        return stepsAfterTargets(first, alpha: alpha, using: &generator)
+        var metrics = stepsAfterTargets(first, alpha: alpha, using: &generator)
+        if config.correction != .none {
+            // The share of the runs' rows whose log μ is unknown (NaN): their ρ is 0, the trace is cut there.
+            let unknown = batch.behaviorLogProbabilities.filter(ImportanceRatio.isUnknown).count
+            metrics["unknown_behavior"] = Double(unknown) / Double(batch.count)
+        }
+        return metrics
     }
 
     /// Steps 2–5 of the plain update on a staged batch whose targets are in `targets`.
@@ -284,6 +290,7 @@ public final class SAC {
     public var metricNames: [String] {
         ["critic_loss", "actor_loss", "alpha"] + (alphaOptimizer == nil ? [] : ["alpha_loss"]) + ["log_probability", "q_policy"]
             + (behaviorModel == nil ? [] : Self.truncatedImportanceSamplingMetricNames)
+            + (behaviorModel == nil && config.nStep > 1 && config.correction != .none ? ["unknown_behavior"] : [])
     }
 
     private func metrics(criticLoss: Double, actor: ActorLoss, alpha: Float, alphaLoss: Float?) -> UpdateMetrics {

@@ -12,7 +12,8 @@ extension A2C: OnPolicyLearner {
 
     public var metricNames: [String] {
         ["policy_loss", "value_loss", "entropy", "explained_variance", "gradient_norm", "std"]
-            + (config.replayRatio > 0 ? ["replay_policy_loss", "replay_value_loss", "replay_ratio_mean", "replay_gradient_norm"] : [])
+            + (config.replayRatio > 0 ? ["replay_policy_loss", "replay_value_loss", "replay_ratio_mean", "replay_gradient_norm",
+                                     "replay_unknown_behavior"] : [])
     }
 
     /// The batch as one rollout of a single segment.

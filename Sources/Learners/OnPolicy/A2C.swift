@@ -132,7 +132,8 @@ public final class A2C {
 
     /// The V-trace targets of replayed sequences (sequence-major, `count` runs of equal length) under the
     /// current networks: the networks' input, and per row the value target v_s, the policy-gradient
-    /// advantage and the ratio ρ_s = π(a_s|x_s)/μ(a_s|x_s). Uncorrected replay takes every ρ as 1.
+    /// advantage and the ratio ρ_s = π(a_s|x_s)/μ(a_s|x_s), 0 where μ is unknown (NaN, `ImportanceRatio`).
+    /// Uncorrected replay takes every ρ as 1.
     func replayTargets(_ sequences: TransitionBatch, count: Int) -> (input: [Float], values: [Double], advantages: [Double], ratios: [Double]) {
         let rows = sequences.count, length = rows / count
         precondition(count > 0 && rows % count == 0, "\(rows) rows do not split into \(count) sequences")
@@ -145,7 +146,10 @@ public final class A2C {
         let gamma = config.common.discount
         for s in 0..<count {
             let range = (s * length)..<((s + 1) * length)
-            var sequenceRatios = range.map { exp(logProbabilities[$0] - Double(sequences.behaviorLogProbabilities[$0])) }
+            // ρ = 0 where μ is unknown (NaN): the trace is cut and the row's advantage is zero (`ImportanceRatio`).
+            var sequenceRatios = range.map {
+                ImportanceRatio.ratio(logTarget: logProbabilities[$0], logBehavior: Double(sequences.behaviorLogProbabilities[$0]))
+            }
             let result: VTraceTargets
             switch config.correction {
             case .vtrace(let clipRatio, let clipTraceRatio, let lambda):
@@ -176,6 +180,7 @@ public final class A2C {
         let norm = networks.applyGradients(learningRate: learningRate(progressRemaining), maxNorm: config.onPolicy.maxGradientNorm)
         updateCount += 1
         return ["replay_policy_loss": losses.policy, "replay_value_loss": losses.value, "replay_ratio_mean": replay.ratios.reduce(0, +) / Double(replay.ratios.count),
-                "replay_gradient_norm": norm]
+                "replay_gradient_norm": norm,
+                "replay_unknown_behavior": Double(sequences.behaviorLogProbabilities.filter(ImportanceRatio.isUnknown).count) / Double(sequences.count)]
     }
 }
