@@ -25,21 +25,39 @@ import Transitions
 /// chunk only when that chunk is live too (pinned, or at or past the cursor). A run never jumps over
 /// an evicted gap, because the global index must grow by exactly one. Each call reads one consistent
 /// snapshot, so a concurrent writer's eviction cannot tear a run.
+///
+/// **Windows from every transition** (`SequenceWindows.fromEveryTransition`, SB3's `NStepReplayBuffer`):
+/// a start is also valid when its run reaches its episode's last transition (terminated or truncated)
+/// before `length` transitions. The rows after that end are copies of the episode's last transition,
+/// so a window never mixes episodes; a learner recognises them as the rows after the first row that is
+/// terminated or truncated, and ignores them (see `SAC.sequenceTargets`). So every live transition whose
+/// run is complete up to its episode's end (or `length`) starts a window, the last n − 1 of an episode
+/// included. A run that meets a transition not appended yet, evicted, or of another episode without an
+/// end flag is still invalid.
 extension ReplayStore {
     /// Runs drawn before the call falls back to listing every valid start (see above).
     public static let rejectionAttempts = 64
 
     /// `count` runs of `length` consecutive transitions, sequence-major: rows s·length ..< (s+1)·length
     /// hold run s in order.
-    public func sampleSequences(count: Int, length: Int, using generator: inout SeededGenerator) throws -> TransitionBatch {
+    /// `windows` says which starts are valid (see above); the default, `wholeRuns`, is what A2C's
+    /// V-trace replay needs (every row of a window is a training row of one episode).
+    public func sampleSequences(count: Int, length: Int, windows: SequenceWindows = .wholeRuns,
+                                using generator: inout SeededGenerator) throws -> TransitionBatch {
         var batch = TransitionBatch(observationSize: schema.observationSize, actionSize: schema.actionSize, zeroedCount: 0)
-        try sampleSequences(count: count, length: length, using: &generator, into: &batch)
+        try sampleSequences(count: count, length: length, windows: windows, using: &generator, into: &batch)
         return batch
+    }
+
+    /// Whole runs only (`SequenceWindows.wholeRuns`), reusing `batch`'s memory.
+    public func sampleSequences(count: Int, length: Int, using generator: inout SeededGenerator,
+                                into batch: inout TransitionBatch) throws {
+        try sampleSequences(count: count, length: length, windows: .wholeRuns, using: &generator, into: &batch)
     }
 
     /// Like `sampleSequences(count:length:using:)`, reusing `batch`'s memory when it already has
     /// count × length rows of the right shape.
-    public func sampleSequences(count: Int, length: Int, using generator: inout SeededGenerator,
+    public func sampleSequences(count: Int, length: Int, windows: SequenceWindows, using generator: inout SeededGenerator,
                                 into batch: inout TransitionBatch) throws {
         guard count > 0 else { throw ReplayStoreError.wrongSize(column: "count", expected: 1, actual: count) }
         guard length > 0 else { throw ReplayStoreError.wrongSize(column: "length", expected: 1, actual: length) }
@@ -54,7 +72,8 @@ extension ReplayStore {
             let live = state.liveCount(chunkLength: chunkLength)
             guard live > 0 else { throw ReplayStoreError.empty(path: path) }
             let pinnedChunks = try (0..<Int(state.pinnedChunkCount)).map { try pinnedChunk(ordinal: $0, state: state, transaction) }
-            let runs = RunReader(store: self, state: state, pinnedChunks: pinnedChunks, length: length, transaction: transaction)
+            let runs = RunReader(store: self, state: state, pinnedChunks: pinnedChunks, length: length,
+                                 endsEarly: windows == .fromEveryTransition, transaction: transaction)
             var validStarts: [UInt64]?  // listed on the first exhausted rejection loop
             try batch.withUnsafeMutableColumns { columns in
                 for sequence in 0..<count {
@@ -89,6 +108,8 @@ private struct RunReader {
     /// Pinned chunks below the eviction cursor, ascending (eviction walks the chunks in order).
     let pinnedChunks: [UInt64]
     let length: Int
+    /// A run may end at its episode's last transition; the rows after it repeat that transition.
+    let endsEarly: Bool
     let transaction: LMDBTransaction
 
     var chunkLength: Int { store.schema.chunkLength }
@@ -116,21 +137,32 @@ private struct RunReader {
     }
 
     /// Copies the run starting at `start` into rows firstRow ..< firstRow + length, stopping at the
-    /// first transition that breaks it; returns whether the whole run is valid.
+    /// first transition that breaks it; returns whether the whole run is valid. With `endsEarly`, a run
+    /// that reaches a terminated or truncated transition is valid and its remaining rows repeat that one.
     func copyRun(from start: UInt64, into columns: BatchColumns, at firstRow: Int) throws -> Bool {
+        var end: UInt64?  // the episode's last transition, once the run has reached it (endsEarly only)
         for k in 0..<length {
+            if let end {
+                try copyTransition(global: end, into: columns, at: firstRow + k)
+                continue
+            }
             let global = start + UInt64(k)
             guard isLive(global) else { return false }
-            try store.copyTransition(chunk: global / UInt64(chunkLength), row: Int(global % UInt64(chunkLength)),
-                                     into: columns, at: firstRow + k, transaction)
+            try copyTransition(global: global, into: columns, at: firstRow + k)
             if k > 0 {
                 let previous = firstRow + k - 1, current = firstRow + k
                 guard columns.episodeIDs[current] == columns.episodeIDs[previous],
                       columns.stepIndices[previous] != .max, columns.stepIndices[current] == columns.stepIndices[previous] + 1,
                       !columns.terminated[previous], !columns.truncated[previous] else { return false }
             }
+            if endsEarly, columns.terminated[firstRow + k] || columns.truncated[firstRow + k] { end = global }
         }
         return true
+    }
+
+    func copyTransition(global: UInt64, into columns: BatchColumns, at row: Int) throws {
+        try store.copyTransition(chunk: global / UInt64(chunkLength), row: Int(global % UInt64(chunkLength)),
+                                 into: columns, at: row, transaction)
     }
 
     /// Every valid start among the live transitions, in live order.

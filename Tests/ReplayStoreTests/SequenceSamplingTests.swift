@@ -193,4 +193,33 @@ final class SequenceSamplingTests: XCTestCase {
             for row in 0..<sampled.count { XCTAssertTrue(isLive(Int(sampled.rewards[row])), "an evicted transition was returned") }
         }
     }
+
+    /// Issue 15: `fromEveryTransition` windows (SB3's `NStepReplayBuffer`). Episodes: 0 (5 transitions,
+    /// terminated), 1 (4, truncated), 2 (3, still open). With length 3 every transition of episodes 0 and 1
+    /// starts a window, the last two of each included (globals 3, 4, 7, 8); a window that reaches its
+    /// episode's end repeats that last transition in the rows after it (never the next episode); episode
+    /// 2's last two transitions cannot start one (their run meets transitions not appended yet).
+    /// `wholeRuns` (A2C's windows) never starts at 3, 4, 7 or 8.
+    func testWindowsFromEveryTransitionStopAtTheEpisodeEnd() throws {
+        let episodes = [Episode(id: 0, length: 5, ending: .terminated), Episode(id: 1, length: 4, ending: .truncated),
+                        Episode(id: 2, length: 3, ending: .open)]
+        let store = try makeStore(Self.transitions(episodes))
+        var generator = SeededGenerator(seed: 31)
+        let length = 3, count = 400
+        let sampled = try store.sampleSequences(count: count, length: length, windows: .fromEveryTransition, using: &generator)
+        var starts = Set<Int>()
+        for s in 0..<count {
+            let rows = (0..<length).map { Int(sampled.rewards[s * length + $0]) }
+            starts.insert(rows[0])
+            // By hand: the rows a window from each start holds.
+            let expected: [Int: [Int]] = [0: [0, 1, 2], 1: [1, 2, 3], 2: [2, 3, 4], 3: [3, 4, 4], 4: [4, 4, 4],
+                                          5: [5, 6, 7], 6: [6, 7, 8], 7: [7, 8, 8], 8: [8, 8, 8], 9: [9, 10, 11]]
+            XCTAssertEqual(rows, expected[rows[0]], "window from \(rows[0])")
+            XCTAssertEqual(Set((0..<length).map { sampled.episodeIDs[s * length + $0] }).count, 1, "one episode per window")
+        }
+        XCTAssertEqual(starts, Set(0...9), "every transition of an ended episode starts a window; 10 and 11 cannot yet")
+        let whole = try store.sampleSequences(count: count, length: length, using: &generator)
+        let wholeStarts = Set((0..<count).map { Int(whole.rewards[$0 * length]) })
+        XCTAssertEqual(wholeStarts, [0, 1, 2, 5, 6, 9])
+    }
 }

@@ -6,6 +6,13 @@ import Transitions
 /// Corrected n-step critic targets for SAC from runs of consecutive transitions
 /// (`ReplayStore.sampleSequences`): the composition the `--n-step`/`--correction` options will use.
 /// `update(on:)` uses them when `SACConfig.nStep` > 1; the one-step update is unchanged.
+///
+/// **Windows that end early** (SB3's `NStepReplayBuffer`; `SequenceWindows.fromEveryTransition`): a run
+/// may reach its episode's end before `length` rows. Its return stops at the first row e that is
+/// terminated or truncated: G_e = r_e with termination (never bootstrap), G_e = r_e + γ V(s'_e) with
+/// truncation (s'_e the stored final observation); the rows after e are masked (they repeat row e and
+/// belong to no return, and their targets are NaN). A whole run (no end inside) bootstraps from its
+/// last row as before.
 extension SAC {
     /// The inputs and the result of `sequenceTargets`, per row of the sequence batch (count × length).
     public struct SequenceTargets {
@@ -16,14 +23,17 @@ extension SAC {
         /// log π(a_i|s_i) − log μ(a_i|s_i), per row; −∞ where the behavior log-probability is unknown (NaN),
         /// so ρ = 0 and the trace is cut there (c = 0): an action of an unknown policy is not trusted.
         public var logRatios: [Double]
-        /// The targets G_0 … G_{L−1} of every run (`OffPolicyCorrection.targets`), per row.
+        /// The targets G_0 … G_e of every run (`OffPolicyCorrection.targets` over the rows up to the run's
+        /// end e), per row; NaN on the masked rows after e.
         public var targets: [Double]
+        /// Per run, the index e of its last row: the first terminated or truncated row, else length − 1.
+        public var lastRows: [Int]
     }
 
     /// Targets for every row of `batch`, `length` rows per run. Runs the actor and the target critics
     /// (their workspaces are reused: call this before an update, not inside one) and draws a' from
-    /// `generator` as `softBellmanTargets` draws ã'. Without a correction only V(s_L) of each run's last
-    /// transition enters the targets: V is evaluated (and a' drawn) for those rows alone, and `nextValues`
+    /// `generator` as `softBellmanTargets` draws ã'. Without a correction only V(s') of each run's last
+    /// row e enters the targets: V is evaluated (and a' drawn) for those rows alone, and `nextValues`
     /// and `actionValues` are NaN elsewhere. With a correction V(s') is evaluated for every row, Q̄ at every
     /// logged action, and the ratios of the rows 1 … L−1 of each run.
     public func sequenceTargets(_ batch: TransitionBatch, length: Int, correction: OffPolicyCorrection, alpha: Float,
@@ -33,10 +43,14 @@ extension SAC {
         var nextValues = [Double](repeating: .nan, count: rows)
         var actionValues = [Double](repeating: .nan, count: rows)
         var logRatios = [Double](repeating: .nan, count: rows)
+        let lastRows = (0..<(rows / length)).map { run in
+            (0..<length).first { batch.terminated[run * length + $0] || batch.truncated[run * length + $0] } ?? length - 1
+        }
         if correction == .none {
-            let lastRows = batch.rows(from: length - 1, every: length)
-            for (run, value) in softNextValues(lastRows, alpha: alpha, using: &generator).enumerated() {
-                nextValues[run * length + length - 1] = value
+            var ends = TransitionBatch(observationSize: batch.observationSize, actionSize: batch.actionSize, reservingCapacity: lastRows.count)
+            for (run, last) in lastRows.enumerated() { ends.appendRows(of: batch, (run * length + last)..<(run * length + last + 1)) }
+            for (run, value) in softNextValues(ends, alpha: alpha, using: &generator).enumerated() {
+                nextValues[run * length + lastRows[run]] = value
             }
         } else {
             nextValues = softNextValues(batch, alpha: alpha, using: &generator)
@@ -53,13 +67,16 @@ extension SAC {
         let discounts = NStepReturn.discounts(terminated: batch.terminated, discount: config.common.discount)
         var targets: [Double] = []
         targets.reserveCapacity(rows)
-        for start in stride(from: 0, to: rows, by: length) {
-            let run = start..<(start + length), later = (start + 1)..<(start + length)
+        for (index, start) in stride(from: 0, to: rows, by: length).enumerated() {
+            let end = start + lastRows[index]
+            let run = start...end, later = (start + 1)..<(end + 1)
             targets += correction.targets(rewards: batch.rewards[run].map(Double.init), discounts: Array(discounts[run]),
                                           nextValues: Array(nextValues[run]), nextActionValues: Array(actionValues[later]),
                                           nextLogRatios: Array(logRatios[later]))
+            targets += [Double](repeating: .nan, count: length - 1 - lastRows[index])  // masked rows
         }
-        return SequenceTargets(nextValues: nextValues, actionValues: actionValues, logRatios: logRatios, targets: targets)
+        return SequenceTargets(nextValues: nextValues, actionValues: actionValues, logRatios: logRatios, targets: targets,
+                               lastRows: lastRows)
     }
 
     /// V(s') = min_k Q̄_k(s', a') − α log π(a'|s'), a' ~ π, for every row of `batch` (staged first), as in
