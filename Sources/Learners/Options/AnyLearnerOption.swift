@@ -25,7 +25,7 @@ public struct AnyLearnerOption: Sendable {
         if option.kind == .flag {
             defaultDescription = nil
         } else {
-            defaultDescription = option.defaultDescription ?? option.value(in: Config()).map(\.description) ?? "none"
+            defaultDescription = option.value(in: Config())?.description ?? option.defaultDescription ?? "none"
         }
         read = { ($0 as? Config).flatMap(option.value(in:)) }
     }

@@ -22,8 +22,9 @@ public struct LearnerOption<Config: LearnerConfig>: Sendable {
     public let help: String
     /// The accepted values (nil: any value of the kind).
     public let range: LearnerOptionRange?
-    /// How help states the default when the config's own value does not say it (nil: read it from
-    /// the default config).
+    /// How help states the default where the default config holds no value for the setting (`--clip`
+    /// while no clipped correction is chosen, an optional setting that is off); otherwise help reads
+    /// the default config.
     public let defaultDescription: String?
     /// The setting's value in a config; nil where it does not apply (`--clip` without a clipped correction).
     let read: @Sendable (Config) -> LearnerOptionValue?
