@@ -19,6 +19,7 @@ struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train a learner online (every transition through the run's replay store) or offline from a dataset.",
+        usage: "offpolicy train <algorithm> [<options>] [<learner-options> ...]",
         discussion: """
         Learners:
         \(AlgorithmName.helpList)
@@ -82,8 +83,6 @@ struct TrainCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "The learner: \(Algorithms.names.joined(separator: ", ")). Not needed with --resume.")
-    var algorithm: AlgorithmName?
 
     @Option(help: "The environment: \(EnvironmentName.accepted). Default: Pendulum-v1.")
     var env: EnvironmentName?
@@ -146,14 +145,24 @@ struct TrainCommand: ParsableCommand {
     var resume: String?
 
     @Argument(parsing: .allUnrecognized, help: ArgumentHelp(
-        "The learner's own options (see 'Learner options' below); each learner takes only those it declares.",
-        valueName: "learner-options"))
-    var learnerOptions: [String] = []
+        "The learner (\(Algorithms.names.joined(separator: ", ")); not needed with --resume) and its own options (see 'Learner options' below); each learner takes only those it declares.",
+        valueName: "algorithm> <learner-options"))
+    var learnerArguments: [String] = []
+
+    /// The learner named on the command line: the first word that is neither a flag nor a learner
+    /// option's value, wherever it stands (`train sac --n-step 3` or `train --n-step 3 sac`).
+    var algorithm: AlgorithmName? { LearnerArguments(learnerArguments).algorithm.flatMap(AlgorithmName.init(argument:)) }
+
+    /// The learner's own options as typed, its name taken out.
+    var learnerOptions: [String] { LearnerArguments(learnerArguments).options }
 
     /// The largest count a flag accepts (steps, intervals, capacity).
     private static let countLimit = TrainingConfig.countLimit
 
     func validate() throws {
+        if let name = LearnerArguments(learnerArguments).algorithm, AlgorithmName(argument: name) == nil {
+            throw ValidationError("unknown learner '\(name)' (known: \(Algorithms.names.joined(separator: ", ")))")
+        }
         if let resume {
             try CommandLineInput.checkDirectory(resume, flag: "--resume", mustExist: true)
             guard runDir == nil || runDir == resume else { throw ValidationError("--resume takes the run directory; do not also give a different --run-dir") }
