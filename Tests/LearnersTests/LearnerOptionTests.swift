@@ -64,18 +64,20 @@ final class LearnerOptionTests: XCTestCase {
     }
 
     func testAnOptionOfAnotherAlgorithmIsRefusedNamingThoseThatTakeIt() {
-        let all = Algorithms.all.flatMap(\.declaredOptions)
+        let all = Algorithms.all.flatMap { $0.declaredOptions }
         for type in Algorithms.all {
             let own = Set(type.declaredOptions.map(\.flag))
             for option in all where !own.contains(option.flag) {
                 XCTAssertThrowsError(try type.init().applying(arguments: [option.flag] + (option.kind == .flag ? [] : ["1"]))) { error in
-                    guard case LearnerOptionError.notAnOption(let flag, let algorithm, let takenBy) = error else {
-                        return XCTFail("\(type.algorithmName) \(option.flag): \(error)")
+                    let refusal = error as? LearnerOptionError
+                    XCTAssertEqual(refusal?.flag, option.flag)
+                    if case .notAnOption(_, let algorithm, let takenBy)? = refusal {
+                        XCTAssertEqual(algorithm, type.algorithmName)
+                        XCTAssertTrue(takenBy.contains(option.algorithm), "\(takenBy)")
+                        XCTAssertEqual("\(error)", "\(option.flag) applies to \(LearnerOptionError.list(takenBy)), not to \(type.algorithmName)")
+                    } else {
+                        XCTFail("\(type.algorithmName) \(option.flag): \(error)")
                     }
-                    XCTAssertEqual(flag, option.flag)
-                    XCTAssertEqual(algorithm, type.algorithmName)
-                    XCTAssertTrue(takenBy.contains(option.algorithm), "\(takenBy)")
-                    XCTAssertEqual("\(error)", "\(option.flag) applies to \(LearnerOptionError.list(takenBy)), not to \(type.algorithmName)")
                 }
             }
         }
