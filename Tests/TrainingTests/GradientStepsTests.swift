@@ -33,6 +33,6 @@ final class GradientStepsTests: XCTestCase {
         XCTAssertEqual(metrics.count, 1 + 3, "rows after 100, 200, 300 updates")
         let refused = try OffpolicyExecutable.run(["train", "td3", "--steps", "10", "--n-step", "3", "--run-dir", directory.appending("x").path])
         XCTAssertEqual(refused.status, 64)
-        XCTAssertTrue(refused.standardError.contains("apply to sac"), refused.standardError)
+        XCTAssertTrue(refused.standardError.contains("--n-step applies to sac, not to td3"), refused.standardError)
     }
 }

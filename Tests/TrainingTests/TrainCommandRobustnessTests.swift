@@ -91,11 +91,11 @@ final class TrainCommandRobustnessTests: XCTestCase {
             (["sac", "--steps", "9223372036854775807", "--run-dir", run], "--steps must be at most"),
             (["--resume", directory.url.path, "--steps", "10", "--seed", "5"], "only --steps may be changed, not --seed"),
             (["--resume", directory.url.path, "--env", "Pendulum-v1"], "only --steps may be changed, not --env"),
-            (["td3", "--steps", "10", "--deterministic", "--run-dir", run], "--deterministic applies to bc"),
+            (["td3", "--steps", "10", "--deterministic", "--run-dir", run], "--deterministic applies to bc, not to td3"),
             (["td3bc", "--steps", "10", "--run-dir", run], "td3bc learns from logged data: give --dataset"),
             (["sac", "--steps", "10", "--dataset", directory.appending("nowhere").path, "--run-dir", run], "--dataset: '"),
             (["sac", "--steps", "10", "--n-step", "3", "--clip", "5", "--run-dir", run], "--clip applies to --correction is and --actor-gradient truncated-is"),
-            (["td3", "--steps", "10", "--actor-gradient", "truncated-is", "--run-dir", run], "--actor-gradient apply to sac"),
+            (["td3", "--steps", "10", "--actor-gradient", "truncated-is", "--run-dir", run], "--actor-gradient applies to sac, not to td3"),
         ]
         for (arguments, message) in cases {
             let result = try train(arguments)
