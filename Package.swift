@@ -13,7 +13,9 @@ let package = Package(
         .library(name: "Environments", targets: ["Environments"]),
         .library(name: "GymBridge", targets: ["GymBridge"]),
         .library(name: "Learners", targets: ["Learners"]),
+        .library(name: "RunFiles", targets: ["RunFiles"]),
         .library(name: "Training", targets: ["Training"]),
+        .library(name: "TrainingRuns", targets: ["TrainingRuns"]),
         .library(name: "Datasets", targets: ["Datasets"]),
         .library(name: "Comparison", targets: ["Comparison"]),
     ],
@@ -41,13 +43,18 @@ let package = Package(
         .target(name: "Learners", dependencies: ["NeuralNetwork", "Transitions", "Randomness"]),
         // D4RL and Minari HDF5 datasets in and out of replay stores.
         .target(name: "Datasets", dependencies: ["ReplayStore", "Transitions", "CHDF5"]),
-        .target(name: "Training", dependencies: ["Learners", "Environments", "GymBridge", "ReplayStore", "Transitions", "NeuralNetwork", "Randomness"]),
+        // A run directory's file layout (RunDirectory), its progress rows and its lock: what training writes and comparison reads.
+        .target(name: "RunFiles"),
+        // The run core and the two loops; any Environment, Learner and transition sampler and sink.
+        .target(name: "Training", dependencies: ["Learners", "Environments", "Transitions", "NeuralNetwork", "Randomness", "RunFiles"]),
+        // The CLI's wiring of a run: environments by name (Gymnasium ones through GymBridge), the real ReplayStore, learners from the registry.
+        .target(name: "TrainingRuns", dependencies: ["Training", "RunFiles", "Learners", "Environments", "GymBridge", "ReplayStore", "Transitions", "Randomness"]),
         // Comparing learners: learning curves, bootstrap statistics, the summary table, the SVG chart, running the runs.
-        .target(name: "Comparison", dependencies: ["Training", "Randomness"]),
+        .target(name: "Comparison", dependencies: ["RunFiles", "Randomness"]),
         .executableTarget(
             name: "offpolicy",
             dependencies: [
-                "Comparison", "Training", "Learners", "Environments", "GymBridge", "ReplayStore", "Transitions", "NeuralNetwork", "Randomness", "Datasets",
+                "Comparison", "Training", "TrainingRuns", "RunFiles", "Learners", "Environments", "GymBridge", "ReplayStore", "Transitions", "NeuralNetwork", "Randomness", "Datasets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -58,13 +65,13 @@ let package = Package(
         .testTarget(name: "ReplayStoreTests", dependencies: ["ReplayStore", "Transitions", "Randomness", "CLMDB", "CZstd", "TestSupport"]),
         .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork", "Randomness", "TestSupport"]),
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "Randomness", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "GymBridgeTests", dependencies: ["GymBridge", "Environments", "Training", "ReplayStore", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "GymBridgeTests", dependencies: ["GymBridge", "Environments", "TrainingRuns", "RunFiles", "ReplayStore", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "LearnersTests", dependencies: ["Learners", "NeuralNetwork", "Transitions", "Randomness", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Learners", "Environments", "ReplayStore", "Transitions", "NeuralNetwork", "Randomness", "TestSupport", "Datasets"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "TrainingRuns", "RunFiles", "Learners", "Environments", "ReplayStore", "Transitions", "NeuralNetwork", "Randomness", "TestSupport", "Datasets"]),
         .testTarget(name: "ComparisonTests", dependencies: ["Comparison", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "ReplayStore", "Transitions", "CHDF5", "TestSupport"], exclude: ["Fixtures"]),
         // What a library user writes: public API only (no @testable import), an environment of its own.
-        .testTarget(name: "LibraryUsageTests", dependencies: ["Training", "Learners", "Environments", "ReplayStore", "Transitions", "Randomness"]),
+        .testTarget(name: "LibraryUsageTests", dependencies: ["Training", "TrainingRuns", "RunFiles", "Learners", "Environments", "ReplayStore", "Transitions", "Randomness"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import Environments
+import RunFiles
 import Transitions
 
 extension RunRecorder {

@@ -1,0 +1,4 @@
+import ReplayStore
+import Training
+
+extension ReplayStore: TransitionSink {}
