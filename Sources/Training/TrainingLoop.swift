@@ -40,7 +40,7 @@ public final class TrainingLoop {
     public init(starting config: TrainingConfig, in directory: RunDirectory, environment: any Environment,
                 evaluationEnvironment: (any Environment)? = nil,
                 learner: any Learner, store: any TransitionStore, terminal: TerminalProgress = TerminalProgress()) throws {
-        try Self.checkBounded(environment)
+        try Self.check(environment, learner, config)
         core = try RunCore(starting: config, in: directory, environments: [environment],
                            evaluationEnvironment: evaluationEnvironment ?? environment, learner: learner, sink: store, terminal: terminal)
         self.learner = learner
@@ -55,7 +55,7 @@ public final class TrainingLoop {
     public init(resuming directory: RunDirectory, config: TrainingConfig, environment: any Environment,
                 evaluationEnvironment: (any Environment)? = nil,
                 learner: any Learner, store: any TransitionStore, terminal: TerminalProgress = TerminalProgress()) throws {
-        try Self.checkBounded(environment)
+        try Self.check(environment, learner, config)
         core = try RunCore(resuming: directory, config: config, environments: [environment],
                            evaluationEnvironment: evaluationEnvironment ?? environment, learner: learner, sink: store, terminal: terminal,
                            afterCheckpoint: "so the resumed run samples from them too and is not bit-identical to an uninterrupted one")
@@ -73,7 +73,11 @@ public final class TrainingLoop {
                 Float(-logVolume))
     }
 
-    private static func checkBounded(_ environment: any Environment) throws {
+    /// An on-policy learner would learn from random batches here; warm-up actions need a bounded box.
+    private static func check(_ environment: any Environment, _ learner: any Learner, _ config: TrainingConfig) throws {
+        guard !(learner is any OnPolicyLearner) else {
+            throw TrainingError.invalidConfig("\(config.algorithm) is on-policy: train it in an OnPolicyTrainingLoop")
+        }
         guard environment.actionSpace.isBounded else {
             throw TrainingError.mismatch("the action space must be bounded for uniform warm-up actions")
         }

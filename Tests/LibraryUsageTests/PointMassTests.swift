@@ -5,7 +5,9 @@ import Foundation
 import Learners
 import Randomness
 import ReplayStore
+import RunFiles
 import Training
+import TrainingRuns
 import Transitions
 import XCTest
 
