@@ -25,7 +25,8 @@ import Transitions
 ///   end, and on a stop request (the rollout in progress is finished and learned from first).
 public final class OnPolicyTrainingLoop {
     public let learner: any OnPolicyLearner
-    private let core: RunCore
+    /// The run directory, recorder, checkpoints, schedule, counters and episodes this loop runs on.
+    public let core: RunCore
     /// Where the replay updates' sequences come from.
     private let sampler: any TransitionSampler
     private var replayBatch: TransitionBatch
@@ -62,14 +63,6 @@ public final class OnPolicyTrainingLoop {
         let copies = try (0..<learner.environmentCount).map { _ in try makeEnvironment() }
         return (copies, try makeEnvironment())
     }
-
-    public var config: TrainingConfig { core.config }
-    public var directory: RunDirectory { core.directory }
-    /// Messages worth telling the user (for example about data recorded after the last checkpoint).
-    public var notices: [String] { core.notices }
-    public var environmentSteps: Int { core.state.environmentSteps }
-    public var episodes: Int { core.state.episodes }
-    public var updates: Int { core.state.updates }
 
     /// Runs until `config.steps` environment steps are done, or until `shouldStop` returns true (checked
     /// after every rollout's updates), in which case a checkpoint is written first.

@@ -7,13 +7,14 @@ import Transitions
 /// metrics.csv, the progress line), the checkpointer, the evaluation schedule, the counters and episode
 /// bookkeeping of `RunState`, the random streams, and starting and resuming a run.
 ///
+/// Outside the module it is read-only: config, directory, counters and notices.
 /// A loop only collects and updates: it drives `run(shouldStop:advance:)` with one unit of its work
 /// (one environment step and its updates, one offline update, one rollout and its updates), steps its
 /// environment copies through `step(copy:executing:storing:logProbability:into:)`, and hands every
 /// update's metrics to `record(_:)`.
-final class RunCore {
-    let config: TrainingConfig
-    let directory: RunDirectory
+public final class RunCore {
+    public let config: TrainingConfig
+    public let directory: RunDirectory
     let learner: any Learner
     /// Where the collected transitions go.
     let sink: any TransitionSink
@@ -23,7 +24,7 @@ final class RunCore {
     private let evaluationEnvironment: any Environment
     var state: RunState
     /// Messages worth telling the user (for example about data recorded after the last checkpoint).
-    private(set) var notices: [String] = []
+    public private(set) var notices: [String] = []
     /// Added to the state's episode ids in the store: online episodes are numbered after the pre-filled ones.
     private let episodeIDOffset: UInt64
     private let schedule: EvaluationSchedule
@@ -158,7 +159,12 @@ final class RunCore {
     }
 
     /// The count the run's length is measured in: environment steps online, updates offline.
-    var progress: Int { state.progress(in: config.mode) }
+    public var steps: Int { state.progress(in: config.mode) }
+    public var environmentSteps: Int { state.environmentSteps }
+    /// Finished training episodes.
+    public var episodes: Int { state.episodes }
+    /// Learner updates so far.
+    public var updates: Int { state.updates }
 
     /// The action space of copy `c`.
     func actionSpace(ofCopy c: Int) -> BoxSpace { environments[c].actionSpace }
@@ -172,22 +178,22 @@ final class RunCore {
         let start = ContinuousClock.now
         let elapsedBefore = state.elapsedSeconds
         rowStart = start
-        rowStartSteps = progress
-        checkedSteps = progress
+        rowStartSteps = steps
+        checkedSteps = steps
         defer { recorder.terminal.finish() }
-        while progress < config.steps {
-            let unitStart = progress
+        while steps < config.steps {
+            let unitStart = steps
             try advance()
-            let finished = progress >= config.steps
+            let finished = steps >= config.steps
             try evaluateIfDue()
-            if finished && progress != rowStartSteps { try evaluate() }
+            if finished && steps != rowStartSteps { try evaluate() }
             let stopping = !finished && shouldStop()
-            if schedule.checkpoints(from: unitStart, to: progress) || finished || stopping {
+            if schedule.checkpoints(from: unitStart, to: steps) || finished || stopping {
                 state.elapsedSeconds = elapsedBefore + TerminalProgress.seconds(ContinuousClock.now - start)
                 try writeCheckpoint()
             }
             showProgress()
-            if stopping { return .interrupted(steps: progress) }
+            if stopping { return .interrupted(steps: steps) }
         }
         return .finished
     }
@@ -195,13 +201,13 @@ final class RunCore {
     /// Evaluates now if the steps crossed a multiple of the evaluation interval since the last look.
     /// A loop whose unit spans several such looks (the on-policy rollout) calls it after each but the last.
     func evaluateIfDue() throws {
-        defer { checkedSteps = progress }
-        if schedule.evaluates(from: checkedSteps, to: progress) { try evaluate() }
+        defer { checkedSteps = steps }
+        if schedule.evaluates(from: checkedSteps, to: steps) { try evaluate() }
     }
 
     /// Redraws the progress line (at most twice a second).
     func showProgress() {
-        recorder.terminal.update(steps: progress, totalSteps: config.steps, recentReturn: state.recentReturnMean,
+        recorder.terminal.update(steps: steps, totalSteps: config.steps, recentReturn: state.recentReturnMean,
                                  lastEvaluation: lastEvaluation, criticLoss: state.metrics.average(of: lossShown),
                                  alpha: state.metrics.average(of: "alpha"))
     }
@@ -246,7 +252,7 @@ final class RunCore {
     private func evaluate() throws {
         let now = ContinuousClock.now
         let seconds = TerminalProgress.seconds(now - rowStart)
-        let steps = progress
+        let steps = self.steps
         lastEvaluation = try recorder.evaluate(learner, on: evaluationEnvironment, config: config, environmentSteps: state.environmentSteps,
                                                episodes: state.episodes, updates: state.updates, trainReturn: state.recentReturnMean,
                                                stepsPerSecond: seconds > 0 ? Double(steps - rowStartSteps) / seconds : 0)

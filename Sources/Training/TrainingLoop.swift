@@ -25,7 +25,8 @@ import Transitions
 /// `TrainingError.diverged`, before anything of it is saved.
 public final class TrainingLoop {
     public let learner: any Learner
-    private let core: RunCore
+    /// The run directory, recorder, checkpoints, schedule, counters and episodes this loop runs on.
+    public let core: RunCore
     /// Where the batches come from.
     private let sampler: any TransitionSampler
     private var stepBatch: TransitionBatch
@@ -82,16 +83,6 @@ public final class TrainingLoop {
             throw TrainingError.mismatch("the action space must be bounded for uniform warm-up actions")
         }
     }
-
-    public var config: TrainingConfig { core.config }
-    public var directory: RunDirectory { core.directory }
-    /// Messages worth telling the user (for example about data recorded after the last checkpoint).
-    public var notices: [String] { core.notices }
-    public var environmentSteps: Int { core.state.environmentSteps }
-    public var episodes: Int { core.state.episodes }
-    public var updates: Int { core.state.updates }
-    /// The count the run's length is measured in: environment steps online, updates offline.
-    public var steps: Int { core.progress }
 
     /// Runs until `config.steps` steps are done, or until `shouldStop` returns true (checked after
     /// every step), in which case a checkpoint is written first.
