@@ -87,7 +87,8 @@ final class PointMassTests: XCTestCase {
         let learner = try sac.makeLearner(observationSize: 1, actionLow: environment.actionSpace.low,
                                           actionHigh: environment.actionSpace.high, generator: &generator)
 
-        // The store: a real LMDB + zstd replay store in the run directory.
+        // The store: a real LMDB + zstd replay store in the run directory (`TrainingRuns` makes it the
+        // loop's TransitionSampler and TransitionSink).
         let run = RunDirectory(directory.appendingPathComponent("run"))
         try FileManager.default.createDirectory(at: run.root, withIntermediateDirectories: true)
         let store = try ReplayStore.create(at: run.replay.path, schema: StoreSchema(observationSize: 1, actionSize: 1, capacity: 10_000))
