@@ -4,7 +4,9 @@ import Environments
 import Foundation
 import Learners
 import ReplayStore
+import RunFiles
 import Training
+import TrainingRuns
 import Transitions
 #if canImport(Glibc)
 import Glibc

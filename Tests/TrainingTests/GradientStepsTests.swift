@@ -2,7 +2,9 @@ import Foundation
 import Learners
 import TestSupport
 import XCTest
+import RunFiles
 @testable import Training
+import TrainingRuns
 
 /// More than one gradient step per environment step (SB3's `gradient_steps`).
 final class GradientStepsTests: XCTestCase {
@@ -10,7 +12,7 @@ final class GradientStepsTests: XCTestCase {
         let directory = try TemporaryDirectory("gradient-steps")
         defer { directory.remove() }
         let config = SmallRuns.sac(steps: 300, seed: 6, evaluationInterval: 150, learningStarts: 100, gradientStepsPerStep: 3)
-        let loop = try TrainingRun.start(config, in: directory.url)
+        let loop = try TrainingRun.startSession(config, in: directory.url)
         try loop.run()
         XCTAssertEqual(loop.updates, (300 - 100) * 3)
         XCTAssertEqual(try ProgressRow.read(from: directory.appending("progress.csv")).map(\.updates), [150, 600])

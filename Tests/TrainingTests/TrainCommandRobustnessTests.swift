@@ -1,6 +1,8 @@
 import Foundation
 import TestSupport
+import RunFiles
 @testable import Training
+import TrainingRuns
 import XCTest
 
 /// `offpolicy train` and `evaluate` misused the way an unlucky user would: every case ends in exit
@@ -55,7 +57,7 @@ final class TrainCommandRobustnessTests: XCTestCase {
         process.waitUntilExit()
         XCTAssertEqual(process.terminationReason, .exit)
         XCTAssertEqual(process.terminationStatus, 143)
-        let resumed = try TrainingRun.resume(in: URL(fileURLWithPath: run))
+        let resumed = try TrainingRun.resumeSession(in: URL(fileURLWithPath: run))
         XCTAssertGreaterThan(resumed.environmentSteps, 500)
     }
 
@@ -64,7 +66,7 @@ final class TrainCommandRobustnessTests: XCTestCase {
         defer { directory.remove() }
         let run = directory.appending("run")
         // config.json, headers and the store exist; no step was checkpointed (the process died).
-        _ = try TrainingRun.start(SmallRuns.sac(steps: 150, seed: 1), in: run)
+        _ = try TrainingRun.startSession(SmallRuns.sac(steps: 150, seed: 1), in: run)
         let again = try train(["sac", "--steps", "150", "--run-dir", run.path])
         XCTAssertEqual(again.status, 1)
         XCTAssertTrue(again.standardError.contains("--resume \(run.path)"), again.standardError)

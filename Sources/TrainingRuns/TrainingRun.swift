@@ -4,32 +4,17 @@ import GymBridge
 import Learners
 import Randomness
 import ReplayStore
+import RunFiles
+import Training
 import Transitions
 
 /// Builds the pieces of a run the CLI starts from its directory: the registered environment named in
 /// the config, the real replay store at `DIR/replay`, and the registered learner the config describes,
-/// wired into a `TrainingLoop`. (A library user can build the same loop from their own pieces.)
+/// wired into the loop its learner needs. (A library user can build the same loops from their own pieces.)
 public enum TrainingRun {
     /// How the training loop opens its store: one transition per step, durable at each checkpoint
     /// (`sync()`); every committed step also survives `kill -9` of the process.
     public static let storeOptions = StoreOptions(durability: .processCrashSafe)
-
-    /// A new run of `config` in `directory`.
-    /// Offline, the learner's config is first fitted to the dataset (`LearnerConfig.fitted(to:)`, for
-    /// example TD3+BC's observation statistics over every live transition), and `config.json` records it.
-    /// `demonstrations` (online runs only) are appended to the new store first, with source
-    /// `demonstration` (pinned), and recorded in the config's `prefill`, whose `ratio` must be set by the caller.
-    /// Everything is checked before the first file is written; if a later step fails, what this call
-    /// created is removed again, so the directory never holds a run that can neither start nor resume.
-    public static func start(_ config: TrainingConfig, in directory: URL, demonstrations: (batch: TransitionBatch, source: String)? = nil,
-                             demonstrationRatio: Double? = nil, terminal: TerminalProgress = TerminalProgress()) throws -> TrainingLoop {
-        try config.validate()
-        guard !isOnPolicy(config) else {
-            throw TrainingError.invalidConfig("\(config.algorithm) is on-policy: start it with TrainingRun.startSession (OnPolicyTrainingLoop)")
-        }
-        return try startSession(config, in: directory, demonstrations: demonstrations, demonstrationRatio: demonstrationRatio,
-                                terminal: terminal) as! TrainingLoop
-    }
 
     /// Whether the config's learner learns from its own rollouts (REINFORCE, A2C, PPO) and so trains in an
     /// `OnPolicyTrainingLoop`.
@@ -37,7 +22,13 @@ public enum TrainingRun {
 
     /// A new run of `config` in `directory`, in the loop its learner needs: `TrainingLoop` for the
     /// off-policy and offline learners, `OnPolicyTrainingLoop` (its environment copies and evaluation
-    /// environment each made by `makeEnvironment(named:)`) for the on-policy ones. See `start`.
+    /// environment each made by `makeEnvironment(named:)`) for the on-policy ones.
+    /// Offline, the learner's config is first fitted to the dataset (`LearnerConfig.fitted(to:)`, for
+    /// example TD3+BC's observation statistics over every live transition), and `config.json` records it.
+    /// `demonstrations` (online runs only) are appended to the new store first, with source
+    /// `demonstration` (pinned), and recorded in the config's `prefill`, whose `ratio` must be set by the caller.
+    /// Everything is checked before the first file is written; if a later step fails, what this call
+    /// created is removed again, so the directory never holds a run that can neither start nor resume.
     public static func startSession(_ config: TrainingConfig, in directory: URL, demonstrations: (batch: TransitionBatch, source: String)? = nil,
                                     demonstrationRatio: Double? = nil, terminal: TerminalProgress = TerminalProgress()) throws -> any TrainingSession {
         try config.validate()
@@ -63,11 +54,7 @@ public enum TrainingRun {
         }
         let fileManager = FileManager.default
         let directoryExisted = fileManager.fileExists(atPath: directory.path)
-        try fileManager.createDirectory(at: directory, withIntermediateDirectories: true)
-        let lock = try RunDirectoryLock.acquire(run)
-        for existing in [run.config, run.progress, run.checkpoint, run.replay] where fileManager.fileExists(atPath: existing.path) {
-            throw TrainingError.runDirectoryNotEmpty(directory.path)
-        }
+        let lock = try run.claimForNewRun(absent: [run.replay])
         defer { withExtendedLifetime(lock) {} }
         do {
             let store = try openStore(config, environment, run: run, creating: true)
@@ -107,15 +94,6 @@ public enum TrainingRun {
         }
     }
 
-    /// Continues the run in `directory`; `steps`, when given, replaces the total step count.
-    public static func resume(in directory: URL, steps: Int? = nil, terminal: TerminalProgress = TerminalProgress()) throws -> TrainingLoop {
-        let config = try config(in: directory)
-        guard !isOnPolicy(config) else {
-            throw TrainingError.invalidConfig("\(config.algorithm) is on-policy: resume it with TrainingRun.resumeSession (OnPolicyTrainingLoop)")
-        }
-        return try resumeSession(in: directory, steps: steps, terminal: terminal) as! TrainingLoop
-    }
-
     /// Continues the run in `directory` in the loop its learner needs (see `startSession`).
     public static func resumeSession(in directory: URL, steps: Int? = nil, terminal: TerminalProgress = TerminalProgress()) throws -> any TrainingSession {
         var config = try config(in: directory)
@@ -138,7 +116,7 @@ public enum TrainingRun {
                                     evaluationEnvironment: try makeEnvironment(named: config.environment),
                                     learner: learner, store: store, terminal: terminal)
         }
-        if steps != nil { try TrainingLoop.write(config, to: run.config) }
+        if steps != nil { try config.write(to: run.config) }
         return loop
     }
 

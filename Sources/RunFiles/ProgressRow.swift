@@ -51,10 +51,10 @@ public struct ProgressRow: Equatable, Sendable {
     public static func read(from file: URL) throws -> [ProgressRow] {
         let text = try String(contentsOf: file, encoding: .utf8)
         var lines = text.split(whereSeparator: \.isNewline).map(String.init)
-        guard lines.first == header else { throw TrainingError.corruptFile(file.path, "the header is not '\(header)'") }
+        guard lines.first == header else { throw RunFileError.unreadable(file.path, "the header is not '\(header)'") }
         lines.removeFirst()
         return try lines.enumerated().map { index, line in
-            guard let row = ProgressRow(csvLine: line) else { throw TrainingError.corruptFile(file.path, "line \(index + 2) is not a progress row") }
+            guard let row = ProgressRow(csvLine: line) else { throw RunFileError.unreadable(file.path, "line \(index + 2) is not a progress row") }
             return row
         }
     }

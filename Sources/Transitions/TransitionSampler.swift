@@ -1,13 +1,10 @@
 import Randomness
-import ReplayStore
 import Transitions
 
-/// What the training loop needs from a replay store: append what it collects, sample what it
-/// learns from. `ReplayStore` conforms (see `ReplayStore+TransitionStore.swift`).
-public protocol TransitionStore: AnyObject {
-    /// Live transitions the store holds.
-    var transitionCount: Int { get throws }
-    func append(_ batch: TransitionBatch) throws
+/// Where a training loop's batches come from: uniform batches, batches with a share of pinned
+/// demonstrations, and runs of consecutive transitions. `ReplayStore` conforms; a
+/// remote replay server would too.
+public protocol TransitionSampler: AnyObject {
     /// Fills `batch` with `batchSize` transitions drawn uniformly from the live ones.
     func sample(batchSize: Int, using generator: inout SeededGenerator, into batch: inout TransitionBatch) throws
     /// Fills `batch` with `batchSize` transitions, `demonstrationCount` of them from the global indices
@@ -17,6 +14,4 @@ public protocol TransitionStore: AnyObject {
     /// Fills `batch` with `count` runs of `length` consecutive transitions of one episode each
     /// (sequence-major), drawn uniformly over the valid starts.
     func sampleSequences(count: Int, length: Int, using generator: inout SeededGenerator, into batch: inout TransitionBatch) throws
-    /// Makes everything appended so far durable.
-    func sync() throws
 }

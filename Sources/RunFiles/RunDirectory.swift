@@ -25,10 +25,10 @@ public struct RunDirectory: Sendable {
     public var replay: URL { root.appendingPathComponent("replay") }
     public var checkpoint: URL { root.appendingPathComponent("checkpoint") }
     /// Where a checkpoint is assembled before it replaces `checkpoint`.
-    var checkpointInProgress: URL { root.appendingPathComponent("checkpoint.new") }
+    package var checkpointInProgress: URL { root.appendingPathComponent("checkpoint.new") }
     /// The previous checkpoint while the new one is moved into place.
-    var checkpointPrevious: URL { root.appendingPathComponent("checkpoint.old") }
+    package var checkpointPrevious: URL { root.appendingPathComponent("checkpoint.old") }
 
-    static func learnerDirectory(in checkpoint: URL) -> URL { checkpoint.appendingPathComponent("learner") }
-    static func stateFile(in checkpoint: URL) -> URL { checkpoint.appendingPathComponent("state.json") }
+    package static func learnerDirectory(in checkpoint: URL) -> URL { checkpoint.appendingPathComponent("learner") }
+    package static func stateFile(in checkpoint: URL) -> URL { checkpoint.appendingPathComponent("state.json") }
 }

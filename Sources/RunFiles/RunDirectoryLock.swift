@@ -5,11 +5,11 @@ import Glibc
 import Darwin
 #endif
 
-/// An exclusive lock on a run directory for as long as a training loop uses it: `flock` on `DIR/run.lock`,
+/// An exclusive lock on a run directory for as long as a training run uses it: `flock` on `DIR/run.lock`,
 /// which holds the owner's process id. The kernel releases it when the process exits however it ends,
 /// so a lock left by a killed process never blocks; a second process is refused, naming the owner.
 /// Within one process the lock is shared: `acquire` returns the lock this process already holds.
-final class RunDirectoryLock {
+public final class RunDirectoryLock {
     private let descriptor: Int32
     private let path: String
 
@@ -18,7 +18,7 @@ final class RunDirectoryLock {
     private static let registry = NSLock()
 
     /// The lock of `directory` (which must exist): this process's, or a newly taken one.
-    static func acquire(_ directory: RunDirectory) throws -> RunDirectoryLock {
+    public static func acquire(_ directory: RunDirectory) throws -> RunDirectoryLock {
         registry.lock()
         defer { registry.unlock() }
         let path = directory.lock.standardizedFileURL.path
@@ -34,12 +34,12 @@ final class RunDirectoryLock {
         self.path = path
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
-            throw TrainingError.corruptFile(path, "cannot be opened for locking: \(String(cString: strerror(errno)))")
+            throw RunFileError.unreadable(path, "cannot be opened for locking: \(String(cString: strerror(errno)))")
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let owner = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             close(descriptor)
-            throw TrainingError.runDirectoryInUse(directory.root.path, process: owner.isEmpty ? "unknown" : owner)
+            throw RunFileError.inUse(directory.root.path, process: owner.isEmpty ? "unknown" : owner)
         }
         self.descriptor = descriptor
         let pid = "\(getpid())\n"
