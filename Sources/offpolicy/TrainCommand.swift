@@ -241,15 +241,17 @@ struct TrainCommand: ParsableCommand {
     /// Imports a D4RL file or Minari directory into `DIR/dataset` (a new run directory only) and
     /// returns the store's path.
     private func importDataset(_ source: String, into run: RunDirectory) throws -> String {
-        if FileManager.default.fileExists(atPath: run.config.path) { throw TrainingError.runDirectoryNotEmpty(run.root.path) }
         let store = run.root.appendingPathComponent("dataset")
         let existed = FileManager.default.fileExists(atPath: run.root.path)
-        try FileManager.default.createDirectory(at: run.root, withIntermediateDirectories: true)
+        let lockExisted = FileManager.default.fileExists(atPath: run.lock.path)
+        // The run directory's one emptiness check, its lock held while the dataset is imported.
+        let lock = try run.claimForNewRun(absent: [store])
         let report: DatasetImportReport
         do {
-            report = try DatasetImporter().importDataset(from: source, into: store.path)
+            report = try withExtendedLifetime(lock) { try DatasetImporter().importDataset(from: source, into: store.path) }
         } catch {
-            if !existed { try? FileManager.default.removeItem(at: run.root) }  // the importer removed the store it created
+            // The importer removed the store it created; what this call created goes too.
+            if !existed { try? FileManager.default.removeItem(at: run.root) } else if !lockExisted { try? FileManager.default.removeItem(at: run.lock) }
             throw error
         }
         print("imported \(report.transitions) transitions (\(report.episodes) episodes) from \(source) into \(store.path)")
