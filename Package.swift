@@ -13,12 +13,16 @@ let package = Package(
         .library(name: "Environments", targets: ["Environments"]),
         .library(name: "GymBridge", targets: ["GymBridge"]),
         .library(name: "Learners", targets: ["Learners"]),
+        .library(name: "RunFiles", targets: ["RunFiles"]),
         .library(name: "Training", targets: ["Training"]),
+        .library(name: "TrainingRuns", targets: ["TrainingRuns"]),
         .library(name: "Datasets", targets: ["Datasets"]),
         .library(name: "Comparison", targets: ["Comparison"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // `swift package generate-documentation` (scripts/docs builds every DocC catalog).
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
     ],
     targets: [
         // System libraries. Each names its Debian package so `swift build` can say what is missing.
@@ -29,8 +33,9 @@ let package = Package(
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial", providers: [.apt(["libhdf5-dev"])]),
 
         .target(name: "Randomness"),
-        // TransitionBatch: the struct-of-arrays rows the store hands out and the learners learn from; depends on nothing.
-        .target(name: "Transitions"),
+        // TransitionBatch, the struct-of-arrays rows the store hands out and the learners learn from, and the two
+        // seams of a training loop: where its transitions go (TransitionSink) and where its batches come from (TransitionSampler).
+        .target(name: "Transitions", dependencies: ["Randomness"]),
         .target(name: "ReplayStore", dependencies: ["CLMDB", "CZstd", "Randomness", "Transitions"]),
         // AVX2 + FMA kernels of NeuralNetwork's hot path, chosen at run time (no build flags).
         .target(name: "CVectorKernels"),
@@ -41,13 +46,18 @@ let package = Package(
         .target(name: "Learners", dependencies: ["NeuralNetwork", "Transitions", "Randomness"]),
         // D4RL and Minari HDF5 datasets in and out of replay stores.
         .target(name: "Datasets", dependencies: ["ReplayStore", "Transitions", "CHDF5"]),
-        .target(name: "Training", dependencies: ["Learners", "Environments", "GymBridge", "ReplayStore", "Transitions", "NeuralNetwork", "Randomness"]),
+        // A run directory's file layout (RunDirectory), its progress rows and its lock: what training writes and comparison reads.
+        .target(name: "RunFiles"),
+        // The run core and the two loops; any Environment, Learner and transition sampler and sink.
+        .target(name: "Training", dependencies: ["Learners", "Environments", "Transitions", "NeuralNetwork", "Randomness", "RunFiles"]),
+        // The CLI's wiring of a run: environments by name (Gymnasium ones through GymBridge), the real ReplayStore, learners from the registry.
+        .target(name: "TrainingRuns", dependencies: ["Training", "RunFiles", "Learners", "Environments", "GymBridge", "ReplayStore", "Transitions", "Randomness"]),
         // Comparing learners: learning curves, bootstrap statistics, the summary table, the SVG chart, running the runs.
-        .target(name: "Comparison", dependencies: ["Training", "Randomness"]),
+        .target(name: "Comparison", dependencies: ["RunFiles", "Randomness"]),
         .executableTarget(
             name: "offpolicy",
             dependencies: [
-                "Comparison", "Training", "Learners", "Environments", "GymBridge", "ReplayStore", "Transitions", "NeuralNetwork", "Randomness", "Datasets",
+                "Comparison", "Training", "TrainingRuns", "RunFiles", "Learners", "Environments", "GymBridge", "ReplayStore", "Transitions", "NeuralNetwork", "Randomness", "Datasets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -58,13 +68,13 @@ let package = Package(
         .testTarget(name: "ReplayStoreTests", dependencies: ["ReplayStore", "Transitions", "Randomness", "CLMDB", "CZstd", "TestSupport"]),
         .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork", "Randomness", "TestSupport"]),
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "Randomness", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "GymBridgeTests", dependencies: ["GymBridge", "Environments", "Training", "ReplayStore", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "GymBridgeTests", dependencies: ["GymBridge", "Environments", "TrainingRuns", "RunFiles", "ReplayStore", "Randomness", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "LearnersTests", dependencies: ["Learners", "NeuralNetwork", "Transitions", "Randomness", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Learners", "Environments", "ReplayStore", "Transitions", "NeuralNetwork", "Randomness", "TestSupport", "Datasets"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "TrainingRuns", "RunFiles", "Learners", "Environments", "ReplayStore", "Transitions", "NeuralNetwork", "Randomness", "TestSupport"]),
         .testTarget(name: "ComparisonTests", dependencies: ["Comparison", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "ReplayStore", "Transitions", "CHDF5", "TestSupport"], exclude: ["Fixtures"]),
         // What a library user writes: public API only (no @testable import), an environment of its own.
-        .testTarget(name: "LibraryUsageTests", dependencies: ["Training", "Learners", "Environments", "ReplayStore", "Transitions", "Randomness"]),
+        .testTarget(name: "LibraryUsageTests", dependencies: ["Training", "RunFiles", "Learners", "Environments", "ReplayStore", "Transitions", "Randomness"]),
     ],
     swiftLanguageModes: [.v5]
 )

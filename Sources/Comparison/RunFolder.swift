@@ -1,5 +1,5 @@
 import Foundation
-import Training
+import RunFiles
 
 /// Reads what `compare` and `plot` need from a training run's directory: its algorithm, seed,
 /// environment and evaluations (`config.json` and `progress.csv`, written by `offpolicy train`).

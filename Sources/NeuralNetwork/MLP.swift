@@ -112,10 +112,12 @@ public final class MLP {
     /// - Parameters:
     ///   - outputGradient: ∂L/∂output (rows × outputSize). It is overwritten (used as scratch).
     ///   - input: the input of that forward pass.
+    ///   - rows: the rows of that forward pass (at most the workspace's row capacity).
     ///   - computeParameterGradients: when true, ∂L/∂parameters is added to `gradients` (which
     ///     `Adam.step` and `zeroGradients()` clear). Pass false when only the input gradient is wanted
     ///     (an actor's loss through a critic).
     ///   - inputGradient: if given, receives ∂L/∂input[:, inputColumns] (rows × inputColumns.count).
+    ///   - inputColumns: the input columns whose gradient `inputGradient` receives; all of them when nil.
     public func backward(
         outputGradient: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, rows: Int,
         computeParameterGradients: Bool = true,

@@ -1,9 +1,10 @@
 import Foundation
 import Learners
+import RunFiles
 import Transitions
 
 /// Writes and finds a run's checkpoint: `checkpoint/learner/` (the learner's own files) and
-/// `checkpoint/state.json` (the loop's `TrainingState`). A new checkpoint is assembled in
+/// `checkpoint/state.json` (the loop's `RunState`). A new checkpoint is assembled in
 /// `checkpoint.new/` and replaces the old one only when complete.
 struct Checkpointer {
     let directory: RunDirectory
@@ -11,14 +12,14 @@ struct Checkpointer {
     /// Makes the store durable, then writes the learner, the loop state and the policy, replacing the
     /// previous checkpoint only once the new one is complete. A learner with non-finite parameters
     /// refuses to be written, and the previous checkpoint stays.
-    func write<State: Encodable>(learner: any Learner, state: State) throws {
+    func write(learner: any Learner, state: RunState) throws {
         let fileManager = FileManager.default
         let fresh = directory.checkpointInProgress  // a leftover of a process killed while writing is replaced
         try? fileManager.removeItem(at: fresh)
         let learnerDirectory = RunDirectory.learnerDirectory(in: fresh)
         try fileManager.createDirectory(at: learnerDirectory, withIntermediateDirectories: true)
         try learner.saveCheckpoint(to: learnerDirectory)
-        try TrainingLoop.write(state, to: RunDirectory.stateFile(in: fresh))
+        try JSONFile.write(state, to: RunDirectory.stateFile(in: fresh))
         try learner.savePolicy(to: directory.policy)
 
         let previous = directory.checkpointPrevious
@@ -32,12 +33,7 @@ struct Checkpointer {
 
     /// The latest complete checkpoint: `checkpoint/`, or `checkpoint.old/` when a run was stopped
     /// while swapping them; nil when the run never wrote one.
-    func latest() throws -> (state: TrainingState, learnerDirectory: URL)? {
-        try latest(as: TrainingState.self)
-    }
-
-    /// The latest complete checkpoint holding a loop state of type `State` (the on-policy loop's own).
-    func latest<State: Decodable>(as type: State.Type) throws -> (state: State, learnerDirectory: URL)? {
+    func latest() throws -> (state: RunState, learnerDirectory: URL)? {
         let fileManager = FileManager.default
         var checkpoint = directory.checkpoint
         if !fileManager.fileExists(atPath: checkpoint.path), fileManager.fileExists(atPath: directory.checkpointPrevious.path) {
@@ -46,7 +42,7 @@ struct Checkpointer {
         let stateFile = RunDirectory.stateFile(in: checkpoint)
         guard fileManager.fileExists(atPath: stateFile.path) else { return nil }
         do {
-            let state = try JSONDecoder().decode(State.self, from: Data(contentsOf: stateFile))
+            let state = try JSONDecoder().decode(RunState.self, from: Data(contentsOf: stateFile))
             return (state, RunDirectory.learnerDirectory(in: checkpoint))
         } catch {
             throw TrainingError.corruptFile(stateFile.path, "\(error)")

@@ -1,6 +1,7 @@
 import Environments
 import Foundation
 import Learners
+import RunFiles
 import Transitions
 
 extension RunRecorder {

@@ -1,5 +1,6 @@
 import Foundation
 import NeuralNetwork
+import RunFiles
 
 /// Writes what a run reports: a row of `progress.csv` after every evaluation, a row of `metrics.csv`
 /// (the learner's update metrics, averaged) every `metricsInterval` updates, and the terminal's progress line.

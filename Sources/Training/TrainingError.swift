@@ -2,7 +2,6 @@
 public enum TrainingError: Error, CustomStringConvertible, Equatable {
     case invalidConfig(String)
     case runDirectoryNotEmpty(String)
-    case runDirectoryInUse(String, process: String)
     case missingFile(String)
     case corruptFile(String, String)
     case mismatch(String)
@@ -13,7 +12,6 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .invalidConfig(let message): return "invalid configuration: \(message)"
         case .runDirectoryNotEmpty(let path): return "run directory \(path) already holds a run; use --resume \(path) to continue it, or choose another --run-dir"
-        case .runDirectoryInUse(let path, let process): return "run directory \(path) in use by process \(process)"
         case .missingFile(let path): return "\(path) is missing"
         case .corruptFile(let path, let reason): return "\(path) cannot be read: \(reason)"
         case .mismatch(let message): return message

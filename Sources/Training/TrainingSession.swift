@@ -1,14 +1,29 @@
+import RunFiles
+
 /// A training run that can be driven to its end: the off-policy `TrainingLoop` or the
-/// `OnPolicyTrainingLoop`. The CLI starts and resumes runs through `TrainingRun`, which picks the loop
-/// the learner needs.
+/// `OnPolicyTrainingLoop`, each over a `RunCore`. The CLI starts and resumes runs through `TrainingRun`
+/// (module `TrainingRuns`), which picks the loop the learner needs.
 public protocol TrainingSession: AnyObject {
-    var config: TrainingConfig { get }
-    var directory: RunDirectory { get }
-    /// Messages worth telling the user (for example about data recorded after the last checkpoint).
-    var notices: [String] { get }
-    var environmentSteps: Int { get }
+    /// What the loop runs on: the run's config, directory, counters, episodes and checkpoints.
+    var core: RunCore { get }
     /// Runs until `config.steps` steps are done or `shouldStop` returns true (then a checkpoint is written first).
-    func run(shouldStop: () -> Bool) throws -> TrainingLoop.Outcome
+    func run(shouldStop: () -> Bool) throws -> RunOutcome
 }
 
-extension TrainingLoop: TrainingSession {}
+extension TrainingSession {
+    public var config: TrainingConfig { core.config }
+    public var directory: RunDirectory { core.directory }
+    /// Messages worth telling the user (for example about data recorded after the last checkpoint).
+    public var notices: [String] { core.notices }
+    /// The count the run's length is measured in: environment steps online, updates offline.
+    public var steps: Int { core.steps }
+    public var environmentSteps: Int { core.environmentSteps }
+    /// Finished training episodes.
+    public var episodes: Int { core.episodes }
+    /// Learner updates so far.
+    public var updates: Int { core.updates }
+
+    /// Runs until `config.steps` steps are done.
+    @discardableResult
+    public func run() throws -> RunOutcome { try run(shouldStop: { false }) }
+}

@@ -35,6 +35,9 @@ struct BenchUpdateCommand: ParsableCommand {
     @Option(help: "Seconds of updates per round.") var seconds: Double = 2
     @Option(help: "Transitions in the store.") var transitions: Int = 100_000
     @Flag(help: "Print one JSON object as the last line.") var json = false
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("The learner's own options, as `train` takes them (see `offpolicy train --help`).",
+                                                            valueName: "learner-options"))
+    var learnerOptions: [String] = []
 
     var hiddenSizes: [Int] { (try? CommandLineInput.widths(hidden, flag: "--hidden", limit: CommonHyperparameters.widthLimit)) ?? [] }
 
@@ -46,6 +49,15 @@ struct BenchUpdateCommand: ParsableCommand {
         try CommandLineInput.checkCount(rounds, flag: "--rounds", limit: 1_000)
         try CommandLineInput.checkCount(transitions, flag: "--transitions", limit: 100_000_000, minimum: batch)
         guard seconds > 0, seconds <= 3600 else { throw ValidationError("--seconds must lie in (0, 3600], got \(seconds)") }
+        _ = try learnerConfiguration()
+    }
+
+    /// The learner's defaults with --hidden, --batch and its own options applied.
+    func learnerConfiguration() throws -> LearnerConfiguration {
+        var learner = LearnerConfiguration.defaults(for: algorithm.name)!
+        learner.common.hiddenSizes = hiddenSizes
+        learner.common.batchSize = batch
+        return try LearnerOptionsHelp.refusingAsValidationError { try learner.applying(arguments: learnerOptions) }
     }
 
     func run() throws {
@@ -58,13 +70,14 @@ struct BenchUpdateCommand: ParsableCommand {
         let store = try fillStore(at: directory.appendingPathComponent("replay").path)
         var generator = SeededGenerator(seed: 1)
         let low = [Float](repeating: -1, count: actionSize), high = [Float](repeating: 1, count: actionSize)
-        var learnerConfig = LearnerConfiguration.defaults(for: algorithm.name)!
+        let learnerConfig = try learnerConfiguration()
         guard !learnerConfig.isOnPolicy else {
             throw ValidationError("\(algorithm.name) is on-policy: bench update times updates on batches sampled from a store; time an on-policy learner with `offpolicy train` (progress.csv's steps_per_s)")
         }
-        learnerConfig.common.hiddenSizes = hiddenSizes
-        learnerConfig.common.batchSize = batch
         let learner = try learnerConfig.makeLearner(observationSize: observationSize, actionLow: low, actionHigh: high, generator: &generator)
+        guard learner.sequenceLength == 1 else {
+            throw ValidationError("bench update samples single transitions; these options make \(algorithm.name) learn from runs of \(learner.sequenceLength)")
+        }
         guard let counting = learner as? ProductFLOPCounting else {
             throw ValidationError("the \(algorithm.name) learner does not count its FLOPs, so its fraction of peak is unknown")
         }

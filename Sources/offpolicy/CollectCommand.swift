@@ -3,6 +3,7 @@ import Datasets
 import Environments
 import Foundation
 import Training
+import TrainingRuns
 
 /// `offpolicy collect`: roll out a trained policy (or uniform random actions) and record a D4RL file.
 struct CollectCommand: ParsableCommand {

@@ -4,6 +4,7 @@ import Foundation
 import GymBridge
 import Randomness
 import Training
+import TrainingRuns
 #if canImport(Glibc)
 import Glibc
 #endif

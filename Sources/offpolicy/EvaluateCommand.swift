@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Training
+import TrainingRuns
 
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -4,7 +4,9 @@ import Environments
 import Foundation
 import Learners
 import ReplayStore
+import RunFiles
 import Training
+import TrainingRuns
 import Transitions
 #if canImport(Glibc)
 import Glibc
@@ -19,6 +21,7 @@ struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train a learner online (every transition through the run's replay store) or offline from a dataset.",
+        usage: "offpolicy train <algorithm> [<options>] [<learner-options> ...]",
         discussion: """
         Learners:
         \(AlgorithmName.helpList)
@@ -77,11 +80,11 @@ struct TrainCommand: ParsableCommand {
           offpolicy train td3 --dataset STORE --offline --steps 20000 --run-dir runs/td3-offline
           offpolicy train ppo --steps 60000 --eval-every 4096 --seed 1 --run-dir runs/ppo-1
           offpolicy train a2c --replay-ratio 2 --correction vtrace --steps 60000 --run-dir runs/a2c
+
+        \(LearnerOptionsHelp.text)
         """
     )
 
-    @Argument(help: "The learner: \(Algorithms.names.joined(separator: ", ")). Not needed with --resume.")
-    var algorithm: AlgorithmName?
 
     @Option(help: "The environment: \(EnvironmentName.accepted). Default: Pendulum-v1.")
     var env: EnvironmentName?
@@ -125,21 +128,6 @@ struct TrainCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Write a checkpoint every this many steps (default: --eval-every).")
     var checkpointEvery: Int?
 
-    @Option(parsing: .unconditional, help: "SAC: regress Q(s₀, a₀) onto an n-step target over runs of N consecutive transitions. Default: 1 (one-step).")
-    var nStep: Int?
-
-    @Option(help: "SAC with --n-step: the off-policy correction of the n-step target: none (uncorrected), is (per-decision importance sampling, ratios clipped at --clip) or retrace (Retrace(λ)). Default: none. A2C with --replay-ratio: vtrace (default) or none (replayed data taken as on-policy).")
-    var correction: CorrectionName?
-
-    @Option(parsing: .unconditional, help: "The clip c of --correction is and of --actor-gradient truncated-is (one value for both when both are given). Default: 10.")
-    var clip: Double?
-
-    @Option(help: "SAC: the actor's gradient: reparameterization (the paper's, through the critics) or truncated-is (ACER's truncated importance sampling with bias correction, from the logged actions and their stored behavior log-probabilities; μ at the policy's own samples comes from a Gaussian behavior-cloning model fitted alongside). Default: reparameterization.")
-    var actorGradient: ActorGradientName?
-
-    @Option(parsing: .unconditional, help: "λ of --correction retrace. Default: 1.")
-    var retraceLambda: Double?
-
     @Option(help: "Train offline from this dataset: a replay store (a run's replay/, or a store `offpolicy dataset import` filled), or a D4RL HDF5 file or Minari directory, imported first into DIR/dataset. No environment step, the environment only evaluated on; --steps counts updates. Required by bc and td3bc.", completion: .file())
     var dataset: String?
 
@@ -149,8 +137,8 @@ struct TrainCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "With --prefill: the share of every batch drawn from the demonstrations (default: sampled uniformly with the online data).")
     var demoRatio: Double?
 
-    @Flag(help: "bc: fit a deterministic policy by mean squared error instead of a Gaussian by maximum likelihood.")
-    var deterministic = false
+    @Option(parsing: .unconditional, help: "Discount γ of any learner. Default: the learner's (ppo 0.9, RL Zoo's Pendulum; the others 0.99).")
+    var gamma: Double?
 
     @Flag(help: "Train offline (needs --dataset; implied by it).")
     var offline = false
@@ -158,13 +146,25 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Continue the interrupted (or finished) run in this directory.", completion: .directory)
     var resume: String?
 
-    @OptionGroup(title: "On-policy learners (reinforce, a2c, ppo)")
-    var onPolicy: OnPolicyOptions
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp(
+        "The learner (\(Algorithms.names.joined(separator: ", ")); not needed with --resume) and its own options (see 'Learner options' below); each learner takes only those it declares.",
+        valueName: "algorithm> <learner-options"))
+    var learnerArguments: [String] = []
+
+    /// The learner named on the command line: the first word that is neither a flag nor a learner
+    /// option's value, wherever it stands (`train sac --n-step 3` or `train --n-step 3 sac`).
+    var algorithm: AlgorithmName? { LearnerArguments(learnerArguments).algorithm.flatMap(AlgorithmName.init(argument:)) }
+
+    /// The learner's own options as typed, its name taken out.
+    var learnerOptions: [String] { LearnerArguments(learnerArguments).options }
 
     /// The largest count a flag accepts (steps, intervals, capacity).
     private static let countLimit = TrainingConfig.countLimit
 
     func validate() throws {
+        if let name = LearnerArguments(learnerArguments).algorithm, AlgorithmName(argument: name) == nil {
+            throw ValidationError("unknown learner '\(name)' (known: \(Algorithms.names.joined(separator: ", ")))")
+        }
         if let resume {
             try CommandLineInput.checkDirectory(resume, flag: "--resume", mustExist: true)
             guard runDir == nil || runDir == resume else { throw ValidationError("--resume takes the run directory; do not also give a different --run-dir") }
@@ -174,11 +174,10 @@ struct TrainCommand: ParsableCommand {
                 ("--gradient-steps", gradientSteps != nil), ("--replay-capacity", replayCapacity != nil),
                 ("--eval-every", evalEvery != nil), ("--eval-episodes", evalEpisodes != nil), ("--log-every", logEvery != nil),
                 ("--checkpoint-every", checkpointEvery != nil), ("--dataset", dataset != nil), ("--offline", offline),
-                ("--n-step", nStep != nil), ("--correction", correction != nil), ("--clip", clip != nil), ("--actor-gradient", actorGradient != nil),
-                ("--retrace-lambda", retraceLambda != nil), ("--deterministic", deterministic),
-                ("--prefill", prefill != nil), ("--demo-ratio", demoRatio != nil),
+                ("--prefill", prefill != nil), ("--demo-ratio", demoRatio != nil), ("--gamma", gamma != nil),
             ]
-            let given = fixed.filter(\.1).map(\.0) + onPolicy.given + (onPolicy.gamma != nil ? ["--gamma"] : [])
+            let learnerFlags = learnerOptions.filter { $0.hasPrefix("--") }.map { String($0.split(separator: "=", maxSplits: 1)[0]) }
+            let given = fixed.filter(\.1).map(\.0) + (learnerFlags.isEmpty && !learnerOptions.isEmpty ? learnerOptions : learnerFlags)
             guard given.isEmpty else {
                 throw ValidationError("--resume continues a run with its own configuration (config.json); only --steps may be changed, not \(given.joined(separator: ", "))")
             }
@@ -188,33 +187,16 @@ struct TrainCommand: ParsableCommand {
             try CommandLineInput.checkDirectory(runDir, flag: "--run-dir", mustExist: false)
             guard steps != nil else { throw ValidationError("--steps is required for a new run") }
             if offline && dataset == nil { throw ValidationError("--offline trains from a dataset: give --dataset STORE") }
-            if [BCConfig.algorithmName, TD3BCConfig.algorithmName].contains(algorithm?.name) && dataset == nil {
-                throw ValidationError("\(algorithm!.name) learns from logged data: give --dataset FILE_OR_STORE")
+            let type = Algorithms.configType(named: algorithm!.name)!
+            if type.requiresDataset && dataset == nil {
+                throw ValidationError("\(type.algorithmName) learns from logged data: give --dataset FILE_OR_STORE")
             }
             if let dataset, !FileManager.default.fileExists(atPath: dataset) { throw ValidationError("--dataset: '\(dataset)' does not exist") }
-            let a2c = algorithm?.name == A2CConfig.algorithmName
-            if algorithm?.name != SACConfig.algorithmName, nStep != nil || (correction != nil && !a2c) || clip != nil || retraceLambda != nil || actorGradient != nil {
-                throw ValidationError("--n-step, --correction, --clip, --retrace-lambda and --actor-gradient apply to sac")
-            }
             if let prefill, !FileManager.default.fileExists(atPath: prefill) { throw ValidationError("--prefill: '\(prefill)' does not exist") }
-            try validateOnPolicy(algorithm!.name)
+            try validateSchedule(type)
             if prefill != nil && dataset != nil { throw ValidationError("--prefill fills an online run's store; --dataset trains offline: give one of them") }
             if demoRatio != nil && prefill == nil { throw ValidationError("--demo-ratio needs --prefill") }
             if let demoRatio, !(0...1).contains(demoRatio) { throw ValidationError("--demo-ratio must lie in [0, 1], got \(demoRatio)") }
-            if deterministic && algorithm?.name != BCConfig.algorithmName { throw ValidationError("--deterministic applies to bc") }
-            if a2c {
-                if let correction, ![.vtrace, .none].contains(correction) { throw ValidationError("a2c replays with --correction vtrace or none, not \(correction.rawValue)") }
-                if correction != nil && (onPolicy.replayRatio ?? 0) == 0 { throw ValidationError("--correction corrects replayed sequences: give --replay-ratio 1 or more") }
-                if onPolicy.givenVTrace.count > 0 && correction == CorrectionName.none {
-                    throw ValidationError("only --correction vtrace takes \(onPolicy.givenVTrace.joined(separator: ", "))")
-                }
-            } else if correction == .vtrace {
-                throw ValidationError("--correction vtrace applies to a2c (with --replay-ratio)")
-            } else if correction != nil && (nStep ?? 1) < 2 { throw ValidationError("--correction corrects an n-step target: give --n-step 2 or more") }
-            if clip != nil && correction != .is && actorGradient != .truncatedIS {
-                throw ValidationError("--clip applies to --correction is and --actor-gradient truncated-is")
-            }
-            if retraceLambda != nil && correction != .retrace { throw ValidationError("--retrace-lambda applies to --correction retrace") }
         }
         try CommandLineInput.checkCount(steps, flag: "--steps", limit: Self.countLimit)
         try CommandLineInput.checkCount(evalEvery, flag: "--eval-every", limit: Self.countLimit)
@@ -225,64 +207,51 @@ struct TrainCommand: ParsableCommand {
         try CommandLineInput.checkCount(replayCapacity, flag: "--replay-capacity", limit: Self.countLimit)
         try CommandLineInput.checkCount(logEvery, flag: "--log-every", limit: Self.countLimit)
         try CommandLineInput.checkCount(checkpointEvery, flag: "--checkpoint-every", limit: Self.countLimit)
-        try CommandLineInput.checkCount(nStep, flag: "--n-step", limit: 1000)
-        if let clip, !(clip > 0 && clip.isFinite) { throw ValidationError("--clip must be a positive number, got \(clip)") }
-        if let retraceLambda, !(0...1).contains(retraceLambda) { throw ValidationError("--retrace-lambda must lie in [0, 1], got \(retraceLambda)") }
         if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number, got \(lr)") }
+        if let gamma, !(0...1).contains(gamma) { throw ValidationError("--gamma must lie in [0, 1], got \(gamma)") }
         if let hidden { _ = try CommandLineInput.widths(hidden, flag: "--hidden", limit: CommonHyperparameters.widthLimit) }
+        if resume == nil { _ = try learnerConfiguration() }
     }
 
-    /// 1000 updates; for an on-policy learner the updates of about 4096 environment steps (PPO: every
-    /// rollout; A2C: 204 rollouts and their replay updates; REINFORCE: 5 rollouts).
-    static func defaultMetricsInterval(_ learner: LearnerConfiguration) -> Int {
-        guard let config = learner.config as? any OnPolicyLearnerConfig else { return 1000 }
-        let rollout = config.onPolicy.environmentCount * config.onPolicy.stepsPerEnvironment
-        return max(1, 4096 / rollout) * (1 + ((config as? A2CConfig)?.replayRatio ?? 0))
+    /// The learner's defaults with the common options and then its own options (`learnerOptions`,
+    /// parsed and checked by the algorithm's declarations) applied.
+    func learnerConfiguration() throws -> LearnerConfiguration {
+        var learner = LearnerConfiguration.defaults(for: algorithm!.name)!
+        if let hidden { learner.common.hiddenSizes = try CommandLineInput.widths(hidden, flag: "--hidden", limit: CommonHyperparameters.widthLimit) }
+        if let batch { learner.common.batchSize = batch }
+        if let lr { learner.common.learningRate = lr }
+        if let gamma { learner.common.discount = gamma }
+        return try LearnerOptionsHelp.refusingAsValidationError { try learner.applying(arguments: learnerOptions) }
     }
 
     /// The on-policy learners learn from their own rollouts: no warm-up, replay schedule, dataset or
-    /// demonstrations; their own options apply to them only (PPO's to PPO).
-    private func validateOnPolicy(_ name: String) throws {
-        let isOnPolicy = LearnerConfiguration.defaults(for: name)?.isOnPolicy ?? false
-        guard isOnPolicy else {
-            if !onPolicy.given.isEmpty {
-                throw ValidationError("only the on-policy learners (reinforce, a2c, ppo) take \(onPolicy.given.joined(separator: ", ")); \(name) does not")
-            }
-            return
-        }
-        let refused: [(String, Bool)] = [
+    /// demonstrations; a learner that takes each rollout as one batch takes no --batch.
+    private func validateSchedule(_ type: any LearnerConfig.Type) throws {
+        let refused: [(String, Bool)] = (type.isOnPolicy ? [
             ("--learning-starts", learningStarts != nil), ("--gradient-steps", gradientSteps != nil), ("--dataset", dataset != nil),
-            ("--offline", offline), ("--prefill", prefill != nil), ("--demo-ratio", demoRatio != nil), ("--n-step", nStep != nil),
-            ("--clip", clip != nil), ("--retrace-lambda", retraceLambda != nil), ("--deterministic", deterministic),
-            ("--batch", batch != nil && name != PPOConfig.algorithmName),
-        ]
+            ("--offline", offline), ("--prefill", prefill != nil), ("--demo-ratio", demoRatio != nil),
+        ] : []) + [("--batch", batch != nil && !type.usesBatchSize)]
         let given = refused.filter(\.1).map(\.0)
         guard given.isEmpty else {
-            throw ValidationError("\(name) is on-policy (it learns from rollouts of its own policy) and does not take \(given.joined(separator: ", "))")
-        }
-        if name != PPOConfig.algorithmName, !onPolicy.givenForPPOOnly.isEmpty {
-            throw ValidationError("only ppo takes \(onPolicy.givenForPPOOnly.joined(separator: ", "))")
-        }
-        if name != A2CConfig.algorithmName, !onPolicy.givenForA2COnly.isEmpty {
-            throw ValidationError("only a2c takes \(onPolicy.givenForA2COnly.joined(separator: ", "))")
-        }
-        if name == REINFORCEConfig.algorithmName, onPolicy.gaeLambda != nil {
-            throw ValidationError("--gae-lambda does not apply to reinforce (its return is the full reward-to-go, λ = 1)")
+            let reason = type.isOnPolicy ? " is on-policy (it learns from rollouts of its own policy) and" : ""
+            throw ValidationError("\(type.algorithmName)\(reason) does not take \(given.joined(separator: ", "))")
         }
     }
 
     /// Imports a D4RL file or Minari directory into `DIR/dataset` (a new run directory only) and
     /// returns the store's path.
     private func importDataset(_ source: String, into run: RunDirectory) throws -> String {
-        if FileManager.default.fileExists(atPath: run.config.path) { throw TrainingError.runDirectoryNotEmpty(run.root.path) }
         let store = run.root.appendingPathComponent("dataset")
         let existed = FileManager.default.fileExists(atPath: run.root.path)
-        try FileManager.default.createDirectory(at: run.root, withIntermediateDirectories: true)
+        let lockExisted = FileManager.default.fileExists(atPath: run.lock.path)
+        // The run directory's one emptiness check, its lock held while the dataset is imported.
+        let lock = try run.claimForNewRun(absent: [store])
         let report: DatasetImportReport
         do {
-            report = try DatasetImporter().importDataset(from: source, into: store.path)
+            report = try withExtendedLifetime(lock) { try DatasetImporter().importDataset(from: source, into: store.path) }
         } catch {
-            if !existed { try? FileManager.default.removeItem(at: run.root) }  // the importer removed the store it created
+            // The importer removed the store it created; what this call created goes too.
+            if !existed { try? FileManager.default.removeItem(at: run.root) } else if !lockExisted { try? FileManager.default.removeItem(at: run.lock) }
             throw error
         }
         print("imported \(report.transitions) transitions (\(report.episodes) episodes) from \(source) into \(store.path)")
@@ -299,38 +268,13 @@ struct TrainCommand: ParsableCommand {
             for notice in loop.notices { FileHandle.standardError.write(Data("note: \(notice)\n".utf8)) }
             print("resuming \(resume) at step \(loop.environmentSteps) of \(loop.config.steps)")
         } else {
-            var learner = LearnerConfiguration.defaults(for: algorithm!.name)!
-            if let hidden { learner.common.hiddenSizes = try CommandLineInput.widths(hidden, flag: "--hidden", limit: CommonHyperparameters.widthLimit) }
-            if let batch { learner.common.batchSize = batch }
-            if let lr { learner.common.learningRate = lr }
-            if var bc = learner.config as? BCConfig, deterministic {
-                bc.policy = .deterministic
-                learner = LearnerConfiguration(bc)
-            }
-            if var sac = learner.config as? SACConfig, let nStep {
-                sac.nStep = nStep
-                switch correction ?? .none {
-                case .none, .vtrace: sac.correction = .none  // vtrace is refused for sac in validate()
-                case .is: sac.correction = .importanceSampling(clip: clip ?? OffPolicyCorrection.defaultClip)
-                case .retrace: sac.correction = .retrace(lambda: retraceLambda ?? 1)
-                }
-                learner = LearnerConfiguration(sac)
-            }
-            if var sac = learner.config as? SACConfig, actorGradient == .truncatedIS {
-                sac.actorGradient = .truncatedImportanceSampling(clip: clip ?? ActorGradient.defaultClip)
-                learner = LearnerConfiguration(sac)
-            }
-            if var a2c = learner.config as? A2CConfig {
-                a2c.correction = correction == CorrectionName.none ? .none : onPolicy.vtrace
-                learner = LearnerConfiguration(a2c)
-            }
-            learner = onPolicy.apply(to: learner)
+            let learner = try learnerConfiguration()
             let environment = env ?? .builtIn(.pendulum)
             var config = TrainingConfig(environment: environment.description, steps: steps!, seed: seed ?? 0, learner: learner,
                                         evaluationInterval: evalEvery ?? 1000, evaluationEpisodes: evalEpisodes ?? 10,
                                         checkpointInterval: checkpointEvery, learningStarts: learningStarts ?? (learner.isOnPolicy ? 0 : 100),
                                         gradientStepsPerStep: gradientSteps ?? 1, replayCapacity: replayCapacity ?? 1_000_000,
-                                        metricsInterval: logEvery ?? Self.defaultMetricsInterval(learner),
+                                        metricsInterval: logEvery ?? learner.defaultMetricsInterval,
                                         dataset: dataset.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
             config.mode = dataset == nil ? .online : .offline
             if let dataset, !FileManager.default.fileExists(atPath: dataset + "/data.mdb") {

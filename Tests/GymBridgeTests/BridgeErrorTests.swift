@@ -1,6 +1,7 @@
 import Environments
 import GymBridge
-import Training
+import RunFiles
+import TrainingRuns
 import XCTest
 
 /// Every way a bridged environment can fail to start or to continue gives an error that says what happened,

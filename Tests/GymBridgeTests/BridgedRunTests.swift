@@ -1,7 +1,8 @@
 import Foundation
 import ReplayStore
 import TestSupport
-import Training
+import RunFiles
+import TrainingRuns
 import XCTest
 
 /// `offpolicy train`, `evaluate`, `collect` and `env` with `--env gym:ID`, as real processes.

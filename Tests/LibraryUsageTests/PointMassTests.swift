@@ -5,6 +5,7 @@ import Foundation
 import Learners
 import Randomness
 import ReplayStore
+import RunFiles
 import Training
 import Transitions
 import XCTest
@@ -85,7 +86,8 @@ final class PointMassTests: XCTestCase {
         let learner = try sac.makeLearner(observationSize: 1, actionLow: environment.actionSpace.low,
                                           actionHigh: environment.actionSpace.high, generator: &generator)
 
-        // The store: a real LMDB + zstd replay store in the run directory.
+        // The store: a real LMDB + zstd replay store in the run directory; it is both the loop's
+        // TransitionSink (where transitions go) and its TransitionSampler (where batches come from).
         let run = RunDirectory(directory.appendingPathComponent("run"))
         try FileManager.default.createDirectory(at: run.root, withIntermediateDirectories: true)
         let store = try ReplayStore.create(at: run.replay.path, schema: StoreSchema(observationSize: 1, actionSize: 1, capacity: 10_000))

@@ -3,7 +3,9 @@ import Foundation
 import Learners
 import Randomness
 import TestSupport
+import RunFiles
 @testable import Training
+import TrainingRuns
 import Transitions
 import XCTest
 

@@ -1,6 +1,8 @@
 import Foundation
 import XCTest
+import RunFiles
 @testable import Training
+import TrainingRuns
 
 /// The same seed gives the same run: progress.csv (all but its timing column) and the policy's bytes.
 final class DeterminismTests: XCTestCase {
@@ -9,7 +11,7 @@ final class DeterminismTests: XCTestCase {
         defer { directory.remove() }
         let config = SmallRuns.sac(steps: 500, seed: 11)
         for name in ["a", "b"] {
-            let loop = try TrainingRun.start(config, in: directory.appending(name))
+            let loop = try TrainingRun.startSession(config, in: directory.appending(name))
             XCTAssertEqual(try loop.run(), .finished)
         }
         let a = try SmallRuns.progressWithoutTiming(in: directory.appending("a"))
@@ -22,7 +24,7 @@ final class DeterminismTests: XCTestCase {
         XCTAssertEqual(policyA, policyB)
 
         // A different seed gives a different run (the comparison above can fail).
-        let other = try TrainingRun.start(SmallRuns.sac(steps: 500, seed: 12), in: directory.appending("c"))
+        let other = try TrainingRun.startSession(SmallRuns.sac(steps: 500, seed: 12), in: directory.appending("c"))
         try other.run()
         XCTAssertNotEqual(try SmallRuns.progressWithoutTiming(in: directory.appending("c")), a)
     }

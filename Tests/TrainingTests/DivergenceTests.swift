@@ -5,7 +5,9 @@ import Randomness
 import ReplayStore
 import NeuralNetwork
 import TestSupport
+import RunFiles
 @testable import Training
+import TrainingRuns
 import XCTest
 
 /// Pendulum whose rewards become astronomically large after `explodeAt` steps: the critic's loss

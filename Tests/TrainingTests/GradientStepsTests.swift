@@ -2,7 +2,9 @@ import Foundation
 import Learners
 import TestSupport
 import XCTest
+import RunFiles
 @testable import Training
+import TrainingRuns
 
 /// More than one gradient step per environment step (SB3's `gradient_steps`).
 final class GradientStepsTests: XCTestCase {
@@ -10,7 +12,7 @@ final class GradientStepsTests: XCTestCase {
         let directory = try TemporaryDirectory("gradient-steps")
         defer { directory.remove() }
         let config = SmallRuns.sac(steps: 300, seed: 6, evaluationInterval: 150, learningStarts: 100, gradientStepsPerStep: 3)
-        let loop = try TrainingRun.start(config, in: directory.url)
+        let loop = try TrainingRun.startSession(config, in: directory.url)
         try loop.run()
         XCTAssertEqual(loop.updates, (300 - 100) * 3)
         XCTAssertEqual(try ProgressRow.read(from: directory.appending("progress.csv")).map(\.updates), [150, 600])
@@ -33,6 +35,6 @@ final class GradientStepsTests: XCTestCase {
         XCTAssertEqual(metrics.count, 1 + 3, "rows after 100, 200, 300 updates")
         let refused = try OffpolicyExecutable.run(["train", "td3", "--steps", "10", "--n-step", "3", "--run-dir", directory.appending("x").path])
         XCTAssertEqual(refused.status, 64)
-        XCTAssertTrue(refused.standardError.contains("apply to sac"), refused.standardError)
+        XCTAssertTrue(refused.standardError.contains("--n-step applies to sac, not to td3"), refused.standardError)
     }
 }

@@ -1,7 +1,9 @@
 import Foundation
 import XCTest
 import Learners
+import RunFiles
 @testable import Training
+import TrainingRuns
 
 /// metrics.csv: the learner's update metrics, averaged over the updates between rows.
 final class MetricsFileTests: XCTestCase {
@@ -9,7 +11,7 @@ final class MetricsFileTests: XCTestCase {
         let directory = try TemporaryDirectory("metrics")
         defer { directory.remove() }
         let config = SmallRuns.sac(steps: 400, seed: 2, metricsInterval: 100)
-        let loop = try TrainingRun.start(config, in: directory.url)
+        let loop = try TrainingRun.startSession(config, in: directory.url)
         try loop.run()
         XCTAssertEqual(loop.updates, 300)
         let lines = try String(contentsOf: directory.appending("metrics.csv"), encoding: .utf8).split(separator: "\n").map(String.init)

@@ -5,7 +5,9 @@ import Learners
 import Randomness
 import ReplayStore
 import TestSupport
+import RunFiles
 @testable import Training
+import TrainingRuns
 
 /// The offline mode of the same loop: updates from a filled store, the environment only evaluated on.
 final class OfflineTrainingTests: XCTestCase {
@@ -13,7 +15,7 @@ final class OfflineTrainingTests: XCTestCase {
         let directory = try TemporaryDirectory("offline")
         defer { directory.remove() }
         // An online run fills its store with 600 transitions.
-        try TrainingRun.start(SmallRuns.sac(steps: 600, seed: 4), in: directory.appending("online")).run()
+        try TrainingRun.startSession(SmallRuns.sac(steps: 600, seed: 4), in: directory.appending("online")).run()
         let store = try ReplayStore.open(at: directory.appending("online/replay").path)
         XCTAssertEqual(store.transitionCount, 600)
 

@@ -1,7 +1,9 @@
 import TestSupport
 import Foundation
 import XCTest
+import RunFiles
 @testable import Training
+import TrainingRuns
 
 /// `offpolicy train reinforce|a2c|ppo` and `offpolicy evaluate` as real processes.
 final class OnPolicyCommandTests: XCTestCase {

@@ -4,7 +4,9 @@ import Foundation
 import NeuralNetwork
 import Randomness
 import ReplayStore
+import RunFiles
 @testable import Training
+import TrainingRuns
 import Transitions
 import XCTest
 
@@ -185,12 +187,18 @@ final class OnPolicyTrainingTests: XCTestCase {
         XCTAssertEqual(policy.tensors["log_std"]?.shape, [16, 1])
     }
 
-    /// The off-policy entry points refuse an on-policy learner (it would otherwise learn from random batches).
+    /// The off-policy loop refuses an on-policy learner (it would otherwise learn from random batches).
     func testTheOffPolicyLoopRefusesOnPolicyLearners() throws {
         let directory = try TemporaryDirectory("onpolicy-refused")
         defer { directory.remove() }
         let config = TrainingConfig(environment: "Pendulum-v1", steps: 10, seed: 1, learner: LearnerConfiguration(PPOConfig()))
-        XCTAssertThrowsError(try TrainingRun.start(config, in: directory.appending("run")))
+        var generator = SeededGenerator(seed: 1)
+        let learner = try PPOConfig().makeLearner(observationSize: 3, actionLow: [-2], actionHigh: [2], generator: &generator)
+        let store = try ReplayStore.create(at: directory.appending("replay").path, schema: StoreSchema(observationSize: 3, actionSize: 1, capacity: 100))
+        XCTAssertThrowsError(try TrainingLoop(starting: config, in: RunDirectory(directory.appending("run")), environment: Pendulum(),
+                                              learner: learner, store: store)) { error in
+            XCTAssertEqual(error as? TrainingError, .invalidConfig("ppo is on-policy: train it in an OnPolicyTrainingLoop"))
+        }
         XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appending("run").path))
     }
 }
@@ -244,7 +252,7 @@ final class OnPolicyDivergenceTests: XCTestCase {
         XCTAssertThrowsError(try loop.run()) { error in
             XCTAssertEqual(error as? TrainingError, .diverged(update: 3, reason: "value_loss = inf"))
         }
-        let state = try JSONDecoder().decode(OnPolicyTrainingState.self, from: Data(contentsOf: directory.appending("checkpoint/state.json")))
+        let state = try JSONDecoder().decode(RunState.self, from: Data(contentsOf: directory.appending("checkpoint/state.json")))
         XCTAssertEqual(state.environmentSteps, 128, "the checkpoint after the second rollout")
         XCTAssertEqual(try ProgressRow.read(from: directory.appending("progress.csv")).map(\.environmentSteps), [64, 128])
     }

@@ -1,6 +1,8 @@
 import Foundation
 import XCTest
+import RunFiles
 @testable import Training
+import TrainingRuns
 
 /// Interrupt, resume, finish: the result equals the uninterrupted run.
 final class ResumeTests: XCTestCase {
@@ -8,15 +10,15 @@ final class ResumeTests: XCTestCase {
         let directory = try TemporaryDirectory("resume")
         defer { directory.remove() }
         let config = SmallRuns.sac(steps: 600, seed: 5)
-        try TrainingRun.start(config, in: directory.appending("whole")).run()
+        try TrainingRun.startSession(config, in: directory.appending("whole")).run()
 
         // Stop at step 333: between evaluations and checkpoints, so the stop writes its own checkpoint.
-        let first = try TrainingRun.start(config, in: directory.appending("split"))
+        let first = try TrainingRun.startSession(config, in: directory.appending("split"))
         let outcome = try first.run(shouldStop: { first.environmentSteps >= 333 })
         XCTAssertEqual(outcome, .interrupted(steps: 333))
         XCTAssertEqual(try SmallRuns.progressWithoutTiming(in: directory.appending("split")).count, 2, "one row, at 200")
 
-        let resumed = try TrainingRun.resume(in: directory.appending("split"))
+        let resumed = try TrainingRun.resumeSession(in: directory.appending("split"))
         XCTAssertEqual(resumed.environmentSteps, 333)
         XCTAssertEqual(resumed.notices, [])
         XCTAssertEqual(try resumed.run(), .finished)
@@ -40,7 +42,7 @@ final class ResumeTests: XCTestCase {
         // Evaluate every 100 steps, checkpoint every 300. Keep a copy of the step-300 checkpoint, stop at 450,
         // then put the copy back: the state a `kill -9` at step 450 leaves behind.
         let config = SmallRuns.sac(steps: 600, seed: 8, evaluationInterval: 100, checkpointInterval: 300)
-        let loop = try TrainingRun.start(config, in: run)
+        let loop = try TrainingRun.startSession(config, in: run)
         let checkpointCopy = directory.appending("checkpoint-at-300")
         var copied = false
         _ = try loop.run(shouldStop: {
@@ -54,7 +56,7 @@ final class ResumeTests: XCTestCase {
         try FileManager.default.removeItem(at: run.appendingPathComponent("checkpoint"))
         try FileManager.default.copyItem(at: checkpointCopy, to: run.appendingPathComponent("checkpoint"))
 
-        let resumed = try TrainingRun.resume(in: run)
+        let resumed = try TrainingRun.resumeSession(in: run)
         XCTAssertEqual(resumed.environmentSteps, 300)
         XCTAssertEqual(resumed.notices.count, 1)
         XCTAssertTrue(resumed.notices[0].contains("150 transition(s)"), resumed.notices[0])
@@ -67,11 +69,11 @@ final class ResumeTests: XCTestCase {
         let directory = try TemporaryDirectory("resume-refuse")
         defer { directory.remove() }
         let config = SmallRuns.sac(steps: 150, seed: 1)
-        try TrainingRun.start(config, in: directory.url).run()
-        XCTAssertThrowsError(try TrainingRun.start(config, in: directory.url)) { error in
+        try TrainingRun.startSession(config, in: directory.url).run()
+        XCTAssertThrowsError(try TrainingRun.startSession(config, in: directory.url)) { error in
             XCTAssertEqual(error as? TrainingError, .runDirectoryNotEmpty(directory.url.path))
         }
-        XCTAssertThrowsError(try TrainingRun.resume(in: directory.appending("nothing-here"))) { error in
+        XCTAssertThrowsError(try TrainingRun.resumeSession(in: directory.appending("nothing-here"))) { error in
             XCTAssertTrue("\(error)".contains("config.json"), "\(error)")
         }
     }

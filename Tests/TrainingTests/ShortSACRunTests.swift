@@ -3,7 +3,9 @@ import Foundation
 import Learners
 import Randomness
 import XCTest
+import RunFiles
 @testable import Training
+import TrainingRuns
 
 /// A short SAC run on Pendulum-v1, through the real store: its evaluation return must clearly beat
 /// the uniformly random policy's.
@@ -14,7 +16,7 @@ final class ShortSACRunTests: XCTestCase {
         // Narrow networks and a larger learning rate keep this within the test budget.
         let config = SmallRuns.sac(steps: 5000, seed: 1, hidden: [32, 32], batch: 64, learningRate: 1e-3,
                                    evaluationInterval: 1000, evaluationEpisodes: 5)
-        try TrainingRun.start(config, in: directory.url).run()
+        try TrainingRun.startSession(config, in: directory.url).run()
         let rows = try ProgressRow.read(from: directory.appending("progress.csv"))
         XCTAssertEqual(rows.map(\.environmentSteps), [1000, 2000, 3000, 4000, 5000])
 

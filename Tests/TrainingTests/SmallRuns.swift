@@ -1,7 +1,9 @@
 import Environments
 import Foundation
 import Learners
+import RunFiles
 import Training
+import TrainingRuns
 
 /// Configurations small enough for the test suite: the real SAC and the real store, narrow networks.
 enum SmallRuns {

@@ -3,7 +3,9 @@ import Foundation
 import Randomness
 import ReplayStore
 import XCTest
+import RunFiles
 @testable import Training
+import TrainingRuns
 import Transitions
 
 /// What the loop writes into the replay store: one transition per step, exactly as the environment
@@ -36,7 +38,7 @@ final class StoredTransitionsTests: XCTestCase {
         // The first `learningStarts` (100) steps act uniformly at random, the rest with SAC's policy.
         let config = SmallRuns.sac(steps: 450, seed: 3, evaluationInterval: 450, evaluationEpisodes: 1)
         let episodeLengths = [200, 200, 50]
-        let loop = try TrainingRun.start(config, in: directory.url)
+        let loop = try TrainingRun.startSession(config, in: directory.url)
         try loop.run()
         XCTAssertEqual(loop.episodes, 2, "two finished episodes")
         XCTAssertEqual(loop.updates, 450 - config.learningStarts, "one update per step after warm-up")
@@ -97,7 +99,7 @@ final class StoredTransitionsTests: XCTestCase {
         defer { directory.remove() }
         var config = SmallRuns.sac(steps: 2000, seed: 4, evaluationInterval: 2000, evaluationEpisodes: 1)
         config.learningStarts = 2000  // all warm-up: no updates, no policy actions
-        let loop = try TrainingRun.start(config, in: directory.url)
+        let loop = try TrainingRun.startSession(config, in: directory.url)
         try loop.run()
         XCTAssertEqual(loop.updates, 0)
         let store = try ReplayStore.open(at: directory.appending("replay").path)

@@ -1,7 +1,9 @@
 import TestSupport
 import Foundation
 import XCTest
+import RunFiles
 @testable import Training
+import TrainingRuns
 import Learners
 
 /// `offpolicy train` and `offpolicy evaluate` as real processes. Every run's exit status is checked

@@ -1,6 +1,8 @@
 import Foundation
 import TestSupport
+import RunFiles
 @testable import Training
+import TrainingRuns
 import XCTest
 
 /// `offpolicy train` and `evaluate` misused the way an unlucky user would: every case ends in exit
@@ -55,7 +57,7 @@ final class TrainCommandRobustnessTests: XCTestCase {
         process.waitUntilExit()
         XCTAssertEqual(process.terminationReason, .exit)
         XCTAssertEqual(process.terminationStatus, 143)
-        let resumed = try TrainingRun.resume(in: URL(fileURLWithPath: run))
+        let resumed = try TrainingRun.resumeSession(in: URL(fileURLWithPath: run))
         XCTAssertGreaterThan(resumed.environmentSteps, 500)
     }
 
@@ -64,7 +66,7 @@ final class TrainCommandRobustnessTests: XCTestCase {
         defer { directory.remove() }
         let run = directory.appending("run")
         // config.json, headers and the store exist; no step was checkpointed (the process died).
-        _ = try TrainingRun.start(SmallRuns.sac(steps: 150, seed: 1), in: run)
+        _ = try TrainingRun.startSession(SmallRuns.sac(steps: 150, seed: 1), in: run)
         let again = try train(["sac", "--steps", "150", "--run-dir", run.path])
         XCTAssertEqual(again.status, 1)
         XCTAssertTrue(again.standardError.contains("--resume \(run.path)"), again.standardError)
@@ -91,11 +93,11 @@ final class TrainCommandRobustnessTests: XCTestCase {
             (["sac", "--steps", "9223372036854775807", "--run-dir", run], "--steps must be at most"),
             (["--resume", directory.url.path, "--steps", "10", "--seed", "5"], "only --steps may be changed, not --seed"),
             (["--resume", directory.url.path, "--env", "Pendulum-v1"], "only --steps may be changed, not --env"),
-            (["td3", "--steps", "10", "--deterministic", "--run-dir", run], "--deterministic applies to bc"),
+            (["td3", "--steps", "10", "--deterministic", "--run-dir", run], "--deterministic applies to bc, not to td3"),
             (["td3bc", "--steps", "10", "--run-dir", run], "td3bc learns from logged data: give --dataset"),
             (["sac", "--steps", "10", "--dataset", directory.appending("nowhere").path, "--run-dir", run], "--dataset: '"),
             (["sac", "--steps", "10", "--n-step", "3", "--clip", "5", "--run-dir", run], "--clip applies to --correction is and --actor-gradient truncated-is"),
-            (["td3", "--steps", "10", "--actor-gradient", "truncated-is", "--run-dir", run], "--actor-gradient apply to sac"),
+            (["td3", "--steps", "10", "--actor-gradient", "truncated-is", "--run-dir", run], "--actor-gradient applies to sac, not to td3"),
         ]
         for (arguments, message) in cases {
             let result = try train(arguments)

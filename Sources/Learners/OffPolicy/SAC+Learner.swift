@@ -3,7 +3,7 @@ import NeuralNetwork
 import Randomness
 import Transitions
 
-extension SAC: Learner {
+extension SAC: CheckpointedLearner {
     /// Runs of `nStep` transitions when the critic target is an n-step one.
     public var sequenceLength: Int { config.nStep }
 
@@ -40,15 +40,7 @@ extension SAC: Learner {
         return items
     }
 
-    public func saveCheckpoint(to directory: URL) throws {
-        try Checkpoint.write(checkpointItems, config: config, observationSize: observationSize, actionScale: actionScale,
-                             updateCount: updateCount, to: directory)
-    }
-
-    public func loadCheckpoint(from directory: URL) throws {
-        updateCount = try Checkpoint.read(checkpointItems, config: config, observationSize: observationSize,
-                                          actionScale: actionScale, from: directory)
-    }
+    var sourceConfig: any LearnerConfig { config }
 
     /// From the optimisers' own checks in their last steps (no extra pass over the parameters).
     public var parametersAreFinite: Bool {

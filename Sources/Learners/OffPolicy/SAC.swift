@@ -54,9 +54,7 @@ public struct SACConfig: LearnerConfig {
             guard value >= 0, value.isFinite else { throw LearnerError.invalidConfiguration("the entropy coefficient must not be negative, got \(value)") }
         }
         if let targetEntropy, !targetEntropy.isFinite { throw LearnerError.invalidConfiguration("the target entropy must be finite") }
-        guard (1...1000).contains(nStep) else { throw LearnerError.invalidConfiguration("n-step must lie in 1...1000, got \(nStep)") }
-        try correction.validate()
-        try actorGradient.validate()
+        try validateOptions()  // n-step, the clip, Retrace's λ (SACConfig+Options.swift)
     }
 
     public func makeLearner(observationSize: Int, actionLow: [Float], actionHigh: [Float],

@@ -3,7 +3,7 @@ import NeuralNetwork
 import Randomness
 import Transitions
 
-extension TD3: Learner {
+extension TD3: CheckpointedLearner {
     public func act(on observation: [Float], deterministic: Bool, using generator: inout SeededGenerator) -> ChosenAction {
         precondition(observation.count == observationSize, "expected \(observationSize) observation values, got \(observation.count)")
         let input = config.observationNormalization?.apply(observation) ?? observation
@@ -27,16 +27,6 @@ extension TD3: Learner {
         return [.network(actor, regions: regions, prefix: "actor."),
                 .network(actorTarget, regions: regions, prefix: "actor_target."),
                 .optimizer(actorOptimizer, name: "optimizer.actor")] + critics.checkpointItems
-    }
-
-    public func saveCheckpoint(to directory: URL) throws {
-        try Checkpoint.write(checkpointItems, config: sourceConfig, observationSize: observationSize, actionScale: actionScale,
-                             updateCount: updateCount, to: directory)
-    }
-
-    public func loadCheckpoint(from directory: URL) throws {
-        updateCount = try Checkpoint.read(checkpointItems, config: sourceConfig, observationSize: observationSize,
-                                          actionScale: actionScale, from: directory)
     }
 
     /// From the optimisers' own checks in their last steps (no extra pass over the parameters); the

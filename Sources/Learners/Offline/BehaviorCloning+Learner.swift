@@ -3,7 +3,7 @@ import NeuralNetwork
 import Randomness
 import Transitions
 
-extension BehaviorCloning: Learner {
+extension BehaviorCloning: CheckpointedLearner {
     /// Gaussian: as SAC acts (sampled, or tanh(μ) when deterministic). Deterministic policy: μ(s), always.
     public func act(on observation: [Float], deterministic: Bool, using generator: inout SeededGenerator) -> ChosenAction {
         precondition(observation.count == observationSize, "expected \(observationSize) observation values, got \(observation.count)")
@@ -38,15 +38,7 @@ extension BehaviorCloning: Learner {
         [.network(actor, regions: actorRegions, prefix: "actor."), .optimizer(actorOptimizer, name: "optimizer.actor")]
     }
 
-    public func saveCheckpoint(to directory: URL) throws {
-        try Checkpoint.write(checkpointItems, config: config, observationSize: observationSize, actionScale: actionScale,
-                             updateCount: updateCount, to: directory)
-    }
-
-    public func loadCheckpoint(from directory: URL) throws {
-        updateCount = try Checkpoint.read(checkpointItems, config: config, observationSize: observationSize,
-                                          actionScale: actionScale, from: directory)
-    }
+    var sourceConfig: any LearnerConfig { config }
 
     public var parametersAreFinite: Bool { actorOptimizer.lastStepWasFinite }
 }

@@ -3,7 +3,7 @@ import NeuralNetwork
 import Randomness
 import Transitions
 
-extension A2C: OnPolicyLearner {
+extension A2C: OnPolicyLearner, CheckpointedLearner {
     public var environmentCount: Int { config.onPolicy.environmentCount }
     public var stepsPerEnvironment: Int { config.onPolicy.stepsPerEnvironment }
     public var replayUpdatesPerRollout: Int { config.replayRatio }
@@ -35,14 +35,6 @@ extension A2C: OnPolicyLearner {
                                 activation: config.common.activation, to: file)
     }
 
-    public func saveCheckpoint(to directory: URL) throws {
-        try Checkpoint.write(networks.checkpointItems, config: sourceConfig, observationSize: observationSize,
-                             actionScale: try ActionScale(low: networks.actionLow, high: networks.actionHigh),
-                             updateCount: updateCount, to: directory)
-    }
-
-    public func loadCheckpoint(from directory: URL) throws {
-        updateCount = try Checkpoint.read(networks.checkpointItems, config: sourceConfig, observationSize: observationSize,
-                                          actionScale: try ActionScale(low: networks.actionLow, high: networks.actionHigh), from: directory)
-    }
+    var checkpointItems: [CheckpointItem] { networks.checkpointItems }
+    var actionScale: ActionScale { networks.actionScale }
 }

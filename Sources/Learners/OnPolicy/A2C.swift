@@ -37,9 +37,8 @@ public struct A2CConfig: OnPolicyLearnerConfig {
 
     public func validate() throws {
         try common.validate()
+        try validateOptions()  // the shared on-policy settings, the replay ratio, V-trace's ρ̄, c̄ and λ (A2CConfig+Options.swift)
         try onPolicy.validate()
-        guard (0...1000).contains(replayRatio) else { throw LearnerError.invalidConfiguration("the replay ratio must lie in 0...1000, got \(replayRatio)") }
-        try correction.validate()
     }
 
     public func makeLearner(observationSize: Int, actionLow: [Float], actionHigh: [Float],

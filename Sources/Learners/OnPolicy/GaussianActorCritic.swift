@@ -17,6 +17,8 @@ final class GaussianActorCritic {
     let actionSize: Int
     let actionLow: [Float]
     let actionHigh: [Float]
+    /// The action bounds, checked at creation (finite, low < high).
+    let actionScale: ActionScale
     let policy: MLP
     let logStd: FloatBuffer
     let logStdGradient: FloatBuffer
@@ -36,7 +38,7 @@ final class GaussianActorCritic {
          onPolicy: OnPolicyHyperparameters, stateDependentSampleFrequency: Int? = nil, generator: inout SeededGenerator) throws {
         try common.validate()
         try onPolicy.validate()
-        _ = try ActionScale(low: actionLow, high: actionHigh)  // finite bounds, low < high
+        actionScale = try ActionScale(low: actionLow, high: actionHigh)  // finite bounds, low < high
         guard observationSize > 0 else { throw LearnerError.invalidConfiguration("the observation size must be positive, got \(observationSize)") }
         self.observationSize = observationSize
         actionSize = actionLow.count
@@ -297,7 +299,7 @@ final class GaussianActorCritic {
         let logStdShape = stateDependentNoise.map { [$0.latentSize, actionSize] } ?? [actionSize]
         tensors.append(Tensor(name: "log_std", shape: logStdShape, values: logStd.values))
         var metadata = PolicyMetadata.make(algorithm: algorithm, observationSize: observationSize,
-                                           actionScale: try ActionScale(low: actionLow, high: actionHigh),
+                                           actionScale: actionScale,
                                            hiddenSizes: hiddenSizes, activation: activation)
         if stateDependentNoise != nil {
             metadata["policy"] = "gaussian: action = clip(action_net(policy_net(input)), action_low, action_high); exploration (gSDE) adds phi^T W before the clip, phi = the last hidden layer of policy_net, W ~ N(0, exp(log_std)^2) of shape log_std, resampled every few steps"

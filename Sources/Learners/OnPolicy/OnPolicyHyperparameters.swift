@@ -47,22 +47,17 @@ public struct OnPolicyHyperparameters: Codable, Equatable, Sendable {
     public static let environmentLimit = 1024
     public static let rolloutLimit = 10_000_000
 
-    /// Throws `LearnerError.invalidConfiguration` naming the first setting out of range.
+    /// Throws `LearnerError.invalidConfiguration` when the settings no option declares are out of range:
+    /// the rollout's size and Adam's ε. Each setting with an option (`--n-envs`, `--gae-lambda`, ...) has its
+    /// range in its declaration (`OnPolicyLearnerConfig.onPolicyOptions`), checked by the config's
+    /// `validateOptions()`.
     public func validate() throws {
         func fail(_ message: String) -> LearnerError { .invalidConfiguration(message) }
-        guard (1...Self.environmentLimit).contains(environmentCount) else {
-            throw fail("the number of environment copies must lie in 1...\(Self.environmentLimit), got \(environmentCount)")
+        guard environmentCount >= 1, stepsPerEnvironment >= 1,
+              environmentCount.multipliedReportingOverflow(by: stepsPerEnvironment).partialValue <= Self.rolloutLimit,
+              !environmentCount.multipliedReportingOverflow(by: stepsPerEnvironment).overflow else {
+            throw fail("--n-envs × --n-steps must be at most \(Self.rolloutLimit), got \(environmentCount) × \(stepsPerEnvironment)")
         }
-        guard stepsPerEnvironment >= 1, environmentCount * stepsPerEnvironment <= Self.rolloutLimit else {
-            throw fail("steps per copy must be at least 1 and copies × steps at most \(Self.rolloutLimit), got \(environmentCount) × \(stepsPerEnvironment)")
-        }
-        guard (0...1).contains(gaeLambda) else { throw fail("the GAE λ must lie in [0, 1], got \(gaeLambda)") }
-        guard entropyCoefficient.isFinite, entropyCoefficient >= 0 else { throw fail("the entropy coefficient must be zero or more, got \(entropyCoefficient)") }
-        guard valueCoefficient.isFinite, valueCoefficient > 0 else { throw fail("the value coefficient must be positive, got \(valueCoefficient)") }
-        if let maxGradientNorm, !(maxGradientNorm > 0 && maxGradientNorm.isFinite) {
-            throw fail("the maximal gradient norm must be positive, got \(maxGradientNorm)")
-        }
-        guard logStdInit.isFinite, abs(logStdInit) <= 20 else { throw fail("the initial log σ must lie in [−20, 20], got \(logStdInit)") }
         guard adamEpsilon > 0, adamEpsilon.isFinite else { throw fail("Adam's ε must be positive, got \(adamEpsilon)") }
     }
 }

@@ -3,7 +3,7 @@ import NeuralNetwork
 import Randomness
 import Transitions
 
-extension PPO: OnPolicyLearner {
+extension PPO: OnPolicyLearner, CheckpointedLearner {
     public var environmentCount: Int { config.onPolicy.environmentCount }
     public var stepsPerEnvironment: Int { config.onPolicy.stepsPerEnvironment }
     public var metricNames: [String] {
@@ -36,14 +36,7 @@ extension PPO: OnPolicyLearner {
                                 activation: config.common.activation, to: file)
     }
 
-    public func saveCheckpoint(to directory: URL) throws {
-        try Checkpoint.write(networks.checkpointItems, config: config, observationSize: observationSize,
-                             actionScale: try ActionScale(low: networks.actionLow, high: networks.actionHigh),
-                             updateCount: updateCount, to: directory)
-    }
-
-    public func loadCheckpoint(from directory: URL) throws {
-        updateCount = try Checkpoint.read(networks.checkpointItems, config: config, observationSize: observationSize,
-                                          actionScale: try ActionScale(low: networks.actionLow, high: networks.actionHigh), from: directory)
-    }
+    var sourceConfig: any LearnerConfig { config }
+    var checkpointItems: [CheckpointItem] { networks.checkpointItems }
+    var actionScale: ActionScale { networks.actionScale }
 }

@@ -61,16 +61,8 @@ public struct PPOConfig: OnPolicyLearnerConfig {
 
     public func validate() throws {
         try common.validate()
+        try validateOptions()  // the shared on-policy settings, epochs, clip ranges, gSDE (PPOConfig+Options.swift)
         try onPolicy.validate()
-        func fail(_ message: String) -> LearnerError { .invalidConfiguration(message) }
-        guard (1...1000).contains(epochs) else { throw fail("the number of epochs must lie in 1...1000, got \(epochs)") }
-        guard clipRange > 0, clipRange.isFinite else { throw fail("the clip range must be positive, got \(clipRange)") }
-        if let valueClipRange, !(valueClipRange > 0 && valueClipRange.isFinite) {
-            throw fail("the value clip range must be positive, got \(valueClipRange)")
-        }
-        guard (-1...1_000_000).contains(sdeSampleFrequency) else {
-            throw fail("the gSDE sample frequency must lie in -1...1000000 (0 or -1: once per rollout), got \(sdeSampleFrequency)")
-        }
     }
 
     public func makeLearner(observationSize: Int, actionLow: [Float], actionHigh: [Float],

@@ -15,6 +15,19 @@ public protocol LearnerConfig: Codable, Equatable, Sendable {
     /// PPO), trained by the on-policy loop, rather than from batches sampled from the store. Default false.
     static var isOnPolicy: Bool { get }
     var common: CommonHyperparameters { get set }
+    /// The algorithm's own command-line options beyond the common ones (`--hidden`, `--batch`, `--lr`,
+    /// `--gamma`), in the order they are applied and listed. Default: none.
+    static var options: [LearnerOption<Self>] { get }
+    /// `options`, type-erased for the registry. Default: from `options`.
+    static var declaredOptions: [AnyLearnerOption] { get }
+    /// Whether the algorithm learns only from a logged dataset (`--dataset`), never from its own
+    /// interaction (BC, TD3+BC). Default false.
+    static var requiresDataset: Bool { get }
+    /// Whether `common.batchSize` is used (false where a rollout is one batch: A2C, REINFORCE), so
+    /// `--batch` is refused where it would change nothing. Default true.
+    static var usesBatchSize: Bool { get }
+    /// This config with the algorithm's own options applied, then validated (see `LearnerConfig+Options.swift`).
+    func applying(arguments: [String]) throws -> any LearnerConfig
     /// Throws `LearnerError.invalidConfiguration` naming the first setting out of range.
     func validate() throws
     /// This config adapted to the data an offline run will learn from (for example TD3+BC's

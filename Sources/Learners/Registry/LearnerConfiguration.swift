@@ -27,6 +27,20 @@ public struct LearnerConfiguration: Codable, Equatable, Sendable {
 
     public func validate() throws { try config.validate() }
 
+    /// This configuration with the algorithm's own options applied (`LearnerConfig.applying(arguments:)`).
+    public func applying(arguments: [String]) throws -> LearnerConfiguration {
+        LearnerConfiguration(try config.applying(arguments: arguments))
+    }
+
+    /// Updates between rows of `metrics.csv` unless the user says otherwise: 1000; for an on-policy
+    /// learner the updates of about 4096 environment steps (PPO: every rollout; A2C: 204 rollouts and
+    /// their replay updates; REINFORCE: 5 rollouts).
+    public var defaultMetricsInterval: Int {
+        guard let config = config as? any OnPolicyLearnerConfig else { return 1000 }
+        let rollout = config.onPolicy.environmentCount * config.onPolicy.stepsPerEnvironment
+        return max(1, 4096 / rollout) * (1 + config.replayUpdatesPerRollout)
+    }
+
     /// The config adapted to an offline run's data (`LearnerConfig.fitted(to:)`).
     public func fitted(to data: TransitionBatch) -> LearnerConfiguration {
         LearnerConfiguration(config.fitted(to: data))

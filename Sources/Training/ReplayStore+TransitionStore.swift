@@ -1,3 +1,0 @@
-import ReplayStore
-
-extension ReplayStore: TransitionStore {}

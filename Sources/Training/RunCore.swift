@@ -1,0 +1,273 @@
+import Environments
+import Foundation
+import Learners
+import RunFiles
+import Transitions
+
+/// What every training loop shares: the run directory and its lock, the recorder (progress.csv,
+/// metrics.csv, the progress line), the checkpointer, the evaluation schedule, the counters and episode
+/// bookkeeping of `RunState`, the random streams, and starting and resuming a run.
+///
+/// Outside the module it is read-only: config, directory, counters and notices.
+/// A loop only collects and updates: it drives `run(shouldStop:advance:)` with one unit of its work
+/// (one environment step and its updates, one offline update, one rollout and its updates), steps its
+/// environment copies through `step(copy:executing:storing:logProbability:into:)`, and hands every
+/// update's metrics to `record(_:)`.
+public final class RunCore {
+    public let config: TrainingConfig
+    public let directory: RunDirectory
+    let learner: any Learner
+    /// Where the collected transitions go.
+    let sink: any TransitionSink
+    /// The training environments, one per copy in `state.copies`.
+    private var environments: [any Environment]
+    /// The environment evaluated on (from a seed of its own).
+    private let evaluationEnvironment: any Environment
+    var state: RunState
+    /// Messages worth telling the user (for example about data recorded after the last checkpoint).
+    public private(set) var notices: [String] = []
+    /// Added to the state's episode ids in the store: online episodes are numbered after the pre-filled ones.
+    private let episodeIDOffset: UInt64
+    private let schedule: EvaluationSchedule
+    private let recorder: RunRecorder
+    private let checkpointer: Checkpointer
+    /// The run directory's lock, held while the core exists.
+    private let lock: RunDirectoryLock
+    /// The metric the progress line shows as the loss.
+    private let lossShown: String
+    private var lastEvaluation: Double?
+    /// The step count and instant of the last progress row (or of the start of `run`), for steps_per_s.
+    private var rowStartSteps = 0
+    private var rowStart = ContinuousClock.now
+    /// The step count at which a crossing of the evaluation interval was last looked for.
+    private var checkedSteps = 0
+
+    /// Starts a new run of `config` in `directory` (which must not hold one, see `RunDirectory.claimForNewRun`):
+    /// resets copy c of `environments` with seed + c, writes `config.json` and the headers of progress.csv and
+    /// metrics.csv. Offline, `sink` (the store sampled from) must hold transitions. Nothing is written
+    /// when a check fails.
+    init(starting config: TrainingConfig, in directory: RunDirectory, environments: [any Environment],
+         evaluationEnvironment: any Environment, learner: any Learner, sink: any TransitionSink, terminal: TerminalProgress) throws {
+        try config.validate()
+        try Self.checkCompatibility(of: environments + [evaluationEnvironment], with: learner)
+        lock = try directory.claimForNewRun()
+        if config.mode == .offline, try sink.transitionCount == 0 {
+            throw TrainingError.mismatch("offline training needs a filled store; the store holds no transitions")
+        }
+        var environments = environments
+        var copies: [RunState.Copy] = []
+        for c in environments.indices {
+            let observation = try environments[c].checkedReset(seed: config.seed &+ UInt64(c))
+            copies.append(.init(observation: observation, environment: environments[c].snapshot(), episodeID: UInt64(c)))
+        }
+        self.environments = environments
+        state = RunState(seed: config.seed, copies: copies)
+        try config.write(to: directory.config)
+        try RunRecorder.create(in: directory, metricNames: learner.metricNames)
+        recorder = try RunRecorder(directory: directory, metricNames: learner.metricNames, terminal: terminal)
+        (self.config, self.directory, self.learner, self.sink, self.evaluationEnvironment) = (config, directory, learner, sink, evaluationEnvironment)
+        (episodeIDOffset, schedule, checkpointer, lossShown) = Self.parts(config, directory, learner)
+    }
+
+    /// Continues the run in `directory` from its checkpoint; `environments`, `learner` and `sink` must be
+    /// built as for the run's start (from its `config.json`); the learner's state is loaded here. An
+    /// environment that cannot restore a snapshot (a bridged Python one) starts a fresh episode under a new
+    /// id instead, seeded from the run's seed, step count and copy; `notices` says so. Transitions the sink
+    /// holds beyond the checkpoint's count are kept; `afterCheckpoint` says what that means for this loop.
+    init(resuming directory: RunDirectory, config: TrainingConfig, environments: [any Environment],
+         evaluationEnvironment: any Environment, learner: any Learner, sink: any TransitionSink, terminal: TerminalProgress,
+         afterCheckpoint: String) throws {
+        try Self.checkCompatibility(of: environments + [evaluationEnvironment], with: learner)
+        lock = try RunDirectoryLock.acquire(directory)
+        let checkpointer = Checkpointer(directory: directory)
+        var environments = environments
+        var notices: [String] = []
+        var state: RunState
+        if let (saved, learnerDirectory) = try checkpointer.latest() {
+            guard saved.copies.count == environments.count else {
+                throw TrainingError.corruptFile(RunDirectory.stateFile(in: directory.checkpoint).path,
+                                                "holds \(saved.copies.count) environment copies, the learner steps \(environments.count)")
+            }
+            state = saved
+            var cutSteps = 0
+            for c in environments.indices {
+                if environments[c].restoresSnapshots {
+                    environments[c].restore(saved.copies[c].environment)
+                    continue
+                }
+                guard config.mode == .online else { continue }
+                // The interrupted episode's stored steps end without an end flag; a new episode id keeps
+                // sequences from running on into the fresh episode.
+                cutSteps += state.copies[c].episodeLength
+                if state.copies[c].episodeLength > 0 {
+                    state.copies[c].episodeID = state.nextEpisodeID
+                    state.nextEpisodeID += 1
+                }
+                state.copies[c].episodeReturn = 0
+                state.copies[c].episodeLength = 0
+                state.copies[c].observation = try environments[c].checkedReset(seed: config.seed &+ UInt64(state.environmentSteps) &+ UInt64(c))
+            }
+            if config.mode == .online, environments.contains(where: { !$0.restoresSnapshots }) {
+                let fresh = environments.count == 1 ? "the resumed run starts a fresh episode" : "each environment copy of the resumed run starts a fresh episode"
+                notices.append("\(config.environment) runs in a Python process whose state a checkpoint cannot hold: \(fresh)"
+                               + (cutSteps > 0 ? " (the interrupted episode's \(cutSteps) stored steps stay in the store, without an end flag)" : ""))
+            }
+            try learner.loadCheckpoint(from: learnerDirectory)
+        } else {
+            // Stopped before its first checkpoint: nothing to continue from, so the run restarts at
+            // step 0 with its config (progress and metrics rows are dropped); what the sink already
+            // holds stays there and is reported below.
+            var copies: [RunState.Copy] = []
+            for c in environments.indices {
+                let observation = try environments[c].checkedReset(seed: config.seed &+ UInt64(c))
+                copies.append(.init(observation: observation, environment: environments[c].snapshot(), episodeID: UInt64(c)))
+            }
+            state = RunState(seed: config.seed, copies: copies)
+            notices.append("the run was stopped before its first checkpoint; restarting it from step 0")
+        }
+        try? FileManager.default.removeItem(at: directory.checkpointInProgress)
+
+        let storedNow = try sink.transitionCount
+        if storedNow < state.storedTransitions {
+            throw TrainingError.mismatch("the replay store at \(directory.replay.path) holds \(storedNow) transitions, fewer than the \(state.storedTransitions) the checkpoint was written with")
+        }
+        if config.mode == .online, storedNow > state.storedTransitions {
+            notices.append("the replay store holds \(storedNow - state.storedTransitions) transition(s) collected after the last checkpoint (the run was stopped abruptly); they stay in the store, \(afterCheckpoint)")
+        }
+        recorder = try RunRecorder(directory: directory, metricNames: learner.metricNames, terminal: terminal,
+                                   keepingProgressRows: state.progressRows, metricsRows: state.metricsRows)
+        self.environments = environments
+        self.state = state
+        self.notices = notices
+        self.checkpointer = checkpointer
+        (self.config, self.directory, self.learner, self.sink, self.evaluationEnvironment) = (config, directory, learner, sink, evaluationEnvironment)
+        (episodeIDOffset, schedule, _, lossShown) = Self.parts(config, directory, learner)
+    }
+
+    /// What both initializers derive from the config alone.
+    private static func parts(_ config: TrainingConfig, _ directory: RunDirectory, _ learner: any Learner)
+        -> (UInt64, EvaluationSchedule, Checkpointer, String) {
+        (UInt64(config.prefill?.episodes ?? 0), EvaluationSchedule(config), Checkpointer(directory: directory),
+         learner.metricNames.first { $0 == "critic_loss" || $0 == "value_loss" } ?? "critic_loss")
+    }
+
+    private static func checkCompatibility(of environments: [any Environment], with learner: any Learner) throws {
+        for environment in environments {
+            guard learner.observationSize == environment.observationSpace.dimension, learner.actionSize == environment.actionSpace.dimension else {
+                throw TrainingError.mismatch("the learner takes \(learner.observationSize)-d observations and \(learner.actionSize)-d actions; the environment has \(environment.observationSpace.dimension) and \(environment.actionSpace.dimension)")
+            }
+        }
+    }
+
+    /// The count the run's length is measured in: environment steps online, updates offline.
+    public var steps: Int { state.progress(in: config.mode) }
+    public var environmentSteps: Int { state.environmentSteps }
+    /// Finished training episodes.
+    public var episodes: Int { state.episodes }
+    /// Learner updates so far.
+    public var updates: Int { state.updates }
+
+    /// The action space of copy `c`.
+    func actionSpace(ofCopy c: Int) -> BoxSpace { environments[c].actionSpace }
+
+    /// Runs `advance` (one unit of the loop's work) until `config.steps` steps are done, or until
+    /// `shouldStop` returns true (asked after every unit), in which case a checkpoint is written first.
+    /// After every unit: an evaluation when the steps crossed a multiple of the evaluation interval since
+    /// `evaluateIfDue()` last looked (and at the end), a checkpoint when they crossed one of the checkpoint
+    /// interval during the unit (and at the end, and on a stop), then the progress line.
+    func run(shouldStop: () -> Bool, advance: () throws -> Void) throws -> RunOutcome {
+        let start = ContinuousClock.now
+        let elapsedBefore = state.elapsedSeconds
+        rowStart = start
+        rowStartSteps = steps
+        checkedSteps = steps
+        defer { recorder.terminal.finish() }
+        while steps < config.steps {
+            let unitStart = steps
+            try advance()
+            let finished = steps >= config.steps
+            try evaluateIfDue()
+            if finished && steps != rowStartSteps { try evaluate() }
+            let stopping = !finished && shouldStop()
+            if schedule.checkpoints(from: unitStart, to: steps) || finished || stopping {
+                state.elapsedSeconds = elapsedBefore + TerminalProgress.seconds(ContinuousClock.now - start)
+                try writeCheckpoint()
+            }
+            showProgress()
+            if stopping { return .interrupted(steps: steps) }
+        }
+        return .finished
+    }
+
+    /// Evaluates now if the steps crossed a multiple of the evaluation interval since the last look.
+    /// A loop whose unit spans several such looks (the on-policy rollout) calls it after each but the last.
+    func evaluateIfDue() throws {
+        defer { checkedSteps = steps }
+        if schedule.evaluates(from: checkedSteps, to: steps) { try evaluate() }
+    }
+
+    /// Redraws the progress line (at most twice a second).
+    func showProgress() {
+        recorder.terminal.update(steps: steps, totalSteps: config.steps, recentReturn: state.recentReturnMean,
+                                 lastEvaluation: lastEvaluation, criticLoss: state.metrics.average(of: lossShown),
+                                 alpha: state.metrics.average(of: "alpha"))
+    }
+
+    /// Steps copy `c` with `executed`, appends the transition (with `stored` as its action, behavior
+    /// log-probability `logProbability`) to `batch`, and keeps the episode's books: its return and length,
+    /// and at its end the recent returns, a reset and the next episode id.
+    func step(copy c: Int, executing executed: [Float], storing stored: [Float], logProbability: Float,
+              into batch: inout TransitionBatch) throws {
+        let result = try environments[c].checkedStep(executed)
+        batch.append(observation: state.copies[c].observation, action: stored, reward: Float(result.reward),
+                     nextObservation: result.observation, terminated: result.terminated, truncated: result.truncated,
+                     behaviorLogProbability: logProbability, episodeID: state.copies[c].episodeID &+ episodeIDOffset,
+                     stepIndex: UInt32(state.copies[c].episodeLength), source: .online)
+        state.environmentSteps += 1
+        state.copies[c].episodeReturn += result.reward
+        state.copies[c].episodeLength += 1
+        if result.isEpisodeOver {
+            state.recordEpisode(return: state.copies[c].episodeReturn)
+            state.copies[c].episodeReturn = 0
+            state.copies[c].episodeLength = 0
+            state.copies[c].episodeID = state.nextEpisodeID
+            state.nextEpisodeID += 1
+            state.copies[c].observation = try environments[c].checkedReset()
+        } else {
+            state.copies[c].observation = result.observation
+        }
+    }
+
+    /// Counts an update; stops the run if it diverged; records its metrics.
+    func record(_ metrics: UpdateMetrics) throws {
+        state.updates += 1
+        // Two inout properties of one stored `state` would overlap: go through locals (swapped, not copied).
+        var accumulator = MetricsAccumulator(), rows = state.metricsRows
+        swap(&accumulator, &state.metrics)
+        defer { swap(&accumulator, &state.metrics); state.metricsRows = rows }
+        try recorder.takeUpdate(metrics, of: learner, update: state.updates, environmentSteps: state.environmentSteps,
+                                interval: config.metricsInterval, accumulator: &accumulator, rows: &rows)
+    }
+
+    /// Deterministic evaluation on the evaluation environment, then a progress row.
+    private func evaluate() throws {
+        let now = ContinuousClock.now
+        let seconds = TerminalProgress.seconds(now - rowStart)
+        let steps = self.steps
+        lastEvaluation = try recorder.evaluate(learner, on: evaluationEnvironment, config: config, environmentSteps: state.environmentSteps,
+                                               episodes: state.episodes, updates: state.updates, trainReturn: state.recentReturnMean,
+                                               stepsPerSecond: seconds > 0 ? Double(steps - rowStartSteps) / seconds : 0)
+        state.progressRows += 1
+        rowStart = now
+        rowStartSteps = steps
+    }
+
+    /// Makes the sink and the metrics durable, then writes the checkpoint.
+    private func writeCheckpoint() throws {
+        try sink.sync()
+        try recorder.synchronize()
+        for c in environments.indices { state.copies[c].environment = environments[c].snapshot() }
+        state.storedTransitions = try sink.transitionCount
+        try checkpointer.write(learner: learner, state: state)
+    }
+}
