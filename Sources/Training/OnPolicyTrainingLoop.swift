@@ -103,7 +103,7 @@ public final class OnPolicyTrainingLoop {
                                        using: &core.state.updateGenerator))
         for _ in 0..<learner.replayUpdatesPerRollout {
             try sampler.sampleSequences(count: learner.replaySequenceCount, length: learner.replaySequenceLength,
-                                        using: &core.state.samplingGenerator, into: &replayBatch)
+                                        windows: .wholeRuns, using: &core.state.samplingGenerator, into: &replayBatch)
             try core.record(learner.replayUpdate(on: replayBatch, progressRemaining: progressRemaining, using: &core.state.updateGenerator))
         }
         core.state.rollouts += 1

@@ -127,7 +127,8 @@ public final class TrainingLoop {
     private func updateOnce() throws {
         let batchSize = core.config.learner.common.batchSize, length = learner.sequenceLength
         if length > 1 {
-            try sampler.sampleSequences(count: batchSize, length: length, using: &core.state.samplingGenerator, into: &sampleBatch)
+            try sampler.sampleSequences(count: batchSize, length: length, windows: learner.sequenceWindows,
+                                        using: &core.state.samplingGenerator, into: &sampleBatch)
         } else if let prefill = core.config.prefill, let ratio = prefill.ratio {
             try sampler.sample(batchSize: batchSize, demonstrations: 0..<prefill.transitions,
                                demonstrationCount: Int((ratio * Double(batchSize)).rounded()), using: &core.state.samplingGenerator,

@@ -1,5 +1,4 @@
 import Randomness
-import Transitions
 
 /// Where a training loop's batches come from: uniform batches, batches with a share of pinned
 /// demonstrations, and runs of consecutive transitions. `ReplayStore` conforms; a
@@ -12,6 +11,7 @@ public protocol TransitionSampler: AnyObject {
     func sample(batchSize: Int, demonstrations: Range<Int>, demonstrationCount: Int, using generator: inout SeededGenerator,
                 into batch: inout TransitionBatch) throws
     /// Fills `batch` with `count` runs of `length` consecutive transitions of one episode each
-    /// (sequence-major), drawn uniformly over the valid starts.
-    func sampleSequences(count: Int, length: Int, using generator: inout SeededGenerator, into batch: inout TransitionBatch) throws
+    /// (sequence-major), drawn uniformly over the starts `windows` allows.
+    func sampleSequences(count: Int, length: Int, windows: SequenceWindows, using generator: inout SeededGenerator,
+                         into batch: inout TransitionBatch) throws
 }

@@ -6,6 +6,9 @@ import Transitions
 extension SAC: CheckpointedLearner {
     /// Runs of `nStep` transitions when the critic target is an n-step one.
     public var sequenceLength: Int { config.nStep }
+    /// Every transition starts an n-step window, as in Stable-Baselines3's `NStepReplayBuffer`; the
+    /// return is cut at the episode's end (`SAC+SequenceTargets.swift`).
+    public var sequenceWindows: SequenceWindows { .fromEveryTransition }
 
     /// Stochastic: a = tanh(μ + σ ε) scaled to the bounds, with its log-density in environment units
     /// (tanh correction and action-scale Jacobian included). Deterministic: tanh(μ) scaled, log-density NaN.

@@ -22,6 +22,10 @@ public protocol Learner: AnyObject {
     /// L consecutive transitions of one episode, sequence-major (n-step targets). Default 1.
     var sequenceLength: Int { get }
 
+    /// Which runs the batches hold when `sequenceLength` > 1: `.wholeRuns` (never past an episode's end;
+    /// the default) or `.fromEveryTransition` (every transition starts one, cut at its episode's end).
+    var sequenceWindows: SequenceWindows { get }
+
     /// One gradient step on `batch` (sampled from the replay store). Bootstrapping stops at
     /// `terminated` and continues through `truncated`.
     func update(on batch: TransitionBatch, using generator: inout SeededGenerator) -> UpdateMetrics
@@ -47,4 +51,5 @@ public protocol Learner: AnyObject {
 
 extension Learner {
     public var sequenceLength: Int { 1 }
+    public var sequenceWindows: SequenceWindows { .wholeRuns }
 }

@@ -1,4 +1,6 @@
-/// Which runs `ReplayStore.sampleSequences` may return (see `ReplayStore+Sequences.swift`).
+/// Which runs of consecutive transitions a `TransitionSampler` may return for `sampleSequences` (the
+/// replay store: `ReplayStore+Sequences.swift`). A learner that learns from runs says which it needs
+/// (`Learner.sequenceWindows`).
 public enum SequenceWindows: Sendable, Equatable {
     /// Only runs of `length` transitions of one episode: a run never passes an episode's end, so no run
     /// starts in the last length − 1 transitions of an episode. A2C's V-trace replay needs these (every
