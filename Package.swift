@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "ReplayStoreTests", dependencies: ["ReplayStore", "Transitions", "Randomness", "CLMDB", "CZstd", "TestSupport"]),
         .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork", "Randomness", "TestSupport"]),
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "Randomness", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "GymBridgeTests", dependencies: ["GymBridge", "Environments", "TrainingRuns", "RunFiles", "ReplayStore", "Randomness", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "GymBridgeTests", dependencies: ["GymBridge", "Environments", "Training", "TrainingRuns", "RunFiles", "ReplayStore", "Randomness", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "LearnersTests", dependencies: ["Learners", "NeuralNetwork", "Transitions", "Randomness", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "TrainingRuns", "RunFiles", "Learners", "Environments", "ReplayStore", "Transitions", "NeuralNetwork", "Randomness", "TestSupport"]),
         .testTarget(name: "ComparisonTests", dependencies: ["Comparison", "TestSupport"]),

@@ -1,6 +1,7 @@
 import Foundation
 import ReplayStore
 import TestSupport
+import Training
 import RunFiles
 import TrainingRuns
 import XCTest
@@ -29,7 +30,13 @@ final class BridgedRunTests: XCTestCase {
         XCTAssertEqual(config.environment, "gym:Pendulum-v1", "config.json keeps the gym: name")
         let rows = try ProgressRow.read(from: URL(fileURLWithPath: run + "/progress.csv"))
         XCTAssertEqual(rows.map(\.environmentSteps), [150, 300, 450])
-        XCTAssertTrue(rows.allSatisfy { (-2000 ... 0).contains($0.evaluationReturnMean) }, "\(rows.map(\.evaluationReturnMean))")
+        // The last evaluation is the trained policy's: the checkpointed learner, evaluated in process through a
+        // bridged environment of its own from the run's evaluation seed, gives the same return.
+        let (_, environment, learner) = try TrainingRun.trainedLearner(in: URL(fileURLWithPath: run))
+        let again = try Evaluation.run(learner, on: environment, episodes: 1, seed: Evaluation.environmentSeed(forRunSeed: 2)).mean
+        XCTAssertEqual(rows.last!.evaluationReturnMean, again, accuracy: 1e-9 * abs(again),
+                       "the run's last evaluation \(rows.last!.evaluationReturnMean) is the trained policy's return \(again)")
+        XCTAssertNotEqual(rows.first!.evaluationReturnMean, rows.last!.evaluationReturnMean, "the policy changed between the evaluations")
 
         // Every step went through the store, and the training episodes run on unbroken: next_obs of one step is the
         // observation of the next, except at the 200-step truncations (evaluation, at steps 150 and 300, used an

@@ -33,7 +33,10 @@ final class OnPolicyCommandTests: XCTestCase {
         XCTAssertEqual(evaluate.status, 0, evaluate.standardError)
         let last = try XCTUnwrap(evaluate.standardOutput.split(separator: "\n").last)
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
-        XCTAssertTrue((-2000 ... 0).contains(try XCTUnwrap(object["return_mean"] as? Double)))
+        // `evaluate` runs the trained policy (observation normaliser included) on the run's own evaluation
+        // episodes: the same return as the run's last evaluation, which followed its last update.
+        XCTAssertEqual(try XCTUnwrap(object["return_mean"] as? Double), rows.last!.evaluationReturnMean, accuracy: 1e-9)
+        XCTAssertNotEqual(rows.first!.evaluationReturnMean, rows.last!.evaluationReturnMean, "the policy changed between the evaluations")
 
         let extended = try OffpolicyExecutable.run(["train", "--resume", run, "--steps", "768"])
         XCTAssertEqual(extended.status, 0, extended.standardOutput + extended.standardError)
@@ -56,7 +59,7 @@ final class OnPolicyCommandTests: XCTestCase {
             XCTAssertTrue(evaluate.standardOutput.hasPrefix("\(name) on Pendulum-v1: return"), evaluate.standardOutput)
         }
         let header = try String(contentsOfFile: directory.appending("a2c").path + "/metrics.csv", encoding: .utf8).split(separator: "\n").first
-        XCTAssertEqual(header.map(String.init), "env_steps,updates,policy_loss,value_loss,entropy,explained_variance,gradient_norm,std,replay_policy_loss,replay_value_loss,replay_ratio_mean,replay_gradient_norm")
+        XCTAssertEqual(header.map(String.init), "env_steps,updates,policy_loss,value_loss,entropy,explained_variance,gradient_norm,std,replay_policy_loss,replay_value_loss,replay_ratio_mean,replay_gradient_norm,replay_unknown_behavior")
     }
 
     /// Bad combinations exit 64 with a sentence naming the flag, and create nothing.
