@@ -59,12 +59,12 @@ public enum D4RLFile {
     }
 
     /// Refuses, before anything is written, a file of `rows` rows at `path` when its file system has
-    /// less free space than the columns need (a lower estimate: HDF5 adds a few kilobytes).
+    /// less free space than the columns need (a lower estimate: HDF5 adds a few kilobytes of its own).
     public static func checkFreeSpace(rows: Int, observationSize: Int, actionSize: Int, nextObservations: Bool = true,
                                       logProbabilities: Bool = true, at path: String) throws {
         let rowBytes = observationSize * 4 * (nextObservations ? 2 : 1) + actionSize * 4 + 4 + 2 + (logProbabilities ? 4 : 0)
         let (bytes, overflow) = rows.multipliedReportingOverflow(by: rowBytes)
-        try FileOperations.checkFreeSpace(overflow ? Int.max : bytes + 16_384, in: FileOperations.parent(of: path), for: path)
+        try FileOperations.checkFreeSpace(overflow ? Int.max : bytes, in: FileOperations.parent(of: path), for: path)
     }
 
     /// Writes `dataset` in D4RL's layout: float32 columns, h5py-style bool flags, `next_observations`

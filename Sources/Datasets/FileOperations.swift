@@ -154,7 +154,8 @@ extension FileOperations {
     static func checkNotAnInput(_ output: String, contained: String? = nil, inputs: [String]) throws {
         for input in inputs {
             if path(output, isInside: input) {
-                throw DatasetError.outputRefused(path: output, reason: "it is \(resolvedPath(output) == resolvedPath(input) ? "" : "inside ")\(input), an input of this command; choose a path outside it")
+                let same = resolvedPath(output) == resolvedPath(input)
+                throw DatasetError.outputRefused(path: output, reason: "\(same ? "it is" : "it lies inside") \(input), an input of this command; choose a path outside it")
             }
             if path(input, isInside: contained ?? output) {
                 throw DatasetError.outputRefused(path: output, reason: "writing it would replace \(input), an input of this command; choose another path")
