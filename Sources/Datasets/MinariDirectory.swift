@@ -163,10 +163,10 @@ public enum MinariDirectory {
         if FileOperations.exists(finalData) && !replacing {
             throw DatasetError.outputRefused(path: directory, reason: "it already holds data/; choose a new directory, or replace it with --force")
         }
-        let rowBytes = (2 * o + a) * 4 + 4 + 2 + (dataset.behaviorLogProbabilities == nil ? 0 : 4)
+        let rowBytes = (o + a) * 4 + 4 + 2 + (dataset.behaviorLogProbabilities == nil ? 0 : 4)
         var existing = FileOperations.parent(of: directory)
         while !FileOperations.exists(existing) && existing != "/" { existing = FileOperations.parent(of: existing) }
-        try FileOperations.checkFreeSpace(dataset.count * rowBytes + dataset.episodeLengths.count * 2_048, in: existing, for: directory)
+        try FileOperations.checkFreeSpace(dataset.count * rowBytes + dataset.episodeLengths.count * (2_048 + o * 4), in: existing, for: directory)
         let createdDirectory = try FileOperations.makeDirectory(directory)
         let partial = directory + "/.data.partial-\(getpid())"
         let replaced = directory + "/.data.replaced-\(getpid())"

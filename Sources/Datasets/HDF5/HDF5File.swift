@@ -78,6 +78,12 @@ final class HDF5File {
         for component in key.split(separator: "/") {
             prefix += prefix.isEmpty ? String(component) : "/" + component
             if try checked(H5Lexists(file.id, prefix, chdf5_default()), "H5Lexists '\(prefix)'") == 0 { return false }
+            // An external link would open another file (which may be a FIFO, and wait forever).
+            var info = H5L_info_t()
+            try checked(H5Lget_info(file.id, prefix, &info, chdf5_default()), "H5Lget_info '\(prefix)'")
+            guard info.type == H5L_TYPE_HARD || info.type == H5L_TYPE_SOFT else {
+                throw DatasetError.unsupportedStorage(path: path, key: prefix, reason: "is a link to another file, which is not followed")
+            }
         }
         return true
     }
@@ -127,7 +133,22 @@ final class HDF5File {
         let filters = try checked(H5Pget_nfilters(properties.id), "H5Pget_nfilters '\(key)'")
         let stored = Int(clamping: H5Dget_storage_size(dataset.id))
         let declared = bytes(storedElementSize)
-        if declared.map({ $0 > 0 && (filters == 0 ? stored < $0 : stored == 0) }) ?? true {
+        // A chunked dataset must have every chunk written: a missing one reads as fill values, which is
+        // how a small file declares a huge compressed column.
+        var missingChunks = false
+        if layout == H5D_CHUNKED, let count, count > 0 {
+            var chunk = [hsize_t](repeating: 0, count: shape.count)
+            let rank = try checked(H5Pget_chunk(properties.id, Int32(shape.count), &chunk), "H5Pget_chunk '\(key)'")
+            var expected: UInt64 = 1
+            for (dimension, size) in zip(shape, chunk.prefix(Int(rank))) where size > 0 {
+                expected = expected.multipliedReportingOverflow(by: (UInt64(dimension) + size - 1) / size).partialValue
+            }
+            var written: hsize_t = 0
+            let space = HDF5Handle(try checked(H5Dget_space(dataset.id), "H5Dget_space '\(key)'"), close: H5Sclose)
+            try checked(H5Dget_num_chunks(dataset.id, space.id, &written), "H5Dget_num_chunks '\(key)'")
+            missingChunks = written < expected
+        }
+        if missingChunks || declared.map({ $0 > 0 && (filters == 0 ? stored < $0 : stored == 0) }) ?? true {
             throw DatasetError.declaredSizeExceedsStorage(path: path, key: key, shape: shape, declaredBytes: declared, storedBytes: stored)
         }
         let needed = bytes(memoryElementSize).flatMap { value -> Int? in
