@@ -27,8 +27,8 @@ public enum MinariDirectory {
         let metadata: MinariMetadata
         do {
             metadata = try JSONDecoder().decode(MinariMetadata.self, from: try FileOperations.readSmallFile(metadataPath))
-        } catch let error as DatasetError {
-            throw DatasetError.invalidMetadata(path: metadataPath, reason: "cannot read it: \(error)")
+        } catch DatasetError.notADataset(_, let reason) {
+            throw DatasetError.invalidMetadata(path: metadataPath, reason: reason)
         } catch {
             throw DatasetError.invalidMetadata(path: metadataPath, reason: JSONProblem.describe(error))
         }
