@@ -71,8 +71,13 @@ final class OutputSafetyTests: XCTestCase {
     }
 
     func testExportToADirectoryAsAFileIsRefused() throws {
-        let output = try OffpolicyExecutable.run(["dataset", "export", "--store", store, "--out", directory])
+        let folder = directory + "/folder"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let output = try OffpolicyExecutable.run(["dataset", "export", "--store", store, "--out", folder, "--force"])
         assertOneLineFailure(output, mentioning: ["is a directory"])
+        // A directory holding the store is refused as such.
+        let around = try OffpolicyExecutable.run(["dataset", "export", "--store", store, "--out", directory, "--force"])
+        assertOneLineFailure(around, mentioning: ["would replace", "an input of this command"])
     }
 
     func testCollectRefusesAnExistingOutput() throws {
