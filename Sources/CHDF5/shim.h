@@ -8,6 +8,7 @@ static inline hid_t chdf5_all(void) { return H5S_ALL; }
 static inline hid_t chdf5_error_stack_default(void) { return H5E_DEFAULT; }
 static inline unsigned chdf5_read_only(void) { return H5F_ACC_RDONLY; }
 static inline unsigned chdf5_truncate(void) { return H5F_ACC_TRUNC; }
+static inline unsigned chdf5_exclusive(void) { return H5F_ACC_EXCL; }
 static inline hid_t chdf5_native_float(void) { return H5T_NATIVE_FLOAT; }
 static inline hid_t chdf5_native_double(void) { return H5T_NATIVE_DOUBLE; }
 static inline hid_t chdf5_native_int8(void) { return H5T_NATIVE_INT8; }

@@ -51,28 +51,65 @@ public enum D4RLFile {
                              behaviorLogProbabilities: logProbabilities?.values, notes: reader.notes)
     }
 
+    /// The checks `write` makes of `path` before writing anything, for a command to make before its
+    /// long work: not one of `inputs` (nor inside or around one), not a directory, and new unless `replacing`.
+    public static func checkOutput(_ path: String, replacing: Bool = false, inputs: [String] = []) throws {
+        try FileOperations.checkNotAnInput(path, inputs: inputs)
+        try FileOperations.checkNewFile(path, replacing: replacing)
+    }
+
+    /// Refuses, before anything is written, a file of `rows` rows at `path` when its file system has
+    /// less free space than the columns need (a lower estimate: HDF5 adds a few kilobytes of its own).
+    public static func checkFreeSpace(rows: Int, observationSize: Int, actionSize: Int, nextObservations: Bool = true,
+                                      logProbabilities: Bool = true, at path: String) throws {
+        let rowBytes = observationSize * 4 * (nextObservations ? 2 : 1) + actionSize * 4 + 4 + 2 + (logProbabilities ? 4 : 0)
+        let (bytes, overflow) = rows.multipliedReportingOverflow(by: rowBytes)
+        try FileOperations.checkFreeSpace(overflow ? Int.max : bytes, in: FileOperations.parent(of: path), for: path)
+    }
+
     /// Writes `dataset` in D4RL's layout: float32 columns, h5py-style bool flags, `next_observations`
-    /// and `infos/action_log_probs` when the dataset has them. The file appears complete or not at
-    /// all (written beside `path`, then renamed over it).
-    public static func write(_ dataset: LoggedDataset, to path: String) throws {
-        let partial = path + ".partial-\(getpid())"
+    /// and `infos/action_log_probs` when the dataset has them. Returns notes for the user.
+    ///
+    /// - An episode that ends without `terminals` or `timeouts` (a row dropped at import, or an episode
+    ///   left unfinished) and is followed by another gets `timeouts` on its last row, so the boundary
+    ///   survives: D4RL files have no other way to mark it. Its next observation is kept, so nothing
+    ///   about bootstrapping changes.
+    /// - `path` must not exist unless `replacing`, and may not be, lie inside or contain one of `inputs`.
+    /// - The free space is checked first; the file is written to a temporary name beside `path` and
+    ///   renamed into place when complete, and the temporary file is removed on any failure.
+    @discardableResult
+    public static func write(_ dataset: LoggedDataset, to path: String, replacing: Bool = false, inputs: [String] = []) throws -> [String] {
+        try checkOutput(path, replacing: replacing, inputs: inputs)
+        let n = dataset.count, o = dataset.observationSize
+        var timeouts = dataset.timeouts
+        var marked = 0
+        var end = 0
+        for length in dataset.episodeLengths.dropLast() {
+            end += length
+            if !dataset.terminals[end - 1] && !timeouts[end - 1] {
+                timeouts[end - 1] = true
+                marked += 1
+            }
+        }
+        try checkFreeSpace(rows: n, observationSize: o, actionSize: dataset.actionSize, nextObservations: dataset.nextObservations != nil,
+                           logProbabilities: dataset.behaviorLogProbabilities != nil, at: path)
+        let partial = FileOperations.temporaryName(beside: path)
         do {
-            try {
-                let file = try HDF5File.create(partial)
-                let n = dataset.count
-                try file.write(dataset.observations, shape: [n, dataset.observationSize], to: observationsKey)
-                try file.write(dataset.actions, shape: [n, dataset.actionSize], to: actionsKey)
-                try file.write(dataset.rewards, shape: [n], to: rewardsKey)
-                try file.write(flags: dataset.terminals, to: terminalsKey)
-                try file.write(flags: dataset.timeouts, to: timeoutsKey)
-                if let next = dataset.nextObservations { try file.write(next, shape: [n, dataset.observationSize], to: nextObservationsKey) }
-                if let logs = dataset.behaviorLogProbabilities { try file.write(logs, shape: [n], to: logProbabilitiesKey) }
-                try file.flush()
-            }()
-            try FileOperations.rename(partial, to: path)
+            let file = try HDF5File.create(partial)
+            try file.write(dataset.observations, shape: [n, o], to: observationsKey)
+            try file.write(dataset.actions, shape: [n, dataset.actionSize], to: actionsKey)
+            try file.write(dataset.rewards, shape: [n], to: rewardsKey)
+            try file.write(flags: dataset.terminals, to: terminalsKey)
+            try file.write(flags: timeouts, to: timeoutsKey)
+            if let next = dataset.nextObservations { try file.write(next, shape: [n, o], to: nextObservationsKey) }
+            if let logs = dataset.behaviorLogProbabilities { try file.write(logs, shape: [n], to: logProbabilitiesKey) }
+            try file.close()
+            try FileOperations.move(partial, to: path, replacing: replacing)
         } catch {
             unlink(partial)
             throw error
         }
+        guard marked > 0 else { return [] }
+        return ["\(marked) episodes end without terminals or timeouts (rows dropped at import, or episodes cut short); their last rows are marked as timeouts so that the episode boundaries survive"]
     }
 }

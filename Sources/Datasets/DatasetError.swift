@@ -25,6 +25,20 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible, LocalizedEr
     case incompatibleStore(path: String, reason: String)
     /// Writing the output failed outside HDF5 (creating a directory, renaming into place).
     case fileSystem(operation: String, path: String, message: String)
+    /// `key` declares `declaredBytes` (nil: more than an `Int` holds) but the file stores only `storedBytes` of it.
+    case declaredSizeExceedsStorage(path: String, key: String, shape: [Int], declaredBytes: Int?, storedBytes: Int)
+    /// Reading `key` would take `neededBytes` (nil: more than an `Int` holds), more than `DatasetMemoryLimit`.
+    case declaredSizeExceedsMemory(path: String, key: String, shape: [Int], neededBytes: Int?, limit: Int)
+    /// `key` keeps its data somewhere this reader does not follow (external raw files, a virtual dataset).
+    case unsupportedStorage(path: String, key: String, reason: String)
+    /// Attribute `name` of `key` has the wrong type or disagrees with the data.
+    case invalidAttribute(path: String, key: String, name: String, reason: String)
+    /// Flag `key` ends an episode at `step` of its `steps` (counting from 0); only the last step may.
+    case episodeEndsEarly(path: String, key: String, step: Int, steps: Int)
+    /// The output exists (and is not replaced without `--force`), or is one of the inputs.
+    case outputRefused(path: String, reason: String)
+    /// Writing needs about `neededBytes`; the file system holding `path` has `availableBytes` free.
+    case notEnoughSpace(path: String, neededBytes: Int, availableBytes: Int)
 
     public var description: String {
         switch self {
@@ -45,8 +59,21 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible, LocalizedEr
         case let .empty(path): return "\(path) holds no transitions to import"
         case let .incompatibleStore(path, reason): return "the store at \(path) cannot take this dataset: \(reason)"
         case let .fileSystem(operation, path, message): return "cannot \(operation) \(path): \(message)"
+        case let .declaredSizeExceedsStorage(path, key, shape, declared, stored):
+            return "\(path): key '\(key)' declares shape \(Self.shapeText(shape)), \(declared.map { "\($0) bytes" } ?? "more than 2^63 bytes"), but the file stores only \(stored) bytes of it"
+        case let .declaredSizeExceedsMemory(path, key, shape, needed, limit):
+            return "\(path): key '\(key)' declares shape \(Self.shapeText(shape)), which needs \(needed.map { "\($0) bytes" } ?? "more than 2^63 bytes") in memory, more than the limit of \(limit) bytes (\(DatasetMemoryLimit.origin))"
+        case let .unsupportedStorage(path, key, reason): return "\(path): key '\(key)' \(reason)"
+        case let .invalidAttribute(path, key, name, reason): return "\(path): attribute '\(name)' of '\(key)' \(reason)"
+        case let .episodeEndsEarly(path, key, step, steps):
+            return "\(path): key '\(key)' ends the episode at step \(step) of its \(steps) steps; only an episode's last step may end it"
+        case let .outputRefused(path, reason): return "\(path): \(reason)"
+        case let .notEnoughSpace(path, needed, available):
+            return "cannot write \(path): it needs about \(needed) bytes, and its file system has \(available) bytes free"
         }
     }
 
     public var errorDescription: String? { description }
+
+    private static func shapeText(_ shape: [Int]) -> String { "(" + shape.map(String.init).joined(separator: ", ") + ")" }
 }

@@ -18,6 +18,8 @@ public struct DatasetImporter {
     /// (Capacity grows to the dataset's size when smaller.)
     public var schemaTemplate: StoreSchema
     public var options: StoreOptions
+    /// When set, actions outside these bounds are counted in a note of the report.
+    public var actionBounds: ActionBounds?
 
     public init(schemaTemplate: StoreSchema = StoreSchema(observationSize: 1, actionSize: 1, chunkLength: DatasetImporter.defaultChunkLength,
                                                                           compressionLevel: DatasetImporter.defaultCompressionLevel), options: StoreOptions = StoreOptions()) {
@@ -59,6 +61,7 @@ public struct DatasetImporter {
         }
         try store.append(batch)
         var notes = dataset.notes
+        if let note = actionBounds?.note(on: dataset) { notes.append(note) }
         if dropped > 0 {
             notes.append("\(dropped) rows dropped: without next_observations, a row cut by a time limit (and the last row, unless terminal) has no known next observation")
         }

@@ -1,7 +1,11 @@
 /// What `offpolicy dataset info` reports about a dataset.
 public struct DatasetSummary: Codable, Equatable, Sendable {
     public var format: DatasetFormat
+    /// Rows of the dataset.
     public var transitions: Int
+    /// Rows an import keeps: `transitions` less the rows without a known next observation (a D4RL file
+    /// without `next_observations`; see `LoggedDataset.importedRows`).
+    public var importedTransitions: Int
     public var episodes: Int
     /// Undiscounted return of each episode (an unfinished last episode included): mean, population
     /// standard deviation, minimum and maximum. Zero when there is no episode.
@@ -27,6 +31,7 @@ public struct DatasetSummary: Codable, Equatable, Sendable {
         let variance = returns.isEmpty ? 0 : returns.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(returns.count)
         format = dataset.format
         transitions = dataset.count
+        importedTransitions = dataset.count - dataset.rowsDroppedOnImport
         episodes = returns.count
         returnMean = mean
         returnStd = variance.squareRoot()
@@ -37,5 +42,8 @@ public struct DatasetSummary: Codable, Equatable, Sendable {
         actionSize = dataset.actionSize
         environmentID = dataset.environmentID
         notes = dataset.notes
+        if importedTransitions < transitions {
+            notes.append("an import keeps \(importedTransitions) of the \(transitions) rows: without next_observations, \(transitions - importedTransitions) rows cut by a time limit (and the last row, unless terminal) have no known next observation")
+        }
     }
 }

@@ -25,12 +25,7 @@ extension LoggedDataset {
                 row += 1
             }
         }
-        let kept: [Int]
-        if nextObservations != nil {
-            kept = Array(0..<n)
-        } else {
-            kept = (0..<n).filter { terminals[$0] || (!timeouts[$0] && $0 + 1 < n) }
-        }
+        let kept = importedRows
         var batch = TransitionBatch(observationSize: o, actionSize: a, zeroedCount: kept.count)
         batch.withUnsafeMutableColumns { columns in
             observations.withUnsafeBufferPointer { observations in
@@ -68,6 +63,17 @@ extension LoggedDataset {
         }
         return (batch, n - kept.count)
     }
+
+    /// The rows an import keeps, in order: every row, or without `next_observations` the rows whose next
+    /// observation is known (see `transitions(firstEpisodeID:source:)`).
+    public var importedRows: [Int] {
+        guard nextObservations == nil else { return Array(0..<count) }
+        let n = count
+        return (0..<n).filter { terminals[$0] || (!timeouts[$0] && $0 + 1 < n) }
+    }
+
+    /// How many rows an import drops (rows without a known next observation).
+    public var rowsDroppedOnImport: Int { count - importedRows.count }
 
     /// The transitions of a store (in the order given) as a dataset: episodes are runs of one episode
     /// id, also split after a terminated or truncated transition. Behavior log-probabilities are

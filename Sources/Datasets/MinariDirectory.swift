@@ -21,11 +21,19 @@ public enum MinariDirectory {
     /// above, types and finite values as for D4RL, and the metadata's spaces and totals against the data.
     public static func read(_ directory: String) throws -> LoggedDataset {
         let metadataPath = directory + "/" + metadataFile
+        guard FileOperations.exists(metadataPath) else {
+            throw DatasetError.invalidMetadata(path: metadataPath, reason: "it is missing; a Minari dataset directory holds \(metadataFile) beside \(dataFile)")
+        }
         let metadata: MinariMetadata
         do {
-            metadata = try JSONDecoder().decode(MinariMetadata.self, from: Data(contentsOf: URL(fileURLWithPath: metadataPath)))
+            metadata = try JSONDecoder().decode(MinariMetadata.self, from: try FileOperations.readSmallFile(metadataPath))
+        } catch DatasetError.notADataset(_, let reason) {
+            throw DatasetError.invalidMetadata(path: metadataPath, reason: reason)
         } catch {
-            throw DatasetError.invalidMetadata(path: metadataPath, reason: "cannot read it: \(error)")
+            throw DatasetError.invalidMetadata(path: metadataPath, reason: JSONProblem.describe(error))
+        }
+        guard metadata.totalEpisodes >= 0, metadata.totalSteps >= 0 else {
+            throw DatasetError.invalidMetadata(path: metadataPath, reason: "total_episodes and total_steps must not be negative")
         }
         if let format = metadata.dataFormat, format != "hdf5" {
             throw DatasetError.invalidMetadata(path: metadataPath, reason: "data_format is '\(format)'; only hdf5 is supported")
@@ -58,7 +66,8 @@ public enum MinariDirectory {
         var terminals: [Bool] = [], timeouts: [Bool] = [], logs: [Float] = []
         var lengths: [Int] = []
         var episodesWithLogs = 0
-        observations.reserveCapacity(metadata.totalSteps * o); next.reserveCapacity(metadata.totalSteps * o)
+        var outOfBounds = 0
+        var firstOutOfBounds: String?
         for episode in episodes {
             func key(_ name: String) -> String { episode.name + "/" + name }
             let episodeActions = try reader.floats(key("actions"), noteName: "actions")
@@ -74,7 +83,26 @@ public enum MinariDirectory {
             let episodeRewards = try reader.floats(key("rewards"), rows: steps, reference: key("actions"), scalar: true, noteName: "rewards")
             let episodeTerminals = try reader.flags(key("terminations"), rows: steps, reference: key("actions"))
             let episodeTimeouts = try reader.flags(key("truncations"), rows: steps, reference: key("actions"))
+            if let declared = try file.integerAttribute("total_steps", of: episode.name), declared != steps {
+                throw DatasetError.invalidAttribute(path: path, key: episode.name, name: "total_steps",
+                                                    reason: "is \(declared), but '\(key("actions"))' holds \(steps) steps")
+            }
+            for (name, flags) in [("terminations", episodeTerminals.values), ("truncations", episodeTimeouts.values)] {
+                if let early = flags.dropLast().firstIndex(of: true) {
+                    throw DatasetError.episodeEndsEarly(path: path, key: key(name), step: early, steps: steps)
+                }
+            }
             guard steps > 0 else { continue }
+            for step in 0..<steps {
+                for component in 0..<a {
+                    let value = episodeActions.values[step * a + component]
+                    guard value < actionSpace.low[component] || value > actionSpace.high[component] else { continue }
+                    outOfBounds += 1
+                    if firstOutOfBounds == nil {
+                        firstOutOfBounds = "\(key("actions")) step \(step), component \(component): \(value) outside [\(actionSpace.low[component]), \(actionSpace.high[component])]"
+                    }
+                }
+            }
             observations.append(contentsOf: episodeObservations.values[0..<(steps * o)])
             next.append(contentsOf: episodeObservations.values[o..<((steps + 1) * o)])
             actions.append(contentsOf: episodeActions.values)
@@ -98,6 +126,9 @@ public enum MinariDirectory {
             throw DatasetError.invalidMetadata(path: metadataPath, reason: "total_steps is \(metadata.totalSteps), the episodes hold \(rewards.count) steps")
         }
         var notes = reader.notes
+        if let firstOutOfBounds {
+            notes.append("\(outOfBounds) action values lie outside action_space's bounds (first: \(firstOutOfBounds)); they are kept as they are, and an environment clips them")
+        }
         if episodesWithLogs > 0 && episodesWithLogs < lengths.count {
             notes.append("\(lengths.count - episodesWithLogs) of \(lengths.count) episodes have no infos/action_log_probs; their behavior log-probabilities are NaN (unknown)")
         }
@@ -107,14 +138,17 @@ public enum MinariDirectory {
                              environmentID: environmentID, notes: notes)
     }
 
-    /// Writes `dataset` as a Minari dataset in `directory` (created if needed; it must not hold one
-    /// already). Each episode's T+1 observations are its T observations and its last next observation;
+    /// Writes `dataset` as a Minari dataset in `directory` (created if needed; it must not hold `data/`
+    /// already unless `replacing`, and may not be, lie inside or contain one of `inputs`). Each episode's T+1 observations are its T observations and its last next observation;
     /// a next observation that differs from the following row's observation cannot be represented
     /// (the returned notes count them). Without `environment`, the spaces are unbounded boxes of the
-    /// dataset's sizes and there is no `env_spec`. The `data` folder appears complete or not at all.
+    /// dataset's sizes and there is no `env_spec`. The free space is checked first; the `data` folder is
+    /// written beside its final name and appears complete or not at all, and a failed write removes
+    /// everything it created, the directories it made included.
     @discardableResult
     public static func write(_ dataset: LoggedDataset, to directory: String, datasetID: String,
-                             environment: MinariEnvironment? = nil, algorithmName: String? = nil) throws -> [String] {
+                             environment: MinariEnvironment? = nil, algorithmName: String? = nil,
+                             replacing: Bool = false, inputs: [String] = []) throws -> [String] {
         let o = dataset.observationSize, a = dataset.actionSize
         let observationSpace = environment?.observationSpace ?? MinariBox(unboundedOfSize: o)
         let actionSpace = environment?.actionSpace ?? MinariBox(unboundedOfSize: a)
@@ -122,11 +156,20 @@ public enum MinariDirectory {
             throw DatasetError.incompatibleStore(path: directory, reason: "\(environment?.id ?? "the environment") has observation size \(observationSpace.size) and action size \(actionSpace.size), the data \(o) and \(a)")
         }
         let finalData = directory + "/data"
-        if FileManager.default.fileExists(atPath: finalData) {
-            throw DatasetError.fileSystem(operation: "write a Minari dataset into", path: directory, message: "it already holds data/")
+        try FileOperations.checkNotAnInput(directory, contained: finalData, inputs: inputs)
+        if FileOperations.exists(directory) && !FileOperations.isDirectory(directory) {
+            throw DatasetError.outputRefused(path: directory, reason: "it is a file; a Minari dataset is a directory")
         }
-        try FileOperations.makeDirectory(directory)
-        let partial = directory + "/data.partial-\(getpid())"
+        if FileOperations.exists(finalData) && !replacing {
+            throw DatasetError.outputRefused(path: directory, reason: "it already holds data/; choose a new directory, or replace it with --force")
+        }
+        let rowBytes = (o + a) * 4 + 4 + 2 + (dataset.behaviorLogProbabilities == nil ? 0 : 4)
+        var existing = FileOperations.parent(of: directory)
+        while !FileOperations.exists(existing) && existing != "/" { existing = FileOperations.parent(of: existing) }
+        try FileOperations.checkFreeSpace(dataset.count * rowBytes + dataset.episodeLengths.count * (2_048 + o * 4), in: existing, for: directory)
+        let createdDirectory = try FileOperations.makeDirectory(directory)
+        let partial = directory + "/.data.partial-\(getpid())"
+        let replaced = directory + "/.data.replaced-\(getpid())"
         var unrepresentable = 0
         do {
             try FileOperations.makeDirectory(partial)
@@ -160,7 +203,7 @@ public enum MinariDirectory {
                     try file.writeAttribute(Int64(steps), named: "total_steps", on: group)
                     start += steps
                 }
-                try file.flush()
+                try file.close()
             }()
             var fields: [String] = [
                 #""total_episodes": \#(dataset.episodeLengths.count)"#,
@@ -176,9 +219,21 @@ public enum MinariDirectory {
             if let environment { fields.append(#""env_spec": "# + jsonString(environment.specJSON)) }
             if let algorithmName { fields.append(#""algorithm_name": "# + jsonString(algorithmName)) }
             try FileOperations.write(Data(("{" + fields.joined(separator: ", ") + "}\n").utf8), to: partial + "/metadata.json")
-            try FileOperations.rename(partial, to: finalData)
+            if replacing && FileOperations.exists(finalData) {
+                try FileOperations.moveDirectory(finalData, to: replaced)
+                do {
+                    try FileOperations.moveDirectory(partial, to: finalData)
+                } catch {
+                    try? FileOperations.moveDirectory(replaced, to: finalData)
+                    throw error
+                }
+                try? FileManager.default.removeItem(atPath: replaced)
+            } else {
+                try FileOperations.moveDirectory(partial, to: finalData)
+            }
         } catch {
             try? FileManager.default.removeItem(atPath: partial)
+            if let createdDirectory { try? FileManager.default.removeItem(atPath: createdDirectory) }
             throw error
         }
         var notes: [String] = []

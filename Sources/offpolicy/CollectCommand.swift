@@ -51,6 +51,9 @@ struct CollectCommand: ParsableCommand {
         if random && deterministic { throw ValidationError("--deterministic applies to a trained policy, not --random") }
         if let runDir { try CommandLineInput.checkDirectory(runDir, flag: "--run-dir", mustExist: true) }
         guard !FileManager.default.fileExists(atPath: out) else { throw ValidationError("--out: '\(out)' exists; choose a new file") }
+        var inputs: [String] = []
+        if let runDir { inputs.append(runDir) }
+        do { try D4RLFile.checkOutput(out, inputs: inputs) } catch { throw ValidationError("--out: \(error)") }
     }
 
     func run() throws {
@@ -68,13 +71,17 @@ struct CollectCommand: ParsableCommand {
             environment = try TrainingRun.makeEnvironment(named: env!.description)
             actor = .uniform
         }
+        _ = try withCleanErrors {
+            try D4RLFile.checkFreeSpace(rows: steps, observationSize: environment.observationSpace.dimension,
+                                        actionSize: environment.actionSpace.dimension, at: out)
+        }
         let progress = TerminalProgress()
         let batch = try Rollout.collect(actor, on: environment, steps: steps, seed: seed) { done in
             progress.update(steps: done, totalSteps: steps, recentReturn: .nan, lastEvaluation: nil)
         }
         progress.finish()
         let dataset = LoggedDataset(transitions: batch)
-        try D4RLFile.write(dataset, to: out)
+        _ = try withCleanErrors { try D4RLFile.write(dataset, to: out, inputs: runDir.map { [$0] } ?? []) }
         let summary = DatasetSummary(dataset)
         print("wrote \(batch.count) transitions (\(dataset.episodeLengths.count) episodes) to \(out); "
               + String(format: "episode return %.1f ± %.1f", summary.returnMean, summary.returnStd))

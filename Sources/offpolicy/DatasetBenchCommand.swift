@@ -28,11 +28,17 @@ struct DatasetBenchCommand: ParsableCommand {
         try withCleanErrors {
             let fileManager = FileManager.default
             let work = directory ?? fileManager.temporaryDirectory.appendingPathComponent("offpolicy-dataset-bench-\(getpid())").path
-            try fileManager.createDirectory(atPath: work, withIntermediateDirectories: true)
-            defer { if directory == nil { try? fileManager.removeItem(atPath: work) } }
             let file = work + "/bench.hdf5", store = work + "/store"
-            try? fileManager.removeItem(atPath: file)
-            try? fileManager.removeItem(atPath: store)
+            // What a user keeps in --directory is never replaced: an earlier bench's outputs are refused.
+            for output in [file, store] where fileManager.fileExists(atPath: output) {
+                throw ValidationError("--directory: '\(output)' exists (from an earlier bench?); remove it or choose another directory")
+            }
+            do {
+                try fileManager.createDirectory(atPath: work, withIntermediateDirectories: true)
+            } catch {
+                throw ValidationError("--directory: cannot create '\(work)': \(String(cString: strerror(errno)))")
+            }
+            defer { if directory == nil { try? fileManager.removeItem(atPath: work) } }
 
             var stream = SyntheticTransitions(seed: seed, observationSize: observationSize, actionSize: actionSize)
             var batch = TransitionBatch(observationSize: observationSize, actionSize: actionSize, reservingCapacity: transitions)

@@ -10,12 +10,14 @@ struct DatasetExportCommand: ParsableCommand {
         abstract: "Export a store's live transitions as a D4RL HDF5 file or a Minari dataset directory.")
 
     @Option(help: "Store directory.") var store: String
-    @Option(help: "Output: a file for d4rl, a dataset directory for minari.") var out: String
+    @Option(help: "Output: a file for d4rl, a dataset directory for minari. An existing one is refused unless --force.") var out: String
     @Option(help: "d4rl or minari.") var format: DatasetFormat = .d4rl
     @Option(name: .customLong("dataset-id"), help: "Minari dataset id (default: the last two components of --out, e.g. pendulum/ours-v0).")
     var datasetID: String?
     @Option(help: "Minari: the Gymnasium environment id (\(EnvironmentID.allCases.map(\.rawValue).joined(separator: ", ")) give bounds and env_spec).")
     var env: String?
+    @Flag(help: "Replace an existing --out file (d4rl) or the data/ of an existing --out directory (minari). Never one inside --store.")
+    var force = false
 
     func validate() throws {
         guard format != .store else { throw ValidationError("--format must be d4rl or minari") }
@@ -24,15 +26,17 @@ struct DatasetExportCommand: ParsableCommand {
 
     func run() throws {
         try withCleanErrors {
+            if format == .d4rl { try D4RLFile.checkOutput(out, replacing: force, inputs: [store]) }
             let dataset = try LoggedDataset.read(fromStore: store)
             var notes: [String] = []
             switch format {
             case .d4rl, .store:
-                try D4RLFile.write(dataset, to: out)
+                notes = try D4RLFile.write(dataset, to: out, replacing: force, inputs: [store])
             case .minari:
                 let components = URL(fileURLWithPath: out).standardizedFileURL.pathComponents.suffix(2)
                 let id = datasetID ?? components.joined(separator: "/")
-                notes = try MinariDirectory.write(dataset, to: out, datasetID: id, environment: env.map(minariEnvironment))
+                notes = try MinariDirectory.write(dataset, to: out, datasetID: id, environment: env.map(minariEnvironment),
+                                               replacing: force, inputs: [store])
             }
             print("exported \(dataset.count) transitions (\(dataset.episodeLengths.count) episodes) from \(store) to \(out) (\(format.rawValue))")
             for note in notes { print("note: \(note)") }

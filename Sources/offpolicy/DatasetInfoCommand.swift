@@ -19,7 +19,8 @@ struct DatasetInfoCommand: ParsableCommand {
         func number(_ value: Double) -> String { String(format: "%.1f", value) }
         print("dataset            \(path) (\(summary.format.rawValue))")
         if let environment = summary.environmentID { print("environment        \(environment)") }
-        print("transitions        \(summary.transitions)")
+        print("transitions        \(summary.transitions)" + (summary.importedTransitions < summary.transitions
+              ? " (an import keeps \(summary.importedTransitions): see the note)" : ""))
         print("episodes           \(summary.episodes)")
         print("return             mean \(number(summary.returnMean)), std \(number(summary.returnStd)), min \(number(summary.returnMin)), max \(number(summary.returnMax))")
         print("behavior log-probs \(summary.hasBehaviorLogProbabilities ? "present" : "absent")")

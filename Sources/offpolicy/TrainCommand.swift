@@ -248,7 +248,9 @@ struct TrainCommand: ParsableCommand {
         let lock = try run.claimForNewRun(absent: [store])
         let report: DatasetImportReport
         do {
-            report = try withExtendedLifetime(lock) { try DatasetImporter().importDataset(from: source, into: store.path) }
+            var importer = DatasetImporter()
+            importer.actionBounds = actionBounds()
+            report = try withExtendedLifetime(lock) { try importer.importDataset(from: source, into: store.path) }
         } catch {
             // The importer removed the store it created; what this call created goes too.
             if !existed { try? FileManager.default.removeItem(at: run.root) } else if !lockExisted { try? FileManager.default.removeItem(at: run.lock) }
@@ -257,6 +259,14 @@ struct TrainCommand: ParsableCommand {
         print("imported \(report.transitions) transitions (\(report.episodes) episodes) from \(source) into \(store.path)")
         for note in report.notes { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
         return store.standardizedFileURL.path
+    }
+
+    /// The action box of a built-in `--env`, against which a dataset's actions are checked (a note
+    /// counts those outside it); nil for a Gymnasium environment, which is not started for this.
+    private func actionBounds() -> ActionBounds? {
+        guard case .builtIn(let id) = env ?? .builtIn(.pendulum) else { return nil }
+        let space = id.make().actionSpace
+        return ActionBounds(owner: id.rawValue, low: space.low, high: space.high)
     }
 
     func run() throws {
@@ -283,6 +293,9 @@ struct TrainCommand: ParsableCommand {
             var demonstrations: (batch: TransitionBatch, source: String)?
             if let prefill {
                 let dataset = try LoggedDataset.read(from: prefill)
+                for note in dataset.notes + [actionBounds()?.note(on: dataset)].compactMap({ $0 }) {
+                    FileHandle.standardError.write(Data("note: \(note)\n".utf8))
+                }
                 let (batch, dropped) = dataset.transitions(firstEpisodeID: 0, source: .demonstration)
                 print("pre-filling the store with \(batch.count) demonstration transitions from \(prefill)"
                       + (dropped > 0 ? " (\(dropped) rows without a known next observation dropped)" : ""))

@@ -3,33 +3,71 @@ internal import CHDF5
 
 /// One open HDF5 file, with the reads and writes the dataset formats need. Keys are paths inside
 /// the file, such as `infos/action_log_probs` or `episode_3/observations`.
+/// One open HDF5 file, with the reads and writes the dataset formats need. Keys are paths inside
+/// the file, such as `infos/action_log_probs` or `episode_3/observations`.
+///
+/// Reads check every size the file declares against the file's real storage and against
+/// `DatasetMemoryLimit` before allocating, and read float64 columns in blocks of rows. Writes stop at the
+/// first HDF5 error: the file is then marked failed and no further HDF5 call is made on it.
 final class HDF5File {
     let path: String
+    private let state = HDF5FileState()
     private let file: HDF5Handle
+    private let writable: Bool
+    /// Bytes the reads of this file have allocated so far, and the most they may.
+    private var bytesRead = 0
+    private let memoryLimit = DatasetMemoryLimit.bytes
+    /// Values read per block when a column is converted (float64 to float32, flags to Bool).
+    private static let blockValues = 1 << 20
 
-    private init(path: String, file: HDF5Handle) {
+    private init(path: String, id: hid_t, writable: Bool) {
         self.path = path
-        self.file = file
+        self.writable = writable
+        self.file = HDF5Handle(id, close: H5Fclose, file: writable ? state : nil)
     }
 
-    /// Opens an existing file read-only. A file that is not HDF5, or is truncated, fails here with
+    /// Opens an existing file read-only. Anything but a regular file (a directory, a FIFO, a device) is
+    /// `notADataset` before HDF5 sees it; a file that is not HDF5, or is truncated, fails here with
     /// HDF5's reason ("file signature not found", "truncated file: eof = ...").
     static func open(_ path: String) throws -> HDF5File {
+        try FileOperations.checkRegularFile(path)
         HDF5Library.prepared
         let id = try check(H5Fopen(path, chdf5_read_only(), chdf5_default()), "H5Fopen (opening the file)", path: path)
-        return HDF5File(path: path, file: HDF5Handle(id, close: H5Fclose))
+        return HDF5File(path: path, id: id, writable: false)
     }
 
-    /// Creates `path`, replacing a file already there.
+    /// Creates `path`, which must not exist (writers create a new temporary name and rename it into place).
     static func create(_ path: String) throws -> HDF5File {
         HDF5Library.prepared
-        let id = try check(H5Fcreate(path, chdf5_truncate(), chdf5_default(), chdf5_default()), "H5Fcreate", path: path)
-        return HDF5File(path: path, file: HDF5Handle(id, close: H5Fclose))
+        let id = try check(H5Fcreate(path, chdf5_exclusive(), chdf5_default(), chdf5_default()), "H5Fcreate", path: path)
+        return HDF5File(path: path, id: id, writable: true)
     }
 
-    /// Writes everything to disk and closes the file (the handle's release closes it otherwise).
-    func flush() throws {
-        try check(H5Fflush(file.id, H5F_SCOPE_LOCAL), "H5Fflush", path: path)
+    /// `check` for a call on this file: a failure of a file being written marks it failed, and nothing
+    /// is called on a failed file again.
+    @discardableResult
+    private func checked<Code: BinaryInteger>(_ result: Code, _ operation: @autoclosure () -> String) throws -> Code {
+        do {
+            return try check(result, operation(), path: path)
+        } catch {
+            if writable { state.failed = true }
+            throw error
+        }
+    }
+
+    /// Throws if an earlier call failed, before any HDF5 call is made.
+    private func checkUsable(_ operation: String) throws {
+        if state.failed {
+            throw DatasetError.hdf5(operation: operation, path: path, message: "an earlier HDF5 error left the file unusable")
+        }
+    }
+
+    /// Flushes and closes the file, checking both; the file is complete on disk when this returns.
+    /// After a failure the file is abandoned, not closed again.
+    func close() throws {
+        try checkUsable("H5Fflush")
+        try checked(H5Fflush(file.id, H5F_SCOPE_LOCAL), "H5Fflush")
+        try checked(file.closeNow(), "H5Fclose")
     }
 
     // MARK: Reading
@@ -39,21 +77,28 @@ final class HDF5File {
         var prefix = ""
         for component in key.split(separator: "/") {
             prefix += prefix.isEmpty ? String(component) : "/" + component
-            if try check(H5Lexists(file.id, prefix, chdf5_default()), "H5Lexists '\(prefix)'", path: path) == 0 { return false }
+            if try checked(H5Lexists(file.id, prefix, chdf5_default()), "H5Lexists '\(prefix)'") == 0 { return false }
+            // An external link would open another file (which may be a FIFO, and wait forever).
+            var info = H5L_info_t()
+            try checked(H5Lget_info(file.id, prefix, &info, chdf5_default()), "H5Lget_info '\(prefix)'")
+            guard info.type == H5L_TYPE_HARD || info.type == H5L_TYPE_SOFT else {
+                throw DatasetError.unsupportedStorage(path: path, key: prefix, reason: "is a link to another file, which is not followed")
+            }
         }
         return true
     }
 
     private func openDataset(_ key: String) throws -> HDF5Handle {
         guard try contains(key) else { throw DatasetError.missingKey(path: path, key: key) }
-        return HDF5Handle(try check(H5Dopen2(file.id, key, chdf5_default()), "H5Dopen2 '\(key)'", path: path), close: H5Dclose)
+        return HDF5Handle(try checked(H5Dopen2(file.id, key, chdf5_default()), "H5Dopen2 '\(key)'"), close: H5Dclose)
     }
 
     private func shape(of dataset: HDF5Handle, key: String) throws -> [Int] {
-        let space = HDF5Handle(try check(H5Dget_space(dataset.id), "H5Dget_space '\(key)'", path: path), close: H5Sclose)
-        let rank = Int(try check(H5Sget_simple_extent_ndims(space.id), "H5Sget_simple_extent_ndims '\(key)'", path: path))
+        let space = HDF5Handle(try checked(H5Dget_space(dataset.id), "H5Dget_space '\(key)'"), close: H5Sclose)
+        let rank = Int(try checked(H5Sget_simple_extent_ndims(space.id), "H5Sget_simple_extent_ndims '\(key)'"))
+        guard rank <= 32 else { throw DatasetError.wrongShape(path: path, key: key, shape: [], expected: "at most 32 dimensions, not \(rank)") }
         var dimensions = [hsize_t](repeating: 0, count: rank)
-        try check(H5Sget_simple_extent_dims(space.id, &dimensions, nil), "H5Sget_simple_extent_dims '\(key)'", path: path)
+        try checked(H5Sget_simple_extent_dims(space.id, &dimensions, nil), "H5Sget_simple_extent_dims '\(key)'")
         return dimensions.map { Int(clamping: $0) }
     }
 
@@ -62,11 +107,103 @@ final class HDF5File {
         try shape(of: try openDataset(key), key: key)
     }
 
+    /// The number of elements `shape` declares for `key`, after checking it against the file's storage
+    /// (`storedElementSize` bytes each; a compressed dataset may store less, but not nothing) and the
+    /// bytes reading it allocates (`memoryElementSize` each) against the memory limit.
+    private func checkedElementCount(_ dataset: HDF5Handle, key: String, shape: [Int], storedElementSize: Int, memoryElementSize: Int) throws -> Int {
+        var count: Int? = 1
+        for dimension in shape {
+            guard let product = count else { break }
+            let (value, overflow) = product.multipliedReportingOverflow(by: dimension)
+            count = overflow ? nil : value
+        }
+        func bytes(_ size: Int) -> Int? {
+            guard let count else { return nil }
+            let (value, overflow) = count.multipliedReportingOverflow(by: size)
+            return overflow ? nil : value
+        }
+        let properties = HDF5Handle(try checked(H5Dget_create_plist(dataset.id), "H5Dget_create_plist '\(key)'"), close: H5Pclose)
+        let layout = H5Pget_layout(properties.id)
+        if layout == H5D_VIRTUAL {
+            throw DatasetError.unsupportedStorage(path: path, key: key, reason: "is a virtual dataset (its data lives in other files), which is not supported")
+        }
+        if try checked(H5Pget_external_count(properties.id), "H5Pget_external_count '\(key)'") > 0 {
+            throw DatasetError.unsupportedStorage(path: path, key: key, reason: "keeps its data in external raw files, which is not supported")
+        }
+        let filters = try checked(H5Pget_nfilters(properties.id), "H5Pget_nfilters '\(key)'")
+        let stored = Int(clamping: H5Dget_storage_size(dataset.id))
+        let declared = bytes(storedElementSize)
+        // A chunked dataset must have every chunk written: a missing one reads as fill values, which is
+        // how a small file declares a huge compressed column.
+        var missingChunks = false
+        if layout == H5D_CHUNKED, let count, count > 0 {
+            var chunk = [hsize_t](repeating: 0, count: shape.count)
+            let rank = try checked(H5Pget_chunk(properties.id, Int32(shape.count), &chunk), "H5Pget_chunk '\(key)'")
+            var expected: UInt64 = 1
+            for (dimension, size) in zip(shape, chunk.prefix(Int(rank))) where size > 0 {
+                expected = expected.multipliedReportingOverflow(by: (UInt64(dimension) + size - 1) / size).partialValue
+            }
+            var written: hsize_t = 0
+            let space = HDF5Handle(try checked(H5Dget_space(dataset.id), "H5Dget_space '\(key)'"), close: H5Sclose)
+            try checked(H5Dget_num_chunks(dataset.id, space.id, &written), "H5Dget_num_chunks '\(key)'")
+            missingChunks = written < expected
+        }
+        if missingChunks || declared.map({ $0 > 0 && (filters == 0 ? stored < $0 : stored == 0) }) ?? true {
+            throw DatasetError.declaredSizeExceedsStorage(path: path, key: key, shape: shape, declaredBytes: declared, storedBytes: stored)
+        }
+        let needed = bytes(memoryElementSize).flatMap { value -> Int? in
+            let (total, overflow) = value.addingReportingOverflow(bytesRead)
+            return overflow ? nil : total
+        }
+        guard let needed, needed <= memoryLimit else {
+            throw DatasetError.declaredSizeExceedsMemory(path: path, key: key, shape: shape, neededBytes: needed, limit: memoryLimit)
+        }
+        bytesRead = needed
+        return count ?? 0
+    }
+
+    /// Reads the elements `elements` (in row-major order over the whole dataset, which has `shape`) of
+    /// `dataset` as `memoryType` into `buffer`. The selection is whole rows.
+    private func read(_ dataset: HDF5Handle, key: String, shape: [Int], rows: Range<Int>, memoryType: hid_t, into buffer: UnsafeMutableRawPointer) throws {
+        let width = shape.dropFirst().reduce(1, *)
+        let fileSpace = HDF5Handle(try checked(H5Dget_space(dataset.id), "H5Dget_space '\(key)'"), close: H5Sclose)
+        var start = [hsize_t](repeating: 0, count: shape.count)
+        var count = shape.map { hsize_t($0) }
+        start[0] = hsize_t(rows.lowerBound)
+        count[0] = hsize_t(rows.count)
+        try checked(H5Sselect_hyperslab(fileSpace.id, H5S_SELECT_SET, start, nil, count, nil), "H5Sselect_hyperslab '\(key)'")
+        let memorySpace = HDF5Handle(try checked(H5Screate_simple(1, [hsize_t(rows.count * width)], nil), "H5Screate_simple '\(key)'"),
+                                     close: H5Sclose)
+        try checked(H5Dread(dataset.id, memoryType, memorySpace.id, fileSpace.id, chdf5_default(), buffer), "H5Dread '\(key)'")
+    }
+
+    /// Reads every element of `dataset` as `Value` (`memoryType`) in blocks of whole rows, handing each
+    /// block and the index of its first element to `body`.
+    private func forEachBlock<Value>(_ dataset: HDF5Handle, key: String, shape: [Int], memoryType: hid_t, zero: Value,
+                                     _ body: (UnsafeBufferPointer<Value>, Int) throws -> Void) throws {
+        let rows = shape.first ?? 0
+        let width = shape.dropFirst().reduce(1, *)
+        guard rows > 0, width > 0 else { return }
+        let blockRows = max(1, Self.blockValues / width)
+        var block = [Value](repeating: zero, count: min(rows, blockRows) * width)
+        var row = 0
+        while row < rows {
+            let range = row..<min(rows, row + blockRows)
+            try block.withUnsafeMutableBytes { buffer in
+                try read(dataset, key: key, shape: shape, rows: range, memoryType: memoryType, into: buffer.baseAddress!)
+            }
+            try block.withUnsafeBufferPointer { buffer in
+                try body(UnsafeBufferPointer(rebasing: buffer[0..<(range.count * width)]), range.lowerBound * width)
+            }
+            row = range.upperBound
+        }
+    }
+
     /// The dataset's element type: its class, size in bytes and a name for messages.
     private func elementType(of dataset: HDF5Handle, key: String) throws -> (type: HDF5Handle, typeClass: H5T_class_t, size: Int, name: String) {
-        let type = HDF5Handle(try check(H5Dget_type(dataset.id), "H5Dget_type '\(key)'", path: path), close: H5Tclose)
+        let type = HDF5Handle(try checked(H5Dget_type(dataset.id), "H5Dget_type '\(key)'"), close: H5Tclose)
         let typeClass = H5Tget_class(type.id)
-        if typeClass == H5T_NO_CLASS { _ = try check(-1, "H5Tget_class '\(key)'", path: path) }
+        if typeClass == H5T_NO_CLASS { _ = try checked(-1, "H5Tget_class '\(key)'") }
         let size = H5Tget_size(type.id)
         let name: String
         switch typeClass {
@@ -77,11 +214,12 @@ final class HDF5File {
         case H5T_COMPOUND: name = "compound"
         default: name = "HDF5 type class \(typeClass.rawValue)"
         }
-        return (type, typeClass, size, name)
+        return (type, typeClass, max(size, 1), name)
     }
 
     /// Reads a float32 or float64 key as float32 (`wasDouble` says which it was). Any other type is
-    /// `unsupportedType`; an empty shape (a scalar) is `wrongShape`.
+    /// `unsupportedType`; an empty shape (a scalar) is `wrongShape`; a declared size beyond the file's
+    /// storage or the memory limit is refused before anything is allocated.
     func readFloats(_ key: String) throws -> HDF5FloatColumn {
         let dataset = try openDataset(key)
         let shape = try shape(of: dataset, key: key)
@@ -90,25 +228,24 @@ final class HDF5File {
         guard element.typeClass == H5T_FLOAT, element.size == 4 || element.size == 8 else {
             throw DatasetError.unsupportedType(path: path, key: key, type: element.name, supported: "float32, float64 (converted to float32)")
         }
-        let count = shape.reduce(1, *)
+        let count = try checkedElementCount(dataset, key: key, shape: shape, storedElementSize: element.size, memoryElementSize: MemoryLayout<Float>.size)
         if element.size == 4 {
             let values = try [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
                 if count > 0 {
-                    try check(H5Dread(dataset.id, chdf5_native_float(), chdf5_all(), chdf5_all(), chdf5_default(), buffer.baseAddress),
-                              "H5Dread '\(key)'", path: path)
+                    buffer.initialize(repeating: 0)
+                    try read(dataset, key: key, shape: shape, rows: 0..<shape[0], memoryType: chdf5_native_float(), into: buffer.baseAddress!)
                 }
                 initialized = count
             }
             return HDF5FloatColumn(values: values, shape: shape, wasDouble: false)
         }
-        let doubles = try [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
-            if count > 0 {
-                try check(H5Dread(dataset.id, chdf5_native_double(), chdf5_all(), chdf5_all(), chdf5_default(), buffer.baseAddress),
-                          "H5Dread '\(key)'", path: path)
+        var values = [Float](repeating: 0, count: count)
+        try values.withUnsafeMutableBufferPointer { values in
+            try forEachBlock(dataset, key: key, shape: shape, memoryType: chdf5_native_double(), zero: Double(0)) { block, first in
+                for (offset, value) in block.enumerated() { values[first + offset] = Float(value) }
             }
-            initialized = count
         }
-        return HDF5FloatColumn(values: doubles.map { Float($0) }, shape: shape, wasDouble: true)
+        return HDF5FloatColumn(values: values, shape: shape, wasDouble: true)
     }
 
     /// Reads a flag key: h5py's bool (a one-byte enum), an integer or a float type, whose values must
@@ -119,55 +256,65 @@ final class HDF5File {
         guard shape.count == 1 || (shape.count == 2 && shape[1] == 1) else {
             throw DatasetError.wrongShape(path: path, key: key, shape: shape, expected: "(rows,) of 0 or 1")
         }
-        let count = shape[0]
         let element = try elementType(of: dataset, key: key)
-        func flags<Value: Numeric>(_ values: [Value]) throws -> [Bool] {
-            var result = [Bool](repeating: false, count: values.count)
-            for (row, value) in values.enumerated() {
-                if value == 1 { result[row] = true } else if value != 0 {
-                    let shown = Double("\(value)") ?? .nan
-                    throw DatasetError.invalidFlag(path: path, key: key, row: row, value: shown)
+        let count = try checkedElementCount(dataset, key: key, shape: shape, storedElementSize: element.size, memoryElementSize: 1)
+        var result = [Bool](repeating: false, count: count)
+        func convert<Value: Numeric>(_ memoryType: hid_t, zero: Value) throws {
+            try result.withUnsafeMutableBufferPointer { result in
+                try forEachBlock(dataset, key: key, shape: shape, memoryType: memoryType, zero: zero) { block, first in
+                    for (offset, value) in block.enumerated() {
+                        if value == 1 { result[first + offset] = true } else if value != 0 {
+                            throw DatasetError.invalidFlag(path: path, key: key, row: first + offset, value: Double("\(value)") ?? .nan)
+                        }
+                    }
                 }
             }
-            return result
-        }
-        func read<Value>(_ memoryType: hid_t, zero: Value) throws -> [Value] {
-            var values = [Value](repeating: zero, count: count)
-            if count > 0 {
-                try values.withUnsafeMutableBytes { buffer in
-                    try check(H5Dread(dataset.id, memoryType, chdf5_all(), chdf5_all(), chdf5_default(), buffer.baseAddress),
-                              "H5Dread '\(key)'", path: path)
-                }
-            }
-            return values
         }
         switch element.typeClass {
         case H5T_ENUM where element.size == 1:
             // h5py writes bool as an int8 enum {FALSE = 0, TRUE = 1}; read it in its own (native) type.
-            let native = HDF5Handle(try check(H5Tget_native_type(element.type.id, H5T_DIR_DEFAULT), "H5Tget_native_type '\(key)'", path: path),
+            let native = HDF5Handle(try checked(H5Tget_native_type(element.type.id, H5T_DIR_DEFAULT), "H5Tget_native_type '\(key)'"),
                                     close: H5Tclose)
-            return HDF5FlagColumn(values: try flags(try read(native.id, zero: Int8(0))), shape: shape)
+            try convert(native.id, zero: Int8(0))
         case H5T_INTEGER:
-            return HDF5FlagColumn(values: try flags(try read(chdf5_native_int64(), zero: Int64(0))), shape: shape)
+            try convert(chdf5_native_int64(), zero: Int64(0))
         case H5T_FLOAT:
-            return HDF5FlagColumn(values: try flags(try read(chdf5_native_double(), zero: Double(0))), shape: shape)
+            try convert(chdf5_native_double(), zero: Double(0))
         default:
             throw DatasetError.unsupportedType(path: path, key: key, type: element.name, supported: "bool, integer or float holding 0 or 1")
         }
+        return HDF5FlagColumn(values: result, shape: shape)
+    }
+
+    /// The integer attribute `name` of the object at `key`; nil when there is none. An attribute that
+    /// is not one integer is `invalidAttribute`.
+    func integerAttribute(_ name: String, of key: String) throws -> Int64? {
+        guard try checked(H5Aexists_by_name(file.id, key, name, chdf5_default()), "H5Aexists_by_name '\(key)' '\(name)'") > 0 else { return nil }
+        let attribute = HDF5Handle(try checked(H5Aopen_by_name(file.id, key, name, chdf5_default(), chdf5_default()), "H5Aopen_by_name '\(key)' '\(name)'"),
+                                   close: H5Aclose)
+        let space = HDF5Handle(try checked(H5Aget_space(attribute.id), "H5Aget_space '\(key)' '\(name)'"), close: H5Sclose)
+        let points = try checked(H5Sget_simple_extent_npoints(space.id), "H5Sget_simple_extent_npoints '\(key)' '\(name)'")
+        let type = HDF5Handle(try checked(H5Aget_type(attribute.id), "H5Aget_type '\(key)' '\(name)'"), close: H5Tclose)
+        guard points == 1, H5Tget_class(type.id) == H5T_INTEGER else {
+            throw DatasetError.invalidAttribute(path: path, key: key, name: name, reason: "is not one integer")
+        }
+        var value: Int64 = 0
+        try checked(H5Aread(attribute.id, chdf5_native_int64(), &value), "H5Aread '\(key)' '\(name)'")
+        return value
     }
 
     /// Names of the links in group `group` ("/" for the root), in name order.
     func memberNames(of group: String) throws -> [String] {
-        let handle = HDF5Handle(try check(H5Gopen2(file.id, group, chdf5_default()), "H5Gopen2 '\(group)'", path: path), close: H5Gclose)
+        let handle = HDF5Handle(try checked(H5Gopen2(file.id, group, chdf5_default()), "H5Gopen2 '\(group)'"), close: H5Gclose)
         var info = H5G_info_t()
-        try check(H5Gget_info(handle.id, &info), "H5Gget_info '\(group)'", path: path)
+        try checked(H5Gget_info(handle.id, &info), "H5Gget_info '\(group)'")
         var names: [String] = []
         for index in 0..<info.nlinks {
-            let length = try check(H5Lget_name_by_idx(handle.id, ".", H5_INDEX_NAME, H5_ITER_INC, index, nil, 0, chdf5_default()),
-                                   "H5Lget_name_by_idx '\(group)'", path: path)
+            let length = try checked(H5Lget_name_by_idx(handle.id, ".", H5_INDEX_NAME, H5_ITER_INC, index, nil, 0, chdf5_default()),
+                                     "H5Lget_name_by_idx '\(group)'")
             var buffer = [CChar](repeating: 0, count: Int(length) + 1)
-            try check(H5Lget_name_by_idx(handle.id, ".", H5_INDEX_NAME, H5_ITER_INC, index, &buffer, buffer.count, chdf5_default()),
-                      "H5Lget_name_by_idx '\(group)'", path: path)
+            try checked(H5Lget_name_by_idx(handle.id, ".", H5_INDEX_NAME, H5_ITER_INC, index, &buffer, buffer.count, chdf5_default()),
+                        "H5Lget_name_by_idx '\(group)'")
             names.append(String(cString: buffer))
         }
         return names
@@ -175,23 +322,35 @@ final class HDF5File {
 
     // MARK: Writing
 
+    /// A handle of an object inside this file (closing it may write to the file).
+    private func owned(_ id: hid_t, close: @escaping (hid_t) -> herr_t) -> HDF5Handle {
+        HDF5Handle(id, close: close, file: state)
+    }
+
+    /// Closes `handle` now, checking the result (closing a dataset or group writes its metadata).
+    private func close(_ handle: HDF5Handle, _ operation: String) throws {
+        try checked(handle.closeNow(), operation)
+    }
+
     /// A link-creation property list that creates missing parent groups (`infos/` for `infos/action_log_probs`).
     private func linkCreation() throws -> HDF5Handle {
-        let list = HDF5Handle(try check(H5Pcreate(chdf5_link_create_class()), "H5Pcreate", path: path), close: H5Pclose)
-        try check(H5Pset_create_intermediate_group(list.id, 1), "H5Pset_create_intermediate_group", path: path)
+        let list = HDF5Handle(try checked(H5Pcreate(chdf5_link_create_class()), "H5Pcreate"), close: H5Pclose)
+        try checked(H5Pset_create_intermediate_group(list.id, 1), "H5Pset_create_intermediate_group")
         return list
     }
 
     private func writeDataset(_ key: String, fileType: hid_t, memoryType: hid_t, shape: [Int], bytes: UnsafeRawPointer?) throws {
+        try checkUsable("H5Dcreate2 '\(key)'")
         let dimensions = shape.map { hsize_t($0) }
-        let space = HDF5Handle(try check(H5Screate_simple(Int32(dimensions.count), dimensions, nil), "H5Screate_simple '\(key)'", path: path),
+        let space = HDF5Handle(try checked(H5Screate_simple(Int32(dimensions.count), dimensions, nil), "H5Screate_simple '\(key)'"),
                                close: H5Sclose)
         let links = try linkCreation()
-        let dataset = HDF5Handle(try check(H5Dcreate2(file.id, key, fileType, space.id, links.id, chdf5_default(), chdf5_default()),
-                                           "H5Dcreate2 '\(key)'", path: path), close: H5Dclose)
+        let dataset = owned(try checked(H5Dcreate2(file.id, key, fileType, space.id, links.id, chdf5_default(), chdf5_default()),
+                                        "H5Dcreate2 '\(key)'"), close: H5Dclose)
         if shape.reduce(1, *) > 0 {
-            try check(H5Dwrite(dataset.id, memoryType, chdf5_all(), chdf5_all(), chdf5_default(), bytes), "H5Dwrite '\(key)'", path: path)
+            try checked(H5Dwrite(dataset.id, memoryType, chdf5_all(), chdf5_all(), chdf5_default(), bytes), "H5Dwrite '\(key)'")
         }
+        try close(dataset, "H5Dclose '\(key)'")
     }
 
     /// Writes `values` as a little-endian float32 dataset of `shape` at `key`.
@@ -204,10 +363,10 @@ final class HDF5File {
 
     /// Writes `values` as h5py's bool (an int8 enum {FALSE = 0, TRUE = 1}), one-dimensional, at `key`.
     func write(flags values: [Bool], to key: String) throws {
-        let type = HDF5Handle(try check(H5Tenum_create(chdf5_native_int8()), "H5Tenum_create", path: path), close: H5Tclose)
+        let type = HDF5Handle(try checked(H5Tenum_create(chdf5_native_int8()), "H5Tenum_create"), close: H5Tclose)
         var no: Int8 = 0, yes: Int8 = 1
-        try check(H5Tenum_insert(type.id, "FALSE", &no), "H5Tenum_insert", path: path)
-        try check(H5Tenum_insert(type.id, "TRUE", &yes), "H5Tenum_insert", path: path)
+        try checked(H5Tenum_insert(type.id, "FALSE", &no), "H5Tenum_insert")
+        try checked(H5Tenum_insert(type.id, "TRUE", &yes), "H5Tenum_insert")
         let bytes = values.map { $0 ? Int8(1) : Int8(0) }
         try bytes.withUnsafeBytes { buffer in
             try writeDataset(key, fileType: type.id, memoryType: type.id, shape: [values.count], bytes: buffer.baseAddress)
@@ -216,17 +375,20 @@ final class HDF5File {
 
     /// Creates the group `key` (and its missing parents).
     func createGroup(_ key: String) throws {
+        try checkUsable("H5Gcreate2 '\(key)'")
         let links = try linkCreation()
-        _ = HDF5Handle(try check(H5Gcreate2(file.id, key, links.id, chdf5_default(), chdf5_default()), "H5Gcreate2 '\(key)'", path: path),
-                       close: H5Gclose)
+        let group = owned(try checked(H5Gcreate2(file.id, key, links.id, chdf5_default(), chdf5_default()), "H5Gcreate2 '\(key)'"), close: H5Gclose)
+        try close(group, "H5Gclose '\(key)'")
     }
 
     /// Writes a scalar int64 attribute `name` on the object at `key`.
     func writeAttribute(_ value: Int64, named name: String, on key: String) throws {
-        let space = HDF5Handle(try check(H5Screate(H5S_SCALAR), "H5Screate", path: path), close: H5Sclose)
-        let attribute = HDF5Handle(try check(H5Acreate_by_name(file.id, key, name, chdf5_std_i64le(), space.id, chdf5_default(), chdf5_default(), chdf5_default()),
-                                             "H5Acreate_by_name '\(key)' '\(name)'", path: path), close: H5Aclose)
+        try checkUsable("H5Acreate_by_name '\(key)' '\(name)'")
+        let space = HDF5Handle(try checked(H5Screate(H5S_SCALAR), "H5Screate"), close: H5Sclose)
+        let attribute = owned(try checked(H5Acreate_by_name(file.id, key, name, chdf5_std_i64le(), space.id, chdf5_default(), chdf5_default(), chdf5_default()),
+                                          "H5Acreate_by_name '\(key)' '\(name)'"), close: H5Aclose)
         var stored = value
-        try check(H5Awrite(attribute.id, chdf5_native_int64(), &stored), "H5Awrite '\(key)' '\(name)'", path: path)
+        try checked(H5Awrite(attribute.id, chdf5_native_int64(), &stored), "H5Awrite '\(key)' '\(name)'")
+        try close(attribute, "H5Aclose '\(key)' '\(name)'")
     }
 }

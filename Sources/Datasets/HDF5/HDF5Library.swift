@@ -1,3 +1,4 @@
+import Foundation
 internal import CHDF5
 
 /// Process-wide HDF5 setup and its error stack. Debian's serial HDF5 is not thread-safe: the module
@@ -9,6 +10,17 @@ enum HDF5Library {
         _ = H5open()
         _ = H5Eset_auto2(chdf5_error_stack_default(), nil, nil)
     }()
+
+    /// One line of an error-stack message: a failed system call's detail (HDF5 lists time, file name,
+    /// descriptor, buffer and sizes over several lines) is cut to its `error message`, the system's text.
+    private static func oneLine(_ message: String) -> String {
+        var text = message
+        if let start = text.range(of: "error message = '"), let end = text[start.upperBound...].firstIndex(of: "'") {
+            let head = text.prefix { $0 != ":" && !$0.isNewline }
+            text = head + ": " + text[start.upperBound..<end]
+        }
+        return text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+    }
 
     /// The messages on the current error stack: the outermost (what the API call was doing) and the
     /// innermost (why), for example "unable to open file: file signature not found".
@@ -24,7 +36,7 @@ enum HDF5Library {
         }
         _ = H5Eclear2(chdf5_error_stack_default())
         var distinct: [String] = []
-        for message in messages where !message.isEmpty && !distinct.contains(message) { distinct.append(message) }
+        for message in messages.map(oneLine) where !message.isEmpty && !distinct.contains(message) { distinct.append(message) }
         guard let first = distinct.first else { return "no message on HDF5's error stack" }
         guard distinct.count > 1, let last = distinct.last else { return first }
         return first + ": " + last
