@@ -96,7 +96,7 @@ final class LearnerOptionTests: XCTestCase {
         let cases: [(any LearnerConfig, [String], String)] = [
             (SACConfig(), ["--correction", "is"], "--correction corrects an n-step target: give --n-step 2 or more"),
             (SACConfig(), ["--n-step", "3", "--clip", "5"], "--clip applies to --correction is and --actor-gradient truncated-is"),
-            (SACConfig(), ["--n-step", "3", "--correction", "vtrace"], "--correction takes none, is or retrace, got 'vtrace'"),
+            (SACConfig(), ["--n-step", "3", "--correction", "vtrace"], "--correction takes none, is or retrace, got 'vtrace', which is a value of --correction for a2c"),
             (A2CConfig(), ["--correction", "vtrace"], "--correction corrects replayed sequences: give --replay-ratio 1 or more"),
             (A2CConfig(), ["--replay-ratio", "1", "--correction", "none", "--vtrace-lambda", "0.5"], "only --correction vtrace takes --vtrace-lambda"),
             (PPOConfig(), ["--use-sde", "false", "--sde-sample-freq", "8"], "--sde-sample-freq needs gSDE; it was turned off with --use-sde false"),

@@ -42,7 +42,18 @@ extension LearnerConfig {
                 text = arguments[index]
                 index += 1
             }
-            given[flag] = try option.parse(text)
+            do {
+                given[flag] = try option.parse(text)
+            } catch LearnerOptionError.invalidValue(let flag, let text, let expected, _) {
+                // A choice another algorithm's option of the same name takes ("vtrace" is a2c's --correction).
+                let takers = Algorithms.all.filter { type in
+                    type.declaredOptions.contains { other in
+                        guard other.flag == flag, case .choice(let words) = other.kind else { return false }
+                        return words.contains(text)
+                    }
+                }.map { $0.algorithmName }
+                throw LearnerOptionError.invalidValue(flag: flag, text: text, expected: expected, takenBy: takers)
+            }
         }
         var config = self
         for option in options {

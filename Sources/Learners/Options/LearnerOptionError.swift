@@ -6,8 +6,9 @@ public enum LearnerOptionError: Error, Equatable, CustomStringConvertible {
     case missingValue(flag: String)
     /// `flag` takes no value (a flag), but one was given with `=`.
     case unexpectedValue(flag: String, value: String)
-    /// `text` is not a value of `flag`'s kind.
-    case invalidValue(flag: String, text: String, expected: String)
+    /// `text` is not a value of `flag`'s kind; `takenBy` lists the algorithms whose option of that name
+    /// takes it (empty: none).
+    case invalidValue(flag: String, text: String, expected: String, takenBy: [String] = [])
     /// A word that is neither a flag nor a flag's value.
     case unexpectedArgument(String)
     /// The option's value is out of range, or it needs another setting: the declaration's sentence.
@@ -17,7 +18,7 @@ public enum LearnerOptionError: Error, Equatable, CustomStringConvertible {
     public var flag: String? {
         switch self {
         case .notAnOption(let flag, _, _), .missingValue(let flag), .unexpectedValue(let flag, _),
-             .invalidValue(let flag, _, _), .refused(let flag, _):
+             .invalidValue(let flag, _, _, _), .refused(let flag, _):
             return flag
         case .unexpectedArgument: return nil
         }
@@ -30,7 +31,9 @@ public enum LearnerOptionError: Error, Equatable, CustomStringConvertible {
             return "\(flag) applies to \(Self.list(takenBy)), not to \(algorithm)"
         case .missingValue(let flag): return "\(flag) needs a value"
         case .unexpectedValue(let flag, let value): return "\(flag) takes no value, got '\(value)'"
-        case .invalidValue(let flag, let text, let expected): return "\(flag) takes \(expected), got '\(text)'"
+        case .invalidValue(let flag, let text, let expected, let takenBy):
+            guard !takenBy.isEmpty else { return "\(flag) takes \(expected), got '\(text)'" }
+            return "\(flag) takes \(expected), got '\(text)', which is a value of \(flag) for \(Self.list(takenBy))"
         case .unexpectedArgument(let word): return "unexpected argument '\(word)'"
         case .refused(_, let reason): return reason
         }
