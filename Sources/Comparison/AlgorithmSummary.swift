@@ -15,6 +15,8 @@ public struct AlgorithmSummary: Equatable, Sendable {
     /// Area under the curve as an average return: the mean over seeds of each curve's trapezoid
     /// integral of return over steps, divided by the steps it spans (`LearningCurve.averageValue`).
     public var areaUnderCurve: Double
+    /// The 95% percentile-bootstrap interval of that mean over seeds (its `mean` is `areaUnderCurve`).
+    public var areaUnderCurveInterval: BootstrapInterval
     /// Off-policy rows: how many times fewer steps than the fastest on-policy algorithm this one
     /// needs (its median over this median). Nil when it cannot be said.
     public var fewerStepsFactor: FewerStepsFactor?

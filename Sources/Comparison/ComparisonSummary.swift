@@ -4,7 +4,9 @@ import Foundation
 /// the terminal, with the fewer-steps factor of every off-policy learner against the fastest
 /// on-policy one.
 public struct ComparisonSummary: Equatable, Sendable {
-    public var threshold: Double
+    /// The return that counts as solving the task; nil when none was given (`plot --summary` on a
+    /// task without one), and then no row has steps to a threshold.
+    public var threshold: Double?
     public var rows: [AlgorithmSummary]
     /// The on-policy algorithm the factors are against: the one with the fewest median steps to the
     /// threshold; nil when no on-policy algorithm took part.
@@ -12,8 +14,10 @@ public struct ComparisonSummary: Equatable, Sendable {
 
     /// Summarises `curves` per algorithm, algorithms in `order` (then any other, in order of
     /// appearance). `isOnPolicy` says which learners are on-policy; `bootstrapSeed` seeds every
-    /// interval (algorithm i uses `bootstrapSeed + i`), so the table is reproducible.
-    public init(curves: [LearningCurve], order: [String] = [], threshold: Double, isOnPolicy: (String) -> Bool,
+    /// interval (algorithm i uses `bootstrapSeed + i`, for its final return and its AUC alike, so both
+    /// resample the same seeds), so the table is reproducible. Without a `threshold`, no seed reaches
+    /// one and there are no factors.
+    public init(curves: [LearningCurve], order: [String] = [], threshold: Double?, isOnPolicy: (String) -> Bool,
                 bootstrapSeed: UInt64 = 0, resamples: Int = BootstrapInterval.defaultResamples) {
         self.threshold = threshold
         let present = curves.filter { !$0.points.isEmpty }
@@ -21,18 +25,20 @@ public struct ComparisonSummary: Equatable, Sendable {
         for curve in present where !algorithms.contains(curve.algorithm) { algorithms.append(curve.algorithm) }
         rows = algorithms.enumerated().map { index, algorithm in
             let seeds = present.filter { $0.algorithm == algorithm }
-            let reached = seeds.map { $0.firstStep(reaching: threshold).map(Double.init) ?? .infinity }
+            let reached = seeds.map { curve in threshold.flatMap { curve.firstStep(reaching: $0) }.map(Double.init) ?? .infinity }
+            let areas = BootstrapInterval(values: seeds.map { $0.averageValue! }, resamples: resamples,
+                                          seed: bootstrapSeed &+ UInt64(index))!
             return AlgorithmSummary(
                 algorithm: algorithm, isOnPolicy: isOnPolicy(algorithm), seeds: seeds.count,
                 seedsReached: reached.filter(\.isFinite).count,
                 medianStepsToThreshold: Statistics.median(reached)!,
                 finalReturn: BootstrapInterval(values: seeds.map { $0.finalValue! }, resamples: resamples,
                                                seed: bootstrapSeed &+ UInt64(index))!,
-                areaUnderCurve: Statistics.mean(seeds.map { $0.averageValue! })!,
+                areaUnderCurve: areas.mean, areaUnderCurveInterval: areas,
                 fewerStepsFactor: nil)
         }
         let onPolicy = rows.filter(\.isOnPolicy)
-        guard let fastest = onPolicy.min(by: { $0.medianStepsToThreshold < $1.medianStepsToThreshold }) else {
+        guard threshold != nil, let fastest = onPolicy.min(by: { $0.medianStepsToThreshold < $1.medianStepsToThreshold }) else {
             reference = nil
             return
         }
@@ -53,28 +59,36 @@ public struct ComparisonSummary: Equatable, Sendable {
         }
     }
 
-    public static let csvHeader = "algo,policy,seeds,seeds_reached,threshold,median_steps_to_threshold,final_return_mean,final_return_ci_low,final_return_ci_high,auc,fewer_steps_than_on_policy"
+    public static let csvHeader = "algo,policy,seeds,seeds_reached,threshold,median_steps_to_threshold,final_return_mean,final_return_ci_low,final_return_ci_high,auc,fewer_steps_than_on_policy,auc_ci_low,auc_ci_high"
 
     /// summary.csv: a row per algorithm. `median_steps_to_threshold` is empty when the median seed
-    /// did not reach the threshold; `fewer_steps_than_on_policy` is empty for on-policy rows and
-    /// where it cannot be said, and starts with ">" when it is a lower bound.
+    /// did not reach the threshold; `threshold`, `seeds_reached` and `median_steps_to_threshold` are
+    /// empty without a threshold; `fewer_steps_than_on_policy` is empty for on-policy rows and
+    /// where it cannot be said, and starts with ">" when it is a lower bound. The AUC's interval comes
+    /// last, so that readers of the earlier columns by position are unaffected.
     public var csv: String {
         var text = Self.csvHeader + "\n"
         for row in rows {
             let median = row.medianStepsToThreshold.isFinite ? Self.number(row.medianStepsToThreshold) : ""
-            let fields = [row.algorithm, row.isOnPolicy ? "on" : "off", "\(row.seeds)", "\(row.seedsReached)", Self.number(threshold),
+            let fields = [row.algorithm, row.isOnPolicy ? "on" : "off", "\(row.seeds)",
+                          threshold == nil ? "" : "\(row.seedsReached)", threshold.map(Self.number) ?? "",
                           median, "\(row.finalReturn.mean)", "\(row.finalReturn.lower)", "\(row.finalReturn.upper)",
-                          "\(row.areaUnderCurve)", row.fewerStepsFactor?.text ?? ""]
+                          "\(row.areaUnderCurve)", row.fewerStepsFactor?.text ?? "",
+                          "\(row.areaUnderCurveInterval.lower)", "\(row.areaUnderCurveInterval.upper)"]
             text += fields.joined(separator: ",") + "\n"
         }
         return text
     }
 
     /// The table for the terminal, columns aligned, followed by the line that states the factors.
+    /// Without a threshold, the columns about it are left out.
     public var table: String {
-        let thresholdText = Self.decimal(threshold)
-        var header = ["algo", "policy", "seeds", "reached \(thresholdText)", "median steps to \(thresholdText)",
-                      "final return (95% CI)", "AUC (mean return)"]
+        var header = ["algo", "policy", "seeds"]
+        if let threshold {
+            let thresholdText = Self.decimal(threshold)
+            header += ["reached \(thresholdText)", "median steps to \(thresholdText)"]
+        }
+        header += ["final return (95% CI)", "AUC (mean return, 95% CI)"]
         // The factor column only when there are on-policy and off-policy learners.
         let showsFactor = reference != nil && rows.contains { !$0.isOnPolicy }
         if showsFactor, let reference {
@@ -82,10 +96,12 @@ public struct ComparisonSummary: Equatable, Sendable {
             header.append("× fewer steps than " + (reached ? reference : "on-policy"))
         }
         let lines = rows.map { row -> [String] in
-            var cells = [row.algorithm, row.isOnPolicy ? "on" : "off", "\(row.seeds)", "\(row.seedsReached)/\(row.seeds)",
-                         row.medianStepsToThreshold.isFinite ? Self.grouped(Int(row.medianStepsToThreshold.rounded())) : "not reached",
-                         "\(Self.oneDecimal(row.finalReturn.mean)) [\(Self.oneDecimal(row.finalReturn.lower)), \(Self.oneDecimal(row.finalReturn.upper))]",
-                         Self.oneDecimal(row.areaUnderCurve)]
+            var cells = [row.algorithm, row.isOnPolicy ? "on" : "off", "\(row.seeds)"]
+            if threshold != nil {
+                cells += ["\(row.seedsReached)/\(row.seeds)",
+                          row.medianStepsToThreshold.isFinite ? Self.grouped(Int(row.medianStepsToThreshold.rounded())) : "not reached"]
+            }
+            cells += [Self.intervalText(row.finalReturn), Self.intervalText(row.areaUnderCurveInterval)]
             if showsFactor { cells.append(row.isOnPolicy ? "" : (row.fewerStepsFactor?.text ?? "–")) }
             return cells
         }
@@ -99,10 +115,15 @@ public struct ComparisonSummary: Equatable, Sendable {
         return text
     }
 
+    /// "-150.0 [-160.0, -140.0]".
+    static func intervalText(_ interval: BootstrapInterval) -> String {
+        "\(oneDecimal(interval.mean)) [\(oneDecimal(interval.lower)), \(oneDecimal(interval.upper))]"
+    }
+
     /// One sentence on how many times fewer steps the off-policy learners need; nil without an
     /// on-policy or an off-policy learner.
     public var factorStatement: String? {
-        guard let reference, let fastest = rows.first(where: { $0.algorithm == reference }) else { return nil }
+        guard let threshold, let reference, let fastest = rows.first(where: { $0.algorithm == reference }) else { return nil }
         let offPolicy = rows.filter { !$0.isOnPolicy }
         guard !offPolicy.isEmpty else { return nil }
         let thresholdText = Self.decimal(threshold)

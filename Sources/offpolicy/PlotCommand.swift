@@ -1,11 +1,12 @@
 import ArgumentParser
 import Comparison
 import Foundation
+import Learners
 
 struct PlotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plot",
-        abstract: "Draw the learning-curve chart of any runs: run directories, compare directories, or both.",
+        abstract: "Draw the learning-curve chart of any runs (run directories, compare directories, or both), and summarise them.",
         discussion: """
         Each path is a run directory (config.json and progress.csv, as `offpolicy
         train` writes), or a compare directory (every run under its runs/, or its
@@ -14,18 +15,33 @@ struct PlotCommand: ParsableCommand {
         draws it. The threshold line defaults to the environment's (Pendulum-v1
         -200, MountainCarContinuous-v0 90).
 
+        --summary FILE writes the table `compare` writes as summary.csv, over the
+        same runs (any learner's, also another toolkit's runs in this format) and
+        prints it: per learner, the final return (mean over runs of the last
+        evaluation, 95% bootstrap CI) and the AUC (mean over runs of the curve's
+        average return, 95% bootstrap CI); with a threshold, also the runs that
+        reached it and the median steps to reach it. Each run counts as far as
+        it has been evaluated, so give runs of the same length. FILE must not
+        exist, and must not lie inside a given path or a run directory.
+
         Examples:
           offpolicy plot runs/sac-1 --out sac.svg
           offpolicy plot runs/sac-1 runs/sac-2 runs/td3-1 --out chart.svg
           offpolicy plot runs/pendulum --out pendulum.svg
+          offpolicy plot runs/cheetah/offpolicy runs/cheetah/sb3/sac-seed1 \\
+              --summary cheetah-summary.csv --no-threshold
         """
     )
 
     @Argument(help: "Run directories or compare directories.", completion: .directory)
     var paths: [String] = []
 
-    @Option(help: "The SVG file to write.", completion: .file(extensions: ["svg"]))
-    var out: String
+    @Option(help: "The SVG file to write (overwritten if it exists).", completion: .file(extensions: ["svg"]))
+    var out: String?
+
+    @Option(help: "Also write the per-learner summary table (summary.csv's columns) to this new CSV file, and print it.",
+            completion: .file(extensions: ["csv"]))
+    var summary: String?
 
     @Option(parsing: .unconditional, help: "Draw this return as the threshold line (default: the environment's, if it has one).")
     var threshold: Double?
@@ -39,7 +55,9 @@ struct PlotCommand: ParsableCommand {
     func validate() throws {
         guard !paths.isEmpty else { throw ValidationError("give at least one run or compare directory") }
         for path in paths { try CommandLineInput.checkDirectory(path, flag: "a path", mustExist: true) }
-        guard !out.isEmpty else { throw ValidationError("--out must not be empty") }
+        guard out != nil || summary != nil else { throw ValidationError("give --out, --summary or both") }
+        if let out, out.isEmpty { throw ValidationError("--out must not be empty") }
+        if let summary { try Self.checkSummaryPath(summary, inputs: paths) }
         if let threshold, !threshold.isFinite { throw ValidationError("--threshold must be a finite number") }
         if threshold != nil && noThreshold { throw ValidationError("give --threshold or --no-threshold, not both") }
     }
@@ -54,9 +72,67 @@ struct PlotCommand: ParsableCommand {
             throw ExitCode(1)
         }
         let line = noThreshold ? nil : threshold ?? set.environment.flatMap(DefaultThreshold.threshold(for:))
-        let chart = try LearningCurveChart(curves: set.curves, environment: set.environment, threshold: line, bootstrapSeed: bootstrapSeed)
-        try Data(chart.svg.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
-        let lines = chart.curves.map { "\($0.algorithm) (\($0.seeds) run\($0.seeds == 1 ? "" : "s"))" }
-        print("wrote \(out): \(lines.joined(separator: ", "))")
+        if let out {
+            let chart = try LearningCurveChart(curves: set.curves, environment: set.environment, threshold: line, bootstrapSeed: bootstrapSeed)
+            try Data(chart.svg.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+            let lines = chart.curves.map { "\($0.algorithm) (\($0.seeds) run\($0.seeds == 1 ? "" : "s"))" }
+            print("wrote \(out): \(lines.joined(separator: ", "))")
+        }
+        if let summary { try writeSummary(of: set, threshold: line, to: summary) }
+    }
+
+    /// Writes and prints the table `compare` writes, over every curve of `set` with an evaluation.
+    func writeSummary(of set: CurveSet, threshold: Double?, to path: String) throws {
+        let curves = set.curves.filter { !$0.points.isEmpty }
+        guard !curves.isEmpty else {
+            printError("Error: no run has an evaluation yet; nothing to summarise")
+            throw ExitCode(1)
+        }
+        // The final return is read at each run's last evaluation: say so when those differ.
+        let lastSteps = Set(curves.map { $0.points.last!.steps })
+        if lastSteps.count > 1 {
+            printError("plot: warning: the runs' last evaluations are at different steps (\(lastSteps.sorted().map(String.init).joined(separator: ", "))); final returns and AUCs are over different spans")
+        }
+        let table = ComparisonSummary(curves: curves, order: set.algorithms, threshold: threshold,
+                                      isOnPolicy: { Algorithms.configType(named: $0)?.isOnPolicy ?? false },
+                                      bootstrapSeed: bootstrapSeed)
+        do {
+            // Never replaces a file: one created since validate() is refused here.
+            try Data(table.csv.utf8).write(to: URL(fileURLWithPath: path), options: .withoutOverwriting)
+        } catch {
+            printError("Error: cannot write \(path): \(error.localizedDescription)")
+            throw ExitCode(1)
+        }
+        print("\n" + table.table, terminator: "")
+        print("\nwrote \(path)")
+    }
+
+    /// A summary file must be new, and must not lie in a given path or in a run directory (whose files
+    /// belong to its run).
+    static func checkSummaryPath(_ path: String, inputs: [String]) throws {
+        guard !path.isEmpty else { throw ValidationError("--summary must not be empty") }
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        if manager.fileExists(atPath: path, isDirectory: &isDirectory) || (try? manager.destinationOfSymbolicLink(atPath: path)) != nil {
+            throw ValidationError("--summary: '\(path)' exists; give a new file (plot never replaces one)")
+        }
+        let file = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath()
+        for input in inputs {
+            let folder = URL(fileURLWithPath: input).standardizedFileURL.resolvingSymlinksInPath()
+            if file.pathComponents.starts(with: folder.pathComponents) {
+                throw ValidationError("--summary: '\(path)' lies inside '\(input)', one of the paths summarised")
+            }
+        }
+        var parent = file.deletingLastPathComponent()
+        while true {
+            if RunFolder(parent).holdsRun {
+                throw ValidationError("--summary: '\(path)' lies inside the run directory '\(parent.path)'")
+            }
+            if parent.path == "/" || parent.pathComponents.count <= 1 { break }
+            parent = parent.deletingLastPathComponent()
+        }
+        guard manager.fileExists(atPath: file.deletingLastPathComponent().path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ValidationError("--summary: the folder of '\(path)' does not exist")
+        }
     }
 }

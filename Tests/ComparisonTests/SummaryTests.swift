@@ -77,7 +77,7 @@ final class SummaryTests: XCTestCase {
         XCTAssertEqual(summary.reference, "a2c")
         // a2c did not reach it within 10,000 steps: sac's factor is more than 10000 / 2500.
         XCTAssertEqual(summary.rows[0].fewerStepsFactor, .init(value: 4, isLowerBound: true))
-        XCTAssertTrue(summary.csv.contains(",>4.00\n"), summary.csv)
+        XCTAssertTrue(summary.csv.contains(",>4.00,"), summary.csv)
         XCTAssertTrue(summary.table.contains("× fewer steps than on-policy"), summary.table)
         XCTAssertTrue(summary.table.contains(">4.00"), summary.table)
     }
@@ -105,5 +105,30 @@ final class SummaryTests: XCTestCase {
         XCTAssertEqual(try CurvesFile.read(from: file), CurveFixtures.mixed)
         let text = try String(contentsOf: file, encoding: .utf8)
         XCTAssertTrue(text.hasPrefix("algo,seed,env_steps,eval_return\nsac,0,1000,-900.0\n"), text)
+    }
+
+    func testWithoutAThresholdItsColumnsAreEmptyAndTheAUCHasAnInterval() throws {
+        let summary = ComparisonSummary(curves: CurveFixtures.mixed, order: ["sac", "td3", "ppo"], threshold: nil, isOnPolicy: onPolicy)
+        XCTAssertNil(summary.reference, "no threshold, no factors")
+        XCTAssertNil(summary.factorStatement)
+        let sac = summary.rows[0]
+        XCTAssertEqual(sac.seedsReached, 0)
+        XCTAssertEqual(sac.medianStepsToThreshold, .infinity)
+        XCTAssertNil(sac.fewerStepsFactor)
+        // The AUC's interval: the two seeds' averages (see testRowsAgainstHandComputedValues) resampled.
+        let area0: Double = 1000 * -1090 + 1000 * -340 + 5000 * -290
+        let area1: Double = 1000 * -1400 + 1000 * -580 + 5000 * -340
+        let auc0 = area0 / 2 / 7000
+        let auc1 = area1 / 2 / 7000
+        XCTAssertEqual(sac.areaUnderCurveInterval.mean, sac.areaUnderCurve)
+        XCTAssertEqual(sac.areaUnderCurve, (auc0 + auc1) / 2, accuracy: 1e-9)
+        XCTAssertTrue(auc1 <= sac.areaUnderCurveInterval.lower && sac.areaUnderCurveInterval.upper <= auc0,
+                      "\(sac.areaUnderCurveInterval)")
+        let fields = summary.csv.split(separator: "\n")[1].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        XCTAssertEqual(Array(fields[0...5]), ["sac", "off", "2", "", "", ""])
+        XCTAssertEqual(Double(fields[11]), sac.areaUnderCurveInterval.lower)
+        XCTAssertEqual(Double(fields[12]), sac.areaUnderCurveInterval.upper)
+        XCTAssertFalse(summary.table.contains("reached"), summary.table)
+        XCTAssertTrue(summary.table.hasPrefix("algo  policy  seeds  final return (95% CI)"), summary.table)
     }
 }
