@@ -3,6 +3,7 @@ import Comparison
 import Environments
 import Foundation
 import Learners
+import RunFiles
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -169,13 +170,28 @@ struct CompareCommand: ParsableCommand {
         let directory = URL(fileURLWithPath: out).standardizedFileURL
         let threshold = self.threshold ?? DefaultThreshold.threshold(for: env.description)!
         let runs = plannedRuns(in: directory)
-        try FileManager.default.createDirectory(at: directory.appendingPathComponent(ComparisonFiles.runs), withIntermediateDirectories: true)
+        let lock: ComparisonLock
+        do {
+            try FileManager.default.createDirectory(at: directory.appendingPathComponent(ComparisonFiles.runs), withIntermediateDirectories: true)
+            // One compare at a time in a directory: a second one would clear or resume the first one's runs.
+            lock = try ComparisonLock(directory: directory)
+        } catch let error as ComparisonError {
+            printError("Error: \(error.description)")
+            throw ExitCode(1)
+        } catch {
+            printError("Error: \(directory.path) cannot be created: \(FileProblem.reason(error))")
+            throw ExitCode(1)
+        }
+        defer { withExtendedLifetime(lock) {} }
         let scheduler: RunScheduler
         do {
             scheduler = try RunScheduler(executable: URL(fileURLWithPath: ReplayChildProcess.executablePath()), runs: runs, jobs: jobs)
         } catch let error as ComparisonError {
             printError("Error: \(error.description)")
             throw ExitCode(64)
+        } catch {
+            printError("Error: \(FileProblem.reason(error))")
+            throw ExitCode(1)
         }
         signal(SIGINT) { compareStopRequested = $0 }
         signal(SIGTERM) { compareStopRequested = $0 }
