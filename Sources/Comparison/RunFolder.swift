@@ -77,15 +77,20 @@ public struct RunFolder: Sendable {
         }
     }
 
-    /// The run's learning curve: one point per evaluation with a finite mean return.
+    /// The run's learning curve: one point per evaluation with a finite mean return, and the last
+    /// evaluation as `nonFiniteFinal` when its return is not finite.
     public func curve() throws -> LearningCurve {
         let description = try description()
         let rows = try progressRows() ?? []
         var points: [CurvePoint] = []
-        for row in rows where row.evaluationReturnMean.isFinite {
-            if let last = points.last, row.environmentSteps <= last.steps { continue }  // keep steps increasing
-            points.append(CurvePoint(steps: row.environmentSteps, value: row.evaluationReturnMean))
+        var last: CurvePoint?
+        for row in rows {
+            if let last, row.environmentSteps <= last.steps { continue }  // keep steps increasing
+            let point = CurvePoint(steps: row.environmentSteps, value: row.evaluationReturnMean)
+            last = point
+            if point.value.isFinite { points.append(point) }
         }
-        return LearningCurve(algorithm: description.algorithm, seed: description.seed, points: points)
+        return LearningCurve(algorithm: description.algorithm, seed: description.seed, points: points,
+                             nonFiniteFinal: last.flatMap { $0.value.isFinite ? nil : $0 })
     }
 }

@@ -63,7 +63,7 @@ struct RecordedRows {
                 throw TrainingError.corruptFile(file.path, "line \(entry.line) holds bytes that are not UTF-8 text")
             }
             guard let counters = parse(text) else {
-                throw TrainingError.corruptFile(file.path, "line \(entry.line) is not a \(rowName) ('\(Self.excerpt(text))')")
+                throw TrainingError.corruptFile(file.path, "line \(entry.line) is not a \(rowName) ('\(Self.excerpt(text))'), and the checkpoint counts it among its \(rows) rows")
             }
             if let problem = disagreement(counters, checkpoint: checkpoint, previous: previous, number: index + 1) {
                 throw TrainingError.corruptFile(file.path, "line \(entry.line) \(problem)")
