@@ -13,6 +13,18 @@ struct Checkpointer {
     /// previous checkpoint only once the new one is complete. A learner with non-finite parameters
     /// refuses to be written, and the previous checkpoint stays.
     func write(learner: any Learner, state: RunState) throws {
+        do {
+            try assemble(learner: learner, state: state)
+        } catch let error as TrainingError {
+            throw error
+        } catch {
+            // A full disk or a refused permission: one sentence naming the checkpoint, never Foundation's raw error.
+            throw TrainingError.unwritable(directory.checkpointInProgress.path, FileProblem.reason(error))
+        }
+    }
+
+    /// `write`'s steps; any error is passed on as it is.
+    private func assemble(learner: any Learner, state: RunState) throws {
         let fileManager = FileManager.default
         let fresh = directory.checkpointInProgress  // a leftover of a process killed while writing is replaced
         try? fileManager.removeItem(at: fresh)

@@ -168,8 +168,10 @@ final class RunFilesRobustnessTests: XCTestCase {
     }
 
     func testAFullDiskWhileCreatingTheRunFilesIsOneSentence() throws {
-        for size in ["64k", "160k", "400k"] {
-            let mount = try mountTmpfs(size: size)
+        // Out of bytes, or out of inodes at each file the run creates in turn (config.json, progress.csv,
+        // metrics.csv, the checkpoint, the policy).
+        for size in ["size=64k", "size=160k", "size=400k"] + (7...13).map({ "size=4m,nr_inodes=\($0)" }) {
+            let mount = try mountTmpfs(options: size)
             let run = mount + "/run"
             let result = try TimedRun.offpolicy(["train", "sac", "--steps", "300", "--hidden", "8,8", "--batch", "8", "--eval-every", "100",
                                                  "--eval-episodes", "1", "--run-dir", run], timeout: 120)
@@ -182,10 +184,10 @@ final class RunFilesRobustnessTests: XCTestCase {
         }
     }
 
-    /// A tmpfs of `size` mounted inside the test's directory, unmounted when the test ends (root only).
-    private func mountTmpfs(size: String) throws -> String {
+    /// A tmpfs with `options` (`size=64k`) mounted inside the test's directory, unmounted when the test ends (root only).
+    private func mountTmpfs(options: String) throws -> String {
         guard getuid() == 0 else { throw XCTSkip("mounting a tmpfs needs root") }
-        let mountPoint = directory.appending("tmpfs-\(size)").path
+        let mountPoint = directory.appending("tmpfs-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
         func tool(_ arguments: [String]) -> Bool {
             let process = Process()
@@ -197,7 +199,7 @@ final class RunFilesRobustnessTests: XCTestCase {
             process.waitUntilExit()
             return process.terminationStatus == 0
         }
-        guard tool(["mount", "-t", "tmpfs", "-o", "size=\(size)", "tmpfs", mountPoint]) else { throw XCTSkip("mount -t tmpfs failed here") }
+        guard tool(["mount", "-t", "tmpfs", "-o", options, "tmpfs", mountPoint]) else { throw XCTSkip("mount -t tmpfs failed here") }
         addTeardownBlock { _ = tool(["umount", "-l", mountPoint]) }
         return mountPoint
     }
