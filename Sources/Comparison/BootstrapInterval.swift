@@ -17,12 +17,14 @@ public struct BootstrapInterval: Equatable, Sendable {
         self.upper = upper
     }
 
-    /// The interval of the mean of `values`; a single value gives the point interval. Nil for no values.
+    /// The interval of the mean of `values`; a single value gives the point interval, and values of
+    /// which one is not finite give the mean as both ends. Nil for no values.
     public init?(values: [Double], confidence: Double = 0.95, resamples: Int = BootstrapInterval.defaultResamples,
                  seed: UInt64) {
         guard let mean = Statistics.mean(values) else { return nil }
         precondition(confidence > 0 && confidence < 1 && resamples > 0, "a confidence in (0, 1) and at least one resample")
-        guard values.count > 1 else {
+        // A value that is not finite (a run whose last evaluation was NaN) leaves the interval unknown.
+        guard values.count > 1, values.allSatisfy(\.isFinite) else {
             self.init(mean: mean, lower: mean, upper: mean)
             return
         }

@@ -8,6 +8,10 @@ public enum ComparisonError: Error, CustomStringConvertible, Equatable {
     /// A run folder of an earlier `compare` was started with other settings than this one asks for.
     case settingsChanged(run: String, recorded: String, requested: String)
     case invalidSetting(String)
+    /// Another `compare` holds the directory's lock (`compare.lock`); `process` is its id as the lock file says.
+    case inUse(String, process: String)
+    /// An output file cannot be written; `reason` says why.
+    case unwritable(String, String)
 
     public var description: String {
         switch self {
@@ -18,6 +22,9 @@ public enum ComparisonError: Error, CustomStringConvertible, Equatable {
         case .settingsChanged(let run, let recorded, let requested):
             return "\(run) was started with other settings (\(recorded)) than this comparison asks for (\(requested)); use another --out, or remove that run folder to run it again"
         case .invalidSetting(let message): return message
+        case .inUse(let path, let process):
+            return "compare directory \(path) is in use by another compare (process \(process)); wait for it to end or use another --out"
+        case .unwritable(let path, let reason): return "\(path) cannot be written: \(reason)"
         }
     }
 }

@@ -20,7 +20,7 @@ public struct ComparisonSummary: Equatable, Sendable {
     public init(curves: [LearningCurve], order: [String] = [], threshold: Double?, isOnPolicy: (String) -> Bool,
                 bootstrapSeed: UInt64 = 0, resamples: Int = BootstrapInterval.defaultResamples) {
         self.threshold = threshold
-        let present = curves.filter { !$0.points.isEmpty }
+        let present = curves.filter(\.hasEvaluations)
         var algorithms = order.filter { name in present.contains { $0.algorithm == name } }
         for curve in present where !algorithms.contains(curve.algorithm) { algorithms.append(curve.algorithm) }
         rows = algorithms.enumerated().map { index, algorithm in
@@ -49,7 +49,7 @@ public struct ComparisonSummary: Equatable, Sendable {
         let isLowerBound = !fastest.medianStepsToThreshold.isFinite
         if isLowerBound {
             referenceSteps = onPolicy.map { row in
-                Double(present.filter { $0.algorithm == row.algorithm }.map { $0.points.last!.steps }.min()!)
+                Double(present.filter { $0.algorithm == row.algorithm }.map { ($0.nonFiniteFinal ?? $0.points.last!).steps }.min()!)
             }.min()!
         } else {
             referenceSteps = fastest.medianStepsToThreshold

@@ -1,4 +1,5 @@
 import Foundation
+import RunFiles
 
 /// `curves.csv`: one row per evaluation of every run, `algo,seed,env_steps,eval_return`, ordered by
 /// algorithm (in the order given), seed and steps. Returns are written in their shortest
@@ -9,7 +10,9 @@ public enum CurvesFile {
     public static func text(_ curves: [LearningCurve]) -> String {
         var text = header + "\n"
         for curve in curves {
-            for point in curve.points { text += "\(curve.algorithm),\(curve.seed),\(point.steps),\(point.value)\n" }
+            for point in curve.points + (curve.nonFiniteFinal.map { [$0] } ?? []) {
+                text += "\(curve.algorithm),\(curve.seed),\(point.steps),\(point.value)\n"
+            }
         }
         return text
     }
@@ -21,8 +24,11 @@ public enum CurvesFile {
     /// The curves of a file `write` wrote, in the order of their first rows.
     public static func read(from file: URL) throws -> [LearningCurve] {
         let text: String
-        do { text = try String(contentsOf: file, encoding: .utf8) } catch {
-            throw ComparisonError.unreadable(file.path, error.localizedDescription)
+        do {
+            guard let contents = try SmallFile.text(of: file) else { throw ComparisonError.unreadable(file.path, "it does not exist") }
+            text = contents
+        } catch let RunFileError.unreadable(path, reason) {
+            throw ComparisonError.unreadable(path, reason)
         }
         let lines = text.split(whereSeparator: \.isNewline).map(String.init)
         guard lines.first == header else { throw ComparisonError.unreadable(file.path, "the header is not '\(header)'") }
@@ -35,12 +41,15 @@ public enum CurvesFile {
             }
             let point = CurvePoint(steps: steps, value: value)
             if let last = curves.indices.last, curves[last].algorithm == fields[0], curves[last].seed == seed {
-                guard steps > curves[last].points.last!.steps else {
+                guard steps > (curves[last].nonFiniteFinal ?? curves[last].points.last!).steps else {
                     throw ComparisonError.unreadable(file.path, "line \(index + 2): steps do not increase within a run")
                 }
-                curves[last].points.append(point)
+                // A non-finite evaluation counts only as the run's last one.
+                curves[last].nonFiniteFinal = value.isFinite ? nil : point
+                if value.isFinite { curves[last].points.append(point) }
             } else {
-                curves.append(LearningCurve(algorithm: fields[0], seed: seed, points: [point]))
+                curves.append(LearningCurve(algorithm: fields[0], seed: seed, points: value.isFinite ? [point] : [],
+                                            nonFiniteFinal: value.isFinite ? nil : point))
             }
         }
         return curves

@@ -5,25 +5,34 @@ public struct LearningCurve: Equatable, Sendable {
     public var seed: UInt64
     /// Evaluations by increasing `steps`; a step appears once.
     public var points: [CurvePoint]
+    /// The run's last evaluation when its return is not finite (NaN or infinite), after the last of
+    /// `points`; nil when the last evaluation is finite. Such a run's final return is not known: an
+    /// earlier evaluation never stands in for it (`finalValue` and `averageValue` are this value).
+    public var nonFiniteFinal: CurvePoint?
 
-    public init(algorithm: String, seed: UInt64, points: [CurvePoint]) {
+    public init(algorithm: String, seed: UInt64, points: [CurvePoint], nonFiniteFinal: CurvePoint? = nil) {
         self.algorithm = algorithm
         self.seed = seed
         self.points = points
+        self.nonFiniteFinal = nonFiniteFinal
     }
+
+    /// Whether the curve holds any evaluation, finite or not.
+    public var hasEvaluations: Bool { !points.isEmpty || nonFiniteFinal != nil }
 
     /// The first evaluation whose return is at least `threshold`, as its step count; nil if none is.
     public func firstStep(reaching threshold: Double) -> Int? {
         points.first { $0.value >= threshold }?.steps
     }
 
-    /// The return of the last evaluation; nil for an empty curve.
-    public var finalValue: Double? { points.last?.value }
+    /// The return of the last evaluation (not finite when `nonFiniteFinal` is set); nil for a curve without evaluations.
+    public var finalValue: Double? { nonFiniteFinal?.value ?? points.last?.value }
 
     /// The curve's average return: the trapezoid integral of return over steps from the first
     /// evaluation to the last, divided by that span. A single evaluation is its own average; nil for
-    /// an empty curve.
+    /// an empty curve; `nonFiniteFinal`'s value when the last evaluation is not finite.
     public var averageValue: Double? {
+        if let nonFiniteFinal { return nonFiniteFinal.value }
         guard let first = points.first, let last = points.last else { return nil }
         guard last.steps > first.steps else { return first.value }
         var area = 0.0
@@ -52,6 +61,7 @@ public struct LearningCurve: Equatable, Sendable {
 
     /// This curve without evaluations beyond `steps`.
     public func truncated(to steps: Int) -> LearningCurve {
-        LearningCurve(algorithm: algorithm, seed: seed, points: points.filter { $0.steps <= steps })
+        LearningCurve(algorithm: algorithm, seed: seed, points: points.filter { $0.steps <= steps },
+                      nonFiniteFinal: nonFiniteFinal.flatMap { $0.steps <= steps ? $0 : nil })
     }
 }

@@ -5,7 +5,12 @@ extension LearningCurveChart {
                 bootstrapSeed: UInt64 = 0) throws {
         var algorithms = order.filter { name in curves.contains { $0.algorithm == name && !$0.points.isEmpty } }
         for curve in curves where !curve.points.isEmpty && !algorithms.contains(curve.algorithm) { algorithms.append(curve.algorithm) }
-        guard !algorithms.isEmpty else { throw ComparisonError.noEvaluations("no run has an evaluation yet") }
+        guard !algorithms.isEmpty else {
+            if curves.contains(where: \.hasEvaluations) {
+                throw ComparisonError.noEvaluations("every evaluation of the runs returned a value that is not finite (nan or inf)")
+            }
+            throw ComparisonError.noEvaluations("no run has an evaluation yet")
+        }
         let means = try algorithms.map { algorithm in
             guard let mean = MeanCurve(algorithm: algorithm, curves: curves.filter { $0.algorithm == algorithm },
                                        bootstrapSeed: bootstrapSeed) else {

@@ -37,18 +37,32 @@ public struct RunFolder: Sendable {
     }
 
     public func description() throws -> Description {
+        let data: Data
         do {
-            return try JSONDecoder().decode(Description.self, from: Data(contentsOf: configFile))
+            guard let contents = try SmallFile.contents(of: configFile, limit: 1 << 24) else {
+                throw ComparisonError.unreadable(configFile.path, "it does not exist")
+            }
+            data = contents
+        } catch let RunFileError.unreadable(path, reason) {
+            throw ComparisonError.unreadable(path, reason)
+        }
+        do {
+            return try JSONDecoder().decode(Description.self, from: data)
         } catch {
-            throw ComparisonError.unreadable(configFile.path, "\(error)")
+            throw ComparisonError.unreadable(configFile.path, FileProblem.reason(error))
         }
     }
 
     /// The rows of progress.csv; nil when there is no such file. A last line without its newline
     /// (the trainer is writing it) is left out; any other line that is not a progress row is an error.
     public func progressRows() throws -> [ProgressRow]? {
-        guard let data = FileManager.default.contents(atPath: progressFile.path) else { return nil }
-        let text = String(decoding: data, as: UTF8.self)
+        let text: String
+        do {
+            guard let contents = try SmallFile.text(of: progressFile) else { return nil }
+            text = contents
+        } catch let RunFileError.unreadable(path, reason) {
+            throw ComparisonError.unreadable(path, reason)
+        }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.last == "" { lines.removeLast() } else if !lines.isEmpty { lines.removeLast() }  // unfinished line
         guard let header = lines.first else { return [] }
@@ -63,15 +77,20 @@ public struct RunFolder: Sendable {
         }
     }
 
-    /// The run's learning curve: one point per evaluation with a finite mean return.
+    /// The run's learning curve: one point per evaluation with a finite mean return, and the last
+    /// evaluation as `nonFiniteFinal` when its return is not finite.
     public func curve() throws -> LearningCurve {
         let description = try description()
         let rows = try progressRows() ?? []
         var points: [CurvePoint] = []
-        for row in rows where row.evaluationReturnMean.isFinite {
-            if let last = points.last, row.environmentSteps <= last.steps { continue }  // keep steps increasing
-            points.append(CurvePoint(steps: row.environmentSteps, value: row.evaluationReturnMean))
+        var last: CurvePoint?
+        for row in rows {
+            if let last, row.environmentSteps <= last.steps { continue }  // keep steps increasing
+            let point = CurvePoint(steps: row.environmentSteps, value: row.evaluationReturnMean)
+            last = point
+            if point.value.isFinite { points.append(point) }
         }
-        return LearningCurve(algorithm: description.algorithm, seed: description.seed, points: points)
+        return LearningCurve(algorithm: description.algorithm, seed: description.seed, points: points,
+                             nonFiniteFinal: last.flatMap { $0.value.isFinite ? nil : $0 })
     }
 }

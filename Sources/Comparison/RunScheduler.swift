@@ -1,4 +1,5 @@
 import Foundation
+import RunFiles
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -90,12 +91,12 @@ public final class RunScheduler {
     private func start(_ index: Int) -> Child? {
         let run = runs[index]
         let fileManager = FileManager.default
-        let resume: Bool
-        if case .queued(let resuming) = board.states[index] { resume = resuming } else { resume = false }
         do {
             try fileManager.createDirectory(at: run.folder, withIntermediateDirectories: true)
-            if !resume { try Self.clearRemains(of: run) }
-            try RunRecord(settings: run.settings, steps: run.steps, exitStatus: nil, signal: nil).write(run)
+            guard let resume = try Self.prepare(run) else {
+                board.set(index, .finishedEarlier)
+                return nil
+            }
             let arguments = resume ? run.resumeArguments : run.startArguments
             let output = try Self.appending(to: run.standardOutputLog)
             let errors = try Self.appending(to: run.standardErrorLog)
@@ -114,8 +115,9 @@ public final class RunScheduler {
             board.set(index, .running(since: Date(), stepsAtStart: resume ? board.progress[index].steps : 0))
             return Child(index: index, process: process)
         } catch {
-            try? Data("compare could not start the run: \(error.localizedDescription)\n".utf8).append(to: run.standardErrorLog)
-            board.set(index, .failed(reason: "not started: \(error.localizedDescription)"))
+            let reason = FileProblem.reason(error)
+            try? Data("compare could not start the run: \(reason)\n".utf8).append(to: run.standardErrorLog)
+            board.set(index, .failed(reason: "not started: \(reason)"))
             return nil
         }
     }
@@ -149,8 +151,36 @@ public final class RunScheduler {
         board.set(child.index, state)
     }
 
+    /// Decides, under the run folder's lock (`run.lock`, released before the child takes it), how the
+    /// run starts: nil when an earlier invocation finished it, true when its folder holds a run to
+    /// resume, false for a fresh start, for which the remains of a start that never wrote config.json
+    /// are cleared. The folder is looked at again here, not trusted from when the queue was planned;
+    /// a folder whose run is in use by another process is refused (`RunFileError.inUse`), and one
+    /// holding a run that `compare` did not start is never cleared.
+    static func prepare(_ run: PlannedRun) throws -> Bool? {
+        let lock = try RunDirectoryLock.acquire(RunDirectory(run.folder))
+        return try withExtendedLifetime(lock) { () throws -> Bool? in
+            let resume: Bool
+            switch try initialState(run) {
+            case .finishedEarlier: return nil
+            case .queued(let resuming): resume = resuming
+            default: resume = true
+            }
+            if !resume {
+                guard !FileManager.default.fileExists(atPath: RunFolder(run.folder).configFile.path) else {
+                    throw ComparisonError.settingsChanged(run: run.folder.path, recorded: "a run not started by compare",
+                                                          requested: run.settings.joined(separator: " "))
+                }
+                try clearRemains(of: run)
+            }
+            try RunRecord(settings: run.settings, steps: run.steps, exitStatus: nil, signal: nil).write(run)
+            return resume
+        }
+    }
+
     /// Train's files left by a start that never wrote config.json (killed while creating them), so
-    /// a fresh start is not refused. Only called for folders without config.json.
+    /// a fresh start is not refused. Only called by `prepare`, with the run's lock held, for folders
+    /// without config.json.
     static func clearRemains(of run: PlannedRun) throws {
         let names = ["replay", "checkpoint", "checkpoint.new", "checkpoint.old", "progress.csv", "metrics.csv", "policy.safetensors"]
         for name in names {

@@ -49,7 +49,7 @@ public struct ProgressRow: Equatable, Sendable {
 
     /// Reads every row of a progress file.
     public static func read(from file: URL) throws -> [ProgressRow] {
-        let text = try String(contentsOf: file, encoding: .utf8)
+        guard let text = try SmallFile.text(of: file) else { throw RunFileError.unreadable(file.path, "it does not exist") }
         var lines = text.split(whereSeparator: \.isNewline).map(String.init)
         guard lines.first == header else { throw RunFileError.unreadable(file.path, "the header is not '\(header)'") }
         lines.removeFirst()

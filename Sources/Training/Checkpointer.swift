@@ -13,6 +13,18 @@ struct Checkpointer {
     /// previous checkpoint only once the new one is complete. A learner with non-finite parameters
     /// refuses to be written, and the previous checkpoint stays.
     func write(learner: any Learner, state: RunState) throws {
+        do {
+            try assemble(learner: learner, state: state)
+        } catch let error as TrainingError {
+            throw error
+        } catch {
+            // A full disk or a refused permission: one sentence naming the checkpoint, never Foundation's raw error.
+            throw TrainingError.unwritable(directory.checkpointInProgress.path, FileProblem.reason(error))
+        }
+    }
+
+    /// `write`'s steps; any error is passed on as it is.
+    private func assemble(learner: any Learner, state: RunState) throws {
         let fileManager = FileManager.default
         let fresh = directory.checkpointInProgress  // a leftover of a process killed while writing is replaced
         try? fileManager.removeItem(at: fresh)
@@ -41,11 +53,25 @@ struct Checkpointer {
         }
         let stateFile = RunDirectory.stateFile(in: checkpoint)
         guard fileManager.fileExists(atPath: stateFile.path) else { return nil }
+        let data: Data
         do {
-            let state = try JSONDecoder().decode(RunState.self, from: Data(contentsOf: stateFile))
-            return (state, RunDirectory.learnerDirectory(in: checkpoint))
-        } catch {
-            throw TrainingError.corruptFile(stateFile.path, "\(error)")
+            guard let contents = try SmallFile.contents(of: stateFile) else { throw TrainingError.missingFile(stateFile.path) }
+            data = contents
+        } catch let RunFileError.unreadable(path, reason) {
+            throw TrainingError.corruptFile(path, reason)
         }
+        let state: RunState
+        do {
+            state = try JSONDecoder().decode(RunState.self, from: data)
+        } catch {
+            throw TrainingError.corruptFile(stateFile.path, FileProblem.reason(error))
+        }
+        let counts = [("environmentSteps", state.environmentSteps), ("episodes", state.episodes), ("updates", state.updates),
+                      ("rollouts", state.rollouts), ("progressRows", state.progressRows), ("metricsRows", state.metricsRows),
+                      ("storedTransitions", state.storedTransitions)]
+        for (name, value) in counts where !(0...TrainingConfig.countLimit).contains(value) {
+            throw TrainingError.corruptFile(stateFile.path, "'\(name)' is \(value), outside 0...\(TrainingConfig.countLimit)")
+        }
+        return (state, RunDirectory.learnerDirectory(in: checkpoint))
     }
 }

@@ -134,8 +134,12 @@ public final class RunCore {
         if config.mode == .online, storedNow > state.storedTransitions {
             notices.append("the replay store holds \(storedNow - state.storedTransitions) transition(s) collected after the last checkpoint (the run was stopped abruptly); they stay in the store, \(afterCheckpoint)")
         }
-        recorder = try RunRecorder(directory: directory, metricNames: learner.metricNames, terminal: terminal,
-                                   keepingProgressRows: state.progressRows, metricsRows: state.metricsRows)
+        let recorder = try RunRecorder(directory: directory, metricNames: learner.metricNames, terminal: terminal,
+                                       resumingFrom: state, mode: config.mode, metricsInterval: config.metricsInterval)
+        self.recorder = recorder
+        if recorder.damagedLinesDropped > 0 {
+            notices.append("\(recorder.damagedLinesDropped) damaged line(s) of progress.csv or metrics.csv, written after the last checkpoint, were dropped")
+        }
         self.environments = environments
         self.state = state
         self.notices = notices

@@ -9,6 +9,8 @@ final class RunRecorder {
     private let progress: FileHandle
     private let metrics: FileHandle
     let terminal: TerminalProgress
+    private let progressPath: String
+    private let metricsPath: String
 
     /// The header of `metrics.csv` for a learner reporting `metricNames`.
     static func metricsHeader(_ metricNames: [String]) -> String {
@@ -17,22 +19,59 @@ final class RunRecorder {
 
     /// Starts both files of a new run (headers only).
     static func create(in directory: RunDirectory, metricNames: [String]) throws {
-        try Data((ProgressRow.header + "\n").utf8).write(to: directory.progress)
-        try Data((metricsHeader(metricNames) + "\n").utf8).write(to: directory.metrics)
+        for (file, header) in [(directory.progress, ProgressRow.header), (directory.metrics, metricsHeader(metricNames))] {
+            do { try Data((header + "\n").utf8).write(to: file) } catch {
+                throw TrainingError.unwritable(file.path, FileProblem.reason(error))
+            }
+        }
     }
 
-    /// Opens both files for appending, first dropping rows written after the checkpoint being resumed
-    /// from (`progressRows` and `metricsRows` are the counts that checkpoint saw).
+    /// Lines dropped from progress.csv and metrics.csv on resume because they were damaged (all of
+    /// them written after the checkpoint).
+    private(set) var damagedLinesDropped = 0
+
+    /// Opens both files for appending. Resuming (`checkpoint` given), first keeps only the rows that
+    /// checkpoint counted, checked against its counters (`RecordedRows`); rows written after it go.
     init(directory: RunDirectory, metricNames: [String], terminal: TerminalProgress,
-         keepingProgressRows progressRows: Int? = nil, metricsRows: Int? = nil) throws {
+         resumingFrom checkpoint: RunState? = nil, mode: TrainingMode = .online, metricsInterval: Int = 1) throws {
         self.metricNames = metricNames
         self.terminal = terminal
-        if let progressRows { try Self.truncate(directory.progress, header: ProgressRow.header, toRows: progressRows) }
-        if let metricsRows { try Self.truncate(directory.metrics, header: Self.metricsHeader(metricNames), toRows: metricsRows) }
-        progress = try FileHandle(forWritingTo: directory.progress)
-        metrics = try FileHandle(forWritingTo: directory.metrics)
-        try progress.seekToEnd()
-        try metrics.seekToEnd()
+        progressPath = directory.progress.path
+        metricsPath = directory.metrics.path
+        if let state = checkpoint {
+            let counters = RecordedRows.Counters(environmentSteps: state.environmentSteps, updates: state.updates, episodes: state.episodes)
+            let progressRows = RecordedRows(
+                file: directory.progress, header: ProgressRow.header, rowName: "progress row",
+                parse: { ProgressRow(csvLine: $0).map { .init(environmentSteps: $0.environmentSteps, updates: $0.updates, episodes: $0.episodes) } },
+                order: { mode == .online ? $0.environmentSteps : $0.updates })
+            let metricsRows = RecordedRows(
+                file: directory.metrics, header: Self.metricsHeader(metricNames), rowName: "metrics row",
+                parse: { Self.metricsCounters($0, columns: metricNames.count + 2) }, order: { $0.updates },
+                updatesPerRow: metricsInterval)
+            damagedLinesDropped = try progressRows.keep(state.progressRows, checkpoint: counters)
+                + metricsRows.keep(state.metricsRows, checkpoint: RecordedRows.Counters(environmentSteps: state.environmentSteps, updates: state.updates))
+        }
+        do {
+            progress = try FileHandle(forWritingTo: directory.progress)
+            try progress.seekToEnd()
+        } catch {
+            throw TrainingError.unwritable(directory.progress.path, FileProblem.reason(error))
+        }
+        do {
+            metrics = try FileHandle(forWritingTo: directory.metrics)
+            try metrics.seekToEnd()
+        } catch {
+            throw TrainingError.unwritable(directory.metrics.path, FileProblem.reason(error))
+        }
+    }
+
+    /// The counters of a metrics.csv line of `columns` fields (env_steps, updates, then each metric's
+    /// average or nothing); nil when it is not such a line.
+    static func metricsCounters(_ line: String, columns: Int) -> RecordedRows.Counters? {
+        let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+        guard fields.count == columns, let steps = Int(fields[0]), let updates = Int(fields[1]),
+              fields.dropFirst(2).allSatisfy({ $0.isEmpty || Double($0) != nil }) else { return nil }
+        return .init(environmentSteps: steps, updates: updates)
     }
 
     deinit {
@@ -41,33 +80,24 @@ final class RunRecorder {
     }
 
     func record(_ row: ProgressRow) throws {
-        try progress.write(contentsOf: Data((row.csvLine + "\n").utf8))
-        try progress.synchronize()
+        do {
+            try progress.write(contentsOf: Data((row.csvLine + "\n").utf8))
+            try progress.synchronize()
+        } catch {
+            throw TrainingError.unwritable(progressPath, FileProblem.reason(error))
+        }
     }
 
     /// One `metrics.csv` row: env_steps, updates, then each metric's average (empty when not reported).
     func recordMetrics(environmentSteps: Int, updates: Int, averages: [Double?]) throws {
         let fields = ["\(environmentSteps)", "\(updates)"] + averages.map { $0.map { "\($0)" } ?? "" }
-        try metrics.write(contentsOf: Data((fields.joined(separator: ",") + "\n").utf8))
+        do { try metrics.write(contentsOf: Data((fields.joined(separator: ",") + "\n").utf8)) } catch {
+            throw TrainingError.unwritable(metricsPath, FileProblem.reason(error))
+        }
     }
 
     /// Makes the metrics rows durable (at checkpoints; progress rows are synchronised as written).
     func synchronize() throws {
-        try metrics.synchronize()
-    }
-
-    /// Keeps the header and the first `rows` rows of `file` (creating it with the header if missing).
-    private static func truncate(_ file: URL, header: String, toRows rows: Int) throws {
-        guard FileManager.default.fileExists(atPath: file.path) else {
-            guard rows == 0 else { throw TrainingError.corruptFile(file.path, "is missing; the checkpoint expects \(rows) rows") }
-            try Data((header + "\n").utf8).write(to: file)
-            return
-        }
-        let lines = try String(contentsOf: file, encoding: .utf8).split(whereSeparator: \.isNewline).map(String.init)
-        guard lines.first == header else { throw TrainingError.corruptFile(file.path, "the header is not '\(header)'") }
-        guard lines.count - 1 >= rows else {
-            throw TrainingError.corruptFile(file.path, "holds \(lines.count - 1) rows, the checkpoint expects \(rows)")
-        }
-        try AtomicFile.write(Data((lines.prefix(rows + 1).joined(separator: "\n") + "\n").utf8), to: file)
+        do { try metrics.synchronize() } catch { throw TrainingError.unwritable(metricsPath, FileProblem.reason(error)) }
     }
 }

@@ -59,23 +59,32 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     /// The largest step count, interval and capacity accepted: beyond anything a run reaches, small
     /// enough that no count derived from them overflows.
     public static let countLimit = 1 << 40
+    /// The most gradient steps after one environment step: far beyond any published schedule, small
+    /// enough that a step never takes hours.
+    public static let gradientStepsLimit = 1_000
+    /// The most episodes in one evaluation.
+    public static let evaluationEpisodesLimit = 1_000_000
+
+    /// The one check of a run's settings, for a new run from the command line and for a `config.json`
+    /// read back by `--resume` and `evaluate` alike.
 
     /// Throws `TrainingError.invalidConfig` naming the first setting out of range (the learner's
     /// own settings included).
     public func validate() throws {
-        func check(_ value: Int, _ name: String, minimum: Int = 1) throws {
-            guard value >= minimum, value <= Self.countLimit else {
-                throw TrainingError.invalidConfig("\(name) must lie in \(minimum)...\(Self.countLimit), got \(value)")
+        func check(_ value: Int, _ name: String, minimum: Int = 1, limit: Int = Self.countLimit) throws {
+            guard value >= minimum, value <= limit else {
+                throw TrainingError.invalidConfig("\(name) must lie in \(minimum)...\(limit), got \(value)")
             }
         }
         try check(steps, "steps")
         try check(evaluationInterval, "the evaluation interval")
-        try check(evaluationEpisodes, "evaluation episodes")
+        try check(evaluationEpisodes, "evaluation episodes", limit: Self.evaluationEpisodesLimit)
         try check(checkpointInterval, "the checkpoint interval")
         try check(learningStarts, "learning starts", minimum: 0)
-        try check(gradientStepsPerStep, "gradient steps per step")
+        try check(gradientStepsPerStep, "gradient steps per step", limit: Self.gradientStepsLimit)
         try check(replayCapacity, "the replay capacity")
         try check(metricsInterval, "the metrics interval")
+        if environment.isEmpty { throw TrainingError.invalidConfig("the environment must be named") }
         if let ratio = prefill?.ratio, !(0...1).contains(ratio) {
             throw TrainingError.invalidConfig("the demonstration ratio must lie in [0, 1], got \(ratio)")
         }

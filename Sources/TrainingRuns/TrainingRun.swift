@@ -81,17 +81,33 @@ public enum TrainingRun {
         }
     }
 
-    /// The resolved config a run wrote.
+    /// The resolved config a run wrote, checked by the same rules as a new run's
+    /// (`TrainingConfig.validate()`, the learner's declared option ranges included): a tampered file is
+    /// refused with one sentence naming it, never trained with. A FIFO or a device in its place is
+    /// refused without being read.
     public static func config(in directory: URL) throws -> TrainingConfig {
         let file = RunDirectory(directory).config
-        guard FileManager.default.fileExists(atPath: file.path) else {
-            throw TrainingError.missingFile("\(file.path) (is \(directory.path) a run directory?)")
+        let data: Data
+        do {
+            guard let contents = try SmallFile.contents(of: file, limit: 1 << 24) else {
+                throw TrainingError.missingFile("\(file.path) (is \(directory.path) a run directory?)")
+            }
+            data = contents
+        } catch let RunFileError.unreadable(path, reason) {
+            throw TrainingError.corruptFile(path, reason)
+        }
+        let config: TrainingConfig
+        do {
+            config = try JSONDecoder().decode(TrainingConfig.self, from: data)
+        } catch {
+            throw TrainingError.corruptFile(file.path, FileProblem.reason(error))
         }
         do {
-            return try JSONDecoder().decode(TrainingConfig.self, from: Data(contentsOf: file))
-        } catch {
-            throw TrainingError.corruptFile(file.path, "\(error)")
+            try config.validate()
+        } catch TrainingError.invalidConfig(let message) {
+            throw TrainingError.corruptFile(file.path, "it holds an invalid setting: \(message)")
         }
+        return config
     }
 
     /// Continues the run in `directory` in the loop its learner needs (see `startSession`).

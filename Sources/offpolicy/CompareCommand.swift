@@ -3,6 +3,8 @@ import Comparison
 import Environments
 import Foundation
 import Learners
+import NeuralNetwork
+import RunFiles
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -113,6 +115,10 @@ struct CompareCommand: ParsableCommand {
         try CommandLineInput.checkCount(evalEvery, flag: "--eval-every", limit: 1 << 40)
         try CommandLineInput.checkCount(evalEpisodes, flag: "--eval-episodes", limit: 1_000_000)
         try CommandLineInput.checkDirectory(out, flag: "--out", mustExist: false)
+        if let owner = OutputFile.owningDirectory(of: URL(fileURLWithPath: out).appendingPathComponent(ComparisonFiles.curves).resolvingSymlinksInPath()),
+           owner.kind == "run" {
+            throw ValidationError("--out: '\(out)' lies in the run directory '\(owner.path)'; give compare a directory of its own")
+        }
         if let threshold, !threshold.isFinite { throw ValidationError("--threshold must be a finite number") }
         if threshold == nil && DefaultThreshold.threshold(for: env.description) == nil {
             throw ValidationError("--threshold is required for \(env.description) (it has no default)")
@@ -169,13 +175,28 @@ struct CompareCommand: ParsableCommand {
         let directory = URL(fileURLWithPath: out).standardizedFileURL
         let threshold = self.threshold ?? DefaultThreshold.threshold(for: env.description)!
         let runs = plannedRuns(in: directory)
-        try FileManager.default.createDirectory(at: directory.appendingPathComponent(ComparisonFiles.runs), withIntermediateDirectories: true)
+        let lock: ComparisonLock
+        do {
+            try FileManager.default.createDirectory(at: directory.appendingPathComponent(ComparisonFiles.runs), withIntermediateDirectories: true)
+            // One compare at a time in a directory: a second one would clear or resume the first one's runs.
+            lock = try ComparisonLock(directory: directory)
+        } catch let error as ComparisonError {
+            printError("Error: \(error.description)")
+            throw ExitCode(1)
+        } catch {
+            printError("Error: \(directory.path) cannot be created: \(FileProblem.reason(error))")
+            throw ExitCode(1)
+        }
+        defer { withExtendedLifetime(lock) {} }
         let scheduler: RunScheduler
         do {
             scheduler = try RunScheduler(executable: URL(fileURLWithPath: ReplayChildProcess.executablePath()), runs: runs, jobs: jobs)
         } catch let error as ComparisonError {
             printError("Error: \(error.description)")
             throw ExitCode(64)
+        } catch {
+            printError("Error: \(FileProblem.reason(error))")
+            throw ExitCode(1)
         }
         signal(SIGINT) { compareStopRequested = $0 }
         signal(SIGTERM) { compareStopRequested = $0 }
@@ -203,18 +224,41 @@ struct CompareCommand: ParsableCommand {
             printError("compare: no run finished; nothing to summarise")
             throw ExitCode(1)
         }
+        // A run whose last evaluation is not finite has no final return: it is said, and summarised as
+        // not finite, never by an earlier evaluation.
+        let nonFinite = curves.filter { $0.nonFiniteFinal != nil }
+        for curve in nonFinite {
+            printError("compare: \(curve.algorithm) seed \(curve.seed): the final evaluation, at step \(curve.nonFiniteFinal!.steps), is \(curve.nonFiniteFinal!.value), not a finite return; its algorithm's final return and AUC are not finite")
+        }
         let summary = ComparisonSummary(curves: curves, order: algorithms, threshold: threshold,
                                         isOnPolicy: { Algorithms.configType(named: $0)?.isOnPolicy ?? false },
                                         bootstrapSeed: bootstrapSeed)
-        try CurvesFile.write(curves, to: directory.appendingPathComponent(ComparisonFiles.curves))
-        try Data(summary.csv.utf8).write(to: directory.appendingPathComponent(ComparisonFiles.summary), options: .atomic)
-        let chart = try LearningCurveChart(curves: curves, order: algorithms, environment: env.description, threshold: threshold,
-                                           bootstrapSeed: bootstrapSeed)
-        try Data(chart.svg.utf8).write(to: directory.appendingPathComponent(ComparisonFiles.chart), options: .atomic)
+        func write(_ text: String, _ name: String) throws {
+            let file = directory.appendingPathComponent(name)
+            do { try AtomicFile.write(Data(text.utf8), to: file) } catch {
+                printError("Error: \(file.path) cannot be written: \(FileProblem.reason(error))")
+                throw ExitCode(1)
+            }
+        }
+        try write(CurvesFile.text(curves), ComparisonFiles.curves)
+        try write(summary.csv, ComparisonFiles.summary)
+        var written = [ComparisonFiles.curves, ComparisonFiles.summary]
+        do {
+            let chart = try LearningCurveChart(curves: curves, order: algorithms, environment: env.description, threshold: threshold,
+                                               bootstrapSeed: bootstrapSeed)
+            try write(chart.svg, ComparisonFiles.chart)
+            written.append(ComparisonFiles.chart)
+        } catch let error as ComparisonError {
+            printError("compare: no chart drawn: \(error.description)")
+        }
         print("\n" + summary.table, terminator: "")
-        print("\nwrote \(ComparisonFiles.curves), \(ComparisonFiles.summary) and \(ComparisonFiles.chart) in \(directory.path)")
+        print("\nwrote \(written.joined(separator: ", ")) in \(directory.path)")
         if !failed.isEmpty {
             printError("compare: \(failed.count) of \(runs.count) runs failed; the outputs hold the \(runs.count - failed.count) that finished")
+            throw ExitCode(1)
+        }
+        if !nonFinite.isEmpty || written.count < 3 {
+            printError("compare: \(nonFinite.count) of \(runs.count) runs ended with an evaluation that is not finite")
             throw ExitCode(1)
         }
     }

@@ -2,6 +2,8 @@ import ArgumentParser
 import Comparison
 import Foundation
 import Learners
+import NeuralNetwork
+import RunFiles
 
 struct PlotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,6 +26,10 @@ struct PlotCommand: ParsableCommand {
         it has been evaluated, so give runs of the same length. FILE must not
         exist, and must not lie inside a given path or a run directory.
 
+        --out must be a new file (or give --force to replace one), and never a
+        file inside a run or compare directory. A run whose last evaluation is
+        not finite (nan) is named in a warning; its finite evaluations are drawn.
+
         Examples:
           offpolicy plot runs/sac-1 --out sac.svg
           offpolicy plot runs/sac-1 runs/sac-2 runs/td3-1 --out chart.svg
@@ -36,7 +42,7 @@ struct PlotCommand: ParsableCommand {
     @Argument(help: "Run directories or compare directories.", completion: .directory)
     var paths: [String] = []
 
-    @Option(help: "The SVG file to write (overwritten if it exists).", completion: .file(extensions: ["svg"]))
+    @Option(help: "The SVG file to write: a new file (or --force), never one inside a run or compare directory.", completion: .file(extensions: ["svg"]))
     var out: String?
 
     @Option(help: "Also write the per-learner summary table (summary.csv's columns) to this new CSV file, and print it.",
@@ -52,11 +58,14 @@ struct PlotCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Seeds the bootstrap resampling of the band.")
     var bootstrapSeed: UInt64 = 0
 
+    @Flag(help: "Replace --out if it exists (never a file inside a run or compare directory).")
+    var force = false
+
     func validate() throws {
         guard !paths.isEmpty else { throw ValidationError("give at least one run or compare directory") }
         for path in paths { try CommandLineInput.checkDirectory(path, flag: "a path", mustExist: true) }
         guard out != nil || summary != nil else { throw ValidationError("give --out, --summary or both") }
-        if let out, out.isEmpty { throw ValidationError("--out must not be empty") }
+        if let out { try OutputFile.check(out, flag: "--out", force: force) }
         if let summary { try Self.checkSummaryPath(summary, inputs: paths) }
         if let threshold, !threshold.isFinite { throw ValidationError("--threshold must be a finite number") }
         if threshold != nil && noThreshold { throw ValidationError("give --threshold or --no-threshold, not both") }
@@ -71,10 +80,26 @@ struct PlotCommand: ParsableCommand {
             if case .notARunOrComparison = error { throw ExitCode(64) }
             throw ExitCode(1)
         }
+        for curve in set.curves {
+            guard let final = curve.nonFiniteFinal else { continue }
+            let drawn = curve.points.last.map { "the chart draws its evaluations up to step \($0.steps)" } ?? "it has no finite evaluation to draw"
+            printError("warning: \(curve.algorithm) seed \(curve.seed): the final evaluation, at step \(final.steps), is \(final.value), not a finite return; \(drawn)")
+        }
         let line = noThreshold ? nil : threshold ?? set.environment.flatMap(DefaultThreshold.threshold(for:))
         if let out {
-            let chart = try LearningCurveChart(curves: set.curves, environment: set.environment, threshold: line, bootstrapSeed: bootstrapSeed)
-            try Data(chart.svg.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+            let chart: LearningCurveChart
+            do {
+                chart = try LearningCurveChart(curves: set.curves, environment: set.environment, threshold: line, bootstrapSeed: bootstrapSeed)
+            } catch let error as ComparisonError {
+                printError("Error: \(error.description)")
+                throw ExitCode(1)
+            }
+            do {
+                try AtomicFile.write(Data(chart.svg.utf8), to: URL(fileURLWithPath: out))
+            } catch {
+                printError("Error: \(out) cannot be written: \(FileProblem.reason(error))")
+                throw ExitCode(1)
+            }
             let lines = chart.curves.map { "\($0.algorithm) (\($0.seeds) run\($0.seeds == 1 ? "" : "s"))" }
             print("wrote \(out): \(lines.joined(separator: ", "))")
         }
@@ -100,7 +125,7 @@ struct PlotCommand: ParsableCommand {
             // Never replaces a file: one created since validate() is refused here.
             try Data(table.csv.utf8).write(to: URL(fileURLWithPath: path), options: .withoutOverwriting)
         } catch {
-            printError("Error: cannot write \(path): \(error.localizedDescription)")
+            printError("Error: \(path) cannot be written: \(FileProblem.reason(error))")
             throw ExitCode(1)
         }
         print("\n" + table.table, terminator: "")

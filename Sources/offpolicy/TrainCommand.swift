@@ -200,17 +200,33 @@ struct TrainCommand: ParsableCommand {
         }
         try CommandLineInput.checkCount(steps, flag: "--steps", limit: Self.countLimit)
         try CommandLineInput.checkCount(evalEvery, flag: "--eval-every", limit: Self.countLimit)
-        try CommandLineInput.checkCount(evalEpisodes, flag: "--eval-episodes", limit: 1_000_000)
+        try CommandLineInput.checkCount(evalEpisodes, flag: "--eval-episodes", limit: TrainingConfig.evaluationEpisodesLimit)
         try CommandLineInput.checkCount(batch, flag: "--batch", limit: CommonHyperparameters.batchSizeLimit)
         try CommandLineInput.checkCount(learningStarts, flag: "--learning-starts", limit: Self.countLimit, minimum: 0)
-        try CommandLineInput.checkCount(gradientSteps, flag: "--gradient-steps", limit: 1_000)
+        try CommandLineInput.checkCount(gradientSteps, flag: "--gradient-steps", limit: TrainingConfig.gradientStepsLimit)
         try CommandLineInput.checkCount(replayCapacity, flag: "--replay-capacity", limit: Self.countLimit)
         try CommandLineInput.checkCount(logEvery, flag: "--log-every", limit: Self.countLimit)
         try CommandLineInput.checkCount(checkpointEvery, flag: "--checkpoint-every", limit: Self.countLimit)
         if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number, got \(lr)") }
         if let gamma, !(0...1).contains(gamma) { throw ValidationError("--gamma must lie in [0, 1], got \(gamma)") }
         if let hidden { _ = try CommandLineInput.widths(hidden, flag: "--hidden", limit: CommonHyperparameters.widthLimit) }
-        if resume == nil { _ = try learnerConfiguration() }
+        if resume == nil {
+            // The same check a resumed config.json goes through.
+            do { try newRunConfig().validate() } catch let error as TrainingError { throw ValidationError(error.description) }
+        }
+    }
+
+    /// A new run's config from the flags (its dataset as given; `run()` imports a file first).
+    func newRunConfig() throws -> TrainingConfig {
+        let learner = try learnerConfiguration()
+        var config = TrainingConfig(environment: (env ?? .builtIn(.pendulum)).description, steps: steps!, seed: seed ?? 0, learner: learner,
+                                    evaluationInterval: evalEvery ?? 1000, evaluationEpisodes: evalEpisodes ?? 10,
+                                    checkpointInterval: checkpointEvery, learningStarts: learningStarts ?? (learner.isOnPolicy ? 0 : 100),
+                                    gradientStepsPerStep: gradientSteps ?? 1, replayCapacity: replayCapacity ?? 1_000_000,
+                                    metricsInterval: logEvery ?? learner.defaultMetricsInterval,
+                                    dataset: dataset.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
+        config.mode = dataset == nil ? .online : .offline
+        return config
     }
 
     /// The learner's defaults with the common options and then its own options (`learnerOptions`,
@@ -278,15 +294,8 @@ struct TrainCommand: ParsableCommand {
             for notice in loop.notices { FileHandle.standardError.write(Data("note: \(notice)\n".utf8)) }
             print("resuming \(resume) at step \(loop.environmentSteps) of \(loop.config.steps)")
         } else {
-            let learner = try learnerConfiguration()
             let environment = env ?? .builtIn(.pendulum)
-            var config = TrainingConfig(environment: environment.description, steps: steps!, seed: seed ?? 0, learner: learner,
-                                        evaluationInterval: evalEvery ?? 1000, evaluationEpisodes: evalEpisodes ?? 10,
-                                        checkpointInterval: checkpointEvery, learningStarts: learningStarts ?? (learner.isOnPolicy ? 0 : 100),
-                                        gradientStepsPerStep: gradientSteps ?? 1, replayCapacity: replayCapacity ?? 1_000_000,
-                                        metricsInterval: logEvery ?? learner.defaultMetricsInterval,
-                                        dataset: dataset.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
-            config.mode = dataset == nil ? .online : .offline
+            var config = try newRunConfig()
             if let dataset, !FileManager.default.fileExists(atPath: dataset + "/data.mdb") {
                 config.dataset = try importDataset(dataset, into: RunDirectory(URL(fileURLWithPath: runDir!)))
             }

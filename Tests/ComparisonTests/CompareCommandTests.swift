@@ -80,7 +80,7 @@ final class CompareCommandTests: XCTestCase {
         XCTAssertEqual(plotComparison.status, 0, plotComparison.standardError)
         XCTAssertTrue(plotComparison.standardOutput.contains("sac (2 runs), ddpg (2 runs)"), plotComparison.standardOutput)
         XCTAssertFalse(try text(all).contains("class=\"threshold\""))
-        let notARun = try OffpolicyExecutable.run(["plot", directory.path, "--out", all.path])
+        let notARun = try OffpolicyExecutable.run(["plot", directory.path, "--out", directory.appendingPathComponent("none.svg").path])
         XCTAssertEqual(notARun.status, 64, notARun.standardError)
         XCTAssertTrue(notARun.standardError.contains("is neither a run directory"), notARun.standardError)
     }
