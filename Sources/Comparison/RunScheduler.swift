@@ -108,6 +108,7 @@ public final class RunScheduler {
             let process = Process()
             process.executableURL = executable
             process.arguments = arguments
+            process.environment = ParentLifetime.childEnvironment()  // the run dies with compare, also after kill -9
             process.standardInput = FileHandle.nullDevice
             process.standardOutput = output
             process.standardError = errors

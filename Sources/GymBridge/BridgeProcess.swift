@@ -1,3 +1,4 @@
+import Environments
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -9,8 +10,16 @@ import Glibc
 /// error goes to an unlinked temporary file whose last lines every failure message quotes. Every
 /// descriptor is close-on-exec, so a second bridged environment never inherits the first one's pipes
 /// (its end of input would then never come). Closing the request pipe ends the child.
+///
+/// Every wait for a reply is bounded: `beginCall(_:)` starts a call's clock, and a reply that has not come
+/// within `callTimeout` seconds kills the child and throws `GymBridgeError.timedOut`. A stop request
+/// (`StopRequest`) gives the call `StopRequest.grace` seconds more, then kills the child and throws
+/// `Interruption`. The child dies with this process, also after kill -9: the bridge script asks the kernel
+/// for SIGKILL when its parent goes (`PR_SET_PDEATHSIG`), and exits at once when its parent is already gone.
 final class BridgeProcess {
     let id: String
+    /// Seconds a call may wait for its reply.
+    let callTimeout: Double
     private let pid: pid_t
     private var requestDescriptor: Int32
     private let replyDescriptor: Int32
@@ -20,10 +29,16 @@ final class BridgeProcess {
     private var start = 0
     private var end = 0
     private var exited = false
+    /// The call being waited on ("step 12 of its episode"), when its clock started, and when a stop request was first seen during it.
+    private var call = "start (gymnasium.make)"
+    private var callStart = ContinuousClock.now
+    private var stopSeen: ContinuousClock.Instant?
 
-    /// Starts `python -c <script> id`. `python` is `$OFFPOLICY_PYTHON` when unset, else `python3` (PATH).
-    init(id: String, python: String? = nil) throws {
+    /// Starts `python -c <script> id parent-pid`. `python` is `$OFFPOLICY_PYTHON` when unset, else `python3` (PATH).
+    /// The start (until the spaces are read) is the first call, under `callTimeout`.
+    init(id: String, python: String? = nil, callTimeout: Double) throws {
         self.id = id
+        self.callTimeout = callTimeout
         let python = python ?? ProcessInfo.processInfo.environment["OFFPOLICY_PYTHON"].flatMap { $0.isEmpty ? nil : $0 } ?? "python3"
         // A write to a child that has died must come back as EPIPE, not kill this process.
         signal(SIGPIPE, SIG_IGN)
@@ -50,7 +65,7 @@ final class BridgeProcess {
         posix_spawn_file_actions_adddup2(&actions, requestPipe[0], 0)
         posix_spawn_file_actions_adddup2(&actions, replyPipe[1], 1)
         posix_spawn_file_actions_adddup2(&actions, errorFile, 2)
-        let arguments = [python, "-c", BridgeScript.source, id]
+        let arguments = [python, "-c", BridgeScript.source, id, String(getpid())]
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         var child: pid_t = 0
@@ -65,6 +80,7 @@ final class BridgeProcess {
         requestDescriptor = requestPipe[1]
         replyDescriptor = replyPipe[0]
         errorDescriptor = errorFile
+        callStart = .now
     }
 
     deinit {
@@ -74,10 +90,23 @@ final class BridgeProcess {
         close(errorDescriptor)
     }
 
+    // MARK: Calls
+
+    /// Starts the clock of a call; `description` names it in a timeout's or an interruption's message
+    /// ("step (step 12 of its episode)").
+    func beginCall(_ description: String) {
+        call = description
+        callStart = .now
+        stopSeen = nil
+    }
+
     // MARK: Writing
 
     /// Writes a whole request.
     func send(_ bytes: [UInt8]) throws {
+        guard requestDescriptor >= 0 else {
+            throw GymBridgeError.childFailed(id: id, reason: "the Python process was stopped when an earlier call was abandoned", standardError: standardErrorTail())
+        }
         try bytes.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
@@ -103,6 +132,7 @@ final class BridgeProcess {
         }
         if storage.count < count { storage.append(contentsOf: repeatElement(0, count: count - storage.count)) }
         while end < count {
+            try awaitReply()
             let received = storage.withUnsafeMutableBytes { read(replyDescriptor, $0.baseAddress! + end, $0.count - end) }
             if received > 0 {
                 end += received
@@ -112,6 +142,49 @@ final class BridgeProcess {
                 throw failure(received == 0 ? "the Python process closed its output" : "reading from the Python process failed (\(String(cString: strerror(errno))))")
             }
         }
+    }
+
+    /// Returns once the reply pipe has bytes (or its end) to read. Waits in slices of at most 50 ms; between
+    /// them, abandons the call when its time is up or a stop request's grace has passed.
+    private func awaitReply() throws {
+        var entry = pollfd(fd: replyDescriptor, events: Int16(POLLIN), revents: 0)
+        while true {
+            let now = ContinuousClock.now
+            let waited = TimeInterval(seconds(now - callStart))
+            if StopRequest.isRequested {
+                if stopSeen == nil { stopSeen = now }
+                if TimeInterval(seconds(now - stopSeen!)) >= StopRequest.grace {
+                    terminate()
+                    throw Interruption(signal: StopRequest.signal, abandoned: "gym:\(id)'s \(call)")
+                }
+            }
+            if waited >= callTimeout {
+                terminate()
+                throw GymBridgeError.timedOut(id: id, call: call, seconds: callTimeout, standardError: standardErrorTail())
+            }
+            let slice = Int32(max(1, min(50, ((callTimeout - waited) * 1000).rounded(.up))))
+            let ready = poll(&entry, 1, slice)
+            if ready > 0 { return }
+            if ready < 0 && errno != EINTR {
+                throw failure("waiting for the Python process failed (\(String(cString: strerror(errno))))")
+            }
+        }
+    }
+
+    /// Kills the child (a call abandoned, a start refused); every later request fails.
+    func terminate() {
+        if requestDescriptor >= 0 {
+            close(requestDescriptor)
+            requestDescriptor = -1
+        }
+        guard !exited else { return }
+        kill(pid, SIGKILL)
+        finish(waitingUpTo: 2)
+    }
+
+    private func seconds(_ duration: Duration) -> Double {
+        let parts = duration.components
+        return Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
     }
 
     func readByte() throws -> UInt8 {

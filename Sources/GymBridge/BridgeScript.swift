@@ -14,8 +14,18 @@ enum BridgeScript {
     #     b"T"                                     -> b"t" + f64 seconds + u64 steps + f64 cpu   (time spent in env.step,
     #                                                 steps taken, the process's CPU seconds so far)
     #   any request can instead get b"e" + u32 n + n bytes of UTF-8 (a Python traceback).
-    # End of input ends the process.
+    # End of input ends the process. argv: the Gymnasium id, then the parent's process id.
     import os, signal, struct, sys, json, time, traceback
+
+    # This process dies with its parent, also after kill -9 of the parent: Linux sends it SIGKILL when the parent
+    # goes (PR_SET_PDEATHSIG = 1); a parent that went before that request took effect is seen by getppid().
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass  # not Linux: end of input still ends the process once the parent is gone
+    if len(sys.argv) > 2 and os.getppid() != int(sys.argv[2]):
+        os._exit(0)
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it checkpoints, then closes our input
     reply_fd = os.dup(1)

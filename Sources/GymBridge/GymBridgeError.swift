@@ -15,6 +15,14 @@ public enum GymBridgeError: Error, CustomStringConvertible, Equatable {
     case environmentRaised(id: String, request: String, message: String)
     /// The child exited, or answered with bytes that do not follow the protocol.
     case childFailed(id: String, reason: String, standardError: String)
+    /// `call` ("step (step 12 of its episode, 57 since the environment started)") had no answer within
+    /// `seconds`; the child was killed.
+    case timedOut(id: String, call: String, seconds: Double, standardError: String)
+    /// The start message announced a space of more values than the bridge takes (`GymEnvironment.sizeLimit`).
+    case sizeTooLarge(id: String, space: String, size: Int, limit: Int)
+    /// An observation or reward that is NaN or infinite: `what` names it ("the reward", "observation value 2"),
+    /// `call` the call and step that returned it.
+    case nonFinite(id: String, what: String, value: Double, call: String)
 
     public var description: String {
         switch self {
@@ -31,6 +39,15 @@ public enum GymBridgeError: Error, CustomStringConvertible, Equatable {
             return "gym:\(id): gymnasium.make failed:\n" + Self.indented(message)
         case .environmentRaised(let id, let request, let message):
             return "gym:\(id): the environment raised in \(request):\n" + Self.indented(message)
+        case .timedOut(let id, let call, let seconds, let standardError):
+            let tail = standardError.trimmed
+            return "gym:\(id): its \(call) did not answer within \(Self.formatted(seconds)) s, so its Python process was killed "
+                + "(a slower environment needs a larger --env-timeout)"
+                + (tail.isEmpty ? "" : "; the last lines Python wrote to standard error:\n" + Self.indented(tail))
+        case .sizeTooLarge(let id, let space, let size, let limit):
+            return "gym:\(id) announces an \(space) space of \(size) values; the bridge takes at most \(limit) (the replay store's limit)"
+        case .nonFinite(let id, let what, let value, let call):
+            return "gym:\(id) returned \(what) \(value) from its \(call); an environment's observations and rewards must be finite"
         case .childFailed(let id, let reason, let standardError):
             let tail = standardError.trimmed
             return "gym:\(id): \(reason)" + (tail.isEmpty ? " (Python wrote nothing to standard error)"
@@ -51,6 +68,11 @@ public enum GymBridgeError: Error, CustomStringConvertible, Equatable {
         case "": return "install the package the message below names"
         default: return "install the package that provides it (often: pip install \(module))"
         }
+    }
+
+    /// `300`, `0.5`: seconds without a needless fraction.
+    private static func formatted(_ seconds: Double) -> String {
+        seconds == seconds.rounded() && abs(seconds) < 1e15 ? String(Int(seconds)) : String(seconds)
     }
 
     private static func indented(_ text: String) -> String {

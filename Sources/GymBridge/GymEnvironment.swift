@@ -15,7 +15,18 @@ import Randomness
 ///
 /// The `Environment` requirements that cannot throw (`reset`, `step`, `state`) stop the program with the
 /// bridge's error when the child fails; loops use `checkedReset` and `checkedStep`, which throw it instead.
+///
+/// Every call waits at most `callTimeout` seconds for its answer (then the child is killed and
+/// `GymBridgeError.timedOut` names the call and the step), and yields to a stop request (`StopRequest`):
+/// after its grace the call is abandoned, the child killed, and `Interruption` thrown. The child dies with
+/// this process, also after kill -9. Observations and rewards are checked at this boundary: a NaN or an
+/// infinity is `GymBridgeError.nonFinite`, naming the step and the value.
 public final class GymEnvironment: Environment {
+    /// The default of `callTimeout`: five minutes, generous for any environment's single step or reset.
+    public static let defaultCallTimeout = 300.0
+    /// The most values an observation or action space may have: the replay store's limit (`StoreSchema`).
+    public static let sizeLimit = 1_000_000
+
     /// The Gymnasium id, as given to `gymnasium.make` (`HalfCheetah-v5`, or `module:Name-v0`).
     public let id: String
     public let observationSpace: BoxSpace
@@ -25,20 +36,35 @@ public final class GymEnvironment: Environment {
     /// The versions the child reported: Gymnasium and Python.
     public let gymnasiumVersion: String
     public let pythonVersion: String
+    /// Seconds a `reset` or `step` (or the start) may take before the child is killed.
+    public var callTimeout: Double { process.callTimeout }
+    /// Steps taken since the environment started, and since the episode's reset.
+    public private(set) var stepCount = 0
+    public private(set) var episodeStepCount = 0
     private let process: BridgeProcess
     private var request: [UInt8] = []
 
     /// Starts the child and reads the spaces it reports. Throws `GymBridgeError` when Python, Gymnasium or a
     /// module the environment needs is missing, when the id is unknown, or when a space is not a Box with
     /// float entries (and finite action bounds).
-    public init(id: String, python: String? = nil) throws {
+    /// `callTimeout` bounds the start and every later call (seconds, more than 0).
+    public init(id: String, python: String? = nil, callTimeout: Double = GymEnvironment.defaultCallTimeout) throws {
+        precondition(callTimeout > 0, "a call timeout must be positive")
         self.id = id
-        let process = try BridgeProcess(id: id, python: python)
+        let process = try BridgeProcess(id: id, python: python, callTimeout: callTimeout)
         self.process = process
         let header = try Self.readHeader(from: process)
         guard header.ok else { throw Self.startError(id: id, header: header, process: process) }
         guard let observationSize = header.observation_size, let actionSize = header.action_size else {
             throw process.failure("the start message lacks the space sizes")
+        }
+        for (space, size) in [("observation", observationSize), ("action", actionSize)] where size > Self.sizeLimit {
+            process.terminate()
+            throw GymBridgeError.sizeTooLarge(id: id, space: space, size: size, limit: Self.sizeLimit)
+        }
+        guard actionSize > 0, observationSize > 0 else {
+            process.terminate()
+            throw GymBridgeError.unsupportedSpace(id: id, description: "an empty Box (observation \(observationSize) values, action \(actionSize))")
         }
         observationSpace = BoxSpace(low: try process.readFloats(observationSize), high: try process.readFloats(observationSize))
         actionSpace = BoxSpace(low: try process.readFloats(actionSize), high: try process.readFloats(actionSize))
@@ -48,26 +74,30 @@ public final class GymEnvironment: Environment {
         guard actionSpace.isBounded else {
             throw GymBridgeError.unsupportedSpace(id: id, description: "an action Box with infinite bounds (low \(actionSpace.low), high \(actionSpace.high)); uniform warm-up actions and the tanh-squashed policies need finite ones")
         }
-        guard actionSize > 0, observationSize > 0 else {
-            throw GymBridgeError.unsupportedSpace(id: id, description: "an empty Box (observation \(observationSize) values, action \(actionSize))")
-        }
     }
 
     // MARK: Environment
 
     public func checkedReset(seed: UInt64?) throws -> [Float] {
+        let call = "reset (after \(stepCount) steps since the environment started)"
+        process.beginCall(call)
         request.removeAll(keepingCapacity: true)
         request.append(UInt8(ascii: "R"))
         request.append(seed == nil ? 0 : 1)
         Self.append(seed ?? 0, to: &request)
         try process.send(request)
         try expect("o", answering: "reset")
-        return try process.readFloats(observationSpace.dimension)
+        let observation = try process.readFloats(observationSpace.dimension)
+        try requireFinite(observation, from: call)
+        episodeStepCount = 0
+        return observation
     }
 
     public func checkedStep(_ action: [Float]) throws -> StepResult {
         precondition(action.count == actionSpace.dimension, "gym:\(id) takes \(actionSpace.dimension) action values, got \(action.count)")
         request.removeAll(keepingCapacity: true)
+        let call = "step (step \(episodeStepCount + 1) of its episode, \(stepCount + 1) since the environment started)"
+        process.beginCall(call)
         request.append(UInt8(ascii: "S"))
         for value in action { Self.append(value.bitPattern, to: &request) }
         try process.send(request)
@@ -76,6 +106,10 @@ public final class GymEnvironment: Environment {
         guard flags <= 3 else { throw process.failure("step answered with end flags \(flags), not 0...3") }
         let reward = try process.readDouble()
         let observation = try process.readFloats(observationSpace.dimension)
+        stepCount += 1
+        episodeStepCount += 1
+        guard reward.isFinite else { throw GymBridgeError.nonFinite(id: id, what: "the reward", value: reward, call: call) }
+        try requireFinite(observation, from: call)
         return StepResult(observation: observation, reward: reward, terminated: flags & 1 != 0, truncated: flags & 2 != 0)
     }
 
@@ -83,17 +117,28 @@ public final class GymEnvironment: Environment {
     public func checkedReset() throws -> [Float] { try checkedReset(seed: nil) }
 
     public func reset(seed: UInt64?) -> [Float] {
-        do { return try checkedReset(seed: seed) } catch { fatalError("\(error)") }
+        do { return try checkedReset(seed: seed) } catch { Self.stop(with: error) }
     }
 
     public func step(_ action: [Float]) -> StepResult {
-        do { return try checkedStep(action) } catch { fatalError("\(error)") }
+        do { return try checkedStep(action) } catch { Self.stop(with: error) }
     }
 
     /// `env.unwrapped.state` in float64, for environments that keep one (the classic-control tasks).
     public var state: [Double] {
-        get { do { return try readState() } catch { fatalError("\(error)") } }
-        set { do { try writeState(newValue) } catch { fatalError("\(error)") } }
+        get { do { return try readState() } catch { Self.stop(with: error) } }
+        set { do { try writeState(newValue) } catch { Self.stop(with: error) } }
+    }
+
+    /// How a requirement that cannot throw ends the program: an `Interruption` (a call abandoned on a stop
+    /// request) exits with `StopRequest.exitStatus` after one line on standard error; any other failure stops
+    /// the program with the bridge's message.
+    private static func stop(with error: Error) -> Never {
+        if let interruption = error as? Interruption {
+            FileHandle.standardError.write(Data("\(interruption)\n".utf8))
+            exit(128 + interruption.signal)
+        }
+        fatalError("\(error)")
     }
 
     /// Python's state cannot be captured: the snapshot is empty and restoring it does nothing.
@@ -109,6 +154,7 @@ public final class GymEnvironment: Environment {
 
     /// Reads `env.unwrapped.state` (throws when the environment has none).
     public func readState() throws -> [Double] {
+        process.beginCall("reading of env.unwrapped.state")
         try process.send([UInt8(ascii: "G")])
         try expect("g", answering: "reading env.unwrapped.state")
         let count = Int(try process.readUInt32())
@@ -121,6 +167,7 @@ public final class GymEnvironment: Environment {
         var bytes = [UInt8(ascii: "P")]
         Self.append(UInt32(state.count), to: &bytes)
         for value in state { Self.append(value.bitPattern, to: &bytes) }
+        process.beginCall("setting of env.unwrapped.state")
         try process.send(bytes)
         try expect("p", answering: "setting env.unwrapped.state")
     }
@@ -128,6 +175,7 @@ public final class GymEnvironment: Environment {
     /// Seconds the child spent inside `env.step`, the steps it took, and the CPU seconds (user + system) the
     /// child used, all since it started: what a step costs Gymnasium itself, to set the bridge's own cost apart.
     public func stepTiming() throws -> (seconds: Double, steps: Int, processSeconds: Double) {
+        process.beginCall("timing request")
         try process.send([UInt8(ascii: "T")])
         try expect("t", answering: "timing")
         return (try process.readDouble(), Int(try process.readUInt64()), try process.readDouble())
@@ -137,6 +185,13 @@ public final class GymEnvironment: Environment {
     public var standardErrorTail: String { process.standardErrorTail() }
 
     // MARK: Protocol details
+
+    /// Throws `nonFinite` naming the first observation value that is NaN or infinite.
+    private func requireFinite(_ observation: [Float], from call: String) throws {
+        if let index = observation.firstIndex(where: { !$0.isFinite }) {
+            throw GymBridgeError.nonFinite(id: id, what: "observation value \(index) of \(observation.count)", value: Double(observation[index]), call: call)
+        }
+    }
 
     /// Reads the reply's first byte: `expected`, or `e` and a traceback (thrown), or garbage (thrown).
     private func expect(_ expected: Unicode.Scalar, answering request: String) throws {

@@ -11,8 +11,11 @@ public enum Evaluation {
     public static func environmentSeed(forRunSeed seed: UInt64) -> UInt64 { seed &+ 1_000_003 }
 
     /// Runs `episodes` episodes of `learner` on `environment` (a copy of it, for a value type), reset with
-    /// `seed` first. Throws what the environment throws (a bridged one whose process failed).
-    public static func run(_ learner: any Learner, on environment: any Environment, episodes: Int, seed: UInt64) throws -> EvaluationResult {
+    /// `seed` first. Throws what the environment throws (a bridged one whose process failed, or whose call
+    /// was abandoned on a stop request: `Interruption`). With `stopsOnRequest`, a stop request
+    /// (`StopRequest`) also ends it between steps, with `Interruption`.
+    public static func run(_ learner: any Learner, on environment: any Environment, episodes: Int, seed: UInt64,
+                           stopsOnRequest: Bool = false) throws -> EvaluationResult {
         var environment = environment
         // Deterministic actions draw nothing; the generator only satisfies the protocol.
         var generator = SeededGenerator(seed: seed, stream: 7)
@@ -22,6 +25,7 @@ public enum Evaluation {
         for _ in 0..<episodes {
             var total = 0.0
             while true {
+                if stopsOnRequest { try StopRequest.check() }
                 let chosen = learner.act(on: observation, deterministic: true, using: &generator)
                 let result = try environment.checkedStep(chosen.action)
                 total += result.reward

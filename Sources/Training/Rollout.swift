@@ -17,9 +17,10 @@ public enum Rollout {
 
     /// `steps` transitions of `actor` on `environment` (reset with `seed` first, then continuing its
     /// stream), episodes numbered from 0. The actions are clipped to the box before they are stored, so
-    /// the stored action is the executed one.
+    /// the stored action is the executed one. With `stopsOnRequest`, a stop request (`StopRequest`) ends it
+    /// between steps with `Interruption`.
     public static func collect(_ actor: Actor, on environment: any Environment, steps: Int, seed: UInt64,
-                               progress: ((Int) -> Void)? = nil) throws -> TransitionBatch {
+                               stopsOnRequest: Bool = false, progress: ((Int) -> Void)? = nil) throws -> TransitionBatch {
         var environment = environment
         var generator = SeededGenerator(seed: seed, stream: 11)
         let space = environment.actionSpace
@@ -29,6 +30,7 @@ public enum Rollout {
         var observation = try environment.checkedReset(seed: seed)
         var episode: UInt64 = 0, stepIndex: UInt32 = 0
         for step in 0..<steps {
+            if stopsOnRequest { try StopRequest.check() }
             var action: [Float], logProbability: Float
             switch actor {
             case .learner(let learner, let deterministic):

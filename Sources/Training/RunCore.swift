@@ -179,6 +179,15 @@ public final class RunCore {
     /// After every unit: an evaluation when the steps crossed a multiple of the evaluation interval since
     /// `evaluateIfDue()` last looked (and at the end), a checkpoint when they crossed one of the checkpoint
     /// interval during the unit (and at the end, and on a stop), then the progress line.
+    ///
+    /// An `Interruption` (an environment call abandoned on a stop request) also stops the run with a
+    /// checkpoint, never one of a half-done unit:
+    /// - thrown by `advance`: the unit is dropped, and the checkpoint holds the state from before it (its
+    ///   transitions were never handed to the sink). This needs environments whose state a checkpoint does
+    ///   not hold anyway (`restoresSnapshots` false, as a bridged one); with others the `Interruption` is
+    ///   rethrown and the previous checkpoint stays.
+    /// - thrown by an evaluation after a complete unit: the checkpoint holds the unit, and the evaluation is
+    ///   marked pending; the resumed run evaluates first.
     func run(shouldStop: () -> Bool, advance: () throws -> Void) throws -> RunOutcome {
         let start = ContinuousClock.now
         let elapsedBefore = state.elapsedSeconds
@@ -186,17 +195,43 @@ public final class RunCore {
         rowStartSteps = steps
         checkedSteps = steps
         defer { recorder.terminal.finish() }
+        func checkpoint() throws {
+            state.elapsedSeconds = elapsedBefore + TerminalProgress.seconds(ContinuousClock.now - start)
+            try writeCheckpoint()
+        }
+        // A unit can be dropped only when no environment's state must match the checkpoint's.
+        let rewinds = environments.allSatisfy { !$0.restoresSnapshots }
+        if state.evaluationPending {
+            do {
+                try evaluate()
+                state.evaluationPending = false
+                try checkpoint()
+            } catch is Interruption {
+                return .interrupted(steps: steps)  // the checkpoint on disk is this state already
+            }
+        }
         while steps < config.steps {
             let unitStart = steps
-            try advance()
-            let finished = steps >= config.steps
-            try evaluateIfDue()
-            if finished && steps != rowStartSteps { try evaluate() }
-            let stopping = !finished && shouldStop()
-            if schedule.checkpoints(from: unitStart, to: steps) || finished || stopping {
-                state.elapsedSeconds = elapsedBefore + TerminalProgress.seconds(ContinuousClock.now - start)
-                try writeCheckpoint()
+            let before = rewinds ? state : nil
+            do {
+                try advance()
+            } catch let interruption as Interruption {
+                guard let before else { throw interruption }
+                state = before
+                try checkpoint()
+                return .interrupted(steps: steps)
             }
+            let finished = steps >= config.steps
+            do {
+                try evaluateIfDue()
+                if finished && steps != rowStartSteps { try evaluate() }
+            } catch is Interruption {
+                state.evaluationPending = true
+                try checkpoint()
+                return .interrupted(steps: steps)
+            }
+            let stopping = !finished && shouldStop()
+            if schedule.checkpoints(from: unitStart, to: steps) || finished || stopping { try checkpoint() }
             showProgress()
             if stopping { return .interrupted(steps: steps) }
         }
@@ -223,6 +258,7 @@ public final class RunCore {
     func step(copy c: Int, executing executed: [Float], storing stored: [Float], logProbability: Float,
               into batch: inout TransitionBatch) throws {
         let result = try environments[c].checkedStep(executed)
+        try requireFinite(result, copy: c)
         batch.append(observation: state.copies[c].observation, action: stored, reward: Float(result.reward),
                      nextObservation: result.observation, terminated: result.terminated, truncated: result.truncated,
                      behaviorLogProbability: logProbability, episodeID: state.copies[c].episodeID &+ episodeIDOffset,
@@ -239,6 +275,20 @@ public final class RunCore {
             state.copies[c].observation = try environments[c].checkedReset()
         } else {
             state.copies[c].observation = result.observation
+        }
+    }
+
+    /// Throws `TrainingError.nonFiniteEnvironment` when a step of copy `c` returned a NaN or infinite reward or
+    /// observation value (before it reaches the store, whose own check could only name its column).
+    private func requireFinite(_ result: StepResult, copy c: Int) throws {
+        let step = state.environmentSteps + 1
+        let copy = environments.count > 1 ? " (copy \(c))" : ""
+        if !result.reward.isFinite {
+            throw TrainingError.nonFiniteEnvironment(environment: config.environment + copy, step: step, what: "reward", value: result.reward)
+        }
+        if let index = result.observation.firstIndex(where: { !$0.isFinite }) {
+            throw TrainingError.nonFiniteEnvironment(environment: config.environment + copy, step: step,
+                                                     what: "observation value \(index)", value: Double(result.observation[index]))
         }
     }
 

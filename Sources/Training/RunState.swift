@@ -47,6 +47,9 @@ struct RunState: Codable, Equatable {
     var storedTransitions = 0
     /// Wall-clock seconds spent training, for reporting only.
     var elapsedSeconds = 0.0
+    /// The evaluation due at this state was cut short by a stop request: the resumed run evaluates first.
+    /// (Written to state.json only when true.)
+    var evaluationPending = false
 
     static let recentReturnWindow = 10
 
@@ -76,7 +79,8 @@ struct RunState: Codable, Equatable {
 
     private enum CodingKeys: String, CodingKey {
         case environmentSteps, episodes, updates, rollouts, copies, nextEpisodeID, recentReturns, explorationGenerator,
-             samplingGenerator, updateGenerator, progressRows, metricsRows, metrics, storedTransitions, elapsedSeconds
+             samplingGenerator, updateGenerator, progressRows, metricsRows, metrics, storedTransitions, elapsedSeconds,
+             evaluationPending
         // The off-policy loop's own keys before both loops shared this state.
         case observation, environment, episodeReturn, episodeLength
     }
@@ -108,6 +112,7 @@ struct RunState: Codable, Equatable {
         metrics = try container.decode(MetricsAccumulator.self, forKey: .metrics)
         storedTransitions = try container.decode(Int.self, forKey: .storedTransitions)
         elapsedSeconds = try container.decode(Double.self, forKey: .elapsedSeconds)
+        evaluationPending = try container.decodeIfPresent(Bool.self, forKey: .evaluationPending) ?? false
     }
 
     func encode(to encoder: Encoder) throws {
@@ -127,5 +132,6 @@ struct RunState: Codable, Equatable {
         try container.encode(metrics, forKey: .metrics)
         try container.encode(storedTransitions, forKey: .storedTransitions)
         try container.encode(elapsedSeconds, forKey: .elapsedSeconds)
+        if evaluationPending { try container.encode(evaluationPending, forKey: .evaluationPending) }
     }
 }

@@ -9,6 +9,9 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
     case mismatch(String)
     /// A loss or a parameter stopped being finite; nothing of that update was saved.
     case diverged(update: Int, reason: String)
+    /// An environment step (the run's `step`th) returned a NaN or infinite `what` ("reward", "observation value 2");
+    /// nothing of that step was stored.
+    case nonFiniteEnvironment(environment: String, step: Int, what: String, value: Double)
 
     public var description: String {
         switch self {
@@ -20,6 +23,8 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
         case .mismatch(let message): return message
         case .diverged(let update, let reason):
             return "learner diverged at update \(update) (\(reason)); the last good checkpoint is kept"
+        case .nonFiniteEnvironment(let environment, let step, let what, let value):
+            return "\(environment) returned a non-finite \(what) (\(value)) at environment step \(step); nothing of that step was stored, and the last checkpoint is kept"
         }
     }
 }

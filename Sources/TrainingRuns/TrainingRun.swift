@@ -29,12 +29,14 @@ public enum TrainingRun {
     /// `demonstration` (pinned), and recorded in the config's `prefill`, whose `ratio` must be set by the caller.
     /// Everything is checked before the first file is written; if a later step fails, what this call
     /// created is removed again, so the directory never holds a run that can neither start nor resume.
+    /// `environmentTimeout` bounds every call to a bridged environment (see `makeEnvironment(named:callTimeout:)`).
     public static func startSession(_ config: TrainingConfig, in directory: URL, demonstrations: (batch: TransitionBatch, source: String)? = nil,
-                                    demonstrationRatio: Double? = nil, terminal: TerminalProgress = TerminalProgress()) throws -> any TrainingSession {
+                                    demonstrationRatio: Double? = nil, terminal: TerminalProgress = TerminalProgress(),
+                                    environmentTimeout: Double = GymEnvironment.defaultCallTimeout) throws -> any TrainingSession {
         try config.validate()
         var config = config
         let run = RunDirectory(directory)
-        let environment = try makeEnvironment(named: config.environment)
+        let environment = try makeEnvironment(named: config.environment, callTimeout: environmentTimeout)
         let onPolicy = try makeLearner(config, for: environment) is any OnPolicyLearner  // a refused config fails before anything is written
         if onPolicy && config.mode == .offline {
             throw TrainingError.invalidConfig("\(config.algorithm) is on-policy: it learns from its own rollouts, not from a dataset")
@@ -67,11 +69,11 @@ public enum TrainingRun {
             }
             let learner = try makeLearner(config, for: environment)
             if let learner = learner as? any OnPolicyLearner {
-                return try OnPolicyTrainingLoop(starting: config, in: run, makeEnvironment: { try makeEnvironment(named: config.environment) },
+                return try OnPolicyTrainingLoop(starting: config, in: run, makeEnvironment: { try makeEnvironment(named: config.environment, callTimeout: environmentTimeout) },
                                                 learner: learner, store: store, terminal: terminal)
             }
             return try TrainingLoop(starting: config, in: run, environment: environment,
-                                    evaluationEnvironment: try makeEnvironment(named: config.environment),
+                                    evaluationEnvironment: try makeEnvironment(named: config.environment, callTimeout: environmentTimeout),
                                     learner: learner, store: store, terminal: terminal)
         } catch {
             // The directory held no run (checked above), so all of these are this call's, the lock file too.
@@ -111,7 +113,8 @@ public enum TrainingRun {
     }
 
     /// Continues the run in `directory` in the loop its learner needs (see `startSession`).
-    public static func resumeSession(in directory: URL, steps: Int? = nil, terminal: TerminalProgress = TerminalProgress()) throws -> any TrainingSession {
+    public static func resumeSession(in directory: URL, steps: Int? = nil, terminal: TerminalProgress = TerminalProgress(),
+                                     environmentTimeout: Double = GymEnvironment.defaultCallTimeout) throws -> any TrainingSession {
         var config = try config(in: directory)
         if let steps {
             config.steps = steps
@@ -120,16 +123,16 @@ public enum TrainingRun {
         let run = RunDirectory(directory)
         let lock = try RunDirectoryLock.acquire(run)
         defer { withExtendedLifetime(lock) {} }
-        let environment = try makeEnvironment(named: config.environment)
+        let environment = try makeEnvironment(named: config.environment, callTimeout: environmentTimeout)
         let store = try openStore(config, environment, run: run, creating: false)
         let learner = try makeLearner(config, for: environment)
         let loop: any TrainingSession
         if let learner = learner as? any OnPolicyLearner {
-            loop = try OnPolicyTrainingLoop(resuming: run, config: config, makeEnvironment: { try makeEnvironment(named: config.environment) },
+            loop = try OnPolicyTrainingLoop(resuming: run, config: config, makeEnvironment: { try makeEnvironment(named: config.environment, callTimeout: environmentTimeout) },
                                             learner: learner, store: store, terminal: terminal)
         } else {
             loop = try TrainingLoop(resuming: run, config: config, environment: environment,
-                                    evaluationEnvironment: try makeEnvironment(named: config.environment),
+                                    evaluationEnvironment: try makeEnvironment(named: config.environment, callTimeout: environmentTimeout),
                                     learner: learner, store: store, terminal: terminal)
         }
         if steps != nil { try config.write(to: run.config) }
@@ -137,9 +140,10 @@ public enum TrainingRun {
     }
 
     /// The learner of the run in `directory`, restored from its latest checkpoint, and the run's environment.
-    public static func trainedLearner(in directory: URL) throws -> (TrainingConfig, any Environment, any Learner) {
+    public static func trainedLearner(in directory: URL, environmentTimeout: Double = GymEnvironment.defaultCallTimeout)
+        throws -> (TrainingConfig, any Environment, any Learner) {
         let config = try config(in: directory)
-        let environment = try makeEnvironment(named: config.environment)
+        let environment = try makeEnvironment(named: config.environment, callTimeout: environmentTimeout)
         let learner = try makeLearner(config, for: environment)
         let checkpoint = RunDirectory.learnerDirectory(in: RunDirectory(directory).checkpoint)
         guard FileManager.default.fileExists(atPath: checkpoint.path) else {
@@ -152,10 +156,11 @@ public enum TrainingRun {
     /// A new environment named `name`: a built-in one (`Pendulum-v1`, `MountainCarContinuous-v0`), or
     /// `gym:ID`, a Gymnasium environment in a child Python process of its own. Every call makes a separate
     /// environment; this is how the loop gets its evaluation environment (never by copying a bridged one).
-    public static func makeEnvironment(named name: String) throws -> any Environment {
+    /// `callTimeout` is the seconds a bridged environment's start, reset or step may take.
+    public static func makeEnvironment(named name: String, callTimeout: Double = GymEnvironment.defaultCallTimeout) throws -> any Environment {
         switch EnvironmentName(name) {
         case .builtIn(let id): return id.make()
-        case .gym(let id): return try GymEnvironment(id: id)
+        case .gym(let id): return try GymEnvironment(id: id, callTimeout: callTimeout)
         case nil: throw TrainingError.invalidConfig("unknown environment '\(name)' (known: \(EnvironmentName.accepted))")
         }
     }

@@ -44,6 +44,8 @@ struct CollectCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Seeds the environment's initial states and the policy's sampling.")
     var seed: UInt64 = 0
 
+    @OptionGroup var environmentTimeout: EnvironmentTimeoutOption
+
     func validate() throws {
         try CommandLineInput.checkCount(steps, flag: "--steps", limit: 10_000_000)
         guard random != (runDir != nil) else { throw ValidationError("give either --run-dir DIR or --random") }
@@ -57,18 +59,24 @@ struct CollectCommand: ParsableCommand {
     }
 
     func run() throws {
+        try Interruptible.run { try collect() }
+    }
+
+    /// Ctrl-C or SIGTERM stops between steps (or abandons a hung gym: call) before anything is written.
+    private func collect() throws {
+        let timeout = environmentTimeout.seconds
         let actor: Rollout.Actor
         let environment: any Environment
         if let runDir {
-            let (config, runEnvironment, learner) = try TrainingRun.trainedLearner(in: URL(fileURLWithPath: runDir))
-            environment = try env.map { try TrainingRun.makeEnvironment(named: $0.description) } ?? runEnvironment
+            let (config, runEnvironment, learner) = try TrainingRun.trainedLearner(in: URL(fileURLWithPath: runDir), environmentTimeout: timeout)
+            environment = try env.map { try TrainingRun.makeEnvironment(named: $0.description, callTimeout: timeout) } ?? runEnvironment
             guard environment.observationSpace.dimension == learner.observationSize,
                   environment.actionSpace.dimension == learner.actionSize else {
                 throw ValidationError("--env \(env!) does not fit the run's \(config.environment) policy")
             }
             actor = .learner(learner, deterministic: deterministic)
         } else {
-            environment = try TrainingRun.makeEnvironment(named: env!.description)
+            environment = try TrainingRun.makeEnvironment(named: env!.description, callTimeout: timeout)
             actor = .uniform
         }
         _ = try withCleanErrors {
@@ -76,7 +84,7 @@ struct CollectCommand: ParsableCommand {
                                         actionSize: environment.actionSpace.dimension, at: out)
         }
         let progress = TerminalProgress()
-        let batch = try Rollout.collect(actor, on: environment, steps: steps, seed: seed) { done in
+        let batch = try Rollout.collect(actor, on: environment, steps: steps, seed: seed, stopsOnRequest: true) { done in
             progress.update(steps: done, totalSteps: steps, recentReturn: .nan, lastEvaluation: nil)
         }
         progress.finish()

@@ -57,8 +57,14 @@ struct EnvBenchCommand: ParsableCommand {
         return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
+    @OptionGroup var environmentTimeout: EnvironmentTimeoutOption
+
     func run() throws {
-        var environment = try TrainingRun.makeEnvironment(named: env.description)
+        try Interruptible.run { try bench() }
+    }
+
+    private func bench() throws {
+        var environment = try TrainingRun.makeEnvironment(named: env.description, callTimeout: environmentTimeout.seconds)
         let bridged = environment as? GymEnvironment
         let space = environment.actionSpace
         var generator = SeededGenerator(seed: seed, stream: 11)
@@ -72,6 +78,7 @@ struct EnvBenchCommand: ParsableCommand {
                 if let bridged { childBefore = try bridged.stepTiming() }
                 cpuBefore = Self.cpuSeconds()
             }
+            try StopRequest.check()
             let action = (0..<space.dimension).map { generator.nextFloat(in: space.low[$0], space.high[$0]) }
             let began = ContinuousClock.now
             let result = try environment.checkedStep(action)

@@ -25,7 +25,13 @@ struct EnvListCommand: ParsableCommand {
     @Option(help: "Describe this environment instead (repeatable): \(EnvironmentName.accepted).")
     var env: [EnvironmentName] = []
 
+    @OptionGroup var environmentTimeout: EnvironmentTimeoutOption
+
     func run() throws {
+        try Interruptible.run { try list() }
+    }
+
+    private func list() throws {
         let names = env.isEmpty ? EnvironmentID.allCases.map { EnvironmentName.builtIn($0) } : env
         for name in names {
             let line: String
@@ -33,7 +39,7 @@ struct EnvListCommand: ParsableCommand {
             case .builtIn(let id):
                 line = describe(id.make(), limit: id.maxEpisodeSteps)
             case .gym(let id):
-                let environment = try GymEnvironment(id: id)
+                let environment = try GymEnvironment(id: id, callTimeout: environmentTimeout.seconds)
                 line = describe(environment, limit: environment.maxEpisodeSteps)
                     + "  (Gymnasium \(environment.gymnasiumVersion), Python \(environment.pythonVersion))"
             }
@@ -84,6 +90,8 @@ struct EnvCheckCommand: ParsableCommand {
     @Option(help: "The largest relative deviation that still counts as a match.")
     var tolerance: Double = TrajectoryCheck.defaultTolerance
 
+    @OptionGroup var environmentTimeout: EnvironmentTimeoutOption
+
     func validate() throws {
         guard tolerance >= 0, tolerance.isFinite else { throw ValidationError("--tolerance must be a non-negative number") }
         guard FileManager.default.fileExists(atPath: trajectory) else {
@@ -92,13 +100,17 @@ struct EnvCheckCommand: ParsableCommand {
     }
 
     func run() throws {
+        try Interruptible.run { try check() }
+    }
+
+    private func check() throws {
         let recording = try Trajectory(contentsOf: URL(fileURLWithPath: trajectory))
         let environment: any Environment
         switch env {
         case .builtIn(let id):
             environment = id.make()
         case .gym(let id):
-            let bridged = try GymEnvironment(id: id)
+            let bridged = try GymEnvironment(id: id, callTimeout: environmentTimeout.seconds)
             _ = try bridged.checkedReset(seed: 0)
             _ = try bridged.readState()  // an environment without env.unwrapped.state fails here, with Python's message
             environment = bridged

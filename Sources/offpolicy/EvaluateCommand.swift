@@ -30,15 +30,22 @@ struct EvaluateCommand: ParsableCommand {
     @Flag(help: "End with one JSON line holding return_mean, return_std and episodes.")
     var json = false
 
+    @OptionGroup var environmentTimeout: EnvironmentTimeoutOption
+
     func validate() throws {
         try CommandLineInput.checkCount(episodes, flag: "--episodes", limit: 1_000_000)
         try CommandLineInput.checkDirectory(runDir, flag: "--run-dir", mustExist: true)
     }
 
     func run() throws {
-        let (config, environment, learner) = try TrainingRun.trainedLearner(in: URL(fileURLWithPath: runDir))
+        try Interruptible.run { try evaluate() }
+    }
+
+    private func evaluate() throws {
+        let (config, environment, learner) = try TrainingRun.trainedLearner(in: URL(fileURLWithPath: runDir),
+                                                                            environmentTimeout: environmentTimeout.seconds)
         let result = try Evaluation.run(learner, on: environment, episodes: episodes,
-                                    seed: seed ?? Evaluation.environmentSeed(forRunSeed: config.seed))
+                                        seed: seed ?? Evaluation.environmentSeed(forRunSeed: config.seed), stopsOnRequest: true)
         print("\(config.algorithm) on \(config.environment): return " + String(format: "%.3f ± %.3f", result.mean, result.standardDeviation) + " over \(episodes) episodes")
         if json {
             func number(_ value: Double) -> String { value.isFinite ? "\(value)" : "null" }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import RunFiles
 
 @main
 struct OffPolicy: ParsableCommand {
@@ -17,4 +18,11 @@ struct OffPolicy: ParsableCommand {
             PlotCommand.self,
         ]
     )
+
+    /// Binds a child `offpolicy` (a compare run, the replay reader) to the process that started it
+    /// (`ParentLifetime`), then runs the command line.
+    static func main() {
+        ParentLifetime.bindToParent()
+        main(nil)
+    }
 }

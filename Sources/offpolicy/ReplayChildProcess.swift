@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RunFiles
 
 /// Runs a read-only replay command (`verify`, `info`, `sample`) again in a child process and reports
 /// how it ended, so a store whose pages crash LMDB still gets an answer instead of a core dump.
@@ -28,7 +29,8 @@ enum ReplayChildProcess {
         if FileManager.default.fileExists(atPath: "/proc/self/cwd") {
             process.currentDirectoryURL = URL(fileURLWithPath: "/proc/self/cwd")
         }
-        var environment = ProcessInfo.processInfo.environment
+        // The child dies with this process, also after kill -9 of it (`ParentLifetime`).
+        var environment = ParentLifetime.childEnvironment()
         environment["SWIFT_BACKTRACE"] = "enable=no"
         process.environment = environment
         let errors = Pipe()

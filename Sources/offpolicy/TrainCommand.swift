@@ -12,11 +12,6 @@ import Transitions
 import Glibc
 #endif
 
-
-/// Set by SIGINT/SIGTERM to the signal's number; the training loop checks it after every step,
-/// writes a checkpoint and stops.
-private var stopRequested: sig_atomic_t = 0
-
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
@@ -43,7 +38,10 @@ struct TrainCommand: ParsableCommand {
                               counters, for --resume
 
         Ctrl-C (or SIGTERM) finishes the current step, writes a checkpoint and
-        exits; continue with `offpolicy train --resume DIR`. The same seed
+        exits with status 130 (143); continue with `offpolicy train --resume DIR`.
+        A gym: step or reset that has not answered a second after Ctrl-C is
+        abandoned (its Python process killed): the checkpoint then holds the
+        run as it was before that step. The same seed
         gives the same progress.csv on the same machine, except its
         steps_per_s column.
 
@@ -64,7 +62,11 @@ struct TrainCommand: ParsableCommand {
         spaces are taken. A checkpoint cannot hold Python's state: a resumed
         gym: run starts a fresh episode. If the child fails, the run stops
         with Python's last lines of standard error; the store and the last
-        checkpoint stay usable.
+        checkpoint stay usable. A start, reset or step that takes longer than
+        --env-timeout seconds (default 300) kills the child and stops the run
+        the same way, naming the call and the step. The child dies with
+        offpolicy, also after kill -9. A NaN or infinite observation or reward
+        stops the run naming the environment and the step.
 
         A loss or a parameter that stops being finite ends the run with
         "learner diverged at update N (...)" and exit status 1; the last good
@@ -145,6 +147,8 @@ struct TrainCommand: ParsableCommand {
 
     @Option(help: "Continue the interrupted (or finished) run in this directory.", completion: .directory)
     var resume: String?
+
+    @OptionGroup var environmentTimeout: EnvironmentTimeoutOption
 
     @Argument(parsing: .allUnrecognized, help: ArgumentHelp(
         "The learner (\(Algorithms.names.joined(separator: ", ")); not needed with --resume) and its own options (see 'Learner options' below); each learner takes only those it declares.",
@@ -288,9 +292,16 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         // A damaged B-tree page met while sampling ends the run with one line, not LMDB's abort().
         ReplayStore.lmdbAssertionResponse = .exit(status: 1, prefix: "Error: ")
+        // From here Ctrl-C and SIGTERM request a stop: a hung environment call while the run starts ends the
+        // command (nothing of the run is left), one during the run ends it with a checkpoint.
+        try Interruptible.run { try train() }
+    }
+
+    private func train() throws {
+        let timeout = environmentTimeout.seconds
         let loop: any TrainingSession
         if let resume {
-            loop = try TrainingRun.resumeSession(in: URL(fileURLWithPath: resume), steps: steps)
+            loop = try TrainingRun.resumeSession(in: URL(fileURLWithPath: resume), steps: steps, environmentTimeout: timeout)
             for notice in loop.notices { FileHandle.standardError.write(Data("note: \(notice)\n".utf8)) }
             print("resuming \(resume) at step \(loop.environmentSteps) of \(loop.config.steps)")
         } else {
@@ -312,7 +323,7 @@ struct TrainCommand: ParsableCommand {
             }
             do {
                 loop = try TrainingRun.startSession(config, in: URL(fileURLWithPath: runDir!), demonstrations: demonstrations,
-                                             demonstrationRatio: demoRatio)
+                                             demonstrationRatio: demoRatio, environmentTimeout: timeout)
             } catch {
                 // A dataset imported for this run goes with it; importing again must not append a second copy.
                 if let imported = config.dataset, imported != dataset.map({ URL(fileURLWithPath: $0).standardizedFileURL.path }) {
@@ -325,9 +336,13 @@ struct TrainCommand: ParsableCommand {
             }
             print("training \(config.algorithm) on \(environment) for \(config.steps) steps (seed \(config.seed)) into \(runDir!)")
         }
-        signal(SIGINT) { stopRequested = $0 }
-        signal(SIGTERM) { stopRequested = $0 }
-        let outcome = try loop.run(shouldStop: { stopRequested != 0 })
+        let outcome: RunOutcome
+        do {
+            outcome = try loop.run(shouldStop: { StopRequest.isRequested })
+        } catch let interruption as Interruption {
+            printError("\(interruption); the last checkpoint stays. Continue with: offpolicy train --resume \(loop.directory.root.path)")
+            throw ExitCode(StopRequest.exitStatus)
+        }
         switch outcome {
         case .finished:
             let rows = try ProgressRow.read(from: loop.directory.progress)
@@ -341,7 +356,7 @@ struct TrainCommand: ParsableCommand {
             }
         case .interrupted(let steps):
             print("stopped at step \(steps); checkpoint written. Continue with: offpolicy train --resume \(loop.directory.root.path)")
-            throw ExitCode(128 + stopRequested)  // 130 after SIGINT, 143 after SIGTERM
+            throw ExitCode(StopRequest.exitStatus)  // 130 after SIGINT, 143 after SIGTERM
         }
     }
 }

@@ -72,7 +72,15 @@ enum Checkpoint {
         }
         try requireMatch("the optimisers", saved: state.optimizerSteps.keys.sorted(), current: optimizerNames.sorted())
 
-        let tensors = try Safetensors.read(from: directory.appendingPathComponent(tensorsFile)).tensors
+        let tensorsURL = directory.appendingPathComponent(tensorsFile)
+        let tensors = try Safetensors.read(from: tensorsURL).tensors
+        // A damaged or tampered file is named here, before its values reach a policy or a store.
+        for name in tensors.keys.sorted() {
+            let tensor = tensors[name]!
+            if let index = tensor.values.firstIndex(where: { !$0.isFinite }) {
+                throw LearnerError.nonFiniteCheckpoint(file: tensorsURL.path, tensor: name, index: index, value: tensor.values[index])
+            }
+        }
         for item in items {
             switch item {
             case .network(let network, let regions, let prefix):

@@ -70,7 +70,55 @@ class Float64Pendulum(PendulumEnv):
         return super()._get_obs().astype(np.float64)
 
 
+class SleepingPendulum(PendulumEnv):
+    """Pendulum whose step number `OFFPOLICY_FIXTURE_SLEEP_AT` (counted over its process's life; default 5) sleeps
+    for an hour, as a hung simulator would. With `OFFPOLICY_FIXTURE_MARKER` set, only the first process to reach
+    that step sleeps: it creates the marker file (exclusively) and writes its process id into it just before it
+    sleeps, so a test knows the call is hung; a process that finds the marker already there steps on."""
+    SLEEP_AT = int(os.environ.get("OFFPOLICY_FIXTURE_SLEEP_AT", "5"))
+    steps = 0
+
+    def step(self, action):
+        SleepingPendulum.steps += 1
+        if SleepingPendulum.steps == self.SLEEP_AT:
+            marker = os.environ.get("OFFPOLICY_FIXTURE_MARKER")
+            sleeping = True
+            if marker:
+                try:
+                    os.close(os.open(marker + ".claimed", os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+                except FileExistsError:
+                    sleeping = False
+                else:
+                    with open(marker + ".tmp", "w") as file:
+                        file.write(str(os.getpid()))
+                    os.rename(marker + ".tmp", marker)
+            if sleeping:
+                print(f"fixture: sleeping in step {self.SLEEP_AT} on purpose", file=sys.stderr, flush=True)
+                import time
+                time.sleep(3600)
+        return super().step(action)
+
+
+class NaNPendulum(PendulumEnv):
+    """Pendulum whose step number `OFFPOLICY_FIXTURE_NAN_AT` (default 3) returns a NaN: in the reward, or with
+    `OFFPOLICY_FIXTURE_NAN_IN=observation` in the observation's second value."""
+    NAN_AT = int(os.environ.get("OFFPOLICY_FIXTURE_NAN_AT", "3"))
+    steps = 0
+
+    def step(self, action):
+        NaNPendulum.steps += 1
+        observation, reward, terminated, truncated, info = super().step(action)
+        if NaNPendulum.steps == self.NAN_AT:
+            if os.environ.get("OFFPOLICY_FIXTURE_NAN_IN") == "observation":
+                observation = observation.copy()
+                observation[1] = np.nan
+            else:
+                reward = float("nan")
+        return observation, reward, terminated, truncated, info
+
+
 for name, entry_point in [("ExitingPendulum-v0", ExitingPendulum), ("GarbagePendulum-v0", GarbagePendulum),
                           ("NeedsMissingExtra-v0", NeedsMissingExtra), ("UnboundedAction-v0", UnboundedAction),
-                          ("Float64Pendulum-v0", Float64Pendulum)]:
+                          ("Float64Pendulum-v0", Float64Pendulum), ("SleepingPendulum-v0", SleepingPendulum),
+                          ("NaNPendulum-v0", NaNPendulum)]:
     gymnasium.register(id=name, entry_point=entry_point, max_episode_steps=200)
