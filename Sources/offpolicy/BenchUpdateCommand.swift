@@ -92,6 +92,7 @@ struct BenchUpdateCommand: ParsableCommand {
 
         print("\(algorithm.name) update, hidden \(hiddenSizes), batch \(batch), observation \(observationSize), action \(actionSize): "
               + "\(format(flopsPerUpdate / 1e9, 4)) GFLOP per update (matrix products); OpenBLAS kernels: \(BLAS.coreName), 1 thread")
+        if let advice = BLAS.kernelAdvice { print("note: \(advice)") }
         // Each iteration times, on this thread's CPU clock: sampling one batch, one update, and as many
         // 256³ sgemm products as make up about the update's FLOPs. Interleaving at this grain makes the
         // update and the peak see the same machine load; the CPU clock leaves out time other processes

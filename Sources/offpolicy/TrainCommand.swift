@@ -3,6 +3,7 @@ import Datasets
 import Environments
 import Foundation
 import Learners
+import NeuralNetwork
 import ReplayStore
 import RunFiles
 import Training
@@ -335,6 +336,7 @@ struct TrainCommand: ParsableCommand {
                 throw error
             }
             print("training \(config.algorithm) on \(environment) for \(config.steps) steps (seed \(config.seed)) into \(runDir!)")
+            if let advice = BLAS.kernelAdvice { print("note: \(advice)") }
         }
         let outcome: RunOutcome
         do {
