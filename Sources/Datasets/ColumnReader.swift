@@ -13,11 +13,19 @@ struct ColumnReader {
         convertedKeys.map { "key '\($0)' was float64; converted to float32 (an export writes float32)" }
     }
 
-    /// A float key: with `rows`, its row count must equal it (`reference` is the key it came from);
-    /// `scalar` keys hold one value per row, shape (N,) or (N, 1). `noteName` names the key in notes.
+    /// A float key, read whole: with `rows`, its row count must equal it (`reference` is the key it came
+    /// from); `scalar` keys hold one value per row, shape (N,) or (N, 1). `noteName` names the key in notes.
     mutating func floats(_ key: String, rows: Int? = nil, reference: String = "", scalar: Bool = false,
                          allowingNaN: Bool = false, noteName: String? = nil) throws -> HDF5FloatColumn {
-        let column = try file.readFloats(key)
+        let column = try openFloats(key, rows: rows, reference: reference, scalar: scalar, noteName: noteName)
+        return try floats(column, rows: 0..<column.rows, allowingNaN: allowingNaN, accumulating: true)
+    }
+
+    /// A float key opened for reading in blocks, with the checks of `floats(_:rows:reference:scalar:allowingNaN:noteName:)`
+    /// that need no values (row count, shape; a float64 key is noted).
+    mutating func openFloats(_ key: String, rows: Int? = nil, reference: String = "", scalar: Bool = false,
+                             noteName: String? = nil) throws -> HDF5OpenColumn {
+        let column = try file.openFloats(key)
         if let rows, column.rows != rows {
             throw DatasetError.unequalLength(path: file.path, key: key, rows: column.rows, reference: reference, expected: rows)
         }
@@ -28,15 +36,29 @@ struct ColumnReader {
             let name = noteName ?? key
             if !convertedKeys.contains(name) { convertedKeys.append(name) }
         }
-        if let bad = column.firstNonFinite(allowingNaN: allowingNaN) {
-            throw DatasetError.nonFinite(path: file.path, key: key, row: bad.row, component: bad.component, value: Double(bad.value))
-        }
         return column
     }
 
-    /// A flag key whose row count must equal `rows`.
+    /// Rows `rows` of a float key opened by `openFloats`, checked for NaN and ±∞ (NaN allowed when
+    /// `allowingNaN`); rows in errors count from the key's first row. Only these rows must fit the
+    /// memory limit unless `accumulating`.
+    func floats(_ column: HDF5OpenColumn, rows: Range<Int>, allowingNaN: Bool = false, accumulating: Bool = false) throws -> HDF5FloatColumn {
+        let values = try file.readFloats(column, rows: rows, accumulating: accumulating)
+        if let bad = values.firstNonFinite(allowingNaN: allowingNaN) {
+            throw DatasetError.nonFinite(path: file.path, key: column.key, row: rows.lowerBound + bad.row, component: bad.component, value: Double(bad.value))
+        }
+        return values
+    }
+
+    /// A flag key whose row count must equal `rows`, read whole.
     func flags(_ key: String, rows: Int, reference: String) throws -> HDF5FlagColumn {
-        let column = try file.readFlags(key)
+        let column = try openFlags(key, rows: rows, reference: reference)
+        return try file.readFlags(column, rows: 0..<column.rows, accumulating: true)
+    }
+
+    /// A flag key whose row count must equal `rows`, opened for reading in blocks (`HDF5File.readFlags(_:rows:)`).
+    func openFlags(_ key: String, rows: Int, reference: String) throws -> HDF5OpenColumn {
+        let column = try file.openFlags(key)
         if column.rows != rows {
             throw DatasetError.unequalLength(path: file.path, key: key, rows: column.rows, reference: reference, expected: rows)
         }

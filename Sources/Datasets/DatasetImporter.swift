@@ -2,9 +2,12 @@ import Foundation
 import ReplayStore
 import Transitions
 
-/// Imports a dataset into a replay store, all or nothing: the whole file is read and checked first,
-/// then appended in one write transaction. A store the import created is removed again if the
-/// import fails; an existing store is left as it was.
+/// Imports a dataset into a replay store, all or nothing, streaming it: the file is read in blocks of
+/// rows (`blockRows`, fewer when a block's columns would not fit `DatasetMemoryLimit`), each block is
+/// checked, converted and appended, and every block goes into one write transaction. Memory is bounded
+/// by a block (and what LMDB holds of the open transaction), not by the dataset, so a dataset larger than
+/// the memory limit imports. A failure part-way (a NaN, a bad flag, a wrong total at the end) aborts the
+/// transaction: a store the import created is removed again, an existing store is left as it was.
 public struct DatasetImporter {
     /// Transitions per chunk of a store the import creates: larger than the store's default (32, chosen
     /// for cold sampling of online stores), because an imported dataset is read-mostly and its chunks
@@ -13,6 +16,9 @@ public struct DatasetImporter {
     public static let defaultChunkLength = 2048
     /// zstd level of a store the import creates (see `defaultChunkLength`).
     public static let defaultCompressionLevel = 9
+    /// Rows read, converted and appended at a time (a multiple of `defaultChunkLength`, so that chunks
+    /// are written once).
+    public static let defaultBlockRows = 1 << 16
 
     /// Schema of a store the import creates; its observation and action sizes come from the data.
     /// (Capacity grows to the dataset's size when smaller.)
@@ -20,6 +26,8 @@ public struct DatasetImporter {
     public var options: StoreOptions
     /// When set, actions outside these bounds are counted in a note of the report.
     public var actionBounds: ActionBounds?
+    /// Rows per block; lowered so that a block fits the memory limit. A Minari block holds whole episodes.
+    public var blockRows: Int = DatasetImporter.defaultBlockRows
 
     public init(schemaTemplate: StoreSchema = StoreSchema(observationSize: 1, actionSize: 1, chunkLength: DatasetImporter.defaultChunkLength,
                                                                           compressionLevel: DatasetImporter.defaultCompressionLevel), options: StoreOptions = StoreOptions()) {
@@ -27,46 +35,92 @@ public struct DatasetImporter {
         self.options = options
     }
 
-    /// Reads `source` (D4RL file or Minari directory) and imports it into the store at `storePath`.
+    /// Imports `source` (D4RL file or Minari directory, read in blocks; or a replay store, read whole)
+    /// into the store at `storePath`.
     public func importDataset(from source: String, into storePath: String) throws -> DatasetImportReport {
-        try importDataset(try LoggedDataset.read(from: source), source: source, into: storePath)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory) else {
+            throw DatasetError.notADataset(path: source, reason: "no such file or directory")
+        }
+        if !isDirectory.boolValue { return try importBlocks(try D4RLBlockReader(source), source: source, into: storePath) }
+        if FileManager.default.fileExists(atPath: source + "/" + MinariDirectory.dataFile) && !FileManager.default.fileExists(atPath: source + "/data.mdb") {
+            return try importBlocks(try MinariBlockReader(source), source: source, into: storePath)
+        }
+        return try importDataset(try LoggedDataset.read(from: source), source: source, into: storePath)
     }
 
     /// Imports a dataset already read (and so checked).
     public func importDataset(_ dataset: LoggedDataset, source: String, into storePath: String) throws -> DatasetImportReport {
-        guard dataset.count > 0 else { throw DatasetError.empty(path: source) }
+        try importBlocks(InMemoryBlockReader(dataset: dataset), source: source, into: storePath)
+    }
+
+    private func importBlocks(_ reader: some DatasetBlockReader, source: String, into storePath: String) throws -> DatasetImportReport {
+        if let rows = reader.rowCount, rows == 0 { throw DatasetError.empty(path: source) }
         if FileManager.default.fileExists(atPath: storePath + "/data.mdb") {
             let store = try ReplayStore.open(at: storePath, options: options)
             let schema = store.schema
-            guard schema.observationSize == dataset.observationSize, schema.actionSize == dataset.actionSize else {
-                throw DatasetError.incompatibleStore(path: storePath, reason: "it holds observations of \(schema.observationSize) and actions of \(schema.actionSize) values, the dataset \(dataset.observationSize) and \(dataset.actionSize)")
+            guard schema.observationSize == reader.observationSize, schema.actionSize == reader.actionSize else {
+                throw DatasetError.incompatibleStore(path: storePath, reason: "it holds observations of \(schema.observationSize) and actions of \(schema.actionSize) values, the dataset \(reader.observationSize) and \(reader.actionSize)")
             }
             let firstEpisodeID = try store.largestEpisodeID().map { $0 + 1 } ?? 0
-            return try append(dataset, to: store, firstEpisodeID: firstEpisodeID, createdStore: false)
+            return try append(reader, source: source, to: store, firstEpisodeID: firstEpisodeID, createdStore: false)
         }
         var schema = schemaTemplate
-        schema.observationSize = dataset.observationSize
-        schema.actionSize = dataset.actionSize
-        schema.capacity = max(schema.capacity, dataset.count)
+        schema.observationSize = reader.observationSize
+        schema.actionSize = reader.actionSize
+        schema.capacity = max(schema.capacity, reader.rowCount ?? 0)
         return try ReplayStore.create(at: storePath, schema: schema, options: options) { store in
-            try append(dataset, to: store, firstEpisodeID: 0, createdStore: true)
+            try append(reader, source: source, to: store, firstEpisodeID: 0, createdStore: true)
         }
     }
 
-    private func append(_ dataset: LoggedDataset, to store: ReplayStore, firstEpisodeID: UInt64, createdStore: Bool) throws -> DatasetImportReport {
-        let (batch, dropped) = dataset.transitions(firstEpisodeID: firstEpisodeID)
-        guard batch.count > 0 else { throw DatasetError.empty(path: store.path) }
-        guard batch.count <= store.schema.capacity else {
-            throw DatasetError.incompatibleStore(path: store.path, reason: "its capacity is \(store.schema.capacity) transitions, the dataset has \(batch.count); importing would evict part of it")
+    /// Rows per block for `reader`: `blockRows`, fewer when the block's columns, read and converted
+    /// (about twice their bytes), would exceed the memory limit. A row that alone exceeds it is refused.
+    private func rowsPerBlock(_ reader: some DatasetBlockReader, source: String, chunkLength: Int) throws -> Int {
+        let limit = DatasetMemoryLimit.bytes
+        let rowBytes = max(1, reader.bytesPerRow) * 2
+        guard rowBytes <= limit else {
+            throw DatasetError.declaredSizeExceedsMemory(path: source, key: D4RLFile.observationsKey, shape: [1, reader.observationSize],
+                                                         neededBytes: rowBytes, limit: limit)
         }
-        try store.append(batch)
-        var notes = dataset.notes
-        if let note = actionBounds?.note(on: dataset) { notes.append(note) }
-        if dropped > 0 {
-            notes.append("\(dropped) rows dropped: without next_observations, a row cut by a time limit (and the last row, unless terminal) has no known next observation")
+        let rows = max(1, min(blockRows, limit / rowBytes))
+        // Whole chunks per block, when a block holds one: a chunk cut by a block is written twice.
+        return rows >= chunkLength ? rows - rows % chunkLength : rows
+    }
+
+    private func append(_ reader: some DatasetBlockReader, source: String, to store: ReplayStore, firstEpisodeID: UInt64,
+                        createdStore: Bool) throws -> DatasetImportReport {
+        let capacity = store.schema.capacity
+        func tooLarge(_ count: Int) -> DatasetError {
+            DatasetError.incompatibleStore(path: store.path, reason: "its capacity is \(capacity) transitions, the dataset has \(count); importing would evict part of it")
         }
-        return DatasetImportReport(format: dataset.format, transitions: batch.count, episodes: Set(batch.episodeIDs).count,
-                                   droppedRows: dropped, firstEpisodeID: firstEpisodeID, createdStore: createdStore,
-                                   environmentID: dataset.environmentID, notes: notes)
+        // With next observations every row is kept: a dataset too large is refused before reading it.
+        if reader.hasNextObservations, let rows = reader.rowCount, rows > capacity { throw tooLarge(rows) }
+        let rowsPerBlock = try rowsPerBlock(reader, source: source, chunkLength: store.schema.chunkLength)
+        // Run again from the start if LMDB grows its map (the transaction is retried whole).
+        let (numbering, readerNotes, boundsNote) = try store.appendInOneTransaction { append in
+            var numbering = StreamedTransitions(observationSize: reader.observationSize, actionSize: reader.actionSize,
+                                                rowCount: reader.rowCount, firstEpisodeID: firstEpisodeID)
+            var outside = 0
+            var firstOutside: (row: Int, component: Int, value: Float)?
+            let notes = try reader.forEachBlock(rows: rowsPerBlock) { block in
+                actionBounds?.countOutside(block.actions, actionSize: reader.actionSize, firstRow: block.firstRow,
+                                           count: &outside, first: &firstOutside)
+                let batch = numbering.transitions(of: block)
+                if batch.count > 0 { try append(batch) }
+            }
+            guard numbering.rows > 0 else { throw DatasetError.empty(path: source) }
+            guard numbering.kept > 0 else { throw DatasetError.empty(path: store.path) }
+            guard numbering.kept <= capacity else { throw tooLarge(numbering.kept) }
+            return (numbering, notes, actionBounds?.note(count: outside, first: firstOutside))
+        }
+        var notes = readerNotes
+        if let boundsNote { notes.append(boundsNote) }
+        if numbering.dropped > 0 {
+            notes.append("\(numbering.dropped) rows dropped: without next_observations, a row cut by a time limit (and the last row, unless terminal) has no known next observation")
+        }
+        return DatasetImportReport(format: reader.format, transitions: numbering.kept, episodes: numbering.episodes,
+                                   droppedRows: numbering.dropped, firstEpisodeID: firstEpisodeID, createdStore: createdStore,
+                                   environmentID: reader.environmentID, notes: notes)
     }
 }

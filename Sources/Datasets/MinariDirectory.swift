@@ -19,123 +19,22 @@ public enum MinariDirectory {
 
     /// Reads and checks every episode of the Minari dataset in `directory`: the keys and shapes
     /// above, types and finite values as for D4RL, and the metadata's spaces and totals against the data.
+    /// Every column read counts against the memory limit.
     public static func read(_ directory: String) throws -> LoggedDataset {
-        let metadataPath = directory + "/" + metadataFile
-        guard FileOperations.exists(metadataPath) else {
-            throw DatasetError.invalidMetadata(path: metadataPath, reason: "it is missing; a Minari dataset directory holds \(metadataFile) beside \(dataFile)")
+        let reader = try MinariBlockReader(directory, wholeFile: true)
+        var whole: DatasetBlock?
+        let notes = try reader.forEachBlock(rows: .max) { whole = $0 }
+        guard let whole else {
+            return LoggedDataset(format: .minari, observationSize: reader.observationSize, actionSize: reader.actionSize,
+                                 observations: [], actions: [], rewards: [], nextObservations: [], terminals: [], timeouts: [],
+                                 behaviorLogProbabilities: nil, episodeLengths: [], environmentID: reader.environmentID, notes: notes)
         }
-        let metadata: MinariMetadata
-        do {
-            metadata = try JSONDecoder().decode(MinariMetadata.self, from: try FileOperations.readSmallFile(metadataPath))
-        } catch DatasetError.notADataset(_, let reason) {
-            throw DatasetError.invalidMetadata(path: metadataPath, reason: reason)
-        } catch {
-            throw DatasetError.invalidMetadata(path: metadataPath, reason: JSONProblem.describe(error))
-        }
-        guard metadata.totalEpisodes >= 0, metadata.totalSteps >= 0 else {
-            throw DatasetError.invalidMetadata(path: metadataPath, reason: "total_episodes and total_steps must not be negative")
-        }
-        if let format = metadata.dataFormat, format != "hdf5" {
-            throw DatasetError.invalidMetadata(path: metadataPath, reason: "data_format is '\(format)'; only hdf5 is supported")
-        }
-        guard let observationText = metadata.observationSpace, let actionText = metadata.actionSpace else {
-            throw DatasetError.invalidMetadata(path: metadataPath, reason: "observation_space or action_space is missing")
-        }
-        let observationSpace = try MinariBox(parsing: observationText, key: "observation_space", path: metadataPath)
-        let actionSpace = try MinariBox(parsing: actionText, key: "action_space", path: metadataPath)
-        var environmentID: String?
-        if let spec = metadata.envSpec {
-            struct Spec: Decodable { var id: String }
-            let decoder = JSONDecoder()
-            decoder.allowsJSON5 = true
-            environmentID = try? decoder.decode(Spec.self, from: Data(spec.utf8)).id
-        }
-
-        let path = directory + "/" + dataFile
-        let file = try HDF5File.open(path)
-        let episodes = try file.memberNames(of: "/").compactMap { name -> (index: Int, name: String)? in
-            guard name.hasPrefix("episode_"), let index = Int(name.dropFirst("episode_".count)) else { return nil }
-            return (index, name)
-        }.sorted { $0.index < $1.index }
-        guard episodes.count == metadata.totalEpisodes else {
-            throw DatasetError.invalidMetadata(path: metadataPath, reason: "total_episodes is \(metadata.totalEpisodes), \(path) holds \(episodes.count) episode groups")
-        }
-        let o = observationSpace.size, a = actionSpace.size
-        var reader = ColumnReader(file: file)
-        var observations: [Float] = [], actions: [Float] = [], rewards: [Float] = [], next: [Float] = []
-        var terminals: [Bool] = [], timeouts: [Bool] = [], logs: [Float] = []
-        var lengths: [Int] = []
-        var episodesWithLogs = 0
-        var outOfBounds = 0
-        var firstOutOfBounds: String?
-        for episode in episodes {
-            func key(_ name: String) -> String { episode.name + "/" + name }
-            let episodeActions = try reader.floats(key("actions"), noteName: "actions")
-            let steps = episodeActions.rows
-            guard episodeActions.width == a else {
-                throw DatasetError.wrongShape(path: path, key: key("actions"), shape: episodeActions.shape, expected: "(\(steps), \(a)) from action_space")
-            }
-            let episodeObservations = try reader.floats(key("observations"), noteName: "observations")
-            guard episodeObservations.rows == steps + 1, episodeObservations.width == o else {
-                throw DatasetError.wrongShape(path: path, key: key("observations"), shape: episodeObservations.shape,
-                                              expected: "(\(steps + 1), \(o)): one more row than '\(key("actions"))', \(o) values from observation_space")
-            }
-            let episodeRewards = try reader.floats(key("rewards"), rows: steps, reference: key("actions"), scalar: true, noteName: "rewards")
-            let episodeTerminals = try reader.flags(key("terminations"), rows: steps, reference: key("actions"))
-            let episodeTimeouts = try reader.flags(key("truncations"), rows: steps, reference: key("actions"))
-            if let declared = try file.integerAttribute("total_steps", of: episode.name), declared != steps {
-                throw DatasetError.invalidAttribute(path: path, key: episode.name, name: "total_steps",
-                                                    reason: "is \(declared), but '\(key("actions"))' holds \(steps) steps")
-            }
-            for (name, flags) in [("terminations", episodeTerminals.values), ("truncations", episodeTimeouts.values)] {
-                if let early = flags.dropLast().firstIndex(of: true) {
-                    throw DatasetError.episodeEndsEarly(path: path, key: key(name), step: early, steps: steps)
-                }
-            }
-            guard steps > 0 else { continue }
-            for step in 0..<steps {
-                for component in 0..<a {
-                    let value = episodeActions.values[step * a + component]
-                    guard value < actionSpace.low[component] || value > actionSpace.high[component] else { continue }
-                    outOfBounds += 1
-                    if firstOutOfBounds == nil {
-                        firstOutOfBounds = "\(key("actions")) step \(step), component \(component): \(value) outside [\(actionSpace.low[component]), \(actionSpace.high[component])]"
-                    }
-                }
-            }
-            observations.append(contentsOf: episodeObservations.values[0..<(steps * o)])
-            next.append(contentsOf: episodeObservations.values[o..<((steps + 1) * o)])
-            actions.append(contentsOf: episodeActions.values)
-            rewards.append(contentsOf: episodeRewards.values)
-            terminals.append(contentsOf: episodeTerminals.values)
-            timeouts.append(contentsOf: episodeTimeouts.values)
-            if try file.contains(key("infos/action_log_probs")) {
-                let episodeLogs = try reader.floats(key("infos/action_log_probs"), scalar: true, allowingNaN: true, noteName: "infos/action_log_probs")
-                guard episodeLogs.rows == steps + 1 || episodeLogs.rows == steps else {
-                    throw DatasetError.unequalLength(path: path, key: key("infos/action_log_probs"), rows: episodeLogs.rows,
-                                                     reference: key("observations"), expected: steps + 1)
-                }
-                logs.append(contentsOf: episodeLogs.values[0..<steps])
-                episodesWithLogs += 1
-            } else {
-                logs.append(contentsOf: repeatElement(.nan, count: steps))
-            }
-            lengths.append(steps)
-        }
-        guard rewards.count == metadata.totalSteps else {
-            throw DatasetError.invalidMetadata(path: metadataPath, reason: "total_steps is \(metadata.totalSteps), the episodes hold \(rewards.count) steps")
-        }
-        var notes = reader.notes
-        if let firstOutOfBounds {
-            notes.append("\(outOfBounds) action values lie outside action_space's bounds (first: \(firstOutOfBounds)); they are kept as they are, and an environment clips them")
-        }
-        if episodesWithLogs > 0 && episodesWithLogs < lengths.count {
-            notes.append("\(lengths.count - episodesWithLogs) of \(lengths.count) episodes have no infos/action_log_probs; their behavior log-probabilities are NaN (unknown)")
-        }
-        return LoggedDataset(format: .minari, observationSize: o, actionSize: a, observations: observations, actions: actions,
-                             rewards: rewards, nextObservations: next, terminals: terminals, timeouts: timeouts,
-                             behaviorLogProbabilities: episodesWithLogs > 0 ? logs : nil, episodeLengths: lengths,
-                             environmentID: environmentID, notes: notes)
+        return LoggedDataset(format: .minari, observationSize: reader.observationSize, actionSize: reader.actionSize,
+                             observations: whole.observations, actions: whole.actions, rewards: whole.rewards,
+                             nextObservations: whole.nextObservations, terminals: whole.terminals, timeouts: whole.timeouts,
+                             behaviorLogProbabilities: whole.behaviorLogProbabilities,
+                             episodeLengths: LoggedDataset.episodeLengths(terminals: whole.endsEpisode, timeouts: whole.endsEpisode),
+                             environmentID: reader.environmentID, notes: notes)
     }
 
     /// Writes `dataset` as a Minari dataset in `directory` (created if needed; it must not hold `data/`

@@ -287,41 +287,65 @@ public final class ReplayStore {
     public func append(_ batch: TransitionBatch) throws {
         try validate(batch)
         guard batch.count > 0 else { return }
-        let length = schema.chunkLength
-        let committed: StoreState = try environment.write { transaction in
+        try appendInOneTransaction(validating: false) { append in try append(batch) }
+    }
+
+    /// Appends every batch that `body` hands to its `append` argument, all in one write transaction:
+    /// when this returns, all of them are committed together; if `body` or one of its appends throws,
+    /// none of them is stored (the store is as it was before). Each batch is checked as by
+    /// `append(_:)`. Memory beyond one batch is what LMDB keeps of the transaction's dirty pages.
+    ///
+    /// `body` may run more than once: when the map is full it is grown and the transaction retried
+    /// from the start, so `body` must hand over the same batches each time (read its source anew).
+    public func appendInOneTransaction<T>(_ body: (_ append: (TransitionBatch) throws -> Void) throws -> T) throws -> T {
+        try appendInOneTransaction(validating: true, body)
+    }
+
+    private func appendInOneTransaction<T>(validating: Bool, _ body: (_ append: (TransitionBatch) throws -> Void) throws -> T) throws -> T {
+        let (result, committed): (T, StoreState) = try environment.write { transaction in
             var state = try readState(transaction)
             if tailCommittedTotal != state.totalAppended { try loadTail(state, transaction) }
             tailCommittedTotal = nil  // until this commit succeeds
-            var row = 0
-            while row < batch.count {
-                let chunkIndex = state.totalAppended / UInt64(length)
-                let firstTransition = chunkIndex * UInt64(length)
-                if tail.count == 0 && batch.count - row >= length {
-                    let record = try codec.encode(batch, rows: row..<(row + length), firstTransition: firstTransition,
-                                                  pinsDemonstrations: options.pinsDemonstrations)
-                    try transaction.put(chunks, key: chunkIndex, value: record)
-                    state.storedBytes += UInt64(record.count)
-                    row += length
-                    state.totalAppended += UInt64(length)
-                } else {
-                    let take = min(length - tail.count, batch.count - row)
-                    tail.appendRows(of: batch, row..<(row + take))
-                    row += take
-                    state.totalAppended += UInt64(take)
-                    if let old = try transaction.get(chunks, key: chunkIndex) { try state.subtractStoredBytes(old.count) }
-                    let record = try codec.encode(tail, rows: 0..<tail.count, firstTransition: firstTransition,
-                                                  pinsDemonstrations: options.pinsDemonstrations)
-                    try transaction.put(chunks, key: chunkIndex, value: record)
-                    state.storedBytes += UInt64(record.count)
-                    if tail.count == length { tail.removeAll() }
-                }
+            let result = try body { batch in
+                if validating { try validate(batch) }
+                try appendRows(of: batch, to: &state, transaction)
             }
             try evict(&state, transaction)
             try state.bytes.withUnsafeBytes { try transaction.put(meta, key: ReplayStore.stateKey, value: $0) }
-            return state
+            return (result, state)
         }
         tailCommittedTotal = committed.totalAppended
         lastReadState = committed
+        return result
+    }
+
+    /// Writes the rows of `batch` into chunks in `transaction`, advancing `state` (not yet stored).
+    private func appendRows(of batch: TransitionBatch, to state: inout StoreState, _ transaction: LMDBTransaction) throws {
+        let length = schema.chunkLength
+        var row = 0
+        while row < batch.count {
+            let chunkIndex = state.totalAppended / UInt64(length)
+            let firstTransition = chunkIndex * UInt64(length)
+            if tail.count == 0 && batch.count - row >= length {
+                let record = try codec.encode(batch, rows: row..<(row + length), firstTransition: firstTransition,
+                                              pinsDemonstrations: options.pinsDemonstrations)
+                try transaction.put(chunks, key: chunkIndex, value: record)
+                state.storedBytes += UInt64(record.count)
+                row += length
+                state.totalAppended += UInt64(length)
+            } else {
+                let take = min(length - tail.count, batch.count - row)
+                tail.appendRows(of: batch, row..<(row + take))
+                row += take
+                state.totalAppended += UInt64(take)
+                if let old = try transaction.get(chunks, key: chunkIndex) { try state.subtractStoredBytes(old.count) }
+                let record = try codec.encode(tail, rows: 0..<tail.count, firstTransition: firstTransition,
+                                              pinsDemonstrations: options.pinsDemonstrations)
+                try transaction.put(chunks, key: chunkIndex, value: record)
+                state.storedBytes += UInt64(record.count)
+                if tail.count == length { tail.removeAll() }
+            }
+        }
     }
 
     /// Rebuilds `tail` from the committed partial last chunk (another process may have appended).

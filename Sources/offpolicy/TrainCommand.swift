@@ -313,6 +313,8 @@ struct TrainCommand: ParsableCommand {
             }
             var demonstrations: (batch: TransitionBatch, source: String)?
             if let prefill {
+                // Read whole, unlike `--dataset` (which streams into its store): the demonstrations are handed
+                // to the new run's store as one batch, so they must fit the memory limit together.
                 let dataset = try LoggedDataset.read(from: prefill)
                 for note in dataset.notes + [actionBounds()?.note(on: dataset)].compactMap({ $0 }) {
                     FileHandle.standardError.write(Data("note: \(note)\n".utf8))

@@ -108,9 +108,9 @@ final class HDF5File {
     }
 
     /// The number of elements `shape` declares for `key`, after checking it against the file's storage
-    /// (`storedElementSize` bytes each; a compressed dataset may store less, but not nothing) and the
-    /// bytes reading it allocates (`memoryElementSize` each) against the memory limit.
-    private func checkedElementCount(_ dataset: HDF5Handle, key: String, shape: [Int], storedElementSize: Int, memoryElementSize: Int) throws -> Int {
+    /// (`storedElementSize` bytes each; a compressed dataset may store less, but not nothing). The bytes
+    /// a read allocates are checked against the memory limit by `reserveMemory`.
+    private func checkedElementCount(_ dataset: HDF5Handle, key: String, shape: [Int], storedElementSize: Int) throws -> Int {
         var count: Int? = 1
         for dimension in shape {
             guard let product = count else { break }
@@ -151,15 +151,26 @@ final class HDF5File {
         if missingChunks || declared.map({ $0 > 0 && (filters == 0 ? stored < $0 : stored == 0) }) ?? true {
             throw DatasetError.declaredSizeExceedsStorage(path: path, key: key, shape: shape, declaredBytes: declared, storedBytes: stored)
         }
-        let needed = bytes(memoryElementSize).flatMap { value -> Int? in
-            let (total, overflow) = value.addingReportingOverflow(bytesRead)
+        return count ?? 0
+    }
+
+    /// Checks that reading `rows` rows of `column` (`memoryElementSize` bytes per value) fits the memory
+    /// limit: together with what whole-column reads of this file allocated before when `accumulating`
+    /// (and then counts them), on its own otherwise (a block of a streamed read).
+    private func reserveMemory(_ column: HDF5OpenColumn, rows: Int, memoryElementSize: Int, accumulating: Bool) throws {
+        let (values, overflow) = rows.multipliedReportingOverflow(by: column.width)
+        let product = values.multipliedReportingOverflow(by: memoryElementSize)
+        let bytes = overflow || product.overflow ? nil : product.partialValue
+        let needed = bytes.flatMap { value -> Int? in
+            let (total, overflow) = value.addingReportingOverflow(accumulating ? bytesRead : 0)
             return overflow ? nil : total
         }
         guard let needed, needed <= memoryLimit else {
-            throw DatasetError.declaredSizeExceedsMemory(path: path, key: key, shape: shape, neededBytes: needed, limit: memoryLimit)
+            var shape = column.shape
+            if !accumulating && !shape.isEmpty { shape[0] = rows }
+            throw DatasetError.declaredSizeExceedsMemory(path: path, key: column.key, shape: shape, neededBytes: needed, limit: memoryLimit)
         }
-        bytesRead = needed
-        return count ?? 0
+        if accumulating { bytesRead = needed }
     }
 
     /// Reads the elements `elements` (in row-major order over the whole dataset, which has `shape`) of
@@ -179,21 +190,22 @@ final class HDF5File {
 
     /// Reads every element of `dataset` as `Value` (`memoryType`) in blocks of whole rows, handing each
     /// block and the index of its first element to `body`.
-    private func forEachBlock<Value>(_ dataset: HDF5Handle, key: String, shape: [Int], memoryType: hid_t, zero: Value,
+    /// Reads the elements of rows `rows` of `dataset` as `Value` (`memoryType`) in blocks of whole rows,
+    /// handing each block and the index of its first element (counted from `rows.lowerBound`) to `body`.
+    private func forEachBlock<Value>(_ dataset: HDF5Handle, key: String, shape: [Int], rows: Range<Int>, memoryType: hid_t, zero: Value,
                                      _ body: (UnsafeBufferPointer<Value>, Int) throws -> Void) throws {
-        let rows = shape.first ?? 0
         let width = shape.dropFirst().reduce(1, *)
-        guard rows > 0, width > 0 else { return }
+        guard rows.count > 0, width > 0 else { return }
         let blockRows = max(1, Self.blockValues / width)
-        var block = [Value](repeating: zero, count: min(rows, blockRows) * width)
-        var row = 0
-        while row < rows {
-            let range = row..<min(rows, row + blockRows)
+        var block = [Value](repeating: zero, count: min(rows.count, blockRows) * width)
+        var row = rows.lowerBound
+        while row < rows.upperBound {
+            let range = row..<min(rows.upperBound, row + blockRows)
             try block.withUnsafeMutableBytes { buffer in
                 try read(dataset, key: key, shape: shape, rows: range, memoryType: memoryType, into: buffer.baseAddress!)
             }
             try block.withUnsafeBufferPointer { buffer in
-                try body(UnsafeBufferPointer(rebasing: buffer[0..<(range.count * width)]), range.lowerBound * width)
+                try body(UnsafeBufferPointer(rebasing: buffer[0..<(range.count * width)]), (range.lowerBound - rows.lowerBound) * width)
             }
             row = range.upperBound
         }
@@ -217,10 +229,10 @@ final class HDF5File {
         return (type, typeClass, max(size, 1), name)
     }
 
-    /// Reads a float32 or float64 key as float32 (`wasDouble` says which it was). Any other type is
+    /// Opens a float32 or float64 key for reading (`wasDouble` says which it is). Any other type is
     /// `unsupportedType`; an empty shape (a scalar) is `wrongShape`; a declared size beyond the file's
-    /// storage or the memory limit is refused before anything is allocated.
-    func readFloats(_ key: String) throws -> HDF5FloatColumn {
+    /// storage is refused. Nothing is allocated for its values yet.
+    func openFloats(_ key: String) throws -> HDF5OpenColumn {
         let dataset = try openDataset(key)
         let shape = try shape(of: dataset, key: key)
         guard !shape.isEmpty else { throw DatasetError.wrongShape(path: path, key: key, shape: shape, expected: "one row per step") }
@@ -228,12 +240,31 @@ final class HDF5File {
         guard element.typeClass == H5T_FLOAT, element.size == 4 || element.size == 8 else {
             throw DatasetError.unsupportedType(path: path, key: key, type: element.name, supported: "float32, float64 (converted to float32)")
         }
-        let count = try checkedElementCount(dataset, key: key, shape: shape, storedElementSize: element.size, memoryElementSize: MemoryLayout<Float>.size)
-        if element.size == 4 {
+        _ = try checkedElementCount(dataset, key: key, shape: shape, storedElementSize: element.size)
+        return HDF5OpenColumn(key: key, shape: shape, dataset: dataset, type: element.type,
+                              memoryType: element.size == 4 ? chdf5_native_float() : chdf5_native_double(), wasDouble: element.size == 8)
+    }
+
+    /// Reads a float32 or float64 key as float32, whole (see `openFloats`). Its size, with every
+    /// whole column read from this file before, must fit the memory limit.
+    func readFloats(_ key: String) throws -> HDF5FloatColumn {
+        let column = try openFloats(key)
+        return try readFloats(column, rows: 0..<column.rows, accumulating: true)
+    }
+
+    /// Reads rows `rows` of a float column as float32: the result's shape has `rows.count` rows. Unless
+    /// `accumulating` (a whole-column read), only these rows must fit the memory limit.
+    func readFloats(_ column: HDF5OpenColumn, rows: Range<Int>, accumulating: Bool = false) throws -> HDF5FloatColumn {
+        precondition(rows.lowerBound >= 0 && rows.upperBound <= column.rows, "rows \(rows) outside '\(column.key)'")
+        try reserveMemory(column, rows: rows.count, memoryElementSize: MemoryLayout<Float>.size, accumulating: accumulating)
+        var shape = column.shape
+        shape[0] = rows.count
+        let count = rows.count * column.width
+        if !column.wasDouble {
             let values = try [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
                 if count > 0 {
                     buffer.initialize(repeating: 0)
-                    try read(dataset, key: key, shape: shape, rows: 0..<shape[0], memoryType: chdf5_native_float(), into: buffer.baseAddress!)
+                    try read(column.dataset, key: column.key, shape: column.shape, rows: rows, memoryType: column.memoryType, into: buffer.baseAddress!)
                 }
                 initialized = count
             }
@@ -241,47 +272,68 @@ final class HDF5File {
         }
         var values = [Float](repeating: 0, count: count)
         try values.withUnsafeMutableBufferPointer { values in
-            try forEachBlock(dataset, key: key, shape: shape, memoryType: chdf5_native_double(), zero: Double(0)) { block, first in
+            try forEachBlock(column.dataset, key: column.key, shape: column.shape, rows: rows, memoryType: column.memoryType, zero: Double(0)) { block, first in
                 for (offset, value) in block.enumerated() { values[first + offset] = Float(value) }
             }
         }
         return HDF5FloatColumn(values: values, shape: shape, wasDouble: true)
     }
 
-    /// Reads a flag key: h5py's bool (a one-byte enum), an integer or a float type, whose values must
-    /// each be 0 or 1 (`invalidFlag` names the first row that is not).
-    func readFlags(_ key: String) throws -> HDF5FlagColumn {
+    /// Opens a flag key for reading: h5py's bool (a one-byte enum), an integer or a float type, of
+    /// shape (rows,) or (rows, 1), its declared size checked against the file's storage.
+    func openFlags(_ key: String) throws -> HDF5OpenColumn {
         let dataset = try openDataset(key)
         let shape = try shape(of: dataset, key: key)
         guard shape.count == 1 || (shape.count == 2 && shape[1] == 1) else {
             throw DatasetError.wrongShape(path: path, key: key, shape: shape, expected: "(rows,) of 0 or 1")
         }
         let element = try elementType(of: dataset, key: key)
-        let count = try checkedElementCount(dataset, key: key, shape: shape, storedElementSize: element.size, memoryElementSize: 1)
-        var result = [Bool](repeating: false, count: count)
-        func convert<Value: Numeric>(_ memoryType: hid_t, zero: Value) throws {
+        _ = try checkedElementCount(dataset, key: key, shape: shape, storedElementSize: element.size)
+        let memoryType: HDF5Handle?
+        switch element.typeClass {
+        case H5T_ENUM where element.size == 1:
+            // h5py writes bool as an int8 enum {FALSE = 0, TRUE = 1}; read it in its own (native) type.
+            memoryType = HDF5Handle(try checked(H5Tget_native_type(element.type.id, H5T_DIR_DEFAULT), "H5Tget_native_type '\(key)'"),
+                                    close: H5Tclose)
+        case H5T_INTEGER, H5T_FLOAT:
+            memoryType = nil
+        default:
+            throw DatasetError.unsupportedType(path: path, key: key, type: element.name, supported: "bool, integer or float holding 0 or 1")
+        }
+        return HDF5OpenColumn(key: key, shape: shape, dataset: dataset, type: memoryType ?? element.type,
+                              memoryType: memoryType?.id ?? (element.typeClass == H5T_INTEGER ? chdf5_native_int64() : chdf5_native_double()),
+                              wasDouble: false, flagClass: element.typeClass)
+    }
+
+    /// Reads a flag key whole: its values must each be 0 or 1 (`invalidFlag` names the first row that is
+    /// not). Its size, with every whole column read from this file before, must fit the memory limit.
+    func readFlags(_ key: String) throws -> HDF5FlagColumn {
+        let column = try openFlags(key)
+        return try readFlags(column, rows: 0..<column.rows, accumulating: true)
+    }
+
+    /// Reads rows `rows` of a flag column (see `readFlags(_:)`); rows in errors count from the column's start.
+    func readFlags(_ column: HDF5OpenColumn, rows: Range<Int>, accumulating: Bool = false) throws -> HDF5FlagColumn {
+        precondition(rows.lowerBound >= 0 && rows.upperBound <= column.rows, "rows \(rows) outside '\(column.key)'")
+        try reserveMemory(column, rows: rows.count, memoryElementSize: 1, accumulating: accumulating)
+        var shape = column.shape
+        shape[0] = rows.count
+        var result = [Bool](repeating: false, count: rows.count * column.width)
+        func convert<Value: Numeric>(zero: Value) throws {
             try result.withUnsafeMutableBufferPointer { result in
-                try forEachBlock(dataset, key: key, shape: shape, memoryType: memoryType, zero: zero) { block, first in
+                try forEachBlock(column.dataset, key: column.key, shape: column.shape, rows: rows, memoryType: column.memoryType, zero: zero) { block, first in
                     for (offset, value) in block.enumerated() {
                         if value == 1 { result[first + offset] = true } else if value != 0 {
-                            throw DatasetError.invalidFlag(path: path, key: key, row: first + offset, value: Double("\(value)") ?? .nan)
+                            throw DatasetError.invalidFlag(path: path, key: column.key, row: rows.lowerBound + first + offset, value: Double("\(value)") ?? .nan)
                         }
                     }
                 }
             }
         }
-        switch element.typeClass {
-        case H5T_ENUM where element.size == 1:
-            // h5py writes bool as an int8 enum {FALSE = 0, TRUE = 1}; read it in its own (native) type.
-            let native = HDF5Handle(try checked(H5Tget_native_type(element.type.id, H5T_DIR_DEFAULT), "H5Tget_native_type '\(key)'"),
-                                    close: H5Tclose)
-            try convert(native.id, zero: Int8(0))
-        case H5T_INTEGER:
-            try convert(chdf5_native_int64(), zero: Int64(0))
-        case H5T_FLOAT:
-            try convert(chdf5_native_double(), zero: Double(0))
-        default:
-            throw DatasetError.unsupportedType(path: path, key: key, type: element.name, supported: "bool, integer or float holding 0 or 1")
+        switch column.flagClass {
+        case H5T_INTEGER: try convert(zero: Int64(0))
+        case H5T_FLOAT: try convert(zero: Double(0))
+        default: try convert(zero: Int8(0))
         }
         return HDF5FlagColumn(values: result, shape: shape)
     }
