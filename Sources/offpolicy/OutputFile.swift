@@ -59,8 +59,9 @@ enum OutputFile {
         if isDirectory && FileManager.default.fileExists(atPath: target.appendingPathComponent("data.mdb").path) && !mayBeStore {
             throw ValidationError("\(flag): '\(path)' is a replay store; choose a directory of its own")
         }
-        // A directory that is itself a run or compare directory (its own store is checked above).
-        if isDirectory, let owner = owningDirectory(of: target.appendingPathComponent("-")), owner.path == target.path,
+        // A store made in a directory that is itself a run or compare directory (`train` checks its own
+        // --run-dir, which compare locks before starting it).
+        if isDirectory && mayBeStore, let owner = owningDirectory(of: target.appendingPathComponent("-")), owner.path == target.path,
            owner.kind != "replay store", !allowing.contains(owner.kind) {
             throw ValidationError("\(flag): '\(path)' is a \(owner.kind) directory, whose files belong to it; choose a directory of its own")
         }
