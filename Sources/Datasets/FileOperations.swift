@@ -164,9 +164,17 @@ extension FileOperations {
     }
 
     /// Refuses to write the file `path` where a directory is, or over an existing file unless `replacing`.
+    /// Anything but a regular file (a device such as /dev/null, a FIFO, a socket, also through a symbolic
+    /// link) is refused even when `replacing`: renaming the written file over it would replace the device.
     static func checkNewFile(_ path: String, replacing: Bool) throws {
         guard exists(path) else { return }
         if isDirectory(path) { throw DatasetError.outputRefused(path: path, reason: "it is a directory; name a file to write") }
+        var info = stat()
+        if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+            let kind = info.st_mode & S_IFMT
+            let name = kind == S_IFIFO ? "a FIFO" : kind == S_IFCHR || kind == S_IFBLK ? "a device" : "not a regular file"
+            throw DatasetError.outputRefused(path: path, reason: "it is \(name), which is never replaced; name a regular file to write")
+        }
         if !replacing { throw DatasetError.outputRefused(path: path, reason: "it exists; choose a new path, or replace it with --force") }
     }
 

@@ -53,6 +53,7 @@ struct CollectCommand: ParsableCommand {
         if random && deterministic { throw ValidationError("--deterministic applies to a trained policy, not --random") }
         if let runDir { try CommandLineInput.checkDirectory(runDir, flag: "--run-dir", mustExist: true) }
         guard !FileManager.default.fileExists(atPath: out) else { throw ValidationError("--out: '\(out)' exists; choose a new file") }
+        try OutputFile.checkNotOwned(out, flag: "--out", isDirectory: false)
         var inputs: [String] = []
         if let runDir { inputs.append(runDir) }
         do { try D4RLFile.checkOutput(out, inputs: inputs) } catch { throw ValidationError("--out: \(error)") }

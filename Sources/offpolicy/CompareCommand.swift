@@ -115,9 +115,9 @@ struct CompareCommand: ParsableCommand {
         try CommandLineInput.checkCount(evalEvery, flag: "--eval-every", limit: 1 << 40)
         try CommandLineInput.checkCount(evalEpisodes, flag: "--eval-episodes", limit: 1_000_000)
         try CommandLineInput.checkDirectory(out, flag: "--out", mustExist: false)
-        if let owner = OutputFile.owningDirectory(of: URL(fileURLWithPath: out).appendingPathComponent(ComparisonFiles.curves).resolvingSymlinksInPath()),
-           owner.kind == "run" {
-            throw ValidationError("--out: '\(out)' lies in the run directory '\(owner.path)'; give compare a directory of its own")
+        if let owner = OutputFile.owningDirectory(of: OutputFile.resolvedTarget(out).appendingPathComponent(ComparisonFiles.curves)),
+           owner.kind != "compare" {
+            throw ValidationError("--out: '\(out)' lies in the \(owner.kind) directory '\(owner.path)'; give compare a directory of its own")
         }
         if let threshold, !threshold.isFinite { throw ValidationError("--threshold must be a finite number") }
         if threshold == nil && DefaultThreshold.threshold(for: env.description) == nil {

@@ -22,6 +22,15 @@ struct DatasetExportCommand: ParsableCommand {
     func validate() throws {
         guard format != .store else { throw ValidationError("--format must be d4rl or minari") }
         if format == .d4rl && (datasetID != nil || env != nil) { throw ValidationError("--dataset-id and --env apply to --format minari only") }
+        // Never a file of a run, compare or store directory, even with --force (one in --store itself is
+        // refused by run() as an input of the command).
+        let inStore = OutputFile.resolvedTarget(out).pathComponents.starts(with: OutputFile.resolvedTarget(store).pathComponents)
+        if !inStore { try checkNotOwned() }
+    }
+
+    private func checkNotOwned() throws {
+        try OutputFile.checkNotOwned(format == .minari ? out + "/data" : out, flag: "--out", isDirectory: false)
+        if format == .minari { try OutputFile.checkNotOwned(out, flag: "--out", isDirectory: true) }
     }
 
     func run() throws {

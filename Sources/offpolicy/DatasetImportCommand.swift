@@ -19,6 +19,9 @@ struct DatasetImportCommand: ParsableCommand {
     func validate() throws {
         guard capacity > 0 else { throw ValidationError("--capacity must be positive") }
         guard chunkLength > 0 else { throw ValidationError("--chunk must be positive") }
+        // A store of its own: never one inside a run (its replay/ belongs to the run's checkpoint), a
+        // compare directory or another store.
+        try OutputFile.checkNotOwned(store, flag: "--store", isDirectory: true, mayBeStore: true)
     }
 
     func run() throws {

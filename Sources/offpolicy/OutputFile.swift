@@ -23,7 +23,7 @@ enum OutputFile {
             throw ValidationError("\(flag): the directory '\(parent.path)' of '\(path)' does not exist")
         }
         // Where the file really lands: a symbolic link is followed to its target.
-        let target = exists ? url.resolvingSymlinksInPath() : parent.resolvingSymlinksInPath().appendingPathComponent(url.lastPathComponent)
+        let target = resolvedTarget(path)
         if let owner = owningDirectory(of: target) {
             throw ValidationError("\(flag): '\(path)' lies in the \(owner.kind) directory '\(owner.path)', whose files belong to it; write the file elsewhere")
         }
@@ -36,9 +36,43 @@ enum OutputFile {
         }
     }
 
+    /// Where `path` really lands: the symbolic links of its longest existing part followed (realpath),
+    /// the rest appended; relative paths against the working directory.
+    static func resolvedTarget(_ path: String) -> URL {
+        var existing = URL(fileURLWithPath: path).standardizedFileURL
+        var rest: [String] = []
+        while realpath(existing.path, nil) == nil && existing.path != "/" {
+            rest.insert(existing.lastPathComponent, at: 0)
+            existing = existing.deletingLastPathComponent()
+        }
+        var url = existing
+        if let real = realpath(existing.path, nil) { url = URL(fileURLWithPath: String(cString: real)); free(real) }
+        for component in rest { url.appendPathComponent(component) }
+        return url
+    }
+
+    /// Refuses, in one sentence naming `flag`, a path that is a replay store or lies in a run, compare or
+    /// store directory (through symbolic links too): their files belong to `train`, `compare` and the
+    /// store. `mayBeStore`: the directory may itself be a store (appended to). `allowing` names the kinds a path may lie in (`train --run-dir` in a compare directory).
+    static func checkNotOwned(_ path: String, flag: String, isDirectory: Bool, mayBeStore: Bool = false, allowing: Set<String> = []) throws {
+        let target = resolvedTarget(path)
+        if isDirectory && FileManager.default.fileExists(atPath: target.appendingPathComponent("data.mdb").path) && !mayBeStore {
+            throw ValidationError("\(flag): '\(path)' is a replay store; choose a directory of its own")
+        }
+        // A store made in a directory that is itself a run or compare directory (`train` checks its own
+        // --run-dir, which compare locks before starting it).
+        if isDirectory && mayBeStore, let owner = owningDirectory(of: target.appendingPathComponent("-")), owner.path == target.path,
+           owner.kind != "replay store", !allowing.contains(owner.kind) {
+            throw ValidationError("\(flag): '\(path)' is a \(owner.kind) directory, whose files belong to it; choose a directory of its own")
+        }
+        if let owner = owningDirectory(of: target), !allowing.contains(owner.kind) {
+            throw ValidationError("\(flag): '\(path)' lies in the \(owner.kind) directory '\(owner.path)', whose files belong to it; choose a path elsewhere")
+        }
+    }
+
     /// The nearest run directory (progress.csv, metrics.csv or run.lock; or config.json beside replay/ or
     /// checkpoint/) or compare directory (curves.csv, compare.lock, or runs/ holding a run compare started)
-    /// that `file` lies in.
+    /// or replay store (data.mdb) that `file` lies in.
     static func owningDirectory(of file: URL) -> (kind: String, path: String)? {
         let fileManager = FileManager.default
         var directory = file.deletingLastPathComponent()
@@ -54,6 +88,9 @@ enum OutputFile {
                 .contains { exists(runs.appendingPathComponent($0).appendingPathComponent("compare-run.json")) }
             if startedByCompare || [ComparisonFiles.curves, ComparisonFiles.lock].contains(where: { exists(directory.appendingPathComponent($0)) }) {
                 return ("compare", directory.path)
+            }
+            if exists(directory.appendingPathComponent("data.mdb")) {
+                return ("replay store", directory.path)
             }
             let up = directory.deletingLastPathComponent()
             if up.path == directory.path || directory.path == "/" { return nil }

@@ -159,5 +159,6 @@ struct PlotCommand: ParsableCommand {
         guard manager.fileExists(atPath: file.deletingLastPathComponent().path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw ValidationError("--summary: the folder of '\(path)' does not exist")
         }
+        try OutputFile.checkNotOwned(path, flag: "--summary", isDirectory: false)
     }
 }

@@ -15,6 +15,10 @@ struct ReplayCreateCommand: ParsableCommand {
     @Option(name: .customLong("level"), help: "zstd compression level.") var compressionLevel: Int = StoreSchema.defaultCompressionLevel
     @Option(help: "Column filter before compression: none, byteShuffle, xorDeltaByteShuffle.") var filter: ColumnFilter = StoreSchema.defaultColumnFilter
 
+    func validate() throws {
+        try OutputFile.checkNotOwned(store, flag: "the store", isDirectory: true, mayBeStore: true)
+    }
+
     func run() throws {
         let schema = StoreSchema(observationSize: observationSize, actionSize: actionSize, capacity: capacity,
                                  chunkLength: chunkLength, compressionLevel: compressionLevel, columnFilter: filter)

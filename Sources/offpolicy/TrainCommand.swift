@@ -190,6 +190,8 @@ struct TrainCommand: ParsableCommand {
             guard algorithm != nil else { throw ValidationError("name the learner: offpolicy train \(Algorithms.names.joined(separator: "|")) ... (or use --resume DIR)") }
             guard let runDir else { throw ValidationError("--run-dir is required for a new run") }
             try CommandLineInput.checkDirectory(runDir, flag: "--run-dir", mustExist: false)
+            // compare starts its runs inside its own directory; never a run inside another run or a store.
+            try OutputFile.checkNotOwned(runDir, flag: "--run-dir", isDirectory: true, allowing: ["compare"])
             guard steps != nil else { throw ValidationError("--steps is required for a new run") }
             if offline && dataset == nil { throw ValidationError("--offline trains from a dataset: give --dataset STORE") }
             let type = Algorithms.configType(named: algorithm!.name)!

@@ -129,4 +129,69 @@ final class OutputSafetyTests: XCTestCase {
         XCTAssertEqual(late.standardError.split(separator: "\n").count, 1, late.standardError)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: disk), [], "a failed write left something behind")
     }
+
+    /// `--force` replaces a regular file only: renaming the export over /dev/null (as root) replaced the
+    /// device with a regular file. A device, a FIFO, and a link to either are refused, and stay what they were.
+    func testExportNeverReplacesADeviceOrAFIFO() throws {
+        let fifo = directory + "/fifo", device = directory + "/null-device", link = directory + "/link-to-fifo"
+        XCTAssertEqual(mkfifo(fifo, 0o644), 0)
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: fifo)
+        var targets = [(fifo, "a FIFO"), (link, "a FIFO")]
+        if mknod(device, S_IFCHR | 0o666, dev_t((1 << 8) | 3)) == 0 { targets.append((device, "a device")) }  // the null device, 1:3 (root only)
+        for (target, kind) in targets {
+            for force in [false, true] {
+                let output = try OffpolicyExecutable.run(["dataset", "export", "--store", store, "--out", target] + (force ? ["--force"] : []))
+                assertOneLineFailure(output, mentioning: [kind, "never replaced"])
+            }
+            var info = stat()
+            XCTAssertEqual(stat(target, &info), 0)
+            XCTAssertNotEqual(info.st_mode & S_IFMT, S_IFREG, "\(target) was replaced by a regular file")
+        }
+    }
+
+    /// No writer of a user-named path writes into a run directory, a compare directory or another replay
+    /// store, even with --force: a run's progress.csv or a store's data.mdb was replaced with exit status 0,
+    /// `dataset import --store RUN/replay` appended to a run's store, `train --run-dir STORE` trained in a store.
+    func testWritersNeverWriteIntoARunOrAnotherStore() throws {
+        let run = directory + "/run", other = directory + "/other"
+        try FileManager.default.createDirectory(atPath: run + "/checkpoint", withIntermediateDirectories: true)
+        for name in ["config.json", "progress.csv", "metrics.csv"] {
+            try Data("a run's \(name)".utf8).write(to: URL(fileURLWithPath: run + "/" + name))
+        }
+        let small = directory + "/small.hdf5"
+        _ = try DatasetImporter().importDataset(from: small, into: other)
+        let progress = try bytes(run + "/progress.csv"), otherData = try bytes(other + "/data.mdb")
+        let link = directory + "/link-to-run"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: run)
+        let refused: [[String]] = [
+            ["dataset", "export", "--store", store, "--out", run + "/progress.csv", "--force"],
+            ["dataset", "export", "--store", store, "--out", link + "/progress.csv", "--force"],
+            ["dataset", "export", "--store", store, "--out", run + "/new.hdf5"],
+            ["dataset", "export", "--store", store, "--out", other + "/data.mdb", "--force"],
+            ["dataset", "export", "--store", store, "--out", run, "--format", "minari", "--force"],
+            ["dataset", "export", "--store", store, "--out", other, "--format", "minari", "--force"],
+            ["dataset", "import", small, "--store", run + "/replay"],
+            ["dataset", "import", small, "--store", run],
+            ["dataset", "import", small, "--store", other + "/inner"],
+            ["replay", "create", run, "--observation-size", "3", "--action-size", "1"],
+            ["replay", "create", link + "/s", "--observation-size", "3", "--action-size", "1"],
+            ["collect", "--random", "--env", "Pendulum-v1", "--steps", "5", "--out", other + "/x.hdf5"],
+            ["collect", "--random", "--env", "Pendulum-v1", "--steps", "5", "--out", run + "/x.hdf5"],
+            ["train", "sac", "--env", "Pendulum-v1", "--steps", "5", "--run-dir", other],
+            ["train", "sac", "--env", "Pendulum-v1", "--steps", "5", "--run-dir", run + "/sub"],
+        ]
+        for arguments in refused {
+            let output = try OffpolicyExecutable.run(arguments)
+            XCTAssertEqual(output.status, 64, "\(arguments): \(output.standardError)")
+            XCTAssertTrue(output.standardError.contains("belong") || output.standardError.contains("is a replay store"),
+                          "\(arguments): \(output.standardError)")
+        }
+        XCTAssertEqual(try bytes(run + "/progress.csv"), progress)
+        XCTAssertEqual(try bytes(other + "/data.mdb"), otherData)
+        XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: run)), ["checkpoint", "config.json", "progress.csv", "metrics.csv"])
+        XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: other)), ["data.mdb", "lock.mdb", "writer.lock"])
+        // Appending to a store of its own is still allowed.
+        let appended = try OffpolicyExecutable.run(["dataset", "import", small, "--store", other])
+        XCTAssertEqual(appended.status, 0, appended.standardError)
+    }
 }
