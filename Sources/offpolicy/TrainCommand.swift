@@ -192,6 +192,10 @@ struct TrainCommand: ParsableCommand {
             try CommandLineInput.checkDirectory(runDir, flag: "--run-dir", mustExist: false)
             // compare starts its runs inside its own directory; never a run inside another run or a store.
             try OutputFile.checkNotOwned(runDir, flag: "--run-dir", isDirectory: true, allowing: ["compare"])
+            let target = OutputFile.resolvedTarget(runDir)
+            if let owner = OutputFile.owningDirectory(of: target.appendingPathComponent("-")), owner.kind == "compare", owner.path == target.path {
+                throw ValidationError("--run-dir: '\(runDir)' is a compare directory, whose files belong to it; choose a directory of its own")
+            }
             guard steps != nil else { throw ValidationError("--steps is required for a new run") }
             if offline && dataset == nil { throw ValidationError("--offline trains from a dataset: give --dataset STORE") }
             let type = Algorithms.configType(named: algorithm!.name)!

@@ -161,6 +161,9 @@ final class OutputSafetyTests: XCTestCase {
         let small = directory + "/small.hdf5"
         _ = try DatasetImporter().importDataset(from: small, into: other)
         let progress = try bytes(run + "/progress.csv"), otherData = try bytes(other + "/data.mdb")
+        let comparison = directory + "/comparison"
+        try FileManager.default.createDirectory(atPath: comparison + "/runs", withIntermediateDirectories: true)
+        try Data("algo,seed,env_steps,eval_return\n".utf8).write(to: URL(fileURLWithPath: comparison + "/curves.csv"))
         let link = directory + "/link-to-run"
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: run)
         let refused: [[String]] = [
@@ -179,6 +182,7 @@ final class OutputSafetyTests: XCTestCase {
             ["collect", "--random", "--env", "Pendulum-v1", "--steps", "5", "--out", run + "/x.hdf5"],
             ["train", "sac", "--env", "Pendulum-v1", "--steps", "5", "--run-dir", other],
             ["train", "sac", "--env", "Pendulum-v1", "--steps", "5", "--run-dir", run + "/sub"],
+            ["train", "sac", "--env", "Pendulum-v1", "--steps", "5", "--run-dir", comparison],
         ]
         for arguments in refused {
             let output = try OffpolicyExecutable.run(arguments)
@@ -190,6 +194,7 @@ final class OutputSafetyTests: XCTestCase {
         XCTAssertEqual(try bytes(other + "/data.mdb"), otherData)
         XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: run)), ["checkpoint", "config.json", "progress.csv", "metrics.csv"])
         XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: other)), ["data.mdb", "lock.mdb", "writer.lock"])
+        XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: comparison)), ["curves.csv", "runs"], "a compare directory is not a run directory")
         // Appending to a store of its own is still allowed.
         let appended = try OffpolicyExecutable.run(["dataset", "import", small, "--store", other])
         XCTAssertEqual(appended.status, 0, appended.standardError)
