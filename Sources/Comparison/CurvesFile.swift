@@ -3,15 +3,19 @@ import RunFiles
 
 /// `curves.csv`: one row per evaluation of every run, `algo,seed,env_steps,eval_return`, ordered by
 /// algorithm (in the order given), seed and steps. Returns are written in their shortest
-/// round-tripping form.
+/// round-tripping form. When any run trained offline the header is `offlineHeader`: the third column
+/// is `steps` and a fifth, `axis`, says per row what it counts (`env_steps` or `updates`).
 public enum CurvesFile {
     public static let header = "algo,seed,env_steps,eval_return"
+    public static let offlineHeader = "algo,seed,steps,eval_return,axis"
 
     public static func text(_ curves: [LearningCurve]) -> String {
-        var text = header + "\n"
+        let withAxis = curves.contains(where: \.offline)
+        var text = (withAxis ? offlineHeader : header) + "\n"
         for curve in curves {
             for point in curve.points + (curve.nonFiniteFinal.map { [$0] } ?? []) {
-                text += "\(curve.algorithm),\(curve.seed),\(point.steps),\(point.value)\n"
+                text += "\(curve.algorithm),\(curve.seed),\(point.steps),\(point.value)"
+                    + (withAxis ? (curve.offline ? ",updates\n" : ",env_steps\n") : "\n")
             }
         }
         return text
@@ -31,16 +35,22 @@ public enum CurvesFile {
             throw ComparisonError.unreadable(path, reason)
         }
         let lines = text.split(whereSeparator: \.isNewline).map(String.init)
-        guard lines.first == header else { throw ComparisonError.unreadable(file.path, "the header is not '\(header)'") }
+        guard lines.first == header || lines.first == offlineHeader else {
+            throw ComparisonError.unreadable(file.path, "the header is not '\(header)' or '\(offlineHeader)'")
+        }
+        let withAxis = lines.first == offlineHeader
+        let expected = withAxis ? offlineHeader : header
         var curves: [LearningCurve] = []
         for (index, line) in lines.dropFirst().enumerated() {
             let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            guard fields.count == 4, !fields[0].isEmpty, let seed = UInt64(fields[1]), let steps = Int(fields[2]),
-                  let value = Double(fields[3]) else {
-                throw ComparisonError.unreadable(file.path, "line \(index + 2) is not 'algo,seed,env_steps,eval_return'")
+            guard fields.count == (withAxis ? 5 : 4), !fields[0].isEmpty, let seed = UInt64(fields[1]), let steps = Int(fields[2]),
+                  let value = Double(fields[3]), !withAxis || fields[4] == "updates" || fields[4] == "env_steps" else {
+                throw ComparisonError.unreadable(file.path, "line \(index + 2) is not '\(expected)'")
             }
+            let offline = withAxis && fields[4] == "updates"
             let point = CurvePoint(steps: steps, value: value)
-            if let last = curves.indices.last, curves[last].algorithm == fields[0], curves[last].seed == seed {
+            if let last = curves.indices.last, curves[last].algorithm == fields[0], curves[last].seed == seed,
+               curves[last].offline == offline {
                 guard steps > (curves[last].nonFiniteFinal ?? curves[last].points.last!).steps else {
                     throw ComparisonError.unreadable(file.path, "line \(index + 2): steps do not increase within a run")
                 }
@@ -49,7 +59,7 @@ public enum CurvesFile {
                 if value.isFinite { curves[last].points.append(point) }
             } else {
                 curves.append(LearningCurve(algorithm: fields[0], seed: seed, points: value.isFinite ? [point] : [],
-                                            nonFiniteFinal: value.isFinite ? nil : point))
+                                            nonFiniteFinal: value.isFinite ? nil : point, offline: offline))
             }
         }
         return curves

@@ -1,4 +1,6 @@
-/// The evaluations of one run (one algorithm, one seed), in increasing step order.
+/// The evaluations of one run (one algorithm, one seed), in increasing step order. An online run's
+/// steps are environment steps; an offline run's (`offline`) are learner updates, since it takes no
+/// environment step.
 public struct LearningCurve: Equatable, Sendable {
     /// The learner's name ("sac"), which groups curves into one line of a chart or table.
     public var algorithm: String
@@ -9,12 +11,32 @@ public struct LearningCurve: Equatable, Sendable {
     /// `points`; nil when the last evaluation is finite. Such a run's final return is not known: an
     /// earlier evaluation never stands in for it (`finalValue` and `averageValue` are this value).
     public var nonFiniteFinal: CurvePoint?
+    /// Whether the run trained offline, so that its steps count updates rather than environment steps.
+    public var offline: Bool
 
-    public init(algorithm: String, seed: UInt64, points: [CurvePoint], nonFiniteFinal: CurvePoint? = nil) {
+    public init(algorithm: String, seed: UInt64, points: [CurvePoint], nonFiniteFinal: CurvePoint? = nil, offline: Bool = false) {
         self.algorithm = algorithm
         self.seed = seed
         self.points = points
         self.nonFiniteFinal = nonFiniteFinal
+        self.offline = offline
+    }
+
+    /// The name of the horizontal axis of a chart of `curves`: "environment steps", "updates" when
+    /// every curve is offline, or "environment steps (offline runs: updates)" when they mix.
+    public static func axisLabel(of curves: [LearningCurve]) -> String {
+        let offline = curves.filter(\.offline).count
+        if offline == 0 { return "environment steps" }
+        if offline == curves.count { return "updates" }
+        return "environment steps (offline runs: updates)"
+    }
+
+    /// A line telling which axis a chart or table of `curves` uses; nil when every run is online.
+    public static func axisNote(of curves: [LearningCurve]) -> String? {
+        let offline = curves.filter(\.offline).count
+        if offline == 0 { return nil }
+        if offline == curves.count { return "the runs trained offline: steps are learner updates" }
+        return "the runs mix online and offline training: steps are environment steps for online runs and learner updates for the \(offline) offline run\(offline == 1 ? "" : "s")"
     }
 
     /// Whether the curve holds any evaluation, finite or not.
@@ -62,6 +84,6 @@ public struct LearningCurve: Equatable, Sendable {
     /// This curve without evaluations beyond `steps`.
     public func truncated(to steps: Int) -> LearningCurve {
         LearningCurve(algorithm: algorithm, seed: seed, points: points.filter { $0.steps <= steps },
-                      nonFiniteFinal: nonFiniteFinal.flatMap { $0.steps <= steps ? $0 : nil })
+                      nonFiniteFinal: nonFiniteFinal.flatMap { $0.steps <= steps ? $0 : nil }, offline: offline)
     }
 }

@@ -19,6 +19,7 @@ extension LearningCurveChart {
             return mean
         }
         let what = "mean evaluation return, 95% bootstrap band"
-        self.init(curves: means, threshold: threshold, title: environment.map { "\($0): \(what)" } ?? what)
+        self.init(curves: means, threshold: threshold, title: environment.map { "\($0): \(what)" } ?? what,
+                  xLabel: LearningCurve.axisLabel(of: curves.filter { !$0.points.isEmpty }))
     }
 }

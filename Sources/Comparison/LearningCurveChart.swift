@@ -13,6 +13,8 @@ public struct LearningCurveChart: Sendable {
     public var curves: [MeanCurve]
     public var threshold: Double?
     public var title: String
+    /// The horizontal axis's name: "environment steps", or updates for offline runs (`LearningCurve.axisLabel(of:)`).
+    public var xLabel: String
 
     public let width = 900.0
     public let height = 540.0
@@ -23,10 +25,11 @@ public struct LearningCurveChart: Sendable {
     /// seven algorithms the colours repeat with dashed lines.
     static let palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
 
-    public init(curves: [MeanCurve], threshold: Double?, title: String) {
+    public init(curves: [MeanCurve], threshold: Double?, title: String, xLabel: String = "environment steps") {
         self.curves = curves
         self.threshold = threshold
         self.title = title
+        self.xLabel = xLabel
     }
 
     /// The horizontal axis: from 0 to the last step of any curve.
@@ -67,7 +70,7 @@ public struct LearningCurveChart: Sendable {
             out += "<line x1=\"\(px)\" y1=\"\(Self.f(plotBottom))\" x2=\"\(px)\" y2=\"\(Self.f(plotBottom + 5))\" stroke=\"#444444\" stroke-width=\"1\"/>\n"
             out += "<text class=\"tick-label\" data-value=\"\(tick)\" x=\"\(px)\" y=\"\(Self.f(plotBottom + 21))\" text-anchor=\"middle\" fill=\"#333333\">\(xAxis.label(tick, steps: true))</text>\n"
         }
-        out += "<text x=\"\(Self.f((plotLeft + plotRight) / 2))\" y=\"\(Self.f(plotBottom + 48))\" text-anchor=\"middle\" fill=\"#222222\">environment steps</text>\n</g>\n"
+        out += "<text x=\"\(Self.f((plotLeft + plotRight) / 2))\" y=\"\(Self.f(plotBottom + 48))\" text-anchor=\"middle\" fill=\"#222222\" class=\"axis-label\">\(Self.escape(xLabel))</text>\n</g>\n"
         out += "<g class=\"y-axis\" data-min=\"\(yAxis.minimum)\" data-max=\"\(yAxis.maximum)\">\n"
         for tick in yAxis.ticks {
             let py = Self.f(y(tick, yAxis))

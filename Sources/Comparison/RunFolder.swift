@@ -15,9 +15,14 @@ public struct RunFolder: Sendable {
         public var steps: Int
         public var seed: UInt64
         public var algorithm: String
+        /// The training mode ("online" or "offline"); "online" when config.json has none (older runs).
+        public var mode: String
+
+        /// Whether the run trained offline: its length, evaluations and curve count updates.
+        public var isOffline: Bool { mode == "offline" }
 
         private struct Learner: Decodable { var algorithm: String }
-        private enum CodingKeys: String, CodingKey { case environment, steps, seed, learner }
+        private enum CodingKeys: String, CodingKey { case environment, steps, seed, learner, mode }
 
         public init(from decoder: Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -25,6 +30,7 @@ public struct RunFolder: Sendable {
             steps = try container.decode(Int.self, forKey: .steps)
             seed = try container.decode(UInt64.self, forKey: .seed)
             algorithm = try container.decode(Learner.self, forKey: .learner).algorithm
+            mode = (try? container.decodeIfPresent(String.self, forKey: .mode)) ?? "online"
         }
     }
 
@@ -78,19 +84,21 @@ public struct RunFolder: Sendable {
     }
 
     /// The run's learning curve: one point per evaluation with a finite mean return, and the last
-    /// evaluation as `nonFiniteFinal` when its return is not finite.
+    /// evaluation as `nonFiniteFinal` when its return is not finite. An offline run's points are at
+    /// its update counts (its environment steps stay 0).
     public func curve() throws -> LearningCurve {
         let description = try description()
         let rows = try progressRows() ?? []
         var points: [CurvePoint] = []
         var last: CurvePoint?
         for row in rows {
-            if let last, row.environmentSteps <= last.steps { continue }  // keep steps increasing
-            let point = CurvePoint(steps: row.environmentSteps, value: row.evaluationReturnMean)
+            let steps = description.isOffline ? row.updates : row.environmentSteps
+            if let last, steps <= last.steps { continue }  // keep steps increasing
+            let point = CurvePoint(steps: steps, value: row.evaluationReturnMean)
             last = point
             if point.value.isFinite { points.append(point) }
         }
         return LearningCurve(algorithm: description.algorithm, seed: description.seed, points: points,
-                             nonFiniteFinal: last.flatMap { $0.value.isFinite ? nil : $0 })
+                             nonFiniteFinal: last.flatMap { $0.value.isFinite ? nil : $0 }, offline: description.isOffline)
     }
 }

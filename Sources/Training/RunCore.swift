@@ -249,7 +249,7 @@ public final class RunCore {
     func showProgress() {
         recorder.terminal.update(steps: steps, totalSteps: config.steps, recentReturn: state.recentReturnMean,
                                  lastEvaluation: lastEvaluation, criticLoss: state.metrics.average(of: lossShown),
-                                 alpha: state.metrics.average(of: "alpha"))
+                                 alpha: state.metrics.average(of: "alpha"), unit: config.mode == .offline ? "updates" : "steps")
     }
 
     /// Steps copy `c` with `executed`, appends the transition (with `stored` as its action, behavior

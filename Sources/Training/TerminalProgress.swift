@@ -5,7 +5,7 @@ import Glibc
 import Darwin
 #endif
 
-/// The progress line of a long run: steps, steps/s, recent return, last evaluation, the learner's
+/// The progress line of a long run: steps (updates for an offline run), steps/s, recent return, last evaluation, the learner's
 /// critic loss and α (averaged since the last metrics row), and ETA,
 /// redrawn in place on standard error about twice a second, and only when standard error is a terminal.
 public final class TerminalProgress {
@@ -20,8 +20,9 @@ public final class TerminalProgress {
         isEnabled = enabled ?? (isatty(STDERR_FILENO) == 1)
     }
 
+    /// `unit` names what `steps` counts: "steps" (environment steps) or "updates" (an offline run).
     public func update(steps: Int, totalSteps: Int, recentReturn: Double, lastEvaluation: Double?,
-                criticLoss: Double? = nil, alpha: Double? = nil) {
+                criticLoss: Double? = nil, alpha: Double? = nil, unit: String = "steps") {
         guard isEnabled else { return }
         let now = ContinuousClock.now
         if let lastDraw, now - lastDraw < .milliseconds(500), steps < totalSteps { return }
@@ -34,17 +35,20 @@ public final class TerminalProgress {
         lastInstant = now
         lastDraw = now
         let line = Self.line(steps: steps, totalSteps: totalSteps, rate: rate, recentReturn: recentReturn,
-                             lastEvaluation: lastEvaluation, criticLoss: criticLoss, alpha: alpha)
+                             lastEvaluation: lastEvaluation, criticLoss: criticLoss, alpha: alpha, unit: unit)
         FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
         drew = true
     }
 
-    /// The text of the progress line.
+    /// The text of the progress line. An offline run (`unit` "updates") has no training episodes, so
+    /// its line has no recent return.
     static func line(steps: Int, totalSteps: Int, rate: Double, recentReturn: Double, lastEvaluation: Double?,
-                     criticLoss: Double?, alpha: Double?) -> String {
+                     criticLoss: Double?, alpha: Double?, unit: String = "steps") -> String {
         let percent = 100 * Double(steps) / Double(max(totalSteps, 1))
-        var line = String(format: "steps %d/%d (%.0f%%)  %.0f steps/s", steps, totalSteps, percent, rate)
-        line += "  recent return " + (recentReturn.isNaN ? "–" : String(format: "%.1f", recentReturn))
+        var line = String(format: "%@ %d/%d (%.0f%%)  %.0f %@/s", unit, steps, totalSteps, percent, rate, unit)
+        if unit == "steps" || !recentReturn.isNaN {
+            line += "  recent return " + (recentReturn.isNaN ? "–" : String(format: "%.1f", recentReturn))
+        }
         if let lastEvaluation { line += String(format: "  eval %.1f", lastEvaluation) }
         if let criticLoss { line += String(format: "  critic loss %.3g", criticLoss) }
         if let alpha { line += String(format: "  α %.3g", alpha) }

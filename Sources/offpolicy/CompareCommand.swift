@@ -230,6 +230,7 @@ struct CompareCommand: ParsableCommand {
         for curve in nonFinite {
             printError("compare: \(curve.algorithm) seed \(curve.seed): the final evaluation, at step \(curve.nonFiniteFinal!.steps), is \(curve.nonFiniteFinal!.value), not a finite return; its algorithm's final return and AUC are not finite")
         }
+        if let note = LearningCurve.axisNote(of: curves) { print("compare: \(note)") }
         let summary = ComparisonSummary(curves: curves, order: algorithms, threshold: threshold,
                                         isOnPolicy: { Algorithms.configType(named: $0)?.isOnPolicy ?? false },
                                         bootstrapSeed: bootstrapSeed)

@@ -85,6 +85,7 @@ struct PlotCommand: ParsableCommand {
             let drawn = curve.points.last.map { "the chart draws its evaluations up to step \($0.steps)" } ?? "it has no finite evaluation to draw"
             printError("warning: \(curve.algorithm) seed \(curve.seed): the final evaluation, at step \(final.steps), is \(final.value), not a finite return; \(drawn)")
         }
+        if let note = LearningCurve.axisNote(of: set.curves.filter(\.hasEvaluations)) { print("plot: \(note)") }
         let line = noThreshold ? nil : threshold ?? set.environment.flatMap(DefaultThreshold.threshold(for:))
         if let out {
             let chart: LearningCurveChart

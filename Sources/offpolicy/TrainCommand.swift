@@ -92,7 +92,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "The environment: \(EnvironmentName.accepted). Default: Pendulum-v1.")
     var env: EnvironmentName?
 
-    @Option(parsing: .unconditional, help: "Environment steps to collect in total (with --resume: a new total).")
+    @Option(parsing: .unconditional, help: "Environment steps to collect in total; offline (--dataset, --offline): updates in total (with --resume: a new total).")
     var steps: Int?
 
     @Option(parsing: .unconditional, help: "Seeds every random stream of the run. Default: 0.")
@@ -310,7 +310,11 @@ struct TrainCommand: ParsableCommand {
         if let resume {
             loop = try TrainingRun.resumeSession(in: URL(fileURLWithPath: resume), steps: steps, environmentTimeout: timeout)
             for notice in loop.notices { FileHandle.standardError.write(Data("note: \(notice)\n".utf8)) }
-            print("resuming \(resume) at step \(loop.environmentSteps) of \(loop.config.steps)")
+            if loop.config.mode == .offline {
+                print("resuming \(resume) at update \(loop.updates) of \(loop.config.steps) (offline)")
+            } else {
+                print("resuming \(resume) at step \(loop.environmentSteps) of \(loop.config.steps)")
+            }
         } else {
             let environment = env ?? .builtIn(.pendulum)
             var config = try newRunConfig()
@@ -343,7 +347,8 @@ struct TrainCommand: ParsableCommand {
                 }
                 throw error
             }
-            print("training \(config.algorithm) on \(environment) for \(config.steps) steps (seed \(config.seed)) into \(runDir!)")
+            let length = config.mode == .offline ? "\(config.steps) updates offline" : "\(config.steps) steps"
+            print("training \(config.algorithm) on \(environment) for \(length) (seed \(config.seed)) into \(runDir!)")
             if let advice = BLAS.kernelAdvice { print("note: \(advice)") }
         }
         let outcome: RunOutcome
@@ -365,7 +370,7 @@ struct TrainCommand: ParsableCommand {
                              last.environmentSteps, last.episodes, last.evaluationReturnMean, last.evaluationReturnStd, loop.config.evaluationEpisodes))
             }
         case .interrupted(let steps):
-            print("stopped at step \(steps); checkpoint written. Continue with: offpolicy train --resume \(loop.directory.root.path)")
+            print("stopped at \(loop.config.mode == .offline ? "update" : "step") \(steps); checkpoint written. Continue with: offpolicy train --resume \(loop.directory.root.path)")
             throw ExitCode(StopRequest.exitStatus)  // 130 after SIGINT, 143 after SIGTERM
         }
     }

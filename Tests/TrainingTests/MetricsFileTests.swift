@@ -33,4 +33,11 @@ final class MetricsFileTests: XCTestCase {
                                          criticLoss: 12.5, alpha: 0.42)
         XCTAssertEqual(line, "steps 500/1000 (50%)  250 steps/s  recent return -800.0  eval -750.0  critic loss 12.5  α 0.42  ETA 2s")
     }
+
+    /// An offline run counts updates and has no training episodes, so no recent return.
+    func testTheProgressLineOfAnOfflineRunCountsUpdates() {
+        let line = TerminalProgress.line(steps: 500, totalSteps: 1000, rate: 250, recentReturn: .nan, lastEvaluation: -750,
+                                         criticLoss: 0.5, alpha: nil, unit: "updates")
+        XCTAssertEqual(line, "updates 500/1000 (50%)  250 updates/s  eval -750.0  critic loss 0.5  ETA 2s")
+    }
 }
