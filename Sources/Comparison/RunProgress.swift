@@ -8,6 +8,11 @@ public struct RunProgress: Equatable, Sendable {
     public var lastEvaluation: Double?
     /// When this process first saw a row with `steps` (for the ETA).
     public var seenAt: Date?
+    /// Whether the run trains offline, so that `steps` counts updates.
+    public var offline = false
+
+    /// What `steps` counts: "steps" or "updates".
+    public var unit: String { offline ? "updates" : "steps" }
 
     public static let none = RunProgress(steps: 0, lastEvaluation: nil, seenAt: nil)
 
@@ -17,6 +22,7 @@ public struct RunProgress: Equatable, Sendable {
         let run = RunFolder(folder)
         guard let rows = try? run.progressRows(), let last = rows.last else { return .none }
         let offline = (try? run.description())?.isOffline ?? false
-        return RunProgress(steps: offline ? last.updates : last.environmentSteps, lastEvaluation: last.evaluationReturnMean, seenAt: nil)
+        return RunProgress(steps: offline ? last.updates : last.environmentSteps, lastEvaluation: last.evaluationReturnMean, seenAt: nil,
+                           offline: offline)
     }
 }

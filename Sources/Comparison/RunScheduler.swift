@@ -136,9 +136,10 @@ public final class RunScheduler {
             record.exitStatus = process.terminationStatus
             switch process.terminationStatus {
             case 0:
-                let steps = RunProgress.read(run.folder).steps
+                let progress = RunProgress.read(run.folder)
+                let steps = progress.steps
                 state = steps >= run.steps ? .finished(seconds: seconds)
-                    : .failed(reason: "exit status 0 but progress.csv ends at step \(steps) of \(run.steps)")
+                    : .failed(reason: "exit status 0 but progress.csv ends at \(progress.offline ? "update" : "step") \(steps) of \(run.steps)")
             case 130, 143: state = .stopped
             default: state = .failed(reason: "exit status \(process.terminationStatus)")
             }

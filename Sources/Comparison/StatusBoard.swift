@@ -31,7 +31,7 @@ public final class StatusBoard {
     public func set(_ index: Int, _ state: RunState) {
         states[index] = state
         let current = RunProgress.read(runs[index].folder)
-        if current.steps != progress[index].steps { progress[index] = RunProgress(steps: current.steps, lastEvaluation: current.lastEvaluation, seenAt: Date()) }
+        if current.steps != progress[index].steps { progress[index] = RunProgress(steps: current.steps, lastEvaluation: current.lastEvaluation, seenAt: Date(), offline: current.offline) }
         if !isTerminal { write(line(index) + "\n") }
         redraw(force: true)
     }
@@ -112,7 +112,7 @@ public final class StatusBoard {
         let width = runs.map(\.name.count).max() ?? 0
         var text = run.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
         let progress = self.progress[index]
-        let stepsText = "\(progress.steps)/\(run.steps) steps (\(Int((100 * Double(progress.steps) / Double(max(run.steps, 1))).rounded(.down)))%)"
+        let stepsText = "\(progress.steps)/\(run.steps) \(progress.unit) (\(Int((100 * Double(progress.steps) / Double(max(run.steps, 1))).rounded(.down)))%)"
         let evaluation = progress.lastEvaluation.map { String(format: "  eval %.1f", $0) } ?? ""
         switch states[index] {
         case .queued(let resume):

@@ -84,6 +84,7 @@ final class OfflineAxisTests: XCTestCase {
                                                   "--train-args", "bc: --dataset \(dataset) --batch 32"])
         XCTAssertEqual(result.status, 0, result.standardError)
         XCTAssertFalse(result.standardError.contains("FAILED"), result.standardError)
+        XCTAssertTrue(result.standardError.contains("finished  300/300 updates (100%)"), result.standardError)
         XCTAssertTrue(result.standardOutput.contains("steps are learner updates"), result.standardOutput)
         let curvesText = try text(out.appendingPathComponent("curves.csv"))
         XCTAssertTrue(curvesText.hasPrefix(CurvesFile.offlineHeader + "\n"), curvesText)
