@@ -54,7 +54,7 @@ final class TD3BCTests: XCTestCase {
         XCTAssertEqual(acted[0], 2 * manual[0], accuracy: 1e-5)
         XCTAssertEqual(learner.metricNames, ["critic_loss", "actor_loss", "bc_loss", "lambda"])
 
-        // The policy file says how to standardise.
+        // The policy file keeps the statistics as information (the standardisation is folded into mu.0).
         let file = try TestData.temporaryDirectory().appendingPathComponent("policy.safetensors")
         try learner.savePolicy(to: file)
         let metadata = try Safetensors.read(from: file).metadata

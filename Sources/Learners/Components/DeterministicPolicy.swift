@@ -29,11 +29,19 @@ enum DeterministicPolicy {
     /// the last Linear before the tanh.
     static func regions(of actor: MLP) -> [ParameterRegion] { ParameterRegion.sequential(actor, prefix: "mu.") }
 
-    /// Writes the actor as `policy.safetensors` (tensor names: `regions(of:)`).
+    /// Writes the actor as `policy.safetensors` (tensor names: `regions(of:)`). With an observation
+    /// normalisation (TD3+BC) the standardisation is folded into `mu.0.weight` and `mu.0.bias`, so the
+    /// file is a plain MLP on raw observations; the statistics stay in the metadata as information.
     static func save(_ actor: MLP, algorithm: String, observationSize: Int, actionScale: ActionScale,
                      hiddenSizes: [Int], activation: Activation, observationNormalization: ObservationNormalization? = nil,
                      to file: URL) throws {
-        let tensors = ParameterRegion.tensors(regions(of: actor), of: actor.parameters)
+        var tensors = ParameterRegion.tensors(regions(of: actor), of: actor.parameters)
+        if let observationNormalization {
+            precondition(tensors.count >= 2 && tensors[0].name == "mu.0.weight" && tensors[1].name == "mu.0.bias")
+            let folded = observationNormalization.folded(weight: tensors[0].values, bias: tensors[1].values)
+            tensors[0].values = folded.weight
+            tensors[1].values = folded.bias
+        }
         try Checkpoint.requireFinite(tensors)
         try Safetensors.write(tensors,
                               metadata: PolicyMetadata.make(algorithm: algorithm, observationSize: observationSize, actionScale: actionScale,

@@ -43,4 +43,24 @@ public struct ObservationNormalization: Codable, Equatable, Sendable {
         observation.withUnsafeBufferPointer { s in result.withUnsafeMutableBufferPointer { apply(s.baseAddress!, rows: 1, into: $0.baseAddress!) } }
         return result
     }
+
+    /// The first layer `weight` ([out, in] row-major, in = mean.count) and `bias` ([out]) with this
+    /// standardisation folded in, so that W'·s + b' = W·((s − mean)/(std + ε)) + b for raw s:
+    /// W'[o, j] = W[o, j] / (std[j] + ε) and b'[o] = b[o] − Σⱼ W'[o, j]·mean[j], in Double, then rounded to Float.
+    func folded(weight: [Float], bias: [Float]) -> (weight: [Float], bias: [Float]) {
+        let inputs = mean.count
+        precondition(inputs > 0 && weight.count == bias.count * inputs, "weight must be [\(bias.count), \(inputs)]")
+        var foldedWeight = [Float](repeating: 0, count: weight.count), foldedBias = [Float](repeating: 0, count: bias.count)
+        let scales = standardDeviation.map { 1 / (Double($0) + Double(Self.epsilon)) }
+        for o in 0..<bias.count {
+            var shift = 0.0
+            for j in 0..<inputs {
+                let w = Double(weight[o * inputs + j]) * scales[j]
+                foldedWeight[o * inputs + j] = Float(w)
+                shift += w * Double(mean[j])
+            }
+            foldedBias[o] = Float(Double(bias[o]) - shift)
+        }
+        return (foldedWeight, foldedBias)
+    }
 }

@@ -18,9 +18,11 @@ enum PolicyMetadata {
             "action_high": list(actionScale.high),
         ]
         if let observationNormalization {
-            // The policy's input is (observation − observation_mean) / (observation_std + 1e-3).
+            // The learner's input is (observation − observation_mean) / (observation_std + 1e-3); the policy
+            // file's writer folds that into the first layer, so the statistics are information only.
             metadata["observation_mean"] = list(observationNormalization.mean)
             metadata["observation_std"] = list(observationNormalization.standardDeviation)
+            metadata["observation_normalization"] = "folded: the first layer's weight and bias already apply (observation - observation_mean) / (observation_std + 0.001); feed raw observations, do not standardise again"
         }
         return metadata
     }
