@@ -2,8 +2,12 @@ import ArgumentParser
 import Learners
 
 /// An algorithm name on the command line, checked against the registry (`Algorithms`).
-struct AlgorithmName: ExpressibleByArgument, Sendable {
+struct AlgorithmName: ExpressibleByArgument, CustomStringConvertible, Sendable {
     let name: String
+
+    /// The name as typed, so `--help` shows a default as `sac`.
+    var description: String { name }
+    var defaultValueDescription: String { name }
 
     init?(argument: String) {
         guard Algorithms.configType(named: argument) != nil else { return nil }

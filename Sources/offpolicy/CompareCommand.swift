@@ -73,7 +73,7 @@ struct CompareCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Runs at a time (each one process).")
     var jobs: Int = 1
 
-    @Option(parsing: .unconditional, help: "The return that counts as solving the task (default: the environment's, see below).")
+    @Option(parsing: .unconditional, help: "The return that counts as solving the task (default: the environment's, as listed under 'Default thresholds' above).")
     var threshold: Double?
 
     @Option(parsing: .unconditional, help: ArgumentHelp(

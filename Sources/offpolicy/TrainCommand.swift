@@ -170,6 +170,7 @@ struct TrainCommand: ParsableCommand {
         if let name = LearnerArguments(learnerArguments).algorithm, AlgorithmName(argument: name) == nil {
             throw ValidationError("unknown learner '\(name)' (known: \(Algorithms.names.joined(separator: ", ")))")
         }
+        try Self.refuseUnknownOptions(learnerOptions)
         if let resume {
             try CommandLineInput.checkDirectory(resume, flag: "--resume", mustExist: true)
             guard runDir == nil || runDir == resume else { throw ValidationError("--resume takes the run directory; do not also give a different --run-dir") }
@@ -238,6 +239,34 @@ struct TrainCommand: ParsableCommand {
                                     dataset: dataset.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
         config.mode = dataset == nil ? .online : .offline
         return config
+    }
+
+    /// Stable-Baselines3's argument names (with underscores or dashes) and the `train` options they are.
+    static let stableBaselinesNames: [String: String] = [
+        "total_timesteps": "--steps", "learning_rate": "--lr", "batch_size": "--batch",
+        "buffer_size": "--replay-capacity", "learning_starts": "--learning-starts",
+        "gradient_steps": "--gradient-steps", "seed": "--seed", "n_envs": "--n-envs",
+        "n_steps": "--n-steps", "ent_coef": "--ent-coef",
+    ]
+
+    /// The `train` option a mistyped or foreign flag probably means (`--total-timesteps` → `--steps`).
+    static func suggestion(for flag: String) -> String? {
+        let key = flag.drop { $0 == "-" }.replacingOccurrences(of: "-", with: "_").lowercased()
+        return stableBaselinesNames[key]
+    }
+
+    /// Refuses a flag that neither `train` nor any registered learner declares, with a suggestion
+    /// when it is a Stable-Baselines3 name, before any other check ("--steps is required").
+    static func refuseUnknownOptions(_ options: [String]) throws {
+        let declared = Set(Algorithms.all.flatMap { $0.declaredOptions }.map(\.flag))
+        for word in options where word.hasPrefix("--") && word.count > 2 {
+            let flag = String(word.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)[0])
+            guard !declared.contains(flag) else { continue }
+            if let suggested = suggestion(for: flag), suggested != flag {
+                throw ValidationError("unknown option '\(flag)'; did you mean \(suggested)?")
+            }
+            throw ValidationError("unknown option '\(flag)'")
+        }
     }
 
     /// The learner's defaults with the common options and then its own options (`learnerOptions`,
