@@ -112,7 +112,24 @@ public struct ComparisonSummary: Equatable, Sendable {
         }
         var text = ([header] + lines).map(render).joined(separator: "\n") + "\n"
         if let statement = factorStatement { text += "\n" + statement + "\n" }
+        if let note = intervalNote { text += "\n" + note + "\n" }
         return text
+    }
+
+    /// A footnote for learners with too few runs for a bootstrap interval to mean more than the runs
+    /// themselves: with 2 or 3 runs, resampling puts over 2.5% of the means at each extreme, so the 95%
+    /// interval is the range of the runs; with 1 run it is that run's value. Nil when every learner
+    /// has 4 runs or more.
+    public var intervalNote: String? {
+        let few = Dictionary(grouping: rows.filter { $0.seeds <= 3 }, by: \.seeds)
+        guard !few.isEmpty else { return nil }
+        let notes = few.keys.sorted().map { count -> String in
+            let names = few[count]!.map(\.algorithm).joined(separator: ", ")
+            return count == 1
+                ? "with 1 run (\(names)) the 95% interval is that run's value alone"
+                : "with \(count) runs (\(names)) the 95% bootstrap interval is the range of the runs, [min, max]"
+        }
+        return "Note: " + notes.joined(separator: "; ") + "; 4 or more seeds give a bootstrap interval."
     }
 
     /// "-150.0 [-160.0, -140.0]".

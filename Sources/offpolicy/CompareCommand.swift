@@ -171,7 +171,25 @@ struct CompareCommand: ParsableCommand {
         }
     }
 
+    /// One line per on-policy learner whose budget allows at most two updates: its curve would be
+    /// nearly flat. An on-policy learner updates once per rollout of --n-envs × --n-steps steps (as
+    /// its `train` command line sets them); an off-policy one updates every step after learning starts.
+    func fewUpdatesWarnings() -> [String] {
+        let runs = plannedRuns(in: URL(fileURLWithPath: out))
+        return algorithms.compactMap { algorithm -> String? in
+            guard let run = runs.first(where: { $0.algorithm == algorithm }),
+                  let train = try? TrainCommand.parse(Array(run.startArguments.dropFirst())),
+                  let learner = try? train.learnerConfiguration(),
+                  let config = learner.config as? any OnPolicyLearnerConfig else { return nil }
+            let copies = config.onPolicy.environmentCount, length = config.onPolicy.stepsPerEnvironment
+            let updates = steps / max(1, copies * length)
+            guard updates <= 2 else { return nil }
+            return "warning: \(algorithm) updates only \(updates) time(s) in \(steps) steps (a rollout is \(copies) × \(length) steps)"
+        }
+    }
+
     func run() throws {
+        for warning in fewUpdatesWarnings() { printError(warning) }
         let directory = URL(fileURLWithPath: out).standardizedFileURL
         let threshold = self.threshold ?? DefaultThreshold.threshold(for: env.description)!
         let runs = plannedRuns(in: directory)

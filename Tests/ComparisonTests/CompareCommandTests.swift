@@ -85,6 +85,17 @@ final class CompareCommandTests: XCTestCase {
         XCTAssertTrue(notARun.standardError.contains("is neither a run directory"), notARun.standardError)
     }
 
+    func testAnOnPolicyLearnerWithOneOrTwoUpdatesIsWarnedAbout() throws {
+        let out = directory.appendingPathComponent("few-updates")
+        let result = try OffpolicyExecutable.run(["compare", "--algos", "ppo,sac", "--seeds", "1", "--steps", "300", "--hidden", "8,8",
+                                                  "--eval-every", "300", "--eval-episodes", "1", "--jobs", "2", "--out", out.path,
+                                                  "--train-args", "ppo: --n-envs 2 --n-steps 128"])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        let warnings = result.standardError.split(separator: "\n").filter { $0.hasPrefix("warning:") }
+        XCTAssertEqual(warnings, ["warning: ppo updates only 1 time(s) in 300 steps (a rollout is 2 × 128 steps)"], result.standardError)
+        XCTAssertTrue(result.standardOutput.contains("with 1 run (ppo, sac) the 95% interval is that run's value alone"), result.standardOutput)
+    }
+
     func testAFailedRunIsReportedAndDoesNotStopTheOthers() throws {
         // A learning rate of 10^30 makes TD3's critic loss infinite at its second update: the trainer stops
         // with "learner diverged" and exit status 1, while the SAC run goes on to the end.

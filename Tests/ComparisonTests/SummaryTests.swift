@@ -82,6 +82,28 @@ final class SummaryTests: XCTestCase {
         XCTAssertTrue(summary.table.contains(">4.00"), summary.table)
     }
 
+    func testTwoRunsGetAFootnoteThatTheIntervalIsTheirRange() {
+        let summary = ComparisonSummary(curves: CurveFixtures.mixed, order: ["sac", "td3", "ppo"], threshold: -200, isOnPolicy: onPolicy)
+        // With two runs the bootstrap's 95% interval is exactly [min, max] of the runs.
+        for row in summary.rows {
+            let finals = CurveFixtures.mixed.filter { $0.algorithm == row.algorithm }.compactMap { $0.points.last?.value }
+            XCTAssertEqual(row.finalReturn.lower, finals.min()!, row.algorithm)
+            XCTAssertEqual(row.finalReturn.upper, finals.max()!, row.algorithm)
+        }
+        XCTAssertTrue(summary.table.contains("with 2 runs (sac, td3, ppo) the 95% bootstrap interval is the range of the runs, [min, max]"), summary.table)
+        let one = ComparisonSummary(curves: Array(CurveFixtures.mixed.prefix(1)), threshold: -200, isOnPolicy: onPolicy)
+        XCTAssertTrue(one.table.contains("with 1 run (sac) the 95% interval is that run's value alone"), one.table)
+    }
+
+    func testFourRunsNeedNoFootnote() {
+        let curves = (0..<4).map { seed in
+            LearningCurve(algorithm: "sac", seed: UInt64(seed), points: [CurvePoint(steps: 100, value: -300 + Double(seed) * 10)])
+        }
+        let summary = ComparisonSummary(curves: curves, threshold: -200, isOnPolicy: onPolicy)
+        XCTAssertNil(summary.intervalNote)
+        XCTAssertFalse(summary.table.contains("range of the runs"), summary.table)
+    }
+
     func testNoOnPolicyLearnerMeansNoFactor() {
         let summary = ComparisonSummary(curves: CurveFixtures.mixed.filter { $0.algorithm != "ppo" }, threshold: -200, isOnPolicy: onPolicy)
         XCTAssertNil(summary.reference)
