@@ -1,17 +1,11 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// An exclusive lock on a run directory for as long as a training run uses it: `flock` on `DIR/run.lock`,
 /// which holds the owner's process id. The kernel releases it when the process exits however it ends,
 /// so a lock left by a killed process never blocks; a second process is refused, naming the owner.
 /// Within one process the lock is shared: `acquire` returns the lock this process already holds.
 public final class RunDirectoryLock {
-    private let descriptor: Int32
-    private let path: String
+    private let lockFile: ProcessLockFile
 
     private final class WeakLock { weak var lock: RunDirectoryLock? }
     nonisolated(unsafe) private static var held: [String: WeakLock] = [:]
@@ -31,24 +25,12 @@ public final class RunDirectoryLock {
     }
 
     private init(_ directory: RunDirectory, path: String) throws {
-        self.path = path
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else {
-            throw RunFileError.unreadable(path, "cannot be opened for locking: \(String(cString: strerror(errno)))")
+        do {
+            lockFile = try ProcessLockFile(path: path)
+        } catch ProcessLockFile.Refusal.cannotOpen(let reason) {
+            throw RunFileError.unreadable(path, "cannot be opened for locking: \(reason)")
+        } catch ProcessLockFile.Refusal.heldBy(let process) {
+            throw RunFileError.inUse(directory.root.path, process: process)
         }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            let owner = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-            close(descriptor)
-            throw RunFileError.inUse(directory.root.path, process: owner.isEmpty ? "unknown" : owner)
-        }
-        self.descriptor = descriptor
-        let pid = "\(getpid())\n"
-        _ = ftruncate(descriptor, 0)
-        _ = pid.withCString { pwrite(descriptor, $0, strlen($0), 0) }
-    }
-
-    deinit {
-        flock(descriptor, LOCK_UN)
-        close(descriptor)
     }
 }
