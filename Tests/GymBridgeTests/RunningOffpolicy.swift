@@ -16,8 +16,8 @@ final class RunningOffpolicy {
     init(_ arguments: [String], environment: [String: String] = [:], executable: URL? = nil, in directory: URL) throws {
         output = directory.appendingPathComponent("stdout-\(UUID().uuidString)")
         errors = directory.appendingPathComponent("stderr-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
-        FileManager.default.createFile(atPath: errors.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
         process.executableURL = try executable ?? OffpolicyExecutable.url()
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }

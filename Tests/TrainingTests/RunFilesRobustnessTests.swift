@@ -186,21 +186,6 @@ final class RunFilesRobustnessTests: XCTestCase {
 
     /// A tmpfs with `options` (`size=64k`) mounted inside the test's directory, unmounted when the test ends (root only).
     private func mountTmpfs(options: String) throws -> String {
-        guard getuid() == 0 else { throw XCTSkip("mounting a tmpfs needs root") }
-        let mountPoint = directory.appending("tmpfs-\(UUID().uuidString.prefix(8))").path
-        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
-        func tool(_ arguments: [String]) -> Bool {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/" + arguments[0])
-            process.arguments = Array(arguments.dropFirst())
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            guard (try? process.run()) != nil else { return false }
-            process.waitUntilExit()
-            return process.terminationStatus == 0
-        }
-        guard tool(["mount", "-t", "tmpfs", "-o", options, "tmpfs", mountPoint]) else { throw XCTSkip("mount -t tmpfs failed here") }
-        addTeardownBlock { _ = tool(["umount", "-l", mountPoint]) }
-        return mountPoint
+        try SystemFixtures.tmpfs(options: options, in: directory.url.path, for: self)
     }
 }
