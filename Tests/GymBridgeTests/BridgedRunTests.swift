@@ -10,13 +10,6 @@ import XCTest
 final class BridgedRunTests: XCTestCase {
     override func setUp() { BridgeFixtures.install() }
 
-    private func temporaryDirectory(_ label: String) throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("offpolicy-\(label)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-        return url
-    }
-
     private static let small = ["--hidden", "16,16", "--batch", "32", "--lr", "1e-3"]
 
     func testTrainEvaluateAndCollectThroughTheBridge() throws {

@@ -18,13 +18,6 @@ final class HungEnvironmentTests: XCTestCase {
 
     override func setUp() { BridgeFixtures.install() }
 
-    private func temporaryDirectory(_ label: String) throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("offpolicy-\(label)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-        return url
-    }
-
     /// Sets a fixture's environment variable for the children this test starts.
     private func setFixtureVariable(_ name: String, _ value: String) {
         setenv(name, value, 1)
