@@ -15,6 +15,7 @@ static inline hid_t chdf5_native_int8(void) { return H5T_NATIVE_INT8; }
 static inline hid_t chdf5_native_uint8(void) { return H5T_NATIVE_UINT8; }
 static inline hid_t chdf5_native_int64(void) { return H5T_NATIVE_INT64; }
 static inline hid_t chdf5_c_string(void) { return H5T_C_S1; }
+static inline size_t chdf5_variable_size(void) { return H5T_VARIABLE; }
 static inline hid_t chdf5_ieee_f32le(void) { return H5T_IEEE_F32LE; }
 static inline hid_t chdf5_std_i64le(void) { return H5T_STD_I64LE; }
 static inline hid_t chdf5_link_create_class(void) { return H5P_LINK_CREATE; }

@@ -1,3 +1,5 @@
+import ReplayStore
+
 /// A D4RL file read in blocks of rows (hyperslabs of every column), with the checks of `D4RLFile.read`:
 /// the keys, row counts, shapes and types when it is opened, the values (finite, flags 0 or 1) block by block.
 struct D4RLBlockReader: DatasetBlockReader {
@@ -9,6 +11,7 @@ struct D4RLBlockReader: DatasetBlockReader {
     let timeouts: HDF5OpenColumn
     let nextObservations: HDF5OpenColumn?
     let logProbabilities: HDF5OpenColumn?
+    let environment: SourceEnvironment?
     /// float64 keys converted (known from the types when opened).
     let notes: [String]
 
@@ -17,7 +20,6 @@ struct D4RLBlockReader: DatasetBlockReader {
     var actionSize: Int { actions.width }
     var rowCount: Int? { observations.rows }
     var hasNextObservations: Bool { nextObservations != nil }
-    var environmentID: String? { nil }
     var bytesPerRow: Int {
         4 * (observationSize * (hasNextObservations ? 2 : 1) + actionSize + 1 + (logProbabilities == nil ? 0 : 1)) + 2
     }
@@ -44,6 +46,7 @@ struct D4RLBlockReader: DatasetBlockReader {
         }
         logProbabilities = try file.contains(Key.logProbabilitiesKey)
             ? try reader.openFloats(Key.logProbabilitiesKey, rows: rows, reference: Key.observationsKey, scalar: true) : nil
+        environment = try D4RLFile.readEnvironment(of: file, observationSize: observations.width, actionSize: actions.width)
         notes = reader.notes
     }
 
@@ -92,7 +95,7 @@ struct InMemoryBlockReader: DatasetBlockReader {
     var actionSize: Int { dataset.actionSize }
     var rowCount: Int? { dataset.count }
     var hasNextObservations: Bool { dataset.nextObservations != nil }
-    var environmentID: String? { dataset.environmentID }
+    var environment: SourceEnvironment? { dataset.environment }
     var bytesPerRow: Int { 4 * (2 * observationSize + actionSize + 2) + 2 }
 
     func forEachBlock(rows blockRows: Int, _ body: (DatasetBlock) throws -> Void) throws -> [String] {

@@ -1,4 +1,5 @@
 import Foundation
+import ReplayStore
 
 /// D4RL's layout: one HDF5 file of flat columns, one row per step.
 ///
@@ -11,6 +12,9 @@ import Foundation
 /// | timeouts | (N,) bool | required: Gymnasium's `truncated` |
 /// | next_observations | (N, obs) | optional |
 /// | infos/action_log_probs | (N,) | optional: the behavior log-probability |
+///
+/// and, optionally, the environment as string attributes of the root group: `observation_space` and
+/// `action_space` (Minari's serialised Box spaces), and `env_spec` (Gymnasium's `EnvSpec` JSON).
 public enum D4RLFile {
     public static let observationsKey = "observations"
     public static let actionsKey = "actions"
@@ -45,10 +49,39 @@ public enum D4RLFile {
         if try file.contains(logProbabilitiesKey) {
             logProbabilities = try reader.floats(logProbabilitiesKey, rows: rows, reference: observationsKey, scalar: true, allowingNaN: true)
         }
+        let environment = try readEnvironment(of: file, observationSize: observations.width, actionSize: actions.width)
         return LoggedDataset(format: .d4rl, observationSize: observations.width, actionSize: actions.width,
                              observations: observations.values, actions: actions.values, rewards: rewards.values,
                              nextObservations: nextObservations?.values, terminals: terminals.values, timeouts: timeouts.values,
-                             behaviorLogProbabilities: logProbabilities?.values, notes: reader.notes)
+                             behaviorLogProbabilities: logProbabilities?.values, environment: environment, notes: reader.notes)
+    }
+
+    /// The environment the root group's attributes describe; nil when it has none of them. Both spaces
+    /// must be there (with `env_spec` optional) and fit the columns' sizes, or the attributes are invalid.
+    static func readEnvironment(of file: HDF5File, observationSize: Int, actionSize: Int) throws -> SourceEnvironment? {
+        typealias Keys = SourceEnvironment
+        let spec = try file.stringAttribute(Keys.specKey, of: "/")
+        let observationSpace = try file.stringAttribute(Keys.observationSpaceKey, of: "/")
+        let actionSpace = try file.stringAttribute(Keys.actionSpaceKey, of: "/")
+        guard spec != nil || observationSpace != nil || actionSpace != nil else { return nil }
+        guard let observationSpace, let actionSpace else {
+            throw DatasetError.invalidAttribute(path: file.path, key: "/", name: observationSpace == nil ? Keys.observationSpaceKey : Keys.actionSpaceKey,
+                                                reason: "is missing; a file that describes its environment needs both spaces")
+        }
+        let environment = try SourceEnvironment(specJSON: spec, observationSpaceJSON: observationSpace, actionSpaceJSON: actionSpace, path: file.path)
+        for (name, space, size, key) in [(Keys.observationSpaceKey, environment.observationSpace, observationSize, observationsKey),
+                                         (Keys.actionSpaceKey, environment.actionSpace, actionSize, actionsKey)] where space.size != size {
+            throw DatasetError.invalidAttribute(path: file.path, key: "/", name: name,
+                                                reason: "describes \(space.size) values per row, '\(key)' has \(size)")
+        }
+        return environment
+    }
+
+    /// Writes `environment` as the root group's attributes `observation_space`, `action_space` and (with an id) `env_spec`.
+    static func writeEnvironment(_ environment: SourceEnvironment, to file: HDF5File) throws {
+        try file.writeAttribute(environment.observationSpace.minariJSON, named: SourceEnvironment.observationSpaceKey, on: "/")
+        try file.writeAttribute(environment.actionSpace.minariJSON, named: SourceEnvironment.actionSpaceKey, on: "/")
+        if let spec = environment.gymnasiumSpecJSON { try file.writeAttribute(spec, named: SourceEnvironment.specKey, on: "/") }
     }
 
     /// The checks `write` makes of `path` before writing anything, for a command to make before its
@@ -64,11 +97,12 @@ public enum D4RLFile {
                                       logProbabilities: Bool = true, at path: String) throws {
         let rowBytes = observationSize * 4 * (nextObservations ? 2 : 1) + actionSize * 4 + 4 + 2 + (logProbabilities ? 4 : 0)
         let (bytes, overflow) = rows.multipliedReportingOverflow(by: rowBytes)
-        try FileOperations.checkFreeSpace(overflow ? Int.max : bytes, in: FileOperations.parent(of: path), for: path)
+        try FileOperations.checkFreeSpace(overflow ? Int.max : bytes, in: FileOperations.nearestExisting(FileOperations.parent(of: path)), for: path)
     }
 
     /// Writes `dataset` in D4RL's layout: float32 columns, h5py-style bool flags, `next_observations`
-    /// and `infos/action_log_probs` when the dataset has them. Returns notes for the user.
+    /// and `infos/action_log_probs` when the dataset has them, and its environment (when known) as
+    /// attributes of the root group. Returns notes for the user.
     ///
     /// - An episode that ends without `terminals` or `timeouts` (a row dropped at import, or an episode
     ///   left unfinished) and is followed by another gets `timeouts` on its last row, so the boundary
@@ -91,8 +125,12 @@ public enum D4RLFile {
                 marked += 1
             }
         }
+        if let environment = dataset.environment, let problem = environment.problem(observationSize: o, actionSize: dataset.actionSize) {
+            throw DatasetError.incompatibleStore(path: path, reason: "\(environment.id ?? "the environment") does not fit the data: \(problem)")
+        }
         try checkFreeSpace(rows: n, observationSize: o, actionSize: dataset.actionSize, nextObservations: dataset.nextObservations != nil,
                            logProbabilities: dataset.behaviorLogProbabilities != nil, at: path)
+        let createdFolder = try FileOperations.makeDirectory(FileOperations.parent(of: path))
         let partial = FileOperations.temporaryName(beside: path)
         do {
             let file = try HDF5File.create(partial)
@@ -103,10 +141,12 @@ public enum D4RLFile {
             try file.write(flags: timeouts, to: timeoutsKey)
             if let next = dataset.nextObservations { try file.write(next, shape: [n, o], to: nextObservationsKey) }
             if let logs = dataset.behaviorLogProbabilities { try file.write(logs, shape: [n], to: logProbabilitiesKey) }
+            if let environment = dataset.environment { try writeEnvironment(environment, to: file) }
             try file.close()
             try FileOperations.move(partial, to: path, replacing: replacing)
         } catch {
             unlink(partial)
+            if let createdFolder { try? FileManager.default.removeItem(atPath: createdFolder) }
             throw error
         }
         guard marked > 0 else { return [] }

@@ -1,3 +1,5 @@
+import ReplayStore
+
 /// A dataset read block by block, for an import whose memory is bounded by a block, not by the file.
 /// What a reader checks is what reading the dataset whole (`LoggedDataset.read(from:)`) checks; the
 /// checks that need a value are made as its block is read, those that need every row at the end.
@@ -9,7 +11,8 @@ protocol DatasetBlockReader {
     var rowCount: Int? { get }
     /// Whether the blocks carry next observations (otherwise row i + 1's observation is row i's next).
     var hasNextObservations: Bool { get }
-    var environmentID: String? { get }
+    /// The environment the dataset describes, if it does.
+    var environment: SourceEnvironment? { get }
     /// Values of one row as read into a block (for choosing the block size against the memory limit).
     var bytesPerRow: Int { get }
 

@@ -62,15 +62,23 @@ public struct DatasetImporter {
             guard schema.observationSize == reader.observationSize, schema.actionSize == reader.actionSize else {
                 throw DatasetError.incompatibleStore(path: storePath, reason: "it holds observations of \(schema.observationSize) and actions of \(schema.actionSize) values, the dataset \(reader.observationSize) and \(reader.actionSize)")
             }
-            let firstEpisodeID = try store.largestEpisodeID().map { $0 + 1 } ?? 0
-            return try append(reader, source: source, to: store, firstEpisodeID: firstEpisodeID, createdStore: false)
+            let recorded = try store.sourceEnvironment()
+            if let storeID = recorded?.id, let dataID = reader.environment?.id, storeID != dataID {
+                throw DatasetError.incompatibleStore(path: storePath, reason: "it holds transitions of \(storeID), the dataset is of \(dataID)")
+            }
+            let largestEpisodeID = try store.largestEpisodeID()
+            // An empty store without a record takes the dataset's; a store with transitions of an unknown
+            // environment keeps none, and one with a record keeps its own.
+            let recording = recorded == nil && largestEpisodeID == nil ? reader.environment : nil
+            return try append(reader, source: source, to: store, firstEpisodeID: largestEpisodeID.map { $0 + 1 } ?? 0,
+                              createdStore: false, recording: recording)
         }
         var schema = schemaTemplate
         schema.observationSize = reader.observationSize
         schema.actionSize = reader.actionSize
         schema.capacity = max(schema.capacity, reader.rowCount ?? 0)
         return try ReplayStore.create(at: storePath, schema: schema, options: options) { store in
-            try append(reader, source: source, to: store, firstEpisodeID: 0, createdStore: true)
+            try append(reader, source: source, to: store, firstEpisodeID: 0, createdStore: true, recording: reader.environment)
         }
     }
 
@@ -88,8 +96,9 @@ public struct DatasetImporter {
         return rows >= chunkLength ? rows - rows % chunkLength : rows
     }
 
+    /// Appends every block of `reader` in one transaction, with the environment record `recording` when given.
     private func append(_ reader: some DatasetBlockReader, source: String, to store: ReplayStore, firstEpisodeID: UInt64,
-                        createdStore: Bool) throws -> DatasetImportReport {
+                        createdStore: Bool, recording: SourceEnvironment?) throws -> DatasetImportReport {
         let capacity = store.schema.capacity
         func tooLarge(_ count: Int) -> DatasetError {
             DatasetError.incompatibleStore(path: store.path, reason: "its capacity is \(capacity) transitions, the dataset has \(count); importing would evict part of it")
@@ -98,7 +107,7 @@ public struct DatasetImporter {
         if reader.hasNextObservations, let rows = reader.rowCount, rows > capacity { throw tooLarge(rows) }
         let rowsPerBlock = try rowsPerBlock(reader, source: source, chunkLength: store.schema.chunkLength)
         // Run again from the start if LMDB grows its map (the transaction is retried whole).
-        let (numbering, readerNotes, boundsNote) = try store.appendInOneTransaction { append in
+        let (numbering, readerNotes, boundsNote) = try store.appendInOneTransaction(recording: recording) { append in
             var numbering = StreamedTransitions(observationSize: reader.observationSize, actionSize: reader.actionSize,
                                                 rowCount: reader.rowCount, firstEpisodeID: firstEpisodeID)
             var outside = 0
@@ -121,6 +130,6 @@ public struct DatasetImporter {
         }
         return DatasetImportReport(format: reader.format, transitions: numbering.kept, episodes: numbering.episodes,
                                    droppedRows: numbering.dropped, firstEpisodeID: firstEpisodeID, createdStore: createdStore,
-                                   environmentID: reader.environmentID, notes: notes)
+                                   environmentID: reader.environment?.id, notes: notes)
     }
 }

@@ -142,6 +142,14 @@ enum FileOperations {
         if bytes > available { throw DatasetError.notEnoughSpace(path: output, neededBytes: bytes, availableBytes: available) }
     }
 
+    /// `path` itself when it exists, else its nearest ancestor that does (where an output's missing
+    /// folders will be created, and whose file system it will be written to).
+    static func nearestExisting(_ path: String) -> String {
+        var existing = URL(fileURLWithPath: path).standardizedFileURL.path
+        while !exists(existing) && existing != "/" { existing = parent(of: existing) }
+        return existing
+    }
+
     /// The directory an output file `path` goes into.
     static func parent(of path: String) -> String {
         URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent().path

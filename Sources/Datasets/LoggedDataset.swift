@@ -24,8 +24,11 @@ public struct LoggedDataset: Sendable {
     public var behaviorLogProbabilities: [Float]?
     /// Rows of each episode, in order; they add up to `count`. The last may be unfinished.
     public var episodeLengths: [Int]
-    /// Gymnasium id of the environment, when the dataset names it (Minari's `env_spec`).
-    public var environmentID: String?
+    /// The environment the data came from, when the dataset describes it (Minari's `env_spec` and spaces,
+    /// a D4RL file's attributes of the same name, a store's environment record).
+    public var environment: SourceEnvironment?
+    /// Gymnasium id of the environment, when the dataset names it.
+    public var environmentID: String? { environment?.id }
     /// What reading changed or noticed (float64 converted, ...), for the user to see.
     public var notes: [String]
 
@@ -33,7 +36,7 @@ public struct LoggedDataset: Sendable {
 
     public init(format: DatasetFormat, observationSize: Int, actionSize: Int, observations: [Float], actions: [Float],
                 rewards: [Float], nextObservations: [Float]?, terminals: [Bool], timeouts: [Bool],
-                behaviorLogProbabilities: [Float]?, episodeLengths: [Int]? = nil, environmentID: String? = nil, notes: [String] = []) {
+                behaviorLogProbabilities: [Float]?, episodeLengths: [Int]? = nil, environment: SourceEnvironment? = nil, notes: [String] = []) {
         precondition(observations.count == rewards.count * observationSize && actions.count == rewards.count * actionSize
                      && terminals.count == rewards.count && timeouts.count == rewards.count
                      && (nextObservations?.count ?? observations.count) == observations.count
@@ -50,7 +53,7 @@ public struct LoggedDataset: Sendable {
         self.timeouts = timeouts
         self.behaviorLogProbabilities = behaviorLogProbabilities
         self.episodeLengths = episodeLengths ?? LoggedDataset.episodeLengths(terminals: terminals, timeouts: timeouts)
-        self.environmentID = environmentID
+        self.environment = environment
         self.notes = notes
     }
 
@@ -83,6 +86,8 @@ public struct LoggedDataset: Sendable {
     /// The live transitions of the replay store at `path` (opened read-only), in order.
     public static func read(fromStore path: String) throws -> LoggedDataset {
         let store = try ReplayStore.open(at: path, options: StoreOptions(access: .readOnly, cacheBudgetBytes: 0))
-        return LoggedDataset(transitions: try store.liveTransitions())
+        var dataset = LoggedDataset(transitions: try store.liveTransitions())
+        dataset.environment = try store.sourceEnvironment()
+        return dataset
     }
 }

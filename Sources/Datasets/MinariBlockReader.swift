@@ -1,4 +1,5 @@
 import Foundation
+import ReplayStore
 
 /// A Minari dataset directory read episode by episode (`MinariDirectory`'s layout), with every check
 /// of `MinariDirectory.read`: the metadata when it is opened, each episode's keys, shapes, types,
@@ -9,9 +10,8 @@ struct MinariBlockReader: DatasetBlockReader {
     let metadataPath: String
     let path: String
     let metadata: MinariMetadata
-    let observationSpace: MinariBox
-    let actionSpace: MinariBox
-    let environmentID: String?
+    /// The metadata's spaces and `env_spec`.
+    let source: SourceEnvironment
     let file: HDF5File
     let episodes: [(index: Int, name: String)]
     /// Whether reads count together against the memory limit (reading the dataset whole); otherwise
@@ -20,6 +20,9 @@ struct MinariBlockReader: DatasetBlockReader {
     let rowCount: Int?
 
     var format: DatasetFormat { .minari }
+    var environment: SourceEnvironment? { source }
+    var observationSpace: BoxBounds { source.observationSpace }
+    var actionSpace: BoxBounds { source.actionSpace }
     var observationSize: Int { observationSpace.size }
     var actionSize: Int { actionSpace.size }
     var hasNextObservations: Bool { true }
@@ -50,16 +53,8 @@ struct MinariBlockReader: DatasetBlockReader {
         guard let observationText = metadata.observationSpace, let actionText = metadata.actionSpace else {
             throw DatasetError.invalidMetadata(path: metadataPath, reason: "observation_space or action_space is missing")
         }
-        observationSpace = try MinariBox(parsing: observationText, key: "observation_space", path: metadataPath)
-        actionSpace = try MinariBox(parsing: actionText, key: "action_space", path: metadataPath)
-        var environmentID: String?
-        if let spec = metadata.envSpec {
-            struct Spec: Decodable { var id: String }
-            let decoder = JSONDecoder()
-            decoder.allowsJSON5 = true
-            environmentID = try? decoder.decode(Spec.self, from: Data(spec.utf8)).id
-        }
-        self.environmentID = environmentID
+        source = try SourceEnvironment(specJSON: metadata.envSpec, observationSpaceJSON: observationText,
+                                       actionSpaceJSON: actionText, path: metadataPath)
 
         path = directory + "/" + MinariDirectory.dataFile
         file = try HDF5File.open(path)

@@ -1,4 +1,5 @@
 import Foundation
+import ReplayStore
 
 /// Minari's layout (version 0.5): a dataset directory holding `data/metadata.json` and
 /// `data/main_data.hdf5`, the latter with one group `episode_K` per episode:
@@ -27,33 +28,35 @@ public enum MinariDirectory {
         guard let whole else {
             return LoggedDataset(format: .minari, observationSize: reader.observationSize, actionSize: reader.actionSize,
                                  observations: [], actions: [], rewards: [], nextObservations: [], terminals: [], timeouts: [],
-                                 behaviorLogProbabilities: nil, episodeLengths: [], environmentID: reader.environmentID, notes: notes)
+                                 behaviorLogProbabilities: nil, episodeLengths: [], environment: reader.environment, notes: notes)
         }
         return LoggedDataset(format: .minari, observationSize: reader.observationSize, actionSize: reader.actionSize,
                              observations: whole.observations, actions: whole.actions, rewards: whole.rewards,
                              nextObservations: whole.nextObservations, terminals: whole.terminals, timeouts: whole.timeouts,
                              behaviorLogProbabilities: whole.behaviorLogProbabilities,
                              episodeLengths: LoggedDataset.episodeLengths(terminals: whole.endsEpisode, timeouts: whole.endsEpisode),
-                             environmentID: reader.environmentID, notes: notes)
+                             environment: reader.environment, notes: notes)
     }
 
     /// Writes `dataset` as a Minari dataset in `directory` (created if needed; it must not hold `data/`
     /// already unless `replacing`, and may not be, lie inside or contain one of `inputs`). Each episode's T+1 observations are its T observations and its last next observation;
     /// a next observation that differs from the following row's observation cannot be represented
-    /// (the returned notes count them). Without `environment`, the spaces are unbounded boxes of the
-    /// dataset's sizes and there is no `env_spec`. The free space is checked first; the `data` folder is
+    /// (the returned notes count them). The dataset's `environment` gives the spaces and `env_spec`; without
+    /// one the spaces are unbounded boxes of the dataset's sizes, and without its id there is no `env_spec`.
+    /// The free space is checked first; the `data` folder is
     /// written beside its final name and appears complete or not at all, and a failed write removes
     /// everything it created, the directories it made included.
     @discardableResult
     public static func write(_ dataset: LoggedDataset, to directory: String, datasetID: String,
-                             environment: MinariEnvironment? = nil, algorithmName: String? = nil,
+                             algorithmName: String? = nil,
                              replacing: Bool = false, inputs: [String] = []) throws -> [String] {
         let o = dataset.observationSize, a = dataset.actionSize
-        let observationSpace = environment?.observationSpace ?? MinariBox(unboundedOfSize: o)
-        let actionSpace = environment?.actionSpace ?? MinariBox(unboundedOfSize: a)
-        if observationSpace.size != o || actionSpace.size != a {
-            throw DatasetError.incompatibleStore(path: directory, reason: "\(environment?.id ?? "the environment") has observation size \(observationSpace.size) and action size \(actionSpace.size), the data \(o) and \(a)")
+        let environment = dataset.environment
+        if let environment, let problem = environment.problem(observationSize: o, actionSize: a) {
+            throw DatasetError.incompatibleStore(path: directory, reason: "\(environment.id ?? "the environment") does not fit the data: \(problem)")
         }
+        let observationSpace = environment?.observationSpace ?? BoxBounds(unboundedOfSize: o)
+        let actionSpace = environment?.actionSpace ?? BoxBounds(unboundedOfSize: a)
         let finalData = directory + "/data"
         try FileOperations.checkNotAnInput(directory, contained: finalData, inputs: inputs)
         if FileOperations.exists(directory) && !FileOperations.isDirectory(directory) {
@@ -63,9 +66,8 @@ public enum MinariDirectory {
             throw DatasetError.outputRefused(path: directory, reason: "it already holds data/; choose a new directory, or replace it with --force")
         }
         let rowBytes = (o + a) * 4 + 4 + 2 + (dataset.behaviorLogProbabilities == nil ? 0 : 4)
-        var existing = FileOperations.parent(of: directory)
-        while !FileOperations.exists(existing) && existing != "/" { existing = FileOperations.parent(of: existing) }
-        try FileOperations.checkFreeSpace(dataset.count * rowBytes + dataset.episodeLengths.count * (2_048 + o * 4), in: existing, for: directory)
+        try FileOperations.checkFreeSpace(dataset.count * rowBytes + dataset.episodeLengths.count * (2_048 + o * 4),
+                                          in: FileOperations.nearestExisting(directory), for: directory)
         let createdDirectory = try FileOperations.makeDirectory(directory)
         let partial = directory + "/.data.partial-\(getpid())"
         let replaced = directory + "/.data.replaced-\(getpid())"
@@ -108,14 +110,14 @@ public enum MinariDirectory {
                 #""total_episodes": \#(dataset.episodeLengths.count)"#,
                 #""total_steps": \#(dataset.count)"#,
                 #""data_format": "hdf5""#,
-                #""observation_space": "# + jsonString(observationSpace.serialized),
-                #""action_space": "# + jsonString(actionSpace.serialized),
+                #""observation_space": "# + jsonString(observationSpace.minariJSON),
+                #""action_space": "# + jsonString(actionSpace.minariJSON),
                 #""dataset_id": "# + jsonString(datasetID),
                 #""minari_version": "# + jsonString(formatVersion),
                 #""author": ["OffPolicy"]"#,
                 #""code_permalink": "none""#,
             ]
-            if let environment { fields.append(#""env_spec": "# + jsonString(environment.specJSON)) }
+            if let spec = environment?.gymnasiumSpecJSON { fields.append(#""env_spec": "# + jsonString(spec)) }
             if let algorithmName { fields.append(#""algorithm_name": "# + jsonString(algorithmName)) }
             try FileOperations.write(Data(("{" + fields.joined(separator: ", ") + "}\n").utf8), to: partial + "/metadata.json")
             if replacing && FileOperations.exists(finalData) {

@@ -107,7 +107,10 @@ enum BridgeScript {
     action_size = int(np.prod(action_shape))
     action_dtype = env.action_space.dtype
     spec = env.spec
+    # The registry's id and entry point (a "module:Class" string; None for an id registered with a callable).
+    entry_point = spec.entry_point if spec is not None and isinstance(spec.entry_point, str) else None
     start({"ok": True, "observation_size": observation_size, "action_size": action_size,
+           "spec_id": spec.id if spec is not None else None, "entry_point": entry_point,
            "observation_shape": list(env.observation_space.shape), "action_shape": list(action_shape),
            "observation_dtype": str(env.observation_space.dtype), "action_dtype": str(action_dtype),
            "max_episode_steps": spec.max_episode_steps if spec is not None else None,

@@ -33,6 +33,14 @@ public final class GymEnvironment: Environment {
     public let actionSpace: BoxSpace
     /// `env.spec.max_episode_steps`: the `TimeLimit` Gymnasium wrapped the environment in, if any.
     public let maxEpisodeSteps: Int?
+    /// `env.spec.id`: the id as Gymnasium's registry has it (`MyEnv-v0` for `my_module:MyEnv-v0`); `id` when
+    /// the environment has no spec.
+    public let registeredID: String
+    /// `env.spec.entry_point` (`module:Class`), when the registry has it as a string.
+    public let entryPoint: String?
+    /// The spaces' shapes before flattening (`[17]`, `[3, 64, 64]`); their products are the dimensions.
+    public let observationShape: [Int]
+    public let actionShape: [Int]
     /// The versions the child reported: Gymnasium and Python.
     public let gymnasiumVersion: String
     public let pythonVersion: String
@@ -69,6 +77,15 @@ public final class GymEnvironment: Environment {
         observationSpace = BoxSpace(low: try process.readFloats(observationSize), high: try process.readFloats(observationSize))
         actionSpace = BoxSpace(low: try process.readFloats(actionSize), high: try process.readFloats(actionSize))
         maxEpisodeSteps = header.max_episode_steps
+        registeredID = header.spec_id ?? id
+        entryPoint = header.entry_point
+        func shape(_ reported: [Int]?, size: Int) -> [Int] {
+            guard let reported, !reported.isEmpty, reported.allSatisfy({ $0 > 0 }),
+                  reported.reduce(1, { $0.multipliedReportingOverflow(by: $1).partialValue }) == size else { return [size] }
+            return reported
+        }
+        observationShape = shape(header.observation_shape, size: observationSize)
+        actionShape = shape(header.action_shape, size: actionSize)
         gymnasiumVersion = header.gymnasium ?? "?"
         pythonVersion = header.python ?? "?"
         guard actionSpace.isBounded else {
@@ -218,6 +235,10 @@ public final class GymEnvironment: Environment {
         var observation_size: Int?
         var action_size: Int?
         var max_episode_steps: Int?
+        var spec_id: String?
+        var entry_point: String?
+        var observation_shape: [Int]?
+        var action_shape: [Int]?
         var gymnasium: String?
         var python: String?
     }

@@ -297,11 +297,17 @@ public final class ReplayStore {
     ///
     /// `body` may run more than once: when the map is full it is grown and the transaction retried
     /// from the start, so `body` must hand over the same batches each time (read its source anew).
-    public func appendInOneTransaction<T>(_ body: (_ append: (TransitionBatch) throws -> Void) throws -> T) throws -> T {
-        try appendInOneTransaction(validating: true, body)
+    ///
+    /// With `source`, the environment record is written in the same transaction, as
+    /// `recordSourceEnvironment(_:)` writes it (and a store that records another one fails the whole append).
+    public func appendInOneTransaction<T>(recording source: SourceEnvironment? = nil,
+                                          _ body: (_ append: (TransitionBatch) throws -> Void) throws -> T) throws -> T {
+        if let source { try checkFits(source) }
+        return try appendInOneTransaction(validating: true, recording: source, body)
     }
 
-    private func appendInOneTransaction<T>(validating: Bool, _ body: (_ append: (TransitionBatch) throws -> Void) throws -> T) throws -> T {
+    private func appendInOneTransaction<T>(validating: Bool, recording source: SourceEnvironment? = nil,
+                                           _ body: (_ append: (TransitionBatch) throws -> Void) throws -> T) throws -> T {
         let (result, committed): (T, StoreState) = try environment.write { transaction in
             var state = try readState(transaction)
             if tailCommittedTotal != state.totalAppended { try loadTail(state, transaction) }
@@ -311,6 +317,7 @@ public final class ReplayStore {
                 try appendRows(of: batch, to: &state, transaction)
             }
             try evict(&state, transaction)
+            if let source { try putSourceEnvironment(source, transaction) }
             try state.bytes.withUnsafeBytes { try transaction.put(meta, key: ReplayStore.stateKey, value: $0) }
             return (result, state)
         }

@@ -30,6 +30,8 @@ public enum ReplayStoreError: Error, Equatable, CustomStringConvertible, Sendabl
     case limitExceeded(name: String, value: String, limit: String)
     /// A file operation outside LMDB failed (the writer lock, reading the meta pages), with `strerror`'s text.
     case fileSystem(operation: String, path: String, message: String)
+    /// An environment record (`recordSourceEnvironment`) that does not fit the store, or differs from the one it has.
+    case sourceEnvironmentMismatch(path: String, reason: String)
 
     /// LMDB found a page it cannot use: the B-tree is damaged.
     var isDamagedTree: Bool {
@@ -75,6 +77,7 @@ public enum ReplayStoreError: Error, Equatable, CustomStringConvertible, Sendabl
         case let .readOnly(path): return "the store at \(path) was opened read-only; it cannot be written"
         case let .limitExceeded(name, value, limit): return "\(name) \(value) exceeds the limit of \(limit)"
         case let .fileSystem(operation, path, message): return "cannot \(operation) \(path): \(message)"
+        case let .sourceEnvironmentMismatch(path, reason): return "cannot record the environment of the store at \(path): \(reason)"
         }
     }
 }

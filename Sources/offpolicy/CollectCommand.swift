@@ -2,6 +2,7 @@ import ArgumentParser
 import Datasets
 import Environments
 import Foundation
+import ReplayStore
 import Training
 import TrainingRuns
 
@@ -11,16 +12,18 @@ struct CollectCommand: ParsableCommand {
         commandName: "collect",
         abstract: "Roll out a trained policy and record the transitions as a D4RL-style HDF5 file.",
         discussion: """
-        Writes observations, actions, rewards, terminals, timeouts, next_observations and
-        infos/action_log_probs: the log-density of each executed action under the policy that acted,
-        in environment units (tanh and action-scale Jacobians included). A deterministic policy
-        (--deterministic, or TD3/DDPG/deterministic BC acting without noise) has no density: NaN.
-        --random acts uniformly in the action box (log-density -sum log(high - low)) and needs --env.
+        Writes observations, actions, rewards, terminals, timeouts, next_observations and \
+        infos/action_log_probs: the log-density of each executed action under the policy that acted, in \
+        environment units (tanh and action-scale Jacobians included). A deterministic policy \
+        (--deterministic, or TD3/DDPG/deterministic BC acting without noise) has no density: NaN. --random \
+        acts uniformly in the action box (log-density -sum log(high - low)) and needs --env. The file's \
+        attributes env_spec, observation_space and action_space name the environment and its bounds, which \
+        dataset import records in the store and dataset export writes out again.
 
         Examples:
           offpolicy collect --run-dir runs/sac-1 --steps 10000 --out expert.hdf5
           offpolicy collect --random --env Pendulum-v1 --steps 10000 --out random.hdf5
-          offpolicy collect --random --env gym:Hopper-v5 --steps 10000 --out hopper-random.hdf5
+          offpolicy collect --random --env gym:Hopper-v5 --steps 10000 --out hop.hdf5
         """)
 
     @Option(help: "The run whose latest policy acts (written by `offpolicy train`).", completion: .directory)
@@ -35,7 +38,7 @@ struct CollectCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Transitions to record.")
     var steps: Int
 
-    @Option(help: "The D4RL HDF5 file to write (must not exist).", completion: .file())
+    @Option(help: "The D4RL HDF5 file to write (must not exist; missing folders above it are created).", completion: .file())
     var out: String
 
     @Flag(help: "Act with the policy's deterministic action instead of sampling it.")
@@ -68,9 +71,11 @@ struct CollectCommand: ParsableCommand {
         let timeout = environmentTimeout.seconds
         let actor: Rollout.Actor
         let environment: any Environment
+        let name: EnvironmentName?
         if let runDir {
             let (config, runEnvironment, learner) = try TrainingRun.trainedLearner(in: URL(fileURLWithPath: runDir), environmentTimeout: timeout)
             environment = try env.map { try TrainingRun.makeEnvironment(named: $0.description, callTimeout: timeout) } ?? runEnvironment
+            name = env ?? EnvironmentName(config.environment)
             guard environment.observationSpace.dimension == learner.observationSize,
                   environment.actionSpace.dimension == learner.actionSize else {
                 throw ValidationError("--env \(env!) does not fit the run's \(config.environment) policy")
@@ -78,6 +83,7 @@ struct CollectCommand: ParsableCommand {
             actor = .learner(learner, deterministic: deterministic)
         } else {
             environment = try TrainingRun.makeEnvironment(named: env!.description, callTimeout: timeout)
+            name = env
             actor = .uniform
         }
         _ = try withCleanErrors {
@@ -89,7 +95,10 @@ struct CollectCommand: ParsableCommand {
             progress.update(steps: done, totalSteps: steps, recentReturn: .nan, lastEvaluation: nil)
         }
         progress.finish()
-        let dataset = LoggedDataset(transitions: batch)
+        var dataset = LoggedDataset(transitions: batch)
+        // Written always, as the help says: NaN where the acting policy has no density.
+        dataset.behaviorLogProbabilities = batch.behaviorLogProbabilities
+        dataset.environment = name.map { SourceEnvironment(environment, name: $0) }
         _ = try withCleanErrors { try D4RLFile.write(dataset, to: out, inputs: runDir.map { [$0] } ?? []) }
         let summary = DatasetSummary(dataset)
         print("wrote \(batch.count) transitions (\(dataset.episodeLengths.count) episodes) to \(out); "

@@ -355,6 +355,46 @@ final class HDF5File {
         return value
     }
 
+    /// The most bytes a string attribute may hold when read (`stringAttribute`).
+    static let stringAttributeLimit = 1 << 26
+
+    /// The string attribute `name` of the object at `key` (UTF-8 or ASCII, fixed or variable length, as h5py
+    /// writes a `str`); nil when there is none. An attribute that is not one string, or holds more than
+    /// `stringAttributeLimit` bytes, is `invalidAttribute`.
+    func stringAttribute(_ name: String, of key: String) throws -> String? {
+        guard try checked(H5Aexists_by_name(file.id, key, name, chdf5_default()), "H5Aexists_by_name '\(key)' '\(name)'") > 0 else { return nil }
+        let attribute = HDF5Handle(try checked(H5Aopen_by_name(file.id, key, name, chdf5_default(), chdf5_default()), "H5Aopen_by_name '\(key)' '\(name)'"),
+                                   close: H5Aclose)
+        let space = HDF5Handle(try checked(H5Aget_space(attribute.id), "H5Aget_space '\(key)' '\(name)'"), close: H5Sclose)
+        let points = try checked(H5Sget_simple_extent_npoints(space.id), "H5Sget_simple_extent_npoints '\(key)' '\(name)'")
+        let type = HDF5Handle(try checked(H5Aget_type(attribute.id), "H5Aget_type '\(key)' '\(name)'"), close: H5Tclose)
+        guard points == 1, H5Tget_class(type.id) == H5T_STRING else {
+            throw DatasetError.invalidAttribute(path: path, key: key, name: name, reason: "is not one string")
+        }
+        let memoryType = HDF5Handle(try checked(H5Tcopy(chdf5_c_string()), "H5Tcopy"), close: H5Tclose)
+        try checked(H5Tset_cset(memoryType.id, H5Tget_cset(type.id)), "H5Tset_cset '\(key)' '\(name)'")
+        if try checked(H5Tis_variable_str(type.id), "H5Tis_variable_str '\(key)' '\(name)'") > 0 {
+            try checked(H5Tset_size(memoryType.id, chdf5_variable_size()), "H5Tset_size")
+            var pointer: UnsafeMutablePointer<CChar>?
+            try checked(H5Aread(attribute.id, memoryType.id, &pointer), "H5Aread '\(key)' '\(name)'")
+            guard let pointer else { return "" }
+            defer { H5free_memory(pointer) }
+            let length = strnlen(pointer, Self.stringAttributeLimit + 1)
+            guard length <= Self.stringAttributeLimit else {
+                throw DatasetError.invalidAttribute(path: path, key: key, name: name, reason: "holds more than \(Self.stringAttributeLimit) bytes")
+            }
+            return String(decoding: UnsafeRawBufferPointer(start: pointer, count: length), as: UTF8.self)
+        }
+        let size = H5Tget_size(type.id)
+        guard size > 0, size <= Self.stringAttributeLimit else {
+            throw DatasetError.invalidAttribute(path: path, key: key, name: name, reason: "is a string of \(size) bytes, more than the limit of \(Self.stringAttributeLimit)")
+        }
+        try checked(H5Tset_size(memoryType.id, size), "H5Tset_size")
+        var bytes = [UInt8](repeating: 0, count: size)
+        try checked(H5Aread(attribute.id, memoryType.id, &bytes), "H5Aread '\(key)' '\(name)'")
+        return String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+    }
+
     /// Names of the links in group `group` ("/" for the root), in name order.
     func memberNames(of group: String) throws -> [String] {
         let handle = HDF5Handle(try checked(H5Gopen2(file.id, group, chdf5_default()), "H5Gopen2 '\(group)'"), close: H5Gclose)
@@ -431,6 +471,23 @@ final class HDF5File {
         let links = try linkCreation()
         let group = owned(try checked(H5Gcreate2(file.id, key, links.id, chdf5_default(), chdf5_default()), "H5Gcreate2 '\(key)'"), close: H5Gclose)
         try close(group, "H5Gclose '\(key)'")
+    }
+
+    /// Writes a scalar string attribute `name` on the object at `key`: variable-length UTF-8, which h5py
+    /// reads as a `str`.
+    func writeAttribute(_ text: String, named name: String, on key: String) throws {
+        try checkUsable("H5Acreate_by_name '\(key)' '\(name)'")
+        let type = HDF5Handle(try checked(H5Tcopy(chdf5_c_string()), "H5Tcopy"), close: H5Tclose)
+        try checked(H5Tset_size(type.id, chdf5_variable_size()), "H5Tset_size")
+        try checked(H5Tset_cset(type.id, H5T_CSET_UTF8), "H5Tset_cset")
+        let space = HDF5Handle(try checked(H5Screate(H5S_SCALAR), "H5Screate"), close: H5Sclose)
+        let attribute = owned(try checked(H5Acreate_by_name(file.id, key, name, type.id, space.id, chdf5_default(), chdf5_default(), chdf5_default()),
+                                          "H5Acreate_by_name '\(key)' '\(name)'"), close: H5Aclose)
+        try text.withCString { characters in
+            var pointer: UnsafePointer<CChar>? = characters
+            try checked(H5Awrite(attribute.id, type.id, &pointer), "H5Awrite '\(key)' '\(name)'")
+        }
+        try close(attribute, "H5Aclose '\(key)' '\(name)'")
     }
 
     /// Writes a scalar int64 attribute `name` on the object at `key`.

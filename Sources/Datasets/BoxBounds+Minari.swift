@@ -1,26 +1,10 @@
 import Foundation
+import ReplayStore
 
-/// A Gymnasium `Box` space as Minari serialises it in `metadata.json` (a JSON string such as
-/// `{"type": "Box", "dtype": "float32", "shape": [3], "low": [...], "high": [...]}`).
-public struct MinariBox: Sendable, Equatable {
-    public var shape: [Int]
-    public var low: [Float]
-    public var high: [Float]
-
-    /// Values per row: the product of the shape.
-    public var size: Int { shape.reduce(1, *) }
-
-    public init(shape: [Int], low: [Float], high: [Float]) {
-        self.shape = shape
-        self.low = low
-        self.high = high
-    }
-
-    /// An unbounded box of `size` values.
-    public init(unboundedOfSize size: Int) {
-        self.init(shape: [size], low: Array(repeating: -.infinity, count: size), high: Array(repeating: .infinity, count: size))
-    }
-
+/// A Gymnasium `Box` space as Minari serialises it in `metadata.json` (and D4RL files written here keep it
+/// as an attribute): a JSON string such as `{"type": "Box", "dtype": "float32", "shape": [3], "low": [...],
+/// "high": [...]}`.
+extension BoxBounds {
     /// The most values a space may have (observation or action): larger ones are refused as malformed.
     static let sizeLimit = 1 << 24
 
@@ -31,10 +15,10 @@ public struct MinariBox: Sendable, Equatable {
         var high: JSONNumbers?
     }
 
-    /// Parses Minari's serialised space (Python's `json`, which may write `Infinity`); only `Box` is
-    /// supported. `low` and `high` may be nested lists of the shape or one number for every value;
-    /// missing, they are unbounded.
-    init(parsing text: String, key: String, path: String) throws {
+    /// Parses Minari's serialised space (Python's `json`, which may write `Infinity`) found under `key` in
+    /// `path`; only `Box` is supported. `low` and `high` may be nested lists of the shape or one number for
+    /// every value; missing, they are unbounded.
+    init(minariJSON text: String, key: String, path: String) throws {
         let decoder = JSONDecoder()
         decoder.allowsJSON5 = true
         let serialized: Serialized
@@ -64,10 +48,13 @@ public struct MinariBox: Sendable, Equatable {
         }
         self.init(shape: shape, low: try bound(serialized.low, "low", unbounded: -.infinity),
                   high: try bound(serialized.high, "high", unbounded: .infinity))
+        if let problem {
+            throw DatasetError.invalidMetadata(path: path, reason: "'\(key)' is not a box: \(problem)")
+        }
     }
 
     /// Minari's serialisation, as Python's `json.dumps` writes it (`Infinity` for unbounded sides).
-    var serialized: String {
+    var minariJSON: String {
         func number(_ value: Float) -> String {
             if value == .infinity { return "Infinity" }
             if value == -.infinity { return "-Infinity" }

@@ -1,4 +1,0 @@
-import ArgumentParser
-import Datasets
-
-extension DatasetFormat: ExpressibleByArgument {}
