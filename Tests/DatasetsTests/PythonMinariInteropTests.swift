@@ -68,4 +68,66 @@ final class PythonMinariInteropTests: XCTestCase {
         XCTAssertEqual(json["env"] as? String, "Pendulum-v1")
         XCTAssertEqual(json["observation_high"] as? [Double], [1, 1, 8])
     }
+
+    /// Loads dataset `id` from `root`, recovers its environment with minari and prints what both say.
+    private static let recoveryScript = #"""
+    import json, os, sys
+    root, dataset_id = sys.argv[1], sys.argv[2]
+    os.environ["MINARI_DATASETS_PATH"] = root
+    import minari
+    dataset = minari.load_dataset(dataset_id)
+    env = dataset.recover_environment()
+    print(json.dumps({"id": env.spec.id, "entry_point": env.spec.entry_point, "max_episode_steps": env.spec.max_episode_steps,
+                      "action_low": env.action_space.low.tolist(), "action_high": env.action_space.high.tolist(),
+                      "observation_shape": list(env.observation_space.shape),
+                      "dataset_action_low": dataset.action_space.low.tolist(), "dataset_action_high": dataset.action_space.high.tolist(),
+                      "dataset_observation_shape": list(dataset.observation_space.shape), "steps": int(dataset.total_steps)}))
+    """#
+
+    /// A bridged MuJoCo task: `collect` records its environment in the D4RL file, `dataset import` in the
+    /// store, and `dataset export` (without `--env`) in the Minari metadata, from which minari rebuilds the
+    /// task: its Gymnasium id without the bridge's `gym:`, its registry entry point, and HalfCheetah's bounds.
+    func testMinariRecoversTheEnvironmentOfABridgedCollectionExportedWithoutEnv() throws {
+        guard try pythonIsReady() else { return }
+        let probe = try ChildProcess.run(Self.env, ["python3", "-c", "import gymnasium, mujoco"])
+        guard probe.status == 0 else {
+            let problem = "python3 cannot import gymnasium and mujoco; run scripts/setup"
+            if Self.isCI { return XCTFail("under CI=true this test may not skip: " + problem) }
+            throw XCTSkip(problem)
+        }
+        let directory = try DatasetFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let file = directory + "/half-cheetah.hdf5", store = directory + "/store", root = directory + "/minari"
+        let collected = try OffpolicyExecutable.run(["collect", "--random", "--env", "gym:HalfCheetah-v5", "--steps", "30", "--out", file])
+        XCTAssertEqual(collected.status, 0, collected.standardError)
+        let imported = try OffpolicyExecutable.run(["dataset", "import", file, "--store", store])
+        XCTAssertEqual(imported.status, 0, imported.standardError)
+        XCTAssertTrue(imported.standardOutput.contains("\nenvironment HalfCheetah-v5\n"), imported.standardOutput)
+        let exported = try OffpolicyExecutable.run(["dataset", "export", "--store", store, "--format", "minari", "--out", root + "/halfcheetah/random-v0"])
+        XCTAssertEqual(exported.status, 0, exported.standardError)
+        XCTAssertEqual(exported.standardOutput, "exported 30 transitions (1 episodes) from \(store) to \(root)/halfcheetah/random-v0 (minari) of HalfCheetah-v5\n")
+
+        let output = try ChildProcess.run(Self.env, ["python3", "-c", Self.recoveryScript, root, "halfcheetah/random-v0"])
+        XCTAssertEqual(output.status, 0, output.standardError)
+        let line = try XCTUnwrap(output.standardOutput.split(separator: "\n").last)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        XCTAssertEqual(json["id"] as? String, "HalfCheetah-v5")
+        XCTAssertEqual(json["entry_point"] as? String, "gymnasium.envs.mujoco.half_cheetah_v5:HalfCheetahEnv")
+        XCTAssertEqual(json["max_episode_steps"] as? Int, 1000)
+        XCTAssertEqual(json["action_low"] as? [Double], Array(repeating: -1, count: 6))
+        XCTAssertEqual(json["action_high"] as? [Double], Array(repeating: 1, count: 6))
+        XCTAssertEqual(json["observation_shape"] as? [Int], [17])
+        XCTAssertEqual(json["dataset_action_low"] as? [Double], Array(repeating: -1, count: 6), "the metadata's bounds, not ±inf")
+        XCTAssertEqual(json["dataset_action_high"] as? [Double], Array(repeating: 1, count: 6))
+        XCTAssertEqual(json["dataset_observation_shape"] as? [Int], [17])
+        XCTAssertEqual(json["steps"] as? Int, 30)
+
+        // A Gymnasium id without gym: is asked of Gymnasium's registry too, and must fit the store.
+        let plain = try OffpolicyExecutable.run(["dataset", "export", "--store", store, "--format", "minari", "--out", root + "/halfcheetah/plain-v0",
+                                                 "--env", "HalfCheetah-v5"])
+        XCTAssertEqual(plain.status, 0, plain.standardError)
+        let misfit = try OffpolicyExecutable.run(["dataset", "export", "--store", store, "--format", "minari", "--out", root + "/halfcheetah/misfit-v0",
+                                                  "--env", "gym:InvertedPendulum-v5"])
+        XCTAssertEqual(misfit.standardError, "error: --env gym:InvertedPendulum-v5 does not fit the store \(store): its observation space has 4 values, the data 17\n")
+    }
 }

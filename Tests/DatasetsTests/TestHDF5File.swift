@@ -49,4 +49,18 @@ final class TestHDF5File {
         bytes.withUnsafeBytes { write(key, fileType: type, memoryType: type, shape: [values.count], bytes: $0.baseAddress) }
         _ = H5Tclose(type)
     }
+
+    /// A fixed-length ASCII string attribute `name` of the root group (as older h5py and other writers make them).
+    func stringAttribute(_ name: String, _ value: String) {
+        let bytes = Array(value.utf8)
+        let type = H5Tcopy(chdf5_c_string())
+        _ = H5Tset_size(type, max(1, bytes.count))
+        let space = H5Screate(H5S_SCALAR)
+        let attribute = H5Acreate2(file, name, type, space, chdf5_default(), chdf5_default())
+        precondition(attribute >= 0, "H5Acreate2 \(name) failed")
+        precondition(bytes.withUnsafeBytes { H5Awrite(attribute, type, $0.baseAddress) } >= 0)
+        _ = H5Aclose(attribute)
+        _ = H5Sclose(space)
+        _ = H5Tclose(type)
+    }
 }

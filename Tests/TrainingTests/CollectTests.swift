@@ -47,6 +47,14 @@ final class CollectTests: XCTestCase {
         let summary = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(info.standardOutput.split(separator: "\n").last!.utf8)) as? [String: Any])
         XCTAssertEqual(summary["transitions"] as? Int, 500)
         XCTAssertEqual(summary["has_behavior_log_probabilities"] as? Bool, true, "\(summary)")
+        XCTAssertEqual(summary["environment_id"] as? String, "Pendulum-v1", "the file names its environment")
+        // A deterministic policy has no density, and the column is written all the same (NaN), as the help says.
+        let deterministicFile = directory.appending("deterministic.hdf5").path
+        let deterministic = try OffpolicyExecutable.run(["collect", "--run-dir", run, "--steps", "20", "--deterministic", "--out", deterministicFile])
+        XCTAssertEqual(deterministic.status, 0, deterministic.standardError)
+        let deterministicInfo = try OffpolicyExecutable.run(["dataset", "info", deterministicFile, "--json"])
+        let deterministicSummary = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(deterministicInfo.standardOutput.split(separator: "\n").last!.utf8)) as? [String: Any])
+        XCTAssertEqual(deterministicSummary["has_behavior_log_probabilities"] as? Bool, true, "\(deterministicSummary)")
         let again = try OffpolicyExecutable.run(["collect", "--run-dir", run, "--steps", "10", "--out", file])
         XCTAssertEqual(again.status, 64, "an existing file is never overwritten")
         let refusals: [([String], String)] = [
@@ -61,5 +69,32 @@ final class CollectTests: XCTestCase {
             XCTAssertTrue(refused.standardError.contains(message), "\(arguments): \(refused.standardError)")
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appending("r.hdf5").path))
+    }
+
+    /// The help's discussion at 80 columns: whole sentences re-wrapped, no line broken where the source had one.
+    func testCollectHelpReadsWellAtEightyColumns() throws {
+        let help = try ChildProcess.run(URL(fileURLWithPath: "/usr/bin/env"), ["COLUMNS=80", try OffpolicyExecutable.url().path, "collect", "--help"])
+        XCTAssertEqual(help.status, 0, help.standardError)
+        let expected = """
+        Writes observations, actions, rewards, terminals, timeouts, next_observations
+        and infos/action_log_probs: the log-density of each executed action under the
+        policy that acted, in environment units (tanh and action-scale Jacobians
+        included). A deterministic policy (--deterministic, or TD3/DDPG/deterministic
+        BC acting without noise) has no density: NaN. --random acts uniformly in the
+        action box (log-density -sum log(high - low)) and needs --env. The file's
+        attributes env_spec, observation_space and action_space name the environment
+        and its bounds, which dataset import records in the store and dataset export
+        writes out again.
+
+        Examples:
+          offpolicy collect --run-dir runs/sac-1 --steps 10000 --out expert.hdf5
+          offpolicy collect --random --env Pendulum-v1 --steps 10000 --out random.hdf5
+          offpolicy collect --random --env gym:Hopper-v5 --steps 10000 --out hop.hdf5
+
+        """
+        XCTAssertTrue(help.standardOutput.contains(expected), help.standardOutput)
+        for line in help.standardOutput.split(separator: "\n") where !line.hasPrefix("USAGE:") {
+            XCTAssertLessThanOrEqual(line.count, 80, "'\(line)'")
+        }
     }
 }
