@@ -18,6 +18,10 @@ final class SameTrajectoryTests: XCTestCase {
         XCTAssertEqual(bridged.observationSpace, native.observationSpace)
         XCTAssertEqual(bridged.actionSpace, native.actionSpace)
         XCTAssertEqual(bridged.maxEpisodeSteps, id.maxEpisodeSteps)
+        XCTAssertEqual(bridged.registeredID, id.rawValue)
+        XCTAssertEqual(bridged.entryPoint, id.entryPoint, "the built-in task's entry point is Gymnasium's registry's")
+        XCTAssertEqual(bridged.observationShape, [native.observationSpace.dimension])
+        XCTAssertEqual(bridged.actionShape, [native.actionSpace.dimension])
         var generator = SeededGenerator(seed: seed)
         var largest = Largest(), terminations = 0, truncations = 0
         var observation = try bridged.checkedReset(seed: seed)
@@ -93,6 +97,9 @@ final class SameTrajectoryTests: XCTestCase {
         let reference = try GymEnvironment(id: "Pendulum-v1")
         XCTAssertEqual(bridged.observationSpace, reference.observationSpace)
         XCTAssertEqual(bridged.actionSpace, reference.actionSpace)
+        XCTAssertEqual(bridged.registeredID, "Float64Pendulum-v0", "the registry's id, without the module to import")
+        XCTAssertNil(bridged.entryPoint, "registered with a class, not a module:Class string")
+        XCTAssertEqual(bridged.observationShape, [3])
         XCTAssertEqual(try bridged.checkedReset(seed: 2), try reference.checkedReset(seed: 2))
         for action: Float in [0.5, -1.25, 2] {
             XCTAssertEqual(try bridged.checkedStep([action]).observation, try reference.checkedStep([action]).observation)
