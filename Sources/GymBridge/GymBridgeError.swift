@@ -1,6 +1,8 @@
+import Foundation
+
 /// Why a bridged Gymnasium environment could not start or continue. Each message names the
 /// environment and, where Python said something, ends with the last lines of its standard error.
-public enum GymBridgeError: Error, CustomStringConvertible, Equatable {
+public enum GymBridgeError: Error, CustomStringConvertible, LocalizedError, Equatable {
     /// No Python interpreter at `$OFFPOLICY_PYTHON` (or `python3` on PATH).
     case pythonNotFound(python: String)
     /// Python could not import a module the environment needs; `install` is the command that adds it.
@@ -23,6 +25,9 @@ public enum GymBridgeError: Error, CustomStringConvertible, Equatable {
     /// An observation or reward that is NaN or infinite: `what` names it ("the reward", "observation value 2"),
     /// `call` the call and step that returned it.
     case nonFinite(id: String, what: String, value: Double, call: String)
+
+    /// The description, for code that reports errors by `localizedDescription`.
+    public var errorDescription: String? { description }
 
     public var description: String {
         switch self {

@@ -122,10 +122,19 @@ final class PythonMinariInteropTests: XCTestCase {
         XCTAssertEqual(json["dataset_observation_shape"] as? [Int], [17])
         XCTAssertEqual(json["steps"] as? Int, 30)
 
-        // A Gymnasium id without gym: is asked of Gymnasium's registry too, and must fit the store.
-        let plain = try OffpolicyExecutable.run(["dataset", "export", "--store", store, "--format", "minari", "--out", root + "/halfcheetah/plain-v0",
-                                                 "--env", "HalfCheetah-v5"])
-        XCTAssertEqual(plain.status, 0, plain.standardError)
+        // --env overrides: gym:ID and a Gymnasium id without gym: are both asked of Gymnasium's registry, and
+        // what is written is the registry's id and entry point, never the bridge's prefix.
+        for env in ["gym:HalfCheetah-v5", "HalfCheetah-v5"] {
+            let out = root + "/halfcheetah/" + env.replacingOccurrences(of: ":", with: "-")
+            let exported = try OffpolicyExecutable.run(["dataset", "export", "--store", store, "--format", "minari", "--out", out, "--env", env])
+            XCTAssertEqual(exported.status, 0, exported.standardError)
+            let metadata = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/data/metadata.json"))) as? [String: Any])
+            let spec = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(XCTUnwrap(metadata["env_spec"] as? String).utf8)) as? [String: Any])
+            XCTAssertEqual(spec["id"] as? String, "HalfCheetah-v5", env)
+            XCTAssertEqual(spec["entry_point"] as? String, "gymnasium.envs.mujoco.half_cheetah_v5:HalfCheetahEnv", env)
+            XCTAssertEqual(metadata["action_space"] as? String,
+                           #"{"type": "Box", "dtype": "float32", "shape": [6], "low": [-1.0, -1.0, -1.0, -1.0, -1.0, -1.0], "high": [1.0, 1.0, 1.0, 1.0, 1.0, 1.0]}"#)
+        }
         let misfit = try OffpolicyExecutable.run(["dataset", "export", "--store", store, "--format", "minari", "--out", root + "/halfcheetah/misfit-v0",
                                                   "--env", "gym:InvertedPendulum-v5"])
         XCTAssertEqual(misfit.standardError, "error: --env gym:InvertedPendulum-v5 does not fit the store \(store): its observation space has 4 values, the data 17\n")
