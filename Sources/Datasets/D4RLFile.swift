@@ -125,9 +125,7 @@ public enum D4RLFile {
                 marked += 1
             }
         }
-        if let environment = dataset.environment, let problem = environment.problem(observationSize: o, actionSize: dataset.actionSize) {
-            throw DatasetError.incompatibleStore(path: path, reason: "\(environment.id ?? "the environment") does not fit the data: \(problem)")
-        }
+        try dataset.checkEnvironmentFits(writing: path)
         try checkFreeSpace(rows: n, observationSize: o, actionSize: dataset.actionSize, nextObservations: dataset.nextObservations != nil,
                            logProbabilities: dataset.behaviorLogProbabilities != nil, at: path)
         let createdFolder = try FileOperations.makeDirectory(FileOperations.parent(of: path))

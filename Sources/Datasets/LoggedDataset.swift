@@ -57,6 +57,13 @@ public struct LoggedDataset: Sendable {
         self.notes = notes
     }
 
+    /// Refuses to write `output` when `environment` describes spaces of other sizes than the data's.
+    func checkEnvironmentFits(writing output: String) throws {
+        if let environment, let problem = environment.problem(observationSize: observationSize, actionSize: actionSize) {
+            throw DatasetError.outputRefused(path: output, reason: "its environment \(environment.id ?? "record") does not fit the data: \(problem)")
+        }
+    }
+
     /// Episodes end after each row whose `terminals` or `timeouts` is set; rows after the last end
     /// form one unfinished episode.
     public static func episodeLengths(terminals: [Bool], timeouts: [Bool]) -> [Int] {

@@ -52,9 +52,7 @@ public enum MinariDirectory {
                              replacing: Bool = false, inputs: [String] = []) throws -> [String] {
         let o = dataset.observationSize, a = dataset.actionSize
         let environment = dataset.environment
-        if let environment, let problem = environment.problem(observationSize: o, actionSize: a) {
-            throw DatasetError.incompatibleStore(path: directory, reason: "\(environment.id ?? "the environment") does not fit the data: \(problem)")
-        }
+        try dataset.checkEnvironmentFits(writing: directory)
         let observationSpace = environment?.observationSpace ?? BoxBounds(unboundedOfSize: o)
         let actionSpace = environment?.actionSpace ?? BoxBounds(unboundedOfSize: a)
         let finalData = directory + "/data"
