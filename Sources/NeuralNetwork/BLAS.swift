@@ -3,8 +3,9 @@ internal import CVectorKernels
 import Foundation
 
 /// The one place where matrix products happen. Every product in the package goes through
-/// `multiply` here (OpenBLAS's `cblas_sgemm`, or `cblas_sgemv` and a short vectorised loop for thin
-/// shapes), so its cost can be counted and its threading controlled.
+/// `multiply` here (OpenBLAS's `cblas_sgemm` or the package's packed kernel, see `productKernel`; or
+/// `cblas_sgemv` and a short vectorised loop for thin shapes), so its cost can be counted and its
+/// threading controlled.
 public enum BLAS {
     private static let singleThreaded: Void = {
         openblas_set_num_threads(1)
@@ -26,7 +27,7 @@ public enum BLAS {
     /// C = alpha · op(A) · op(B) + beta · C, all row-major. `op(A)` is m × k, `op(B)` is k × n.
     /// With beta = 0, C is only written, never read.
     ///
-    /// Square-ish products go to `cblas_sgemm`. Thin ones, which sgemm runs at a few percent of its
+    /// Square-ish products go to `cblas_sgemm` (or the packed kernel, `productKernel`). Thin ones, which sgemm runs at a few percent of its
     /// peak (its packing and blocking do not pay off there), take a cheaper route with the same result
     /// up to rounding (measured with OpenBLAS 0.3.21, batch 256, width 256, one thread):
     /// - at most `narrowLimit` columns (a critic's Q output, a policy's [μ | log σ]) or rows (the
@@ -60,14 +61,25 @@ public enum BLAS {
             shallowProduct(a, transposed: transposeA, leading: lda, b, transposed: transposeB, leading: ldb,
                            into: c, leading: ldc, m: m, n: n, k: k)
         } else {
-            cblas_sgemm(
-                CblasRowMajor,
-                transposeA ? CblasTrans : CblasNoTrans,
-                transposeB ? CblasTrans : CblasNoTrans,
-                Int32(m), Int32(n), Int32(k),
-                alpha, a, Int32(lda), b, Int32(ldb),
-                beta, c, Int32(ldc))
+            generalProduct(a, transposed: transposeA, leading: lda, b, transposed: transposeB, leading: ldb,
+                           into: c, leading: ldc, m: m, n: n, k: k, alpha: alpha, beta: beta)
         }
+    }
+
+    /// `cblas_sgemm` on row-major matrices.
+    static func openBLASProduct(
+        _ a: UnsafePointer<Float>, transposed transposeA: Bool, leading lda: Int,
+        _ b: UnsafePointer<Float>, transposed transposeB: Bool, leading ldb: Int,
+        into c: UnsafeMutablePointer<Float>, leading ldc: Int,
+        m: Int, n: Int, k: Int, alpha: Float, beta: Float
+    ) {
+        cblas_sgemm(
+            CblasRowMajor,
+            transposeA ? CblasTrans : CblasNoTrans,
+            transposeB ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), Int32(k),
+            alpha, a, Int32(lda), b, Int32(ldb),
+            beta, c, Int32(ldc))
     }
 
     /// C = activation(op(A) · op(B) + bias), bias (n values) added to every row: a dense layer's forward
@@ -209,7 +221,7 @@ public enum BLAS {
         2 * Double(m) * Double(n) * Double(k)
     }
 
-    /// Measures what `cblas_sgemm` alone reaches on size × size × size products, on one thread,
+    /// Measures what the general product route (`productKernel`) alone reaches on size × size × size products, on one thread,
     /// for about `seconds` seconds of wall-clock time. Returns GFLOP/s.
     public static func measureProductGFLOPs(size: Int = 256, seconds: Double = 0.5) -> Double {
         let probe = ProductProbe(size: size)
@@ -224,7 +236,7 @@ public enum BLAS {
         return probe.flopsPerProduct * Double(repetitions) / elapsed / 1e9
     }
 
-    /// Square products of a fixed size, for measuring the sgemm peak in small slices that can be
+    /// Square products of a fixed size, for measuring the product peak (`productKernel`) in small slices that can be
     /// interleaved with other work (so both see the same machine load).
     public final class ProductProbe {
         public let size: Int

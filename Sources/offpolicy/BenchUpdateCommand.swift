@@ -7,7 +7,7 @@ import ReplayStore
 import Transitions
 
 /// `offpolicy bench update`: gradient steps per second on batches sampled from a real replay store,
-/// and the GFLOP/s they reach against what `cblas_sgemm` alone reaches in the same process.
+/// and the GFLOP/s they reach against what the general product route (`BLAS.productKernel`) alone reaches in the same process.
 struct BenchUpdateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "update",
@@ -15,7 +15,7 @@ struct BenchUpdateCommand: ParsableCommand {
         discussion: """
         Fills a temporary replay store (LMDB + zstd) with synthetic transitions (not timed), then runs \
         rounds of iterations. Each iteration samples a batch from the store, runs one learner update on it, \
-        then runs as many cblas_sgemm 256×256×256 products as match the update's FLOPs (the peak probe). \
+        then runs as many 256×256×256 products (through the same kernel the update uses: OpenBLAS, or the packed kernel where OpenBLAS would run kernels without AVX2) as match the update's FLOPs (the peak probe). \
         Everything runs on one thread. Sampling, update and probe are timed on the thread's CPU clock, so \
         time other processes take from this one is left out, and interleaving at this grain gives update \
         and peak the same machine load.
@@ -91,7 +91,7 @@ struct BenchUpdateCommand: ParsableCommand {
         }
 
         print("\(algorithm.name) update, hidden \(hiddenSizes), batch \(batch), observation \(observationSize), action \(actionSize): "
-              + "\(format(flopsPerUpdate / 1e9, 4)) GFLOP per update (matrix products); OpenBLAS kernels: \(BLAS.coreName), 1 thread")
+              + "\(format(flopsPerUpdate / 1e9, 4)) GFLOP per update (matrix products); products: \(BLAS.productKernel.rawValue) (OpenBLAS kernels: \(BLAS.coreName)), 1 thread")
         if let advice = BLAS.kernelAdvice { print("note: \(advice)") }
         // Each iteration times, on this thread's CPU clock: sampling one batch, one update, and as many
         // 256³ sgemm products as make up about the update's FLOPs. Interleaving at this grain makes the

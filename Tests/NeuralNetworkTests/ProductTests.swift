@@ -24,7 +24,7 @@ final class ProductTests: XCTestCase {
         return result
     }
 
-    private func check(m: Int, n: Int, k: Int, generator: inout SeededGenerator) {
+    private func check(m: Int, n: Int, k: Int, generator: inout SeededGenerator, kernel: BLAS.ProductKernel? = nil) {
         for transposedA in [false, true] {
             for transposedB in [false, true] {
                 for (alpha, beta) in [(Float(1), Float(0)), (1, 1), (0.5, -2)] {
@@ -40,13 +40,23 @@ final class ProductTests: XCTestCase {
                     a.withUnsafeBufferPointer { a in
                         b.withUnsafeBufferPointer { b in
                             actual.withUnsafeMutableBufferPointer { c in
-                                BLAS.multiply(a.baseAddress!, transposed: transposedA, leading: lda,
-                                              b.baseAddress!, transposed: transposedB, leading: ldb,
-                                              into: c.baseAddress!, leading: ldc, m: m, n: n, k: k, alpha: alpha, beta: beta)
+                                if let kernel {
+                                    XCTAssertTrue(BLAS.packedProduct(kernel, a.baseAddress!, transposed: transposedA, leading: lda,
+                                                                     b.baseAddress!, transposed: transposedB, leading: ldb,
+                                                                     into: c.baseAddress!, leading: ldc, m: m, n: n, k: k,
+                                                                     alpha: alpha, beta: beta))
+                                } else {
+                                    BLAS.multiply(a.baseAddress!, transposed: transposedA, leading: lda,
+                                                  b.baseAddress!, transposed: transposedB, leading: ldb,
+                                                  into: c.baseAddress!, leading: ldc, m: m, n: n, k: k, alpha: alpha, beta: beta)
+                                }
                             }
                         }
                     }
-                    // Padding columns of C (beyond n) are not part of the product: compare only the product.
+                    // Padding columns of C (beyond n) are never written.
+                    for i in 0..<m {
+                        for j in n..<ldc { XCTAssertEqual(actual[i * ldc + j].bitPattern, c[i * ldc + j].bitPattern, "padding at \(i), \(j)") }
+                    }
                     for i in 0..<m {
                         for j in n..<ldc { expected[i * ldc + j] = 0; actual[i * ldc + j] = 0 }
                     }
@@ -70,6 +80,40 @@ final class ProductTests: XCTestCase {
             check(m: m, n: n, k: k, generator: &generator)
         }
         XCTAssertLessThanOrEqual(BLAS.shallowLimit, 4, "shallowProduct holds at most four rows of op(B) in registers")
+    }
+
+    /// The packed kernels (which stand in for OpenBLAS's fallback kernels, `BLAS.productKernel`) against
+    /// the definition: edges of the 6 × 16 (or 6 × 32) register tiles, of the 96-row, 256-deep and
+    /// 512-column blocks, an empty depth, every transposition and beta = 0 over NaN.
+    func testPackedKernelsMatchTheDefinition() throws {
+        let kernels = [BLAS.ProductKernel.packedAVX2, .packedAVX512].filter(BLAS.cpuRuns)
+        try XCTSkipIf(kernels.isEmpty, "this CPU has no AVX2 and FMA, so the packed kernels never run")
+        var generator = SeededGenerator(seed: 23)
+        for kernel in kernels {
+            for (m, n, k) in [(13, 17, 5), (6, 16, 256), (6, 32, 257), (97, 530, 40), (100, 70, 600), (5, 7, 0), (1, 1, 1)] {
+                check(m: m, n: n, k: k, generator: &generator, kernel: kernel)
+            }
+        }
+    }
+
+    /// The AVX-512 form sums in the AVX2 form's order, so both give the same bits.
+    func testPackedKernelsGiveTheSameBits() throws {
+        try XCTSkipUnless(BLAS.cpuRuns(.packedAVX512), "this CPU has no AVX-512")
+        var generator = SeededGenerator(seed: 29)
+        let (m, n, k) = (101, 75, 300)
+        let a = (0..<(k * m)).map { _ in Float(generator.nextGaussian()) }
+        let b = (0..<(k * n)).map { _ in Float(generator.nextGaussian()) }
+        let c = (0..<(m * n)).map { _ in Float(generator.nextGaussian()) }
+        var results: [[Float]] = []
+        for kernel in [BLAS.ProductKernel.packedAVX2, .packedAVX512] {
+            var result = c
+            result.withUnsafeMutableBufferPointer { result in
+                XCTAssertTrue(BLAS.packedProduct(kernel, a, transposed: true, leading: m, b, transposed: false, leading: n,
+                                                 into: result.baseAddress!, leading: n, m: m, n: n, k: k, alpha: 0.5, beta: 2))
+            }
+            results.append(result)
+        }
+        XCTAssertEqual(results[0].map(\.bitPattern), results[1].map(\.bitPattern))
     }
 
     /// A dense layer's forward product with bias and activation (fused into the shallow route, a second

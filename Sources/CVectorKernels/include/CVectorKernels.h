@@ -62,6 +62,24 @@ void cvk_tanh_derivative_avx2(float *g, const float *y, ptrdiff_t rows, ptrdiff_
 /// sum[c] ← sum[c] + g[r, c] in row order (the identity's derivative is 1); g is rows × columns, contiguous.
 void cvk_add_rows_avx2(float *sum, const float *g, ptrdiff_t rows, ptrdiff_t columns);
 
+/// C ← alpha · op(A) · op(B) + beta · C, row-major, op(A) m × k, op(B) k × n, op(X) = Xᵀ when its flag is
+/// nonzero; with beta = 0, C is only written. For CPUs with AVX2 and FMA whose BLAS runs kernels without
+/// them (OpenBLAS on a CPU model it does not know). Sums over k in order, a depth block of 256 at a time,
+/// with fused multiply-adds. Returns 0 (C untouched) when its packing buffers (about 600 KB per thread,
+/// kept until the thread ends) cannot be allocated, else 1.
+int cvk_packed_product_avx2(int transposeA, int transposeB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
+                            const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb,
+                            float beta, float *c, ptrdiff_t ldc);
+
+/// cvk_packed_product_avx2 with AVX-512 registers (B panels 32 columns wide instead of 16); only while
+/// cvk_cpu_supports_avx512() is 1. The same sums in the same order, so the same bits as the AVX2 product.
+int cvk_packed_product_avx512(int transposeA, int transposeB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
+                              const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb,
+                              float beta, float *c, ptrdiff_t ldc);
+
+/// 1 if the CPU and the operating system run AVX-512F, AVX2 and FMA instructions, else 0.
+int cvk_cpu_supports_avx512(void);
+
 /// What a shallow product does to each row of its result right after computing it.
 typedef enum {
     /// Nothing.
