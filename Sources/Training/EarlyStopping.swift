@@ -41,7 +41,8 @@ public final class EarlyStopping: TrainingCallback {
             return .stop(reason: "the evaluation return \(value) at step \(run.steps) reached the threshold \(threshold)")
         }
         if let patience, evaluationsWithoutImprovement >= patience, let bestReturn {
-            return .stop(reason: "\(evaluationsWithoutImprovement) evaluations in a row did not improve on the best return \(bestReturn)")
+            let count = evaluationsWithoutImprovement == 1 ? "1 evaluation" : "\(evaluationsWithoutImprovement) evaluations in a row"
+            return .stop(reason: "\(count) did not improve on the best return \(bestReturn)")
         }
         return .proceed
     }

@@ -109,7 +109,7 @@ final class CallbackTests: XCTestCase {
             XCTAssertEqual(outcome, .finished, "the last evaluation ends the run anyway")
         } else {
             XCTAssertEqual(outcome, .stopped(steps: whole[first].environmentSteps,
-                                             reason: "1 evaluations in a row did not improve on the best return \(best)"))
+                                             reason: "1 evaluation did not improve on the best return \(best)"))
         }
         XCTAssertEqual(try ProgressRow.read(from: directory.appending("early/progress.csv")).count, first + 1)
     }
