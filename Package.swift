@@ -74,7 +74,7 @@ let package = Package(
         .testTarget(name: "ComparisonTests", dependencies: ["Comparison", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "ReplayStore", "Transitions", "CHDF5", "TestSupport"], exclude: ["Fixtures"]),
         // What a library user writes: public API only (no @testable import), an environment of its own.
-        .testTarget(name: "LibraryUsageTests", dependencies: ["Training", "RunFiles", "Learners", "Environments", "ReplayStore", "Transitions", "Randomness"]),
+        .testTarget(name: "LibraryUsageTests", dependencies: ["Training", "TrainingRuns", "RunFiles", "Learners", "Environments", "ReplayStore", "Transitions", "Randomness"]),
     ],
     swiftLanguageModes: [.v5]
 )

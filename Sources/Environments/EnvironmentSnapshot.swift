@@ -14,4 +14,8 @@ public struct EnvironmentSnapshot: Codable, Equatable, Sendable {
         self.generator = generator
         self.elapsedSteps = elapsedSteps
     }
+
+    /// The snapshot of an environment whose state a checkpoint does not hold (`restoresSnapshots` false):
+    /// no state values, a generator seeded with 0.
+    public static let empty = EnvironmentSnapshot(state: [], generator: SeededGenerator(seed: 0))
 }

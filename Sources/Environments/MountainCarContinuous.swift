@@ -88,6 +88,9 @@ public struct MountainCarContinuous: Environment {
         return StepResult(observation: observation, reward: reward, terminated: terminated, truncated: false)
     }
 
+    /// True: the snapshot holds the whole state and the generator.
+    public var restoresSnapshots: Bool { true }
+
     public func snapshot() -> EnvironmentSnapshot {
         EnvironmentSnapshot(state: state, generator: generator)
     }

@@ -57,6 +57,9 @@ public struct Pendulum: Environment {
         return StepResult(observation: observation, reward: -cost, terminated: false, truncated: false)
     }
 
+    /// True: the snapshot holds the whole state and the generator.
+    public var restoresSnapshots: Bool { true }
+
     public func snapshot() -> EnvironmentSnapshot {
         EnvironmentSnapshot(state: state, generator: generator)
     }

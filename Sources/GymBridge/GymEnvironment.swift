@@ -158,14 +158,8 @@ public final class GymEnvironment: Environment {
         fatalError("\(error)")
     }
 
-    /// Python's state cannot be captured: the snapshot is empty and restoring it does nothing.
-    public var restoresSnapshots: Bool { false }
-
-    public func snapshot() -> EnvironmentSnapshot {
-        EnvironmentSnapshot(state: [], generator: SeededGenerator(seed: 0))
-    }
-
-    public func restore(_ snapshot: EnvironmentSnapshot) {}
+    // Python's state cannot be captured: `snapshot()`, `restore(_:)` and `restoresSnapshots` are the
+    // protocol's defaults (an empty snapshot, nothing restored, false).
 
     // MARK: Beyond the protocol
 

@@ -66,10 +66,11 @@ public final class OnPolicyTrainingLoop {
     }
 
     /// Runs until `config.steps` environment steps are done, or until `shouldStop` returns true (checked
-    /// after every rollout's updates), in which case a checkpoint is written first.
+    /// after every rollout's updates) or one of `callbacks` asks to stop, in which case a checkpoint is
+    /// written first.
     @discardableResult
-    public func run(shouldStop: () -> Bool) throws -> RunOutcome {
-        try core.run(shouldStop: shouldStop) { try learnFromOneRollout() }
+    public func run(callbacks: [any TrainingCallback], shouldStop: () -> Bool) throws -> RunOutcome {
+        try core.run(callbacks: callbacks, shouldStop: shouldStop) { try learnFromOneRollout() }
     }
 
     /// Collects one rollout (all copies in lockstep), appends it to the sink, and learns from it and from

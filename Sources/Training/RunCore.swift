@@ -9,10 +9,10 @@ import Transitions
 /// bookkeeping of `RunState`, the random streams, and starting and resuming a run.
 ///
 /// Outside the module it is read-only: config, directory, counters and notices.
-/// A loop only collects and updates: it drives `run(shouldStop:advance:)` with one unit of its work
+/// A loop only collects and updates: it drives `run(callbacks:shouldStop:advance:)` with one unit of its work
 /// (one environment step and its updates, one offline update, one rollout and its updates), steps its
 /// environment copies through `step(copy:executing:storing:logProbability:into:)`, and hands every
-/// update's metrics to `record(_:)`.
+/// update's metrics to `record(_:)`. The core tells the run's `TrainingCallback`s of its events.
 public final class RunCore {
     public let config: TrainingConfig
     public let directory: RunDirectory
@@ -41,6 +41,9 @@ public final class RunCore {
     private var rowStart = ContinuousClock.now
     /// The step count at which a crossing of the evaluation interval was last looked for.
     private var checkedSteps = 0
+    /// The callbacks of the current `run` call, and the reason the first of them gave to stop.
+    private var callbacks: [any TrainingCallback] = []
+    private var stopReason: String?
 
     /// Starts a new run of `config` in `directory` (which must not hold one, see `RunDirectory.claimForNewRun`):
     /// resets copy c of `environments` with seed + c, writes `config.json` and the headers of progress.csv and
@@ -109,7 +112,7 @@ public final class RunCore {
             }
             if config.mode == .online, environments.contains(where: { !$0.restoresSnapshots }) {
                 let fresh = environments.count == 1 ? "the resumed run starts a fresh episode" : "each environment copy of the resumed run starts a fresh episode"
-                notices.append("\(config.environment) runs in a Python process whose state a checkpoint cannot hold: \(fresh)"
+                notices.append("a checkpoint cannot hold the state of \(config.environment) (a Python process, or an environment without snapshot() and restore(_:)): \(fresh)"
                                + (cutSteps > 0 ? " (the interrupted episode's \(cutSteps) stored steps stay in the store, without an end flag)" : ""))
             }
             try learner.loadCheckpoint(from: learnerDirectory)
@@ -174,8 +177,20 @@ public final class RunCore {
     /// The action space of copy `c`.
     func actionSpace(ofCopy c: Int) -> BoxSpace { environments[c].actionSpace }
 
+    /// The rows of `progress.csv` so far: the evaluations of this run, its part before a resume included.
+    public func progressRows() throws -> [ProgressRow] {
+        do { return try ProgressRow.read(from: directory.progress) } catch let RunFileError.unreadable(path, reason) {
+            throw TrainingError.corruptFile(path, reason)
+        }
+    }
+
+    /// Writes the learner's acting policy (as `policy.safetensors` holds it) to `file`, atomically; for
+    /// callbacks that keep a policy of their own (`KeepBestPolicy`).
+    public func savePolicy(to file: URL) throws { try learner.savePolicy(to: file) }
+
     /// Runs `advance` (one unit of the loop's work) until `config.steps` steps are done, or until
-    /// `shouldStop` returns true (asked after every unit), in which case a checkpoint is written first.
+    /// `shouldStop` returns true (asked after every unit) or a callback asks to stop, in which case a
+    /// checkpoint is written first. `callbacks` hear of the start, of every unit, evaluation and checkpoint.
     /// After every unit: an evaluation when the steps crossed a multiple of the evaluation interval since
     /// `evaluateIfDue()` last looked (and at the end), a checkpoint when they crossed one of the checkpoint
     /// interval during the unit (and at the end, and on a stop), then the progress line.
@@ -188,13 +203,15 @@ public final class RunCore {
     ///   rethrown and the previous checkpoint stays.
     /// - thrown by an evaluation after a complete unit: the checkpoint holds the unit, and the evaluation is
     ///   marked pending; the resumed run evaluates first.
-    func run(shouldStop: () -> Bool, advance: () throws -> Void) throws -> RunOutcome {
+    func run(callbacks: [any TrainingCallback], shouldStop: () -> Bool, advance: () throws -> Void) throws -> RunOutcome {
         let start = ContinuousClock.now
         let elapsedBefore = state.elapsedSeconds
         rowStart = start
         rowStartSteps = steps
         checkedSteps = steps
-        defer { recorder.terminal.finish() }
+        (self.callbacks, stopReason) = (callbacks, nil)
+        defer { recorder.terminal.finish(); self.callbacks = [] }
+        for callback in callbacks { try callback.runWillStart(self) }
         func checkpoint() throws {
             state.elapsedSeconds = elapsedBefore + TerminalProgress.seconds(ContinuousClock.now - start)
             try writeCheckpoint()
@@ -209,6 +226,7 @@ public final class RunCore {
             } catch is Interruption {
                 return .interrupted(steps: steps)  // the checkpoint on disk is this state already
             }
+            if let stopReason, steps < config.steps { return .stopped(steps: steps, reason: stopReason) }
         }
         while steps < config.steps {
             let unitStart = steps
@@ -230,12 +248,23 @@ public final class RunCore {
                 try checkpoint()
                 return .interrupted(steps: steps)
             }
-            let stopping = !finished && shouldStop()
-            if schedule.checkpoints(from: unitStart, to: steps) || finished || stopping { try checkpoint() }
+            try ask { try $0.afterIteration(self) }
+            var stopping = !finished && (shouldStop() || stopReason != nil)
+            if schedule.checkpoints(from: unitStart, to: steps) || finished || stopping {
+                try checkpoint()
+                stopping = !finished && (stopping || stopReason != nil)
+            }
             showProgress()
-            if stopping { return .interrupted(steps: steps) }
+            if stopping { return stopReason.map { .stopped(steps: steps, reason: $0) } ?? .interrupted(steps: steps) }
         }
         return .finished
+    }
+
+    /// Asks every callback (all of them, in order); the first that says stop gives the reason.
+    private func ask(_ question: (any TrainingCallback) throws -> CallbackDecision) throws {
+        for callback in callbacks {
+            if case .stop(let reason) = try question(callback), stopReason == nil { stopReason = reason }
+        }
     }
 
     /// Evaluates now if the steps crossed a multiple of the evaluation interval since the last look.
@@ -308,12 +337,14 @@ public final class RunCore {
         let now = ContinuousClock.now
         let seconds = TerminalProgress.seconds(now - rowStart)
         let steps = self.steps
-        lastEvaluation = try recorder.evaluate(learner, on: evaluationEnvironment, config: config, environmentSteps: state.environmentSteps,
-                                               episodes: state.episodes, updates: state.updates, trainReturn: state.recentReturnMean,
-                                               stepsPerSecond: seconds > 0 ? Double(steps - rowStartSteps) / seconds : 0)
+        let row = try recorder.evaluate(learner, on: evaluationEnvironment, config: config, environmentSteps: state.environmentSteps,
+                                        episodes: state.episodes, updates: state.updates, trainReturn: state.recentReturnMean,
+                                        stepsPerSecond: seconds > 0 ? Double(steps - rowStartSteps) / seconds : 0)
+        lastEvaluation = row.evaluationReturnMean
         state.progressRows += 1
         rowStart = now
         rowStartSteps = steps
+        try ask { try $0.afterEvaluation(row, of: self) }
     }
 
     /// Makes the sink and the metrics durable, then writes the checkpoint.
@@ -323,5 +354,6 @@ public final class RunCore {
         for c in environments.indices { state.copies[c].environment = environments[c].snapshot() }
         state.storedTransitions = try sink.transitionCount
         try checkpointer.write(learner: learner, state: state)
+        try ask { try $0.afterCheckpoint(self) }
     }
 }

@@ -25,14 +25,15 @@ extension RunRecorder {
     }
 
     /// What both loops do at an evaluation: `episodes` deterministic episodes of `learner` on `environment`
-    /// (initial states from the run's evaluation seed), then the progress row. Returns the mean return.
+    /// (initial states from the run's evaluation seed), then the progress row, which it returns.
     func evaluate(_ learner: any Learner, on environment: any Environment, config: TrainingConfig, environmentSteps: Int,
-                  episodes: Int, updates: Int, trainReturn: Double, stepsPerSecond: Double) throws -> Double {
+                  episodes: Int, updates: Int, trainReturn: Double, stepsPerSecond: Double) throws -> ProgressRow {
         let evaluation = try Evaluation.run(learner, on: environment, episodes: config.evaluationEpisodes,
                                             seed: Evaluation.environmentSeed(forRunSeed: config.seed))
-        try record(ProgressRow(
+        let row = ProgressRow(
             environmentSteps: environmentSteps, episodes: episodes, updates: updates, trainReturn: trainReturn,
-            evaluationReturnMean: evaluation.mean, evaluationReturnStd: evaluation.standardDeviation, stepsPerSecond: stepsPerSecond))
-        return evaluation.mean
+            evaluationReturnMean: evaluation.mean, evaluationReturnStd: evaluation.standardDeviation, stepsPerSecond: stepsPerSecond)
+        try record(row)
+        return row
     }
 }

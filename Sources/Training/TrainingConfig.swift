@@ -54,6 +54,15 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
         self.metricsInterval = metricsInterval
     }
 
+    /// A run of `learner` with the defaults of `offpolicy train`: an evaluation of 10 episodes and a
+    /// checkpoint every 1000 steps, 100 warm-up steps for an off-policy learner (Stable-Baselines3's
+    /// `learning_starts`) and none for an on-policy one, one gradient step per environment step, a replay
+    /// capacity of 1,000,000 and the learner's own metrics interval (`defaultMetricsInterval`).
+    public static func defaults(environment: String, steps: Int, seed: UInt64 = 0, learner: LearnerConfiguration) -> TrainingConfig {
+        TrainingConfig(environment: environment, steps: steps, seed: seed, learner: learner,
+                       learningStarts: learner.isOnPolicy ? 0 : 100, metricsInterval: learner.defaultMetricsInterval)
+    }
+
     public var algorithm: String { learner.algorithm }
 
     /// The largest step count, interval and capacity accepted: beyond anything a run reaches, small

@@ -1,7 +1,14 @@
-/// Errors of the training loop and of run directories, each naming the file or setting at fault.
-public enum TrainingError: Error, CustomStringConvertible, Equatable {
+import Foundation
+
+/// Errors of the training loop and of run directories, each one sentence naming the file or setting at
+/// fault (`description`, also `localizedDescription`).
+public enum TrainingError: Error, CustomStringConvertible, LocalizedError, Equatable {
     case invalidConfig(String)
+    /// The directory (its path) already holds a run: a new run there is refused, and nothing in it changed.
     case runDirectoryNotEmpty(String)
+    /// The run in `directory` was trained on `environment`, a name the command line cannot make an
+    /// environment from (a library user's own environment); its Swift code can.
+    case environmentOfItsOwn(environment: String, directory: String)
     case missingFile(String)
     case corruptFile(String, String)
     /// A run file cannot be created or written (a full disk, no permission); `reason` says why.
@@ -16,7 +23,10 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .invalidConfig(let message): return "invalid configuration: \(message)"
-        case .runDirectoryNotEmpty(let path): return "run directory \(path) already holds a run; use --resume \(path) to continue it, or choose another --run-dir"
+        case .runDirectoryNotEmpty(let path):
+            return "run directory \(path) already holds a run; continue it (offpolicy train --resume \(path), or TrainingRun.resumeSession in Swift) or choose another directory"
+        case .environmentOfItsOwn(let environment, let directory):
+            return "the run in \(directory) was trained on \(environment), an environment of its own that offpolicy cannot make; evaluate it from Swift with TrainingRun.evaluate(in:environment:episodes:seed:), or continue it with TrainingRun.resumeSession(in:environment:steps:)"
         case .missingFile(let path): return "\(path) is missing"
         case .corruptFile(let path, let reason): return "\(path) cannot be read: \(reason)"
         case .unwritable(let path, let reason): return "\(path) cannot be written: \(reason)"
@@ -27,4 +37,6 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
             return "\(environment) returned a non-finite \(what) (\(value)) at environment step \(step); nothing of that step was stored, and the last checkpoint is kept"
         }
     }
+
+    public var errorDescription: String? { description }
 }

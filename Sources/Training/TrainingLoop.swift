@@ -86,11 +86,11 @@ public final class TrainingLoop {
     }
 
     /// Runs until `config.steps` steps are done, or until `shouldStop` returns true (checked after
-    /// every step), in which case a checkpoint is written first.
+    /// every step) or one of `callbacks` asks to stop, in which case a checkpoint is written first.
     @discardableResult
-    public func run(shouldStop: () -> Bool) throws -> RunOutcome {
+    public func run(callbacks: [any TrainingCallback], shouldStop: () -> Bool) throws -> RunOutcome {
         let config = core.config
-        return try core.run(shouldStop: shouldStop) {
+        return try core.run(callbacks: callbacks, shouldStop: shouldStop) {
             switch config.mode {
             case .online:
                 try collectOneStep()

@@ -6,8 +6,9 @@ import RunFiles
 public protocol TrainingSession: AnyObject {
     /// What the loop runs on: the run's config, directory, counters, episodes and checkpoints.
     var core: RunCore { get }
-    /// Runs until `config.steps` steps are done or `shouldStop` returns true (then a checkpoint is written first).
-    func run(shouldStop: () -> Bool) throws -> RunOutcome
+    /// Runs until `config.steps` steps are done, or `shouldStop` returns true, or one of `callbacks` asks to
+    /// stop (then a checkpoint is written first). `callbacks` hear of the run's events (`TrainingCallback`).
+    func run(callbacks: [any TrainingCallback], shouldStop: () -> Bool) throws -> RunOutcome
 }
 
 extension TrainingSession {
@@ -25,5 +26,13 @@ extension TrainingSession {
 
     /// Runs until `config.steps` steps are done.
     @discardableResult
-    public func run() throws -> RunOutcome { try run(shouldStop: { false }) }
+    public func run() throws -> RunOutcome { try run(callbacks: [], shouldStop: { false }) }
+
+    /// Runs until `config.steps` steps are done or `shouldStop` returns true (asked after every iteration).
+    @discardableResult
+    public func run(shouldStop: () -> Bool) throws -> RunOutcome { try run(callbacks: [], shouldStop: shouldStop) }
+
+    /// Runs until `config.steps` steps are done or one of `callbacks` asks to stop.
+    @discardableResult
+    public func run(callbacks: [any TrainingCallback]) throws -> RunOutcome { try run(callbacks: callbacks, shouldStop: { false }) }
 }

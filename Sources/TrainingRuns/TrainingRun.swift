@@ -8,9 +8,10 @@ import RunFiles
 import Training
 import Transitions
 
-/// Builds the pieces of a run the CLI starts from its directory: the registered environment named in
-/// the config, the real replay store at `DIR/replay`, and the registered learner the config describes,
-/// wired into the loop its learner needs. (A library user can build the same loops from their own pieces.)
+/// Builds the pieces of a run: the environment (the registered one named in the config, as the CLI
+/// starts runs, or a library user's own), the real replay store at `DIR/replay`, and the registered
+/// learner the config describes, wired into the loop its learner needs. A library user can also build the
+/// same loops from pieces of their own.
 public enum TrainingRun {
     /// How the training loop opens its store: one transition per step, durable at each checkpoint
     /// (`sync()`); every committed step also survives `kill -9` of the process.
@@ -34,9 +35,56 @@ public enum TrainingRun {
                                     demonstrationRatio: Double? = nil, terminal: TerminalProgress = TerminalProgress(),
                                     environmentTimeout: Double = GymEnvironment.defaultCallTimeout) throws -> any TrainingSession {
         try config.validate()
+        let supply = EnvironmentSupply { try makeEnvironment(named: config.environment, callTimeout: environmentTimeout) }
+        return try start(config, in: directory, environments: supply, demonstrations: demonstrations,
+                         demonstrationRatio: demonstrationRatio, terminal: terminal)
+    }
+
+    /// A new run of the learner registered as `algorithm` (`sac`, `td3`, `ppo`, …; see `Algorithms`) on an
+    /// environment of your own, with every other setting `offpolicy train`'s default
+    /// (`TrainingConfig.defaults(environment:steps:seed:learner:)`): Stable-Baselines3's `SAC(env).learn()`.
+    /// The store, the learner and the loop are made as for `startSession(_:in:demonstrations:demonstrationRatio:terminal:environmentTimeout:)`;
+    /// `config.json` names the environment after its type (`PointMass`).
+    ///
+    /// `environment` is evaluated once for each environment the run needs (training, evaluation, each
+    /// on-policy copy), so write the expression that makes one (`PointMass()`); one that returns the same
+    /// class instance twice is refused. A directory that already holds a run is refused
+    /// (`TrainingError.runDirectoryNotEmpty`); continue such a run with `resumeSession(in:environment:steps:terminal:)`.
+    public static func startSession(algorithm: String, environment: @autoclosure @escaping () throws -> any Environment, in directory: URL,
+                                    steps: Int, seed: UInt64 = 0, terminal: TerminalProgress = TerminalProgress()) throws -> any TrainingSession {
+        guard let learner = LearnerConfiguration.defaults(for: algorithm) else {
+            throw TrainingError.invalidConfig("unknown learner '\(algorithm)' (known: \(Algorithms.names.joined(separator: ", ")))")
+        }
+        let supply = EnvironmentSupply(environment)
+        let name = String(describing: type(of: try supply.next()))
+        supply.giveBack()
+        return try startSession(.defaults(environment: name, steps: steps, seed: seed, learner: learner), supply: supply, in: directory, terminal: terminal)
+    }
+
+    /// A new run of `config` (its learner's hyperparameters and the loop's settings your own) on an
+    /// environment of your own, as `startSession(algorithm:environment:in:steps:seed:terminal:)` makes it.
+    /// `config.environment` is the name `config.json` records; a name `makeEnvironment(named:)` knows
+    /// (`Pendulum-v1`, `gym:ID`) is refused unless `environment` is of the type that name makes.
+    public static func startSession(_ config: TrainingConfig, environment: @autoclosure @escaping () throws -> any Environment,
+                                    in directory: URL, terminal: TerminalProgress = TerminalProgress()) throws -> any TrainingSession {
+        try startSession(config, supply: EnvironmentSupply(environment), in: directory, terminal: terminal)
+    }
+
+    private static func startSession(_ config: TrainingConfig, supply: EnvironmentSupply, in directory: URL,
+                                     terminal: TerminalProgress) throws -> any TrainingSession {
+        try config.validate()
+        try checkName(config.environment, of: try supply.next())
+        supply.giveBack()
+        return try start(config, in: directory, environments: supply, demonstrations: nil, demonstrationRatio: nil, terminal: terminal)
+    }
+
+    /// What every new run goes through, whatever makes its environments.
+    private static func start(_ config: TrainingConfig, in directory: URL, environments supply: EnvironmentSupply,
+                              demonstrations: (batch: TransitionBatch, source: String)?, demonstrationRatio: Double?,
+                              terminal: TerminalProgress) throws -> any TrainingSession {
         var config = config
         let run = RunDirectory(directory)
-        let environment = try makeEnvironment(named: config.environment, callTimeout: environmentTimeout)
+        let environment = try supply.next()
         let onPolicy = try makeLearner(config, for: environment) is any OnPolicyLearner  // a refused config fails before anything is written
         if onPolicy && config.mode == .offline {
             throw TrainingError.invalidConfig("\(config.algorithm) is on-policy: it learns from its own rollouts, not from a dataset")
@@ -69,11 +117,10 @@ public enum TrainingRun {
             }
             let learner = try makeLearner(config, for: environment)
             if let learner = learner as? any OnPolicyLearner {
-                return try OnPolicyTrainingLoop(starting: config, in: run, makeEnvironment: { try makeEnvironment(named: config.environment, callTimeout: environmentTimeout) },
-                                                learner: learner, store: store, terminal: terminal)
+                supply.giveBack()  // the first copy
+                return try OnPolicyTrainingLoop(starting: config, in: run, makeEnvironment: supply.next, learner: learner, store: store, terminal: terminal)
             }
-            return try TrainingLoop(starting: config, in: run, environment: environment,
-                                    evaluationEnvironment: try makeEnvironment(named: config.environment, callTimeout: environmentTimeout),
+            return try TrainingLoop(starting: config, in: run, environment: environment, evaluationEnvironment: try supply.next(),
                                     learner: learner, store: store, terminal: terminal)
         } catch {
             // The directory held no run (checked above), so all of these are this call's, the lock file too.
@@ -112,9 +159,35 @@ public enum TrainingRun {
         return config
     }
 
-    /// Continues the run in `directory` in the loop its learner needs (see `startSession`).
+    /// Continues the run in `directory` in the loop its learner needs (see `startSession`), its
+    /// environments made from the name in its `config.json`. A name `makeEnvironment(named:)` does not know
+    /// (a library user's own environment) is refused with `TrainingError.environmentOfItsOwn`; continue
+    /// such a run with `resumeSession(in:environment:steps:terminal:)`.
     public static func resumeSession(in directory: URL, steps: Int? = nil, terminal: TerminalProgress = TerminalProgress(),
                                      environmentTimeout: Double = GymEnvironment.defaultCallTimeout) throws -> any TrainingSession {
+        try resume(in: directory, steps: steps, terminal: terminal) { config in
+            try checkMakeable(config.environment, in: directory)
+            return EnvironmentSupply { try makeEnvironment(named: config.environment, callTimeout: environmentTimeout) }
+        }
+    }
+
+    /// Continues the run in `directory`, which trained on an environment of your own, on environments
+    /// made by `environment` (evaluated once for each, as in `startSession(algorithm:environment:in:steps:seed:terminal:)`).
+    /// With `steps` the run is extended to that total. A checkpoint holds the environment's state only if
+    /// it implements `snapshot()` and `restore(_:)` and `restoresSnapshots` is true; otherwise the resumed run
+    /// starts a fresh episode, and `notices` says so.
+    public static func resumeSession(in directory: URL, environment: @autoclosure @escaping () throws -> any Environment, steps: Int? = nil,
+                                     terminal: TerminalProgress = TerminalProgress()) throws -> any TrainingSession {
+        let supply = EnvironmentSupply(environment)
+        return try resume(in: directory, steps: steps, terminal: terminal) { config in
+            try checkName(config.environment, of: try supply.next())
+            supply.giveBack()
+            return supply
+        }
+    }
+
+    private static func resume(in directory: URL, steps: Int?, terminal: TerminalProgress,
+                               environments: (TrainingConfig) throws -> EnvironmentSupply) throws -> any TrainingSession {
         var config = try config(in: directory)
         if let steps {
             config.steps = steps
@@ -123,34 +196,74 @@ public enum TrainingRun {
         let run = RunDirectory(directory)
         let lock = try RunDirectoryLock.acquire(run)
         defer { withExtendedLifetime(lock) {} }
-        let environment = try makeEnvironment(named: config.environment, callTimeout: environmentTimeout)
+        let supply = try environments(config)
+        let environment = try supply.next()
         let store = try openStore(config, environment, run: run, creating: false)
         let learner = try makeLearner(config, for: environment)
         let loop: any TrainingSession
         if let learner = learner as? any OnPolicyLearner {
-            loop = try OnPolicyTrainingLoop(resuming: run, config: config, makeEnvironment: { try makeEnvironment(named: config.environment, callTimeout: environmentTimeout) },
-                                            learner: learner, store: store, terminal: terminal)
+            supply.giveBack()  // the first copy
+            loop = try OnPolicyTrainingLoop(resuming: run, config: config, makeEnvironment: supply.next, learner: learner, store: store, terminal: terminal)
         } else {
-            loop = try TrainingLoop(resuming: run, config: config, environment: environment,
-                                    evaluationEnvironment: try makeEnvironment(named: config.environment, callTimeout: environmentTimeout),
+            loop = try TrainingLoop(resuming: run, config: config, environment: environment, evaluationEnvironment: try supply.next(),
                                     learner: learner, store: store, terminal: terminal)
         }
         if steps != nil { try config.write(to: run.config) }
         return loop
     }
 
-    /// The learner of the run in `directory`, restored from its latest checkpoint, and the run's environment.
+    /// The learner of the run in `directory`, restored from its latest checkpoint, and the run's environment
+    /// (made from its name; a name `makeEnvironment(named:)` does not know is refused with
+    /// `TrainingError.environmentOfItsOwn`, whose message points at `evaluate(in:environment:episodes:seed:)`).
     public static func trainedLearner(in directory: URL, environmentTimeout: Double = GymEnvironment.defaultCallTimeout)
         throws -> (TrainingConfig, any Environment, any Learner) {
         let config = try config(in: directory)
+        try checkMakeable(config.environment, in: directory)
         let environment = try makeEnvironment(named: config.environment, callTimeout: environmentTimeout)
+        return (config, environment, try restoredLearner(config, in: directory, for: environment))
+    }
+
+    /// Evaluates the latest checkpoint's policy of the run in `directory` on `environment` (made once):
+    /// `episodes` deterministic episodes, their initial states from `seed` (default: the run's evaluation
+    /// seed, so the result equals the run's own evaluation of that checkpoint), as `offpolicy evaluate` does
+    /// for the environments it can make.
+    public static func evaluate(in directory: URL, environment: @autoclosure () throws -> any Environment, episodes: Int = 10,
+                                seed: UInt64? = nil) throws -> EvaluationResult {
+        guard (1...TrainingConfig.evaluationEpisodesLimit).contains(episodes) else {
+            throw TrainingError.invalidConfig("evaluation episodes must lie in 1...\(TrainingConfig.evaluationEpisodesLimit), got \(episodes)")
+        }
+        let config = try config(in: directory)
+        let environment = try environment()
+        try checkName(config.environment, of: environment)
+        let learner = try restoredLearner(config, in: directory, for: environment)
+        return try Evaluation.run(learner, on: environment, episodes: episodes, seed: seed ?? Evaluation.environmentSeed(forRunSeed: config.seed))
+    }
+
+    /// A learner of `config` for `environment`, loaded from the latest checkpoint in `directory`.
+    private static func restoredLearner(_ config: TrainingConfig, in directory: URL, for environment: any Environment) throws -> any Learner {
         let learner = try makeLearner(config, for: environment)
         let checkpoint = RunDirectory.learnerDirectory(in: RunDirectory(directory).checkpoint)
         guard FileManager.default.fileExists(atPath: checkpoint.path) else {
             throw TrainingError.missingFile("\(checkpoint.path) (the run has not written a checkpoint yet)")
         }
         try learner.loadCheckpoint(from: checkpoint)
-        return (config, environment, learner)
+        return learner
+    }
+
+    /// Refuses a run whose environment name `makeEnvironment(named:)` cannot make (a library user's own).
+    private static func checkMakeable(_ name: String, in directory: URL) throws {
+        guard EnvironmentName(name) != nil else { throw TrainingError.environmentOfItsOwn(environment: name, directory: directory.path) }
+    }
+
+    /// Refuses to record a user's environment under a name `makeEnvironment(named:)` makes something else
+    /// from (`offpolicy evaluate` and `--resume` would then use that other environment).
+    private static func checkName(_ name: String, of environment: any Environment) throws {
+        switch EnvironmentName(name) {
+        case nil: return
+        case .builtIn(let id): if type(of: environment) == type(of: id.make()) { return }
+        case .gym: if environment is GymEnvironment { return }
+        }
+        throw TrainingError.invalidConfig("the environment name '\(name)' is one offpolicy makes an environment from, but this run's environment is a \(type(of: environment)); give yours a name of its own")
     }
 
     /// A new environment named `name`: a built-in one (`Pendulum-v1`, `MountainCarContinuous-v0`), or

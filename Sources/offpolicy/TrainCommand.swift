@@ -230,13 +230,16 @@ struct TrainCommand: ParsableCommand {
 
     /// A new run's config from the flags (its dataset as given; `run()` imports a file first).
     func newRunConfig() throws -> TrainingConfig {
-        let learner = try learnerConfiguration()
-        var config = TrainingConfig(environment: (env ?? .builtIn(.pendulum)).description, steps: steps!, seed: seed ?? 0, learner: learner,
-                                    evaluationInterval: evalEvery ?? 1000, evaluationEpisodes: evalEpisodes ?? 10,
-                                    checkpointInterval: checkpointEvery, learningStarts: learningStarts ?? (learner.isOnPolicy ? 0 : 100),
-                                    gradientStepsPerStep: gradientSteps ?? 1, replayCapacity: replayCapacity ?? 1_000_000,
-                                    metricsInterval: logEvery ?? learner.defaultMetricsInterval,
-                                    dataset: dataset.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
+        var config = TrainingConfig.defaults(environment: (env ?? .builtIn(.pendulum)).description, steps: steps!, seed: seed ?? 0,
+                                             learner: try learnerConfiguration())
+        if let evalEvery { config.evaluationInterval = evalEvery }
+        config.checkpointInterval = checkpointEvery ?? config.evaluationInterval
+        if let evalEpisodes { config.evaluationEpisodes = evalEpisodes }
+        if let learningStarts { config.learningStarts = learningStarts }
+        if let gradientSteps { config.gradientStepsPerStep = gradientSteps }
+        if let replayCapacity { config.replayCapacity = replayCapacity }
+        if let logEvery { config.metricsInterval = logEvery }
+        config.dataset = dataset.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         config.mode = dataset == nil ? .online : .offline
         return config
     }
@@ -398,6 +401,9 @@ struct TrainCommand: ParsableCommand {
                 print(String(format: "finished %d steps, %d episodes; last evaluation %.2f ± %.2f over %d episodes",
                              last.environmentSteps, last.episodes, last.evaluationReturnMean, last.evaluationReturnStd, loop.config.evaluationEpisodes))
             }
+        case .stopped(let steps, let reason):
+            // `train` passes no callbacks; a run stopped by one is reported as a library user would see it.
+            print("stopped at \(loop.config.mode == .offline ? "update" : "step") \(steps): \(reason); checkpoint written. Continue with: offpolicy train --resume \(loop.directory.root.path)")
         case .interrupted(let steps):
             print("stopped at \(loop.config.mode == .offline ? "update" : "step") \(steps); checkpoint written. Continue with: offpolicy train --resume \(loop.directory.root.path)")
             throw ExitCode(StopRequest.exitStatus)  // 130 after SIGINT, 143 after SIGTERM

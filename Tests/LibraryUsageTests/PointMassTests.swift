@@ -1,5 +1,6 @@
 // What a library user writes: an environment of their own, trained with the built-in SAC through the
-// public API alone (no @testable import), into a real replay store. The README points here.
+// public API alone (no @testable import), into a real replay store, stopped early by a callback that
+// also keeps the best policy. The README and the TrainingRuns catalog point here.
 import Environments
 import Foundation
 import Learners
@@ -7,12 +8,13 @@ import Randomness
 import ReplayStore
 import RunFiles
 import Training
-import Transitions
+import TrainingRuns
 import XCTest
 
 /// A point mass on a line: position x ∈ [−1, 1] at the start, action a ∈ [−1, 1] moves it by 0.1·a,
 /// reward −x² each step; an episode is truncated after 50 steps. Driving x to 0 and holding it there
-/// is the best policy.
+/// is the best policy. It implements only what `Environment` has no default for: its spaces, `reset`
+/// and `step` (a checkpoint therefore does not hold its state; a resumed run would start a fresh episode).
 struct PointMass: Environment {
     static let episodeLength = 50
     var position = 0.0
@@ -21,11 +23,6 @@ struct PointMass: Environment {
 
     var observationSpace: BoxSpace { BoxSpace(low: [-10], high: [10]) }
     var actionSpace: BoxSpace { BoxSpace(low: [-1], high: [1]) }
-
-    var state: [Double] {
-        get { [position] }
-        set { position = newValue[0] }
-    }
 
     mutating func reset(seed: UInt64?) -> [Float] {
         if let seed { generator = SeededGenerator(seed: seed) }
@@ -40,16 +37,6 @@ struct PointMass: Environment {
         elapsedSteps += 1
         return StepResult(observation: [Float(position)], reward: -position * position,
                           terminated: false, truncated: elapsedSteps >= Self.episodeLength)
-    }
-
-    func snapshot() -> EnvironmentSnapshot {
-        EnvironmentSnapshot(state: [position], generator: generator, elapsedSteps: elapsedSteps)
-    }
-
-    mutating func restore(_ snapshot: EnvironmentSnapshot) {
-        position = snapshot.state[0]
-        generator = snapshot.generator
-        elapsedSteps = snapshot.elapsedSteps ?? 0
     }
 }
 
@@ -71,46 +58,65 @@ private func randomPolicyReturn(episodes: Int, seed: UInt64) -> Double {
 }
 
 final class PointMassTests: XCTestCase {
-    func testSACLearnsAUsersOwnEnvironmentThroughThePublicAPI() throws {
+    func testSACLearnsAUsersOwnEnvironmentAndStopsEarlyKeepingTheBestPolicy() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("point-mass-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let run = directory.appendingPathComponent("run")
 
-        // The learner: SAC with small networks, built from its config.
+        // SAC with small networks; up to 3,000 environment steps, an evaluation of 10 episodes every 250.
+        // (With every default: TrainingRun.startSession(algorithm: "sac", environment: PointMass(), in: run, steps: 3_000).)
         var sac = SACConfig()
         sac.common.hiddenSizes = [32, 32]
         sac.common.batchSize = 64
         sac.common.learningRate = 1e-3
-        var generator = SeededGenerator(seed: 1)
-        let environment = PointMass()
-        let learner = try sac.makeLearner(observationSize: 1, actionLow: environment.actionSpace.low,
-                                          actionHigh: environment.actionSpace.high, generator: &generator)
+        let config = TrainingConfig(environment: "PointMass", steps: 3_000, seed: 3, learner: LearnerConfiguration(sac),
+                                    evaluationInterval: 250, evaluationEpisodes: 10, learningStarts: 200, metricsInterval: 100)
 
-        // The store: a real LMDB + zstd replay store in the run directory; it is both the loop's
-        // TransitionSink (where transitions go) and its TransitionSampler (where batches come from).
-        let run = RunDirectory(directory.appendingPathComponent("run"))
-        try FileManager.default.createDirectory(at: run.root, withIntermediateDirectories: true)
-        let store = try ReplayStore.create(at: run.replay.path, schema: StoreSchema(observationSize: 1, actionSize: 1, capacity: 10_000))
+        // One call makes the replay store (LMDB + zstd, in run/replay), the learner and the loop.
+        let session = try TrainingRun.startSession(config, environment: PointMass(), in: run)
+        let threshold = -3.0
+        let keepBest = KeepBestPolicy()
+        let outcome = try session.run(callbacks: [EarlyStopping(returnThreshold: threshold), keepBest])
 
-        // The loop: 1,500 environment steps, an evaluation of 10 episodes every 500.
-        let config = TrainingConfig(environment: "PointMass", steps: 1_500, seed: 3, learner: LearnerConfiguration(sac),
-                                    evaluationInterval: 500, evaluationEpisodes: 10, learningStarts: 200, metricsInterval: 100)
-        let loop = try TrainingLoop(starting: config, in: run, environment: environment, learner: learner, store: store)
-        XCTAssertEqual(try loop.run(), .finished)
-        XCTAssertEqual(loop.environmentSteps, 1_500)
-        XCTAssertEqual(loop.updates, 1_300)
-        XCTAssertEqual(store.transitionCount, 1_500, "every step went through the store")
+        // The run stopped at the first evaluation whose mean return reached the threshold.
+        let evaluations = try ProgressRow.read(from: run.appendingPathComponent("progress.csv"))
+        print("point mass evaluations: " + evaluations.map { "\($0.environmentSteps): \($0.evaluationReturnMean)" }.joined(separator: ", "))
+        let last = try XCTUnwrap(evaluations.last)
+        XCTAssertEqual(outcome, .stopped(steps: last.environmentSteps,
+                                         reason: "the evaluation return \(last.evaluationReturnMean) at step \(last.environmentSteps) reached the threshold \(threshold)"))
+        XCTAssertLessThan(last.environmentSteps, config.steps, "stopped early")
+        XCTAssertGreaterThanOrEqual(last.evaluationReturnMean, threshold)
+        XCTAssertTrue(evaluations.dropLast().allSatisfy { $0.evaluationReturnMean < threshold }, "no earlier evaluation reached it")
+        XCTAssertEqual(evaluations.map(\.environmentSteps), Array(stride(from: 250, through: last.environmentSteps, by: 250)))
+        XCTAssertEqual(session.environmentSteps, last.environmentSteps)
 
-        let evaluations = try ProgressRow.read(from: run.progress)
-        XCTAssertEqual(evaluations.map(\.environmentSteps), [500, 1_000, 1_500])
+        // The best evaluation is that last one; its policy is kept beside the run's own.
+        let best = try JSONDecoder().decode(BestPolicyRecord.self, from: Data(contentsOf: run.appendingPathComponent("best-policy.json")))
+        XCTAssertEqual(best.evaluationReturnMean, evaluations.map(\.evaluationReturnMean).max())
+        XCTAssertEqual(best.environmentSteps, last.environmentSteps)
+        XCTAssertEqual(keepBest.best, best)
+        XCTAssertEqual(try Data(contentsOf: run.appendingPathComponent("best-policy.safetensors")),
+                       try Data(contentsOf: run.appendingPathComponent("policy.safetensors")),
+                       "the stop's checkpoint holds the same policy")
+
+        // Evaluating the run's checkpoint again, on a new PointMass, gives that evaluation's return, which
+        // clearly beats random actions.
+        let trained = try TrainingRun.evaluate(in: run, environment: PointMass(), episodes: 10).mean
+        XCTAssertEqual(trained, last.evaluationReturnMean)
         let random = randomPolicyReturn(episodes: 10, seed: Evaluation.environmentSeed(forRunSeed: 3))
-        let trained = try Evaluation.run(learner, on: environment, episodes: 10, seed: Evaluation.environmentSeed(forRunSeed: 3)).mean
-        XCTAssertEqual(trained, evaluations.last!.evaluationReturnMean, "the last progress row is this evaluation")
         print("point mass: trained policy \(trained), random policy \(random) (mean return over 10 episodes)")
         XCTAssertGreaterThan(trained, 0.5 * random, "trained \(trained) must clearly beat random \(random) (returns are negative)")
 
-        let metrics = try String(contentsOf: run.metrics, encoding: .utf8).split(separator: "\n")
+        // Every step went through the store.
+        let store = try ReplayStore.open(at: run.appendingPathComponent("replay").path, options: StoreOptions(access: .readOnly))
+        XCTAssertEqual(store.transitionCount, last.environmentSteps)
+        let metrics = try String(contentsOf: run.appendingPathComponent("metrics.csv"), encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(metrics.first, "env_steps,updates,critic_loss,actor_loss,alpha,alpha_loss,log_probability,q_policy")
-        XCTAssertEqual(metrics.count, 1 + 13, "a row every 100 updates")
+        XCTAssertEqual(metrics.count, 1 + (last.environmentSteps - 200) / 100, "a row every 100 updates")
+
+        // Starting again in the same directory is refused in one sentence; nothing there changes.
+        XCTAssertThrowsError(try TrainingRun.startSession(config, environment: PointMass(), in: run)) { error in
+            XCTAssertEqual(error.localizedDescription, "run directory \(run.path) already holds a run; continue it (offpolicy train --resume \(run.path), or TrainingRun.resumeSession in Swift) or choose another directory")
+        }
     }
 }

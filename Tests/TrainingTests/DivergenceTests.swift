@@ -27,6 +27,7 @@ private struct ExplodingPendulum: Environment {
         if steps > explodeAt { result.reward = 3e38 }
         return result
     }
+    var restoresSnapshots: Bool { true }
     func snapshot() -> EnvironmentSnapshot { inner.snapshot() }
     mutating func restore(_ snapshot: EnvironmentSnapshot) { inner.restore(snapshot) }
 }

@@ -33,6 +33,7 @@ struct FollowTheTarget: Environment {
         return StepResult(observation: [target], reward: -error * error, terminated: true, truncated: false)
     }
 
+    var restoresSnapshots: Bool { true }
     func snapshot() -> EnvironmentSnapshot { EnvironmentSnapshot(state: state, generator: generator) }
     mutating func restore(_ snapshot: EnvironmentSnapshot) {
         state = snapshot.state

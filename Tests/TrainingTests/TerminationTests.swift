@@ -34,6 +34,7 @@ private struct BoundedWalk: Environment {
                           truncated: !terminated && elapsed >= 20)
     }
 
+    var restoresSnapshots: Bool { true }
     func snapshot() -> EnvironmentSnapshot { EnvironmentSnapshot(state: [position], generator: generator, elapsedSteps: elapsed) }
     mutating func restore(_ snapshot: EnvironmentSnapshot) {
         position = snapshot.state[0]
