@@ -110,7 +110,7 @@ final class PointMassTests: XCTestCase {
         XCTAssertGreaterThan(trained, 0.5 * random, "trained \(trained) must clearly beat random \(random) (returns are negative)")
 
         let metrics = try String(contentsOf: run.metrics, encoding: .utf8).split(separator: "\n")
-        XCTAssertEqual(metrics.first, "env_steps,updates,critic_loss,actor_loss,alpha,alpha_loss,log_probability,q_policy")
+        XCTAssertEqual(metrics.first, "env_steps,updates,updates_in_row,critic_loss,actor_loss,alpha,alpha_loss,log_probability,q_policy")
         XCTAssertEqual(metrics.count, 1 + 13, "a row every 100 updates")
     }
 }
