@@ -28,15 +28,21 @@ struct TrainCommand: ParsableCommand {
                               updates, train_return, eval_return_mean,
                               eval_return_std, steps_per_s (the only timing
                               column)
-          metrics.csv         env_steps, updates, then the learner's update
-                              metrics (critic_loss, actor_loss, alpha, ...),
-                              each averaged over the updates since the last
-                              row; a row every --log-every updates
+          metrics.csv         env_steps, updates, updates_in_row, then the
+                              learner's update metrics (critic_loss,
+                              actor_loss, alpha, ...), each averaged over the
+                              updates_in_row updates since the last row; a
+                              row every --log-every updates, at every
+                              checkpoint and at the end
           policy.safetensors  the acting policy, loadable from PyTorch
           replay/             the LMDB + zstd replay store; every training
                               batch is sampled from it
           checkpoint/         learner, random streams, environment state and
                               counters, for --resume
+
+        On a terminal a progress line is redrawn in place; otherwise (nohup, a
+        batch job) a line per evaluation and per metrics row goes to standard
+        error. --quiet shows neither.
 
         Ctrl-C (or SIGTERM) finishes the current step, writes a checkpoint and
         exits with status 130 (143); continue with `offpolicy train --resume DIR`.
