@@ -44,7 +44,7 @@ extension RunRecorder {
         try record(ProgressRow(
             environmentSteps: environmentSteps, episodes: episodes, updates: updates, trainReturn: trainReturn,
             evaluationReturnMean: evaluation.mean, evaluationReturnStd: evaluation.standardDeviation, stepsPerSecond: stepsPerSecond))
-        terminal.log(RunLogLine.evaluation(progress: config.mode == .online ? environmentSteps : updates, of: config.steps, unit: config.mode.unit,
+        terminal.log(RunLogLine.evaluation(progress: config.mode.progress(environmentSteps: environmentSteps, updates: updates), of: config.steps, unit: config.mode.unit,
                                            result: evaluation, updates: updates, trainingReturn: config.mode == .online ? trainReturn : nil,
                                            recentEpisodes: recentEpisodes))
         return evaluation.mean

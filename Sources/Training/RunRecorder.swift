@@ -119,7 +119,7 @@ final class RunRecorder {
             throw TrainingError.unwritable(metricsPath, FileProblem.reason(error))
         }
         lastRowUpdates = updates
-        terminal.log(RunLogLine.metrics(progress: config.mode == .online ? environmentSteps : updates, of: config.steps, unit: config.mode.unit,
+        terminal.log(RunLogLine.metrics(progress: config.mode.progress(environmentSteps: environmentSteps, updates: updates), of: config.steps, unit: config.mode.unit,
                                         updates: updates, updatesInRow: inRow, averages: Array(zip(metricNames, averages))))
     }
 
