@@ -1,4 +1,5 @@
 import Foundation
+import RunFiles
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -24,7 +25,7 @@ public final class StatusBoard {
         self.states = states
         progress = runs.map { RunProgress.read($0.folder) }
         isTerminal = terminal ?? (isatty(STDERR_FILENO) == 1)
-        self.write = write ?? Self.writeToStandardError
+        self.write = write ?? StandardError.write
     }
 
     /// Records a new state of run `index` and shows it (with its progress read anew).
@@ -143,20 +144,6 @@ public final class StatusBoard {
         var size = winsize()
         guard ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0 else { return 24 }
         return Int(size.ws_row)
-    }
-
-    /// Writes to standard error, ignoring a failure (a reader that went away must not end the comparison).
-    static func writeToStandardError(_ text: String) {
-        var bytes = Array(text.utf8)[...]
-        while !bytes.isEmpty {
-            #if canImport(Glibc)
-            let written = bytes.withUnsafeBytes { Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
-            #else
-            let written = bytes.withUnsafeBytes { Darwin.write(STDERR_FILENO, $0.baseAddress, $0.count) }
-            #endif
-            if written <= 0 { return }
-            bytes = bytes.dropFirst(written)
-        }
     }
 
     /// "1:02:03" or "4:05".

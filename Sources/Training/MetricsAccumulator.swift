@@ -20,6 +20,11 @@ struct MetricsAccumulator: Codable, Equatable {
         return averages
     }
 
+    /// How many updates reported `name` since the last row.
+    func count(of name: String) -> Int {
+        counts[name] ?? 0
+    }
+
     /// The running average of one metric since the last row.
     func average(of name: String) -> Double? {
         counts[name].map { sums[name]! / Double($0) }

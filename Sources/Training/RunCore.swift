@@ -67,7 +67,7 @@ public final class RunCore {
         state = RunState(seed: config.seed, copies: copies)
         try config.write(to: directory.config)
         try RunRecorder.create(in: directory, metricNames: learner.metricNames)
-        recorder = try RunRecorder(directory: directory, metricNames: learner.metricNames, terminal: terminal)
+        recorder = try RunRecorder(directory: directory, config: config, metricNames: learner.metricNames, terminal: terminal)
         (self.config, self.directory, self.learner, self.sink, self.evaluationEnvironment) = (config, directory, learner, sink, evaluationEnvironment)
         (episodeIDOffset, schedule, checkpointer, lossShown) = Self.parts(config, directory, learner)
     }
@@ -137,8 +137,8 @@ public final class RunCore {
         if config.mode == .online, storedNow > state.storedTransitions {
             notices.append("the replay store holds \(storedNow - state.storedTransitions) transition(s) collected after the last checkpoint (the run was stopped abruptly); they stay in the store, \(afterCheckpoint)")
         }
-        let recorder = try RunRecorder(directory: directory, metricNames: learner.metricNames, terminal: terminal,
-                                       resumingFrom: state, mode: config.mode, metricsInterval: config.metricsInterval)
+        let recorder = try RunRecorder(directory: directory, config: config, metricNames: learner.metricNames, terminal: terminal,
+                                       resumingFrom: state)
         self.recorder = recorder
         if recorder.damagedLinesDropped > 0 {
             notices.append("\(recorder.damagedLinesDropped) damaged line(s) of progress.csv or metrics.csv, written after the last checkpoint, were dropped")
@@ -240,6 +240,8 @@ public final class RunCore {
                 return .interrupted(steps: steps)
             }
             let finished = steps >= config.steps
+            // A scheduled checkpoint and the end close the metrics row, also when an evaluation is cut short below.
+            if finished || schedule.checkpoints(from: unitStart, to: steps) { try closeMetricsRow() }
             do {
                 try evaluateIfDue()
                 if finished && steps != rowStartSteps { try evaluate() }
@@ -278,7 +280,8 @@ public final class RunCore {
     func showProgress() {
         recorder.terminal.update(steps: steps, totalSteps: config.steps, recentReturn: state.recentReturnMean,
                                  lastEvaluation: lastEvaluation, criticLoss: state.metrics.average(of: lossShown),
-                                 alpha: state.metrics.average(of: "alpha"), unit: config.mode == .offline ? "updates" : "steps")
+                                 alpha: state.metrics.average(of: "alpha"), unit: config.mode.unit, recentEpisodes: state.recentReturns.count,
+                                 lossName: lossShown.replacingOccurrences(of: "_", with: " "), averagedUpdates: state.metrics.count(of: lossShown))
     }
 
     /// Steps copy `c` with `executed`, appends the transition (with `stored` as its action, behavior
@@ -324,12 +327,26 @@ public final class RunCore {
     /// Counts an update; stops the run if it diverged; records its metrics.
     func record(_ metrics: UpdateMetrics) throws {
         state.updates += 1
-        // Two inout properties of one stored `state` would overlap: go through locals (swapped, not copied).
+        try withMetricsSums { accumulator, rows in
+            try recorder.takeUpdate(metrics, of: learner, update: state.updates, environmentSteps: state.environmentSteps,
+                                    accumulator: &accumulator, rows: &rows)
+        }
+    }
+
+    /// Writes the metrics of the updates since the last metrics.csv row as a row.
+    private func closeMetricsRow() throws {
+        try withMetricsSums { accumulator, rows in
+            try recorder.closeMetricsRow(update: state.updates, environmentSteps: state.environmentSteps, accumulator: &accumulator, rows: &rows)
+        }
+    }
+
+    /// `body` on the state's metric sums and metrics row count. Two inout properties of one stored `state`
+    /// would overlap: they go through locals (swapped, not copied).
+    private func withMetricsSums(_ body: (inout MetricsAccumulator, inout Int) throws -> Void) throws {
         var accumulator = MetricsAccumulator(), rows = state.metricsRows
         swap(&accumulator, &state.metrics)
         defer { swap(&accumulator, &state.metrics); state.metricsRows = rows }
-        try recorder.takeUpdate(metrics, of: learner, update: state.updates, environmentSteps: state.environmentSteps,
-                                interval: config.metricsInterval, accumulator: &accumulator, rows: &rows)
+        try body(&accumulator, &rows)
     }
 
     /// Deterministic evaluation on the evaluation environment, then a progress row.
@@ -337,8 +354,9 @@ public final class RunCore {
         let now = ContinuousClock.now
         let seconds = TerminalProgress.seconds(now - rowStart)
         let steps = self.steps
-        let row = try recorder.evaluate(learner, on: evaluationEnvironment, config: config, environmentSteps: state.environmentSteps,
+        let row = try recorder.evaluate(learner, on: evaluationEnvironment, environmentSteps: state.environmentSteps,
                                         episodes: state.episodes, updates: state.updates, trainReturn: state.recentReturnMean,
+                                        recentEpisodes: state.recentReturns.count,
                                         stepsPerSecond: seconds > 0 ? Double(steps - rowStartSteps) / seconds : 0)
         lastEvaluation = row.evaluationReturnMean
         state.progressRows += 1

@@ -2,10 +2,15 @@ import Foundation
 import NeuralNetwork
 import RunFiles
 
-/// Writes what a run reports: a row of `progress.csv` after every evaluation, a row of `metrics.csv`
-/// (the learner's update metrics, averaged) every `metricsInterval` updates, and the terminal's progress line.
+/// Writes what a run reports: a row of `progress.csv` after every evaluation; a row of `metrics.csv`
+/// (the learner's update metrics, averaged) every `metricsInterval` updates and at every scheduled
+/// checkpoint and the end; and, through `terminal`, the progress line or one line per row.
 final class RunRecorder {
     let metricNames: [String]
+    /// The run's length and unit and its metrics interval.
+    let config: TrainingConfig
+    /// The updates up to the last metrics.csv row (0 before the first); the next row covers those after.
+    private(set) var lastRowUpdates = 0
     private let progress: FileHandle
     private let metrics: FileHandle
     let terminal: TerminalProgress
@@ -14,7 +19,18 @@ final class RunRecorder {
 
     /// The header of `metrics.csv` for a learner reporting `metricNames`.
     static func metricsHeader(_ metricNames: [String]) -> String {
-        (["env_steps", "updates"] + metricNames).joined(separator: ",")
+        (["env_steps", "updates", "updates_in_row"] + metricNames).joined(separator: ",")
+    }
+
+    /// metrics.csv as written before its `updates_in_row` column; a resumed run converts it.
+    static func formerMetricsFormat(_ metricNames: [String]) -> RecordedRows.FormerFormat {
+        RecordedRows.FormerFormat(header: (["env_steps", "updates"] + metricNames).joined(separator: ",")) { row, previous in
+            guard var counters = metricsCounters(row, metricCount: metricNames.count, withCount: false) else { return nil }
+            counters.updatesInRow = counters.updates - (previous?.updates ?? 0)
+            var fields = row.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            fields.insert("\(counters.updatesInRow!)", at: 2)
+            return (fields.joined(separator: ","), counters)
+        }
     }
 
     /// Starts both files of a new run (headers only).
@@ -32,10 +48,12 @@ final class RunRecorder {
 
     /// Opens both files for appending. Resuming (`checkpoint` given), first keeps only the rows that
     /// checkpoint counted, checked against its counters (`RecordedRows`); rows written after it go.
-    init(directory: RunDirectory, metricNames: [String], terminal: TerminalProgress,
-         resumingFrom checkpoint: RunState? = nil, mode: TrainingMode = .online, metricsInterval: Int = 1) throws {
+    init(directory: RunDirectory, config: TrainingConfig, metricNames: [String], terminal: TerminalProgress,
+         resumingFrom checkpoint: RunState? = nil) throws {
         self.metricNames = metricNames
+        self.config = config
         self.terminal = terminal
+        let mode = config.mode
         progressPath = directory.progress.path
         metricsPath = directory.metrics.path
         if let state = checkpoint {
@@ -46,10 +64,11 @@ final class RunRecorder {
                 order: { mode == .online ? $0.environmentSteps : $0.updates })
             let metricsRows = RecordedRows(
                 file: directory.metrics, header: Self.metricsHeader(metricNames), rowName: "metrics row",
-                parse: { Self.metricsCounters($0, columns: metricNames.count + 2) }, order: { $0.updates },
-                updatesPerRow: metricsInterval)
-            damagedLinesDropped = try progressRows.keep(state.progressRows, checkpoint: counters)
-                + metricsRows.keep(state.metricsRows, checkpoint: RecordedRows.Counters(environmentSteps: state.environmentSteps, updates: state.updates))
+                parse: { Self.metricsCounters($0, metricCount: metricNames.count) }, order: { $0.updates },
+                updatesPerRow: config.metricsInterval, formerFormat: Self.formerMetricsFormat(metricNames))
+            let keptMetrics = try metricsRows.keep(state.metricsRows, checkpoint: .init(environmentSteps: state.environmentSteps, updates: state.updates))
+            damagedLinesDropped = try progressRows.keep(state.progressRows, checkpoint: counters).damagedLinesDropped + keptMetrics.damagedLinesDropped
+            lastRowUpdates = keptMetrics.lastRow?.updates ?? 0
         }
         do {
             progress = try FileHandle(forWritingTo: directory.progress)
@@ -65,13 +84,16 @@ final class RunRecorder {
         }
     }
 
-    /// The counters of a metrics.csv line of `columns` fields (env_steps, updates, then each metric's
-    /// average or nothing); nil when it is not such a line.
-    static func metricsCounters(_ line: String, columns: Int) -> RecordedRows.Counters? {
+    /// The counters of a metrics.csv line (env_steps, updates, updates_in_row unless `withCount` is false
+    /// (the former format), then each of `metricCount` metrics' average or nothing); nil when it is not such a line.
+    static func metricsCounters(_ line: String, metricCount: Int, withCount: Bool = true) -> RecordedRows.Counters? {
         let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-        guard fields.count == columns, let steps = Int(fields[0]), let updates = Int(fields[1]),
-              fields.dropFirst(2).allSatisfy({ $0.isEmpty || Double($0) != nil }) else { return nil }
-        return .init(environmentSteps: steps, updates: updates)
+        let counts = withCount ? 3 : 2
+        guard fields.count == counts + metricCount, let steps = Int(fields[0]), let updates = Int(fields[1]),
+              fields.dropFirst(counts).allSatisfy({ $0.isEmpty || Double($0) != nil }) else { return nil }
+        guard withCount else { return .init(environmentSteps: steps, updates: updates) }
+        guard let inRow = Int(fields[2]) else { return nil }
+        return .init(environmentSteps: steps, updates: updates, updatesInRow: inRow)
     }
 
     deinit {
@@ -88,12 +110,17 @@ final class RunRecorder {
         }
     }
 
-    /// One `metrics.csv` row: env_steps, updates, then each metric's average (empty when not reported).
+    /// One `metrics.csv` row covering the updates after `lastRowUpdates` up to `updates`: env_steps,
+    /// updates, updates_in_row, then each metric's average (empty when not reported); then its log line.
     func recordMetrics(environmentSteps: Int, updates: Int, averages: [Double?]) throws {
-        let fields = ["\(environmentSteps)", "\(updates)"] + averages.map { $0.map { "\($0)" } ?? "" }
+        let inRow = updates - lastRowUpdates
+        let fields = ["\(environmentSteps)", "\(updates)", "\(inRow)"] + averages.map { $0.map { "\($0)" } ?? "" }
         do { try metrics.write(contentsOf: Data((fields.joined(separator: ",") + "\n").utf8)) } catch {
             throw TrainingError.unwritable(metricsPath, FileProblem.reason(error))
         }
+        lastRowUpdates = updates
+        terminal.log(RunLogLine.metrics(progress: config.mode.progress(environmentSteps: environmentSteps, updates: updates), of: config.steps, unit: config.mode.unit,
+                                        updates: updates, updatesInRow: inRow, averages: Array(zip(metricNames, averages))))
     }
 
     /// Makes the metrics rows durable (at checkpoints; progress rows are synchronised as written).

@@ -67,7 +67,7 @@ struct RunState: Codable, Equatable {
 
     /// The count the run's length is measured in: environment steps online, updates offline.
     func progress(in mode: TrainingMode) -> Int {
-        mode == .online ? environmentSteps : updates
+        mode.progress(environmentSteps: environmentSteps, updates: updates)
     }
 
     /// A finished episode's return joins the recent returns.

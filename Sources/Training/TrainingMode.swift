@@ -6,3 +6,11 @@ public enum TrainingMode: String, Codable, Sendable {
     /// store); the environment is used for evaluation only.
     case offline
 }
+
+extension TrainingMode {
+    /// What a run's length counts, as its progress lines say it: "steps" online, "updates" offline.
+    var unit: String { self == .online ? "steps" : "updates" }
+
+    /// The count a run's length is measured in, of these counters.
+    func progress(environmentSteps: Int, updates: Int) -> Int { self == .online ? environmentSteps : updates }
+}

@@ -28,15 +28,21 @@ struct TrainCommand: ParsableCommand {
                               updates, train_return, eval_return_mean,
                               eval_return_std, steps_per_s (the only timing
                               column)
-          metrics.csv         env_steps, updates, then the learner's update
-                              metrics (critic_loss, actor_loss, alpha, ...),
-                              each averaged over the updates since the last
-                              row; a row every --log-every updates
+          metrics.csv         env_steps, updates, updates_in_row, then the
+                              learner's update metrics (critic_loss,
+                              actor_loss, alpha, ...), each averaged over the
+                              updates_in_row updates since the last row; a
+                              row every --log-every updates, at every
+                              checkpoint and at the end
           policy.safetensors  the acting policy, loadable from PyTorch
           replay/             the LMDB + zstd replay store; every training
                               batch is sampled from it
           checkpoint/         learner, random streams, environment state and
                               counters, for --resume
+
+        On a terminal a progress line is redrawn in place; otherwise (nohup, a
+        batch job) a line per evaluation and per metrics row goes to standard
+        error. --quiet shows neither.
 
         Ctrl-C (or SIGTERM) finishes the current step, writes a checkpoint and
         exits with status 130 (143); continue with `offpolicy train --resume DIR`.
@@ -84,103 +90,40 @@ struct TrainCommand: ParsableCommand {
           offpolicy train ppo --steps 60000 --eval-every 4096 --seed 1 --run-dir runs/ppo-1
           offpolicy train a2c --replay-ratio 2 --correction vtrace --steps 60000 --run-dir runs/a2c
 
-        \(LearnerOptionsHelp.text)
         """
     )
 
 
-    @Option(help: "The environment: \(EnvironmentName.accepted). Default: Pendulum-v1.")
-    var env: EnvironmentName?
-
-    @Option(parsing: .unconditional, help: "Environment steps to collect in total; offline (--dataset, --offline): updates in total (with --resume: a new total).")
-    var steps: Int?
-
-    @Option(parsing: .unconditional, help: "Seeds every random stream of the run. Default: 0.")
-    var seed: UInt64?
-
-    @Option(help: "The run directory to create (must not already hold a run).", completion: .directory)
-    var runDir: String?
-
-    @Option(parsing: .unconditional, help: "Evaluate deterministically and write a progress row every this many steps. Default: 1000.")
-    var evalEvery: Int?
-
-    @Option(parsing: .unconditional, help: "Episodes per evaluation. Default: 10.")
-    var evalEpisodes: Int?
-
-    @Option(help: "Hidden layer widths, comma-separated (default: the learner's: SAC 256,256; TD3 and DDPG 400,300).")
-    var hidden: String?
-
-    @Option(parsing: .unconditional, help: "Transitions per gradient step (default: the learner's, 256; ppo: the minibatch, 64).")
-    var batch: Int?
-
-    @Option(parsing: .unconditional, help: "Adam learning rate (default: the learner's: SAC 3e-4; TD3 and DDPG 1e-3).")
-    var lr: Double?
-
-    @Option(parsing: .unconditional, help: "Uniformly random warm-up steps before learning (Stable-Baselines3's learning_starts). Default: 100.")
-    var learningStarts: Int?
-
-    @Option(parsing: .unconditional, help: "Gradient steps after each environment step once learning has started. Default: 1.")
-    var gradientSteps: Int?
-
-    @Option(parsing: .unconditional, help: "Transitions the replay store keeps; the oldest chunks are evicted beyond. Default: 1000000.")
-    var replayCapacity: Int?
-
-    @Option(parsing: .unconditional, help: "Write a row of averaged learner metrics to metrics.csv every this many updates. Default: 1000; on-policy learners: the updates of about 4096 environment steps.")
-    var logEvery: Int?
-
-    @Option(parsing: .unconditional, help: "Write a checkpoint every this many steps (default: --eval-every).")
-    var checkpointEvery: Int?
-
-    @Option(help: "Train offline from this dataset: a replay store (a run's replay/, or a store `offpolicy dataset import` filled), or a D4RL HDF5 file or Minari directory, imported first into DIR/dataset. No environment step, the environment only evaluated on; --steps counts updates. Required by bc and td3bc.", completion: .file())
-    var dataset: String?
-
-    @Option(help: "Pre-fill the run's store with expert demonstrations from a D4RL file or Minari directory (stored with source demonstration, pinned: never evicted).", completion: .file())
-    var prefill: String?
-
-    @Option(parsing: .unconditional, help: "With --prefill: the share of every batch drawn from the demonstrations (default: sampled uniformly with the online data).")
-    var demoRatio: Double?
-
-    @Option(parsing: .unconditional, help: "Discount γ of any learner. Default: the learner's (ppo 0.9, RL Zoo's Pendulum; the others 0.99).")
-    var gamma: Double?
-
-    @Flag(help: "Train offline (needs --dataset; implied by it).")
-    var offline = false
-
-    @Option(help: "Continue the interrupted (or finished) run in this directory.", completion: .directory)
-    var resume: String?
-
-    @OptionGroup var environmentTimeout: EnvironmentTimeoutOption
-
-    @Argument(parsing: .allUnrecognized, help: ArgumentHelp(
-        "The learner (\(Algorithms.names.joined(separator: ", ")); not needed with --resume) and its own options (see 'Learner options' below); each learner takes only those it declares.",
-        valueName: "algorithm> <learner-options"))
-    var learnerArguments: [String] = []
+    @OptionGroup(title: "General options") var general: TrainRunOptions
+    @OptionGroup(title: "Options of every learner") var common: TrainCommonOptions
+    @OptionGroup(title: "Options of the off-policy and offline learners") var replay: TrainReplayOptions
+    @OptionGroup(title: "Learner options") var learner: TrainLearnerArguments
 
     /// The learner named on the command line: the first word that is neither a flag nor a learner
     /// option's value, wherever it stands (`train sac --n-step 3` or `train --n-step 3 sac`).
-    var algorithm: AlgorithmName? { LearnerArguments(learnerArguments).algorithm.flatMap(AlgorithmName.init(argument:)) }
+    var algorithm: AlgorithmName? { LearnerArguments(learner.words).algorithm.flatMap(AlgorithmName.init(argument:)) }
 
     /// The learner's own options as typed, its name taken out.
-    var learnerOptions: [String] { LearnerArguments(learnerArguments).options }
+    var learnerOptions: [String] { LearnerArguments(learner.words).options }
 
     /// The largest count a flag accepts (steps, intervals, capacity).
     private static let countLimit = TrainingConfig.countLimit
 
     func validate() throws {
-        if let name = LearnerArguments(learnerArguments).algorithm, AlgorithmName(argument: name) == nil {
+        if let name = LearnerArguments(learner.words).algorithm, AlgorithmName(argument: name) == nil {
             throw ValidationError("unknown learner '\(name)' (known: \(Algorithms.names.joined(separator: ", ")))")
         }
         try Self.refuseUnknownOptions(learnerOptions)
-        if let resume {
+        if let resume = general.resume {
             try CommandLineInput.checkDirectory(resume, flag: "--resume", mustExist: true)
-            guard runDir == nil || runDir == resume else { throw ValidationError("--resume takes the run directory; do not also give a different --run-dir") }
+            guard general.runDir == nil || general.runDir == resume else { throw ValidationError("--resume takes the run directory; do not also give a different --run-dir") }
             let fixed: [(String, Bool)] = [
-                ("the learner", algorithm != nil), ("--env", env != nil), ("--seed", seed != nil), ("--hidden", hidden != nil),
-                ("--batch", batch != nil), ("--lr", lr != nil), ("--learning-starts", learningStarts != nil),
-                ("--gradient-steps", gradientSteps != nil), ("--replay-capacity", replayCapacity != nil),
-                ("--eval-every", evalEvery != nil), ("--eval-episodes", evalEpisodes != nil), ("--log-every", logEvery != nil),
-                ("--checkpoint-every", checkpointEvery != nil), ("--dataset", dataset != nil), ("--offline", offline),
-                ("--prefill", prefill != nil), ("--demo-ratio", demoRatio != nil), ("--gamma", gamma != nil),
+                ("the learner", algorithm != nil), ("--env", general.env != nil), ("--seed", general.seed != nil), ("--hidden", common.hidden != nil),
+                ("--batch", common.batch != nil), ("--lr", common.lr != nil), ("--learning-starts", replay.learningStarts != nil),
+                ("--gradient-steps", replay.gradientSteps != nil), ("--replay-capacity", replay.replayCapacity != nil),
+                ("--eval-every", general.evalEvery != nil), ("--eval-episodes", general.evalEpisodes != nil), ("--log-every", general.logEvery != nil),
+                ("--checkpoint-every", general.checkpointEvery != nil), ("--dataset", replay.dataset != nil), ("--offline", replay.offline),
+                ("--prefill", replay.prefill != nil), ("--demo-ratio", replay.demoRatio != nil), ("--gamma", common.gamma != nil),
             ]
             let learnerFlags = learnerOptions.filter { $0.hasPrefix("--") }.map { String($0.split(separator: "=", maxSplits: 1)[0]) }
             let given = fixed.filter(\.1).map(\.0) + (learnerFlags.isEmpty && !learnerOptions.isEmpty ? learnerOptions : learnerFlags)
@@ -189,7 +132,7 @@ struct TrainCommand: ParsableCommand {
             }
         } else {
             guard algorithm != nil else { throw ValidationError("name the learner: offpolicy train \(Algorithms.names.joined(separator: "|")) ... (or use --resume DIR)") }
-            guard let runDir else { throw ValidationError("--run-dir is required for a new run") }
+            guard let runDir = general.runDir else { throw ValidationError("--run-dir is required for a new run") }
             try CommandLineInput.checkDirectory(runDir, flag: "--run-dir", mustExist: false)
             // compare starts its runs inside its own directory; never a run inside another run or a store.
             try OutputFile.checkNotOwned(runDir, flag: "--run-dir", isDirectory: true, allowing: ["compare"])
@@ -197,32 +140,32 @@ struct TrainCommand: ParsableCommand {
             if let owner = OutputFile.owningDirectory(of: target.appendingPathComponent("-")), owner.kind == "compare", owner.path == target.path {
                 throw ValidationError("--run-dir: '\(runDir)' is a compare directory, whose files belong to it; choose a directory of its own")
             }
-            guard steps != nil else { throw ValidationError("--steps is required for a new run") }
-            if offline && dataset == nil { throw ValidationError("--offline trains from a dataset: give --dataset STORE") }
+            guard general.steps != nil else { throw ValidationError("--steps is required for a new run") }
+            if replay.offline && replay.dataset == nil { throw ValidationError("--offline trains from a dataset: give --dataset STORE") }
             let type = Algorithms.configType(named: algorithm!.name)!
-            if type.requiresDataset && dataset == nil {
+            if type.requiresDataset && replay.dataset == nil {
                 throw ValidationError("\(type.algorithmName) learns from logged data: give --dataset FILE_OR_STORE")
             }
-            if let dataset, !FileManager.default.fileExists(atPath: dataset) { throw ValidationError("--dataset: '\(dataset)' does not exist") }
-            if let prefill, !FileManager.default.fileExists(atPath: prefill) { throw ValidationError("--prefill: '\(prefill)' does not exist") }
+            if let dataset = replay.dataset, !FileManager.default.fileExists(atPath: dataset) { throw ValidationError("--dataset: '\(dataset)' does not exist") }
+            if let prefill = replay.prefill, !FileManager.default.fileExists(atPath: prefill) { throw ValidationError("--prefill: '\(prefill)' does not exist") }
             try validateSchedule(type)
-            if prefill != nil && dataset != nil { throw ValidationError("--prefill fills an online run's store; --dataset trains offline: give one of them") }
-            if demoRatio != nil && prefill == nil { throw ValidationError("--demo-ratio needs --prefill") }
-            if let demoRatio, !(0...1).contains(demoRatio) { throw ValidationError("--demo-ratio must lie in [0, 1], got \(demoRatio)") }
+            if replay.prefill != nil && replay.dataset != nil { throw ValidationError("--prefill fills an online run's store; --dataset trains offline: give one of them") }
+            if replay.demoRatio != nil && replay.prefill == nil { throw ValidationError("--demo-ratio needs --prefill") }
+            if let demoRatio = replay.demoRatio, !(0...1).contains(demoRatio) { throw ValidationError("--demo-ratio must lie in [0, 1], got \(demoRatio)") }
         }
-        try CommandLineInput.checkCount(steps, flag: "--steps", limit: Self.countLimit)
-        try CommandLineInput.checkCount(evalEvery, flag: "--eval-every", limit: Self.countLimit)
-        try CommandLineInput.checkCount(evalEpisodes, flag: "--eval-episodes", limit: TrainingConfig.evaluationEpisodesLimit)
-        try CommandLineInput.checkCount(batch, flag: "--batch", limit: CommonHyperparameters.batchSizeLimit)
-        try CommandLineInput.checkCount(learningStarts, flag: "--learning-starts", limit: Self.countLimit, minimum: 0)
-        try CommandLineInput.checkCount(gradientSteps, flag: "--gradient-steps", limit: TrainingConfig.gradientStepsLimit)
-        try CommandLineInput.checkCount(replayCapacity, flag: "--replay-capacity", limit: Self.countLimit)
-        try CommandLineInput.checkCount(logEvery, flag: "--log-every", limit: Self.countLimit)
-        try CommandLineInput.checkCount(checkpointEvery, flag: "--checkpoint-every", limit: Self.countLimit)
-        if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number, got \(lr)") }
-        if let gamma, !(0...1).contains(gamma) { throw ValidationError("--gamma must lie in [0, 1], got \(gamma)") }
-        if let hidden { _ = try CommandLineInput.widths(hidden, flag: "--hidden", limit: CommonHyperparameters.widthLimit) }
-        if resume == nil {
+        try CommandLineInput.checkCount(general.steps, flag: "--steps", limit: Self.countLimit)
+        try CommandLineInput.checkCount(general.evalEvery, flag: "--eval-every", limit: Self.countLimit)
+        try CommandLineInput.checkCount(general.evalEpisodes, flag: "--eval-episodes", limit: TrainingConfig.evaluationEpisodesLimit)
+        try CommandLineInput.checkCount(common.batch, flag: "--batch", limit: CommonHyperparameters.batchSizeLimit)
+        try CommandLineInput.checkCount(replay.learningStarts, flag: "--learning-starts", limit: Self.countLimit, minimum: 0)
+        try CommandLineInput.checkCount(replay.gradientSteps, flag: "--gradient-steps", limit: TrainingConfig.gradientStepsLimit)
+        try CommandLineInput.checkCount(replay.replayCapacity, flag: "--replay-capacity", limit: Self.countLimit)
+        try CommandLineInput.checkCount(general.logEvery, flag: "--log-every", limit: Self.countLimit)
+        try CommandLineInput.checkCount(general.checkpointEvery, flag: "--checkpoint-every", limit: Self.countLimit)
+        if let lr = common.lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number, got \(lr)") }
+        if let gamma = common.gamma, !(0...1).contains(gamma) { throw ValidationError("--gamma must lie in [0, 1], got \(gamma)") }
+        if let hidden = common.hidden { _ = try CommandLineInput.widths(hidden, flag: "--hidden", limit: CommonHyperparameters.widthLimit) }
+        if general.resume == nil {
             // The same check a resumed config.json goes through.
             do { try newRunConfig().validate() } catch let error as TrainingError { throw ValidationError(error.description) }
         }
@@ -230,17 +173,17 @@ struct TrainCommand: ParsableCommand {
 
     /// A new run's config from the flags (its dataset as given; `run()` imports a file first).
     func newRunConfig() throws -> TrainingConfig {
-        var config = TrainingConfig.defaults(environment: (env ?? .builtIn(.pendulum)).description, steps: steps!, seed: seed ?? 0,
-                                             learner: try learnerConfiguration())
-        if let evalEvery { config.evaluationInterval = evalEvery }
-        config.checkpointInterval = checkpointEvery ?? config.evaluationInterval
-        if let evalEpisodes { config.evaluationEpisodes = evalEpisodes }
-        if let learningStarts { config.learningStarts = learningStarts }
-        if let gradientSteps { config.gradientStepsPerStep = gradientSteps }
-        if let replayCapacity { config.replayCapacity = replayCapacity }
-        if let logEvery { config.metricsInterval = logEvery }
-        config.dataset = dataset.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
-        config.mode = dataset == nil ? .online : .offline
+        var config = TrainingConfig.defaults(environment: (general.env ?? .builtIn(.pendulum)).description, steps: general.steps!,
+                                             seed: general.seed ?? 0, learner: try learnerConfiguration())
+        if let evalEvery = general.evalEvery { config.evaluationInterval = evalEvery }
+        config.checkpointInterval = general.checkpointEvery ?? config.evaluationInterval
+        if let evalEpisodes = general.evalEpisodes { config.evaluationEpisodes = evalEpisodes }
+        if let learningStarts = replay.learningStarts { config.learningStarts = learningStarts }
+        if let gradientSteps = replay.gradientSteps { config.gradientStepsPerStep = gradientSteps }
+        if let replayCapacity = replay.replayCapacity { config.replayCapacity = replayCapacity }
+        if let logEvery = general.logEvery { config.metricsInterval = logEvery }
+        config.dataset = replay.dataset.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        config.mode = replay.dataset == nil ? .online : .offline
         return config
     }
 
@@ -276,10 +219,10 @@ struct TrainCommand: ParsableCommand {
     /// parsed and checked by the algorithm's declarations) applied.
     func learnerConfiguration() throws -> LearnerConfiguration {
         var learner = LearnerConfiguration.defaults(for: algorithm!.name)!
-        if let hidden { learner.common.hiddenSizes = try CommandLineInput.widths(hidden, flag: "--hidden", limit: CommonHyperparameters.widthLimit) }
-        if let batch { learner.common.batchSize = batch }
-        if let lr { learner.common.learningRate = lr }
-        if let gamma { learner.common.discount = gamma }
+        if let hidden = common.hidden { learner.common.hiddenSizes = try CommandLineInput.widths(hidden, flag: "--hidden", limit: CommonHyperparameters.widthLimit) }
+        if let batch = common.batch { learner.common.batchSize = batch }
+        if let lr = common.lr { learner.common.learningRate = lr }
+        if let gamma = common.gamma { learner.common.discount = gamma }
         return try LearnerOptionsHelp.refusingAsValidationError { try learner.applying(arguments: learnerOptions) }
     }
 
@@ -287,9 +230,9 @@ struct TrainCommand: ParsableCommand {
     /// demonstrations; a learner that takes each rollout as one batch takes no --batch.
     private func validateSchedule(_ type: any LearnerConfig.Type) throws {
         let refused: [(String, Bool)] = (type.isOnPolicy ? [
-            ("--learning-starts", learningStarts != nil), ("--gradient-steps", gradientSteps != nil), ("--dataset", dataset != nil),
-            ("--offline", offline), ("--prefill", prefill != nil), ("--demo-ratio", demoRatio != nil),
-        ] : []) + [("--batch", batch != nil && !type.usesBatchSize)]
+            ("--learning-starts", replay.learningStarts != nil), ("--gradient-steps", replay.gradientSteps != nil), ("--dataset", replay.dataset != nil),
+            ("--offline", replay.offline), ("--prefill", replay.prefill != nil), ("--demo-ratio", replay.demoRatio != nil),
+        ] : []) + [("--batch", common.batch != nil && !type.usesBatchSize)]
         let given = refused.filter(\.1).map(\.0)
         guard given.isEmpty else {
             let reason = type.isOnPolicy ? " is on-policy (it learns from rollouts of its own policy) and" : ""
@@ -323,7 +266,7 @@ struct TrainCommand: ParsableCommand {
     /// The action box of a built-in `--env`, against which a dataset's actions are checked (a note
     /// counts those outside it); nil for a Gymnasium environment, which is not started for this.
     private func actionBounds() -> ActionBounds? {
-        guard case .builtIn(let id) = env ?? .builtIn(.pendulum) else { return nil }
+        guard case .builtIn(let id) = general.env ?? .builtIn(.pendulum) else { return nil }
         let space = id.make().actionSpace
         return ActionBounds(owner: id.rawValue, low: space.low, high: space.high)
     }
@@ -337,10 +280,11 @@ struct TrainCommand: ParsableCommand {
     }
 
     private func train() throws {
-        let timeout = environmentTimeout.seconds
+        let timeout = general.environmentTimeout.seconds
+        let terminal = general.quiet ? TerminalProgress(style: .silent) : TerminalProgress()
         let loop: any TrainingSession
-        if let resume {
-            loop = try TrainingRun.resumeSession(in: URL(fileURLWithPath: resume), steps: steps, environmentTimeout: timeout)
+        if let resume = general.resume {
+            loop = try TrainingRun.resumeSession(in: URL(fileURLWithPath: resume), steps: general.steps, terminal: terminal, environmentTimeout: timeout)
             for notice in loop.notices { FileHandle.standardError.write(Data("note: \(notice)\n".utf8)) }
             if loop.config.mode == .offline {
                 print("resuming \(resume) at update \(loop.updates) of \(loop.config.steps) (offline)")
@@ -348,13 +292,13 @@ struct TrainCommand: ParsableCommand {
                 print("resuming \(resume) at step \(loop.environmentSteps) of \(loop.config.steps)")
             }
         } else {
-            let environment = env ?? .builtIn(.pendulum)
+            let environment = general.env ?? .builtIn(.pendulum)
             var config = try newRunConfig()
-            if let dataset, !FileManager.default.fileExists(atPath: dataset + "/data.mdb") {
-                config.dataset = try importDataset(dataset, into: RunDirectory(URL(fileURLWithPath: runDir!)))
+            if let dataset = replay.dataset, !FileManager.default.fileExists(atPath: dataset + "/data.mdb") {
+                config.dataset = try importDataset(dataset, into: RunDirectory(URL(fileURLWithPath: general.runDir!)))
             }
             var demonstrations: (batch: TransitionBatch, source: String)?
-            if let prefill {
+            if let prefill = replay.prefill {
                 // Read whole, unlike `--dataset` (which streams into its store): the demonstrations are handed
                 // to the new run's store as one batch, so they must fit the memory limit together.
                 let dataset = try LoggedDataset.read(from: prefill)
@@ -367,20 +311,20 @@ struct TrainCommand: ParsableCommand {
                 demonstrations = (batch, URL(fileURLWithPath: prefill).standardizedFileURL.path)
             }
             do {
-                loop = try TrainingRun.startSession(config, in: URL(fileURLWithPath: runDir!), demonstrations: demonstrations,
-                                             demonstrationRatio: demoRatio, environmentTimeout: timeout)
+                loop = try TrainingRun.startSession(config, in: URL(fileURLWithPath: general.runDir!), demonstrations: demonstrations,
+                                             demonstrationRatio: replay.demoRatio, terminal: terminal, environmentTimeout: timeout)
             } catch {
                 // A dataset imported for this run goes with it; importing again must not append a second copy.
-                if let imported = config.dataset, imported != dataset.map({ URL(fileURLWithPath: $0).standardizedFileURL.path }) {
+                if let imported = config.dataset, imported != replay.dataset.map({ URL(fileURLWithPath: $0).standardizedFileURL.path }) {
                     try? FileManager.default.removeItem(atPath: imported)
-                    if (try? FileManager.default.contentsOfDirectory(atPath: runDir!).isEmpty) == true {
-                        try? FileManager.default.removeItem(atPath: runDir!)
+                    if (try? FileManager.default.contentsOfDirectory(atPath: general.runDir!).isEmpty) == true {
+                        try? FileManager.default.removeItem(atPath: general.runDir!)
                     }
                 }
                 throw error
             }
             let length = config.mode == .offline ? "\(config.steps) updates offline" : "\(config.steps) steps"
-            print("training \(config.algorithm) on \(environment) for \(length) (seed \(config.seed)) into \(runDir!)")
+            print("training \(config.algorithm) on \(environment) for \(length) (seed \(config.seed)) into \(general.runDir!)")
             if let advice = BLAS.kernelAdvice { print("note: \(advice)") }
         }
         let outcome: RunOutcome

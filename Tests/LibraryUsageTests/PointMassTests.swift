@@ -111,7 +111,7 @@ final class PointMassTests: XCTestCase {
         let store = try ReplayStore.open(at: run.appendingPathComponent("replay").path, options: StoreOptions(access: .readOnly))
         XCTAssertEqual(store.transitionCount, last.environmentSteps)
         let metrics = try String(contentsOf: run.appendingPathComponent("metrics.csv"), encoding: .utf8).split(separator: "\n")
-        XCTAssertEqual(metrics.first, "env_steps,updates,critic_loss,actor_loss,alpha,alpha_loss,log_probability,q_policy")
+        XCTAssertEqual(metrics.first, "env_steps,updates,updates_in_row,critic_loss,actor_loss,alpha,alpha_loss,log_probability,q_policy")
         XCTAssertEqual(metrics.count, 1 + (last.environmentSteps - 200) / 100, "a row every 100 updates")
 
         // Starting again in the same directory is refused in one sentence; nothing there changes.

@@ -23,6 +23,29 @@ final class HelpAndMessagesTests: XCTestCase {
         XCTAssertLessThan(listed.lowerBound, option.lowerBound, "the defaults are above the option")
     }
 
+    /// The general options come first, then the options every learner takes, those of the off-policy and
+    /// offline learners, and each family's own; the families' entries keep their line breaks on 80 columns.
+    func testTrainHelpListsTheGeneralOptionsFirstThenEachLearnerFamily() throws {
+        let result = try OffpolicyExecutable.run(["train", "--help"])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        let help = result.standardOutput
+        let order = ["USAGE:", "GENERAL OPTIONS:", "  --env <env>", "  --steps <steps>", "  --seed <seed>", "  --run-dir <run-dir>",
+                     "  --eval-every", "  --checkpoint-every", "  --log-every", "  --quiet", "  --env-timeout",
+                     "OPTIONS OF EVERY LEARNER:", "  --hidden", "  --lr", "OPTIONS OF THE OFF-POLICY AND OFFLINE LEARNERS:", "  --learning-starts",
+                     "  --dataset", "LEARNER OPTIONS:", "Off-policy learners (sac, td3, ddpg):", "  --n-step <N>  (sac)",
+                     "Offline learners (bc, td3bc):", "  --deterministic  (bc)", "On-policy learners (ppo, a2c, reinforce):",
+                     "  --n-envs <N>  (ppo, a2c, reinforce)", "  --epochs <N>  (ppo)", "  --replay-ratio <K>  (a2c)", "  -h, --help"]
+        var previous = help.startIndex
+        for text in order {
+            let found = try XCTUnwrap(help.range(of: text, range: previous..<help.endIndex), "'\(text)' after the entries before it:\n\(help)")
+            previous = found.upperBound
+        }
+        let learnerSection = try XCTUnwrap(help.range(of: "LEARNER OPTIONS:\n"))
+        for line in help[learnerSection.upperBound...].split(separator: "\n") where line.hasPrefix("        ") && !line.hasPrefix("         ") {
+            XCTAssertTrue(line.hasSuffix(":"), "only a family heading stands 8 columns in, not a rewrapped word: '\(line)'")
+        }
+    }
+
     func testStableBaselinesNamesGetASuggestionBeforeTheStepsCheck() throws {
         let directory = try TemporaryDirectory("cli-sb3-names")
         defer { directory.remove() }

@@ -26,7 +26,7 @@ final class OnPolicyCommandTests: XCTestCase {
         XCTAssertEqual(rows.map(\.environmentSteps), [256, 512])
         XCTAssertEqual(rows.map(\.updates), [2, 4], "one update per rollout of 2 × 64 steps; evaluated after the rollout's update")
         let metrics = try String(contentsOfFile: run + "/metrics.csv", encoding: .utf8).split(separator: "\n")
-        XCTAssertEqual(metrics.first, "env_steps,updates,policy_loss,value_loss,entropy,approx_kl,clip_fraction,explained_variance,gradient_norm,std,learning_rate")
+        XCTAssertEqual(metrics.first, "env_steps,updates,updates_in_row,policy_loss,value_loss,entropy,approx_kl,clip_fraction,explained_variance,gradient_norm,std,learning_rate")
         XCTAssertEqual(metrics.count, 5, "a row per rollout (4) after the header")
 
         let evaluate = try OffpolicyExecutable.run(["evaluate", "--run-dir", run, "--episodes", "2", "--json"])
@@ -59,7 +59,7 @@ final class OnPolicyCommandTests: XCTestCase {
             XCTAssertTrue(evaluate.standardOutput.hasPrefix("\(name) on Pendulum-v1: return"), evaluate.standardOutput)
         }
         let header = try String(contentsOfFile: directory.appending("a2c").path + "/metrics.csv", encoding: .utf8).split(separator: "\n").first
-        XCTAssertEqual(header.map(String.init), "env_steps,updates,policy_loss,value_loss,entropy,explained_variance,gradient_norm,std,replay_policy_loss,replay_value_loss,replay_ratio_mean,replay_gradient_norm,replay_unknown_behavior")
+        XCTAssertEqual(header.map(String.init), "env_steps,updates,updates_in_row,policy_loss,value_loss,entropy,explained_variance,gradient_norm,std,replay_policy_loss,replay_value_loss,replay_ratio_mean,replay_gradient_norm,replay_unknown_behavior")
     }
 
     /// Bad combinations exit 64 with a sentence naming the flag, and create nothing.

@@ -117,6 +117,11 @@ final class RunFilesRobustnessTests: XCTestCase {
             ("huge numbers", "progress.csv", { $0[2] = "99999999999999999999999,1,0,1e400,-5.0,0.0,10.0" }),
             ("a bogus metrics row", "metrics.csv", { $0.insert($0[1], at: 1) }),
             ("a cut metrics row", "metrics.csv", { $0[1] = String($0[1].prefix(5)) }),
+            ("a metrics row whose updates_in_row disagrees", "metrics.csv", {
+                var fields = $0[2].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                fields[2] = String(Int(fields[2])! - 1)
+                $0[2] = fields.joined(separator: ",")
+            }),
         ]
         for (index, (what, name, edit)) in cases.enumerated() {
             let run = try damagedRun("rows-\(index)") { run in

@@ -22,7 +22,9 @@ final class TrainAndEvaluateCommandTests: XCTestCase {
                                              "--run-dir", run, "--eval-every", "150", "--eval-episodes", "2",
                                              "--hidden", "16,16", "--batch", "32", "--lr", "1e-3"])
         XCTAssertEqual(train.status, Self.success, train.standardOutput + train.standardError)
-        XCTAssertEqual(train.standardError, "", "no progress line when standard error is not a terminal")
+        // Standard error is not a terminal: no progress line, a line per metrics row and evaluation instead.
+        XCTAssertEqual(train.standardError.split(separator: "\n").map(String.init),
+                       try ExpectedLogLines.lines(in: URL(fileURLWithPath: run), totalSteps: 300, evaluationEpisodes: 2))
         for name in ["config.json", "progress.csv", "policy.safetensors", "replay", "checkpoint/state.json", "checkpoint/learner"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: run + "/" + name), name)
         }

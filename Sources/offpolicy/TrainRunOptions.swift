@@ -1,0 +1,38 @@
+import ArgumentParser
+import Environments
+
+/// `train`'s general options: what the run is (environment, length, seed, directory) and how it
+/// reports (evaluations, checkpoints, metrics rows, progress). `train --help` lists them first.
+struct TrainRunOptions: ParsableArguments {
+    @Option(help: "The environment: \(EnvironmentName.accepted). Default: Pendulum-v1.")
+    var env: EnvironmentName?
+
+    @Option(parsing: .unconditional, help: "Environment steps to collect in total; offline (--dataset, --offline): updates in total (with --resume: a new total).")
+    var steps: Int?
+
+    @Option(parsing: .unconditional, help: "Seeds every random stream of the run. Default: 0.")
+    var seed: UInt64?
+
+    @Option(help: "The run directory to create (must not already hold a run).", completion: .directory)
+    var runDir: String?
+
+    @Option(help: "Continue the interrupted (or finished) run in this directory.", completion: .directory)
+    var resume: String?
+
+    @Option(parsing: .unconditional, help: "Evaluate deterministically and write a progress row every this many steps. Default: 1000.")
+    var evalEvery: Int?
+
+    @Option(parsing: .unconditional, help: "Episodes per evaluation. Default: 10.")
+    var evalEpisodes: Int?
+
+    @Option(parsing: .unconditional, help: "Write a checkpoint every this many steps (default: --eval-every).")
+    var checkpointEvery: Int?
+
+    @Option(parsing: .unconditional, help: "Write a row of averaged learner metrics to metrics.csv every this many updates (and at every checkpoint and the end). Default: 1000; on-policy learners: the updates of about 4096 environment steps.")
+    var logEvery: Int?
+
+    @Flag(help: "Show no progress: neither the progress line on a terminal nor, elsewhere, the line per evaluation and metrics row (notes and errors still print).")
+    var quiet = false
+
+    @OptionGroup var environmentTimeout: EnvironmentTimeoutOption
+}
