@@ -112,7 +112,16 @@ final class PointMassTests: XCTestCase {
         XCTAssertEqual(store.transitionCount, last.environmentSteps)
         let metrics = try String(contentsOf: run.appendingPathComponent("metrics.csv"), encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(metrics.first, "env_steps,updates,updates_in_row,critic_loss,actor_loss,alpha,alpha_loss,log_probability,q_policy")
-        XCTAssertEqual(metrics.count, 1 + (last.environmentSteps - 200) / 100, "a row every 100 updates")
+        // A row 100 updates after the previous one, and one at every checkpoint (every 250 steps; one update
+        // per step after the 200 warm-up steps).
+        var expectedRowUpdates: [Int] = [], previous = 0
+        for step in 201...last.environmentSteps where step - 200 - previous == 100 || step % 250 == 0 {
+            expectedRowUpdates.append(step - 200)
+            previous = step - 200
+        }
+        let rows = metrics.dropFirst().map { $0.split(separator: ",").map(String.init) }
+        XCTAssertEqual(rows.map { Int($0[1]) }, expectedRowUpdates, "updates at each metrics row")
+        XCTAssertEqual(rows.map { Int($0[2]) ?? 0 }.reduce(0, +), last.environmentSteps - 200, "every update counted once")
 
         // Starting again in the same directory is refused in one sentence; nothing there changes.
         XCTAssertThrowsError(try TrainingRun.startSession(config, environment: PointMass(), in: run)) { error in
