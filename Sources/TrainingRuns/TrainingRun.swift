@@ -295,8 +295,13 @@ public enum TrainingRun {
     private static func openStore(_ config: TrainingConfig, _ environment: any Environment, run: RunDirectory,
                                   creating: Bool) throws -> ReplayStore {
         guard config.mode == .offline else {
-            return creating ? try ReplayStore.create(at: run.replay.path, schema: schema(config, environment), options: storeOptions)
-                : try ReplayStore.open(at: run.replay.path, expecting: schema(config, environment), options: storeOptions)
+            guard creating else {
+                return try ReplayStore.open(at: run.replay.path, expecting: schema(config, environment), options: storeOptions)
+            }
+            let store = try ReplayStore.create(at: run.replay.path, schema: schema(config, environment), options: storeOptions)
+            // What `dataset export` needs to name the environment and its spaces without `--env`.
+            try store.recordSourceEnvironment(SourceEnvironment(environment, runEnvironment: config.environment))
+            return store
         }
         let path = config.dataset ?? run.replay.path
         guard FileManager.default.fileExists(atPath: path) else { throw TrainingError.missingFile("the dataset store \(path)") }

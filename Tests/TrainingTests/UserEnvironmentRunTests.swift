@@ -100,6 +100,10 @@ final class UserEnvironmentRunTests: XCTestCase {
         let rows = try ProgressRow.read(from: run.appendingPathComponent("progress.csv"))
         XCTAssertEqual(rows.map(\.environmentSteps), [120])
         XCTAssertEqual(rows.map(\.updates), [20], "100 warm-up steps, then a gradient step per step")
+        // The store records the spaces; "Drift" is not a Gymnasium id, so no id.
+        let store = try ReplayStore.open(at: run.appendingPathComponent("replay").path, options: StoreOptions(access: .readOnly))
+        XCTAssertEqual(try store.sourceEnvironment(),
+                       SourceEnvironment(id: nil, observationSpace: BoxBounds(low: [-10], high: [10]), actionSpace: BoxBounds(low: [-1], high: [1])))
 
         // The last checkpoint is the last evaluation's learner: evaluated the same way, the same return.
         let evaluation = try TrainingRun.evaluate(in: run, environment: Drift(), episodes: 10)
@@ -124,6 +128,22 @@ final class UserEnvironmentRunTests: XCTestCase {
         let evaluate = try OffpolicyExecutable.run(["evaluate", "--run-dir", run.path])
         XCTAssertEqual(evaluate.status, 1)
         XCTAssertEqual(evaluate.standardError, "Error: \(refusal)\n")
+    }
+
+    /// A run on a built-in task records Gymnasium's id, entry point, episode limit and the spaces in its store,
+    /// so `dataset export --format minari` of the run's replay needs no `--env`.
+    func testABuiltInRunsStoreRecordsItsEnvironment() throws {
+        let directory = try TemporaryDirectory("builtin-env-record")
+        defer { directory.remove() }
+        let run = directory.appending("run")
+        XCTAssertEqual(try TrainingRun.startSession(SmallRuns.sac(steps: 60, seed: 1, hidden: [8, 8], batch: 8, evaluationInterval: 60,
+                                                                  evaluationEpisodes: 1, learningStarts: 50),
+                                                    in: run, terminal: quiet).run(), .finished)
+        let store = try ReplayStore.open(at: run.appendingPathComponent("replay").path, options: StoreOptions(access: .readOnly))
+        XCTAssertEqual(try store.sourceEnvironment(),
+                       SourceEnvironment(id: "Pendulum-v1", entryPoint: "gymnasium.envs.classic_control.pendulum:PendulumEnv", maxEpisodeSteps: 200,
+                                         observationSpace: BoxBounds(low: [-1, -1, -8], high: [1, 1, 8]),
+                                         actionSpace: BoxBounds(low: [-2], high: [2])))
     }
 
     func testAnOnPolicyLearnerTrainsOnAUsersEnvironmentCopies() throws {
