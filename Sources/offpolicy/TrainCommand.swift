@@ -338,12 +338,13 @@ struct TrainCommand: ParsableCommand {
         case .finished:
             let rows = try ProgressRow.read(from: loop.directory.progress)
             if loop.config.mode == .offline, let last = rows.last {
-                print(String(format: "finished %d updates offline from %@; last evaluation %.2f ± %.2f over %d episodes",
+                print(String(format: "finished %d updates offline from %@; last evaluation %.2f ± %.2f over %@",
                              last.updates, loop.config.dataset ?? loop.directory.replay.path, last.evaluationReturnMean,
-                             last.evaluationReturnStd, loop.config.evaluationEpisodes))
+                             last.evaluationReturnStd, counted(loop.config.evaluationEpisodes, "episode")))
             } else if let last = rows.last {
-                print(String(format: "finished %d steps, %d episodes; last evaluation %.2f ± %.2f over %d episodes",
-                             last.environmentSteps, last.episodes, last.evaluationReturnMean, last.evaluationReturnStd, loop.config.evaluationEpisodes))
+                print(String(format: "finished %d steps, %@; last evaluation %.2f ± %.2f over %@",
+                             last.environmentSteps, counted(last.episodes, "episode"), last.evaluationReturnMean, last.evaluationReturnStd,
+                             counted(loop.config.evaluationEpisodes, "episode")))
             }
         case .stopped(let steps, let reason):
             // `train` passes no callbacks; a run stopped by one is reported as a library user would see it.
@@ -353,4 +354,9 @@ struct TrainCommand: ParsableCommand {
             throw ExitCode(StopRequest.exitStatus)  // 130 after SIGINT, 143 after SIGTERM
         }
     }
+}
+
+/// "1 episode", "2 episodes".
+func counted(_ count: Int, _ noun: String) -> String {
+    "\(count) \(noun)\(count == 1 ? "" : "s")"
 }

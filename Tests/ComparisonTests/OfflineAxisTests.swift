@@ -47,6 +47,11 @@ final class OfflineAxisTests: XCTestCase {
         XCTAssertEqual(train.status, 0, train.standardError)
         XCTAssertTrue(train.standardOutput.contains("for 300 updates offline"), train.standardOutput)
         XCTAssertFalse(train.standardOutput.contains("300 steps"), train.standardOutput)
+        let last = try XCTUnwrap(text(run.appendingPathComponent("progress.csv")).split(separator: "\n").last).split(separator: ",")
+        let summary = try XCTUnwrap(train.standardOutput.split(separator: "\n").last.map(String.init))
+        XCTAssertTrue(summary.hasPrefix("finished 300 updates offline from "), summary)
+        XCTAssertTrue(summary.hasSuffix("; last evaluation " + String(format: "%.2f ± %.2f", Double(last[4])!, Double(last[5])!) + " over 1 episode"),
+                      summary)
         // progress.csv keeps env_steps 0: the run took no environment step.
         let rows = try text(run.appendingPathComponent("progress.csv")).split(separator: "\n").dropFirst()
         XCTAssertEqual(rows.map { $0.split(separator: ",")[0] }, ["0", "0", "0"])
