@@ -338,18 +338,25 @@ final class HDF5File {
         return HDF5FlagColumn(values: result, shape: shape)
     }
 
-    /// The integer attribute `name` of the object at `key`; nil when there is none. An attribute that
-    /// is not one integer is `invalidAttribute`.
-    func integerAttribute(_ name: String, of key: String) throws -> Int64? {
+    /// The attribute `name` of the object at `key` and its type, when it exists; one that is not a single value
+    /// of `typeClass` is `invalidAttribute` ("is not one `kind`").
+    private func scalarAttribute(_ name: String, of key: String, class typeClass: H5T_class_t, kind: String) throws -> (HDF5Handle, HDF5Handle)? {
         guard try checked(H5Aexists_by_name(file.id, key, name, chdf5_default()), "H5Aexists_by_name '\(key)' '\(name)'") > 0 else { return nil }
         let attribute = HDF5Handle(try checked(H5Aopen_by_name(file.id, key, name, chdf5_default(), chdf5_default()), "H5Aopen_by_name '\(key)' '\(name)'"),
                                    close: H5Aclose)
         let space = HDF5Handle(try checked(H5Aget_space(attribute.id), "H5Aget_space '\(key)' '\(name)'"), close: H5Sclose)
         let points = try checked(H5Sget_simple_extent_npoints(space.id), "H5Sget_simple_extent_npoints '\(key)' '\(name)'")
         let type = HDF5Handle(try checked(H5Aget_type(attribute.id), "H5Aget_type '\(key)' '\(name)'"), close: H5Tclose)
-        guard points == 1, H5Tget_class(type.id) == H5T_INTEGER else {
-            throw DatasetError.invalidAttribute(path: path, key: key, name: name, reason: "is not one integer")
+        guard points == 1, H5Tget_class(type.id) == typeClass else {
+            throw DatasetError.invalidAttribute(path: path, key: key, name: name, reason: "is not one \(kind)")
         }
+        return (attribute, type)
+    }
+
+    /// The integer attribute `name` of the object at `key`; nil when there is none. An attribute that
+    /// is not one integer is `invalidAttribute`.
+    func integerAttribute(_ name: String, of key: String) throws -> Int64? {
+        guard let (attribute, _) = try scalarAttribute(name, of: key, class: H5T_INTEGER, kind: "integer") else { return nil }
         var value: Int64 = 0
         try checked(H5Aread(attribute.id, chdf5_native_int64(), &value), "H5Aread '\(key)' '\(name)'")
         return value
@@ -362,15 +369,7 @@ final class HDF5File {
     /// writes a `str`); nil when there is none. An attribute that is not one string, or holds more than
     /// `stringAttributeLimit` bytes, is `invalidAttribute`.
     func stringAttribute(_ name: String, of key: String) throws -> String? {
-        guard try checked(H5Aexists_by_name(file.id, key, name, chdf5_default()), "H5Aexists_by_name '\(key)' '\(name)'") > 0 else { return nil }
-        let attribute = HDF5Handle(try checked(H5Aopen_by_name(file.id, key, name, chdf5_default(), chdf5_default()), "H5Aopen_by_name '\(key)' '\(name)'"),
-                                   close: H5Aclose)
-        let space = HDF5Handle(try checked(H5Aget_space(attribute.id), "H5Aget_space '\(key)' '\(name)'"), close: H5Sclose)
-        let points = try checked(H5Sget_simple_extent_npoints(space.id), "H5Sget_simple_extent_npoints '\(key)' '\(name)'")
-        let type = HDF5Handle(try checked(H5Aget_type(attribute.id), "H5Aget_type '\(key)' '\(name)'"), close: H5Tclose)
-        guard points == 1, H5Tget_class(type.id) == H5T_STRING else {
-            throw DatasetError.invalidAttribute(path: path, key: key, name: name, reason: "is not one string")
-        }
+        guard let (attribute, type) = try scalarAttribute(name, of: key, class: H5T_STRING, kind: "string") else { return nil }
         let memoryType = HDF5Handle(try checked(H5Tcopy(chdf5_c_string()), "H5Tcopy"), close: H5Tclose)
         try checked(H5Tset_cset(memoryType.id, H5Tget_cset(type.id)), "H5Tset_cset '\(key)' '\(name)'")
         if try checked(H5Tis_variable_str(type.id), "H5Tis_variable_str '\(key)' '\(name)'") > 0 {
