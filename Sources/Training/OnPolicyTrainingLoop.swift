@@ -9,9 +9,9 @@ import Transitions
 /// episodes. This loop only collects rollouts and updates.
 ///
 /// - Rollouts: `environmentCount` copies of the environment (`TrainingConfig.environmentCopies`, reset
-///   with seed + c) step in lockstep (bridged copies at the same time, as in `TrainingLoop`), `stepsPerEnvironment` steps each; before each lockstep the learner may
-///   redraw persistent exploration noise (`prepareExploration`, gSDE). The policy's sample is stored and its
-///   log-density is the behavior log-probability; the action sent to the environment is clipped to the box.
+///   with seed + c) step in lockstep (bridged copies at the same time, as in `TrainingLoop`),
+///   `stepsPerEnvironment` steps each; before each lockstep the learner may redraw persistent
+///   exploration noise (`prepareExploration`, gSDE). The policy's sample is stored and its log-density is the behavior log-probability; the action sent to the environment is clipped to the box.
 ///   The last rollout is shortened so that the run ends at `config.steps` (rounded up to a whole lockstep).
 /// - Every transition goes into the run's store: a rollout is appended in one write transaction,
 ///   copy by copy, so each copy's steps of a rollout are consecutive in the store (runs of them are what
