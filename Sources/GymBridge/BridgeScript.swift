@@ -14,7 +14,7 @@ enum BridgeScript {
     #     b"T"                                     -> b"t" + f64 seconds + u64 steps + f64 cpu   (time spent in env.step,
     #                                                 steps taken, the process's CPU seconds so far)
     #   any request can instead get b"e" + u32 n + n bytes of UTF-8 (a Python traceback).
-    # End of input ends the process. argv: the Gymnasium id, then the parent's process id.
+    # End of input ends the process (at once: os._exit). argv: the Gymnasium id, then the parent's process id.
     import os, signal, struct, sys, json, time, traceback
 
     # This process dies with its parent, also after kill -9 of the parent: Linux sends it SIGKILL when the parent
@@ -49,7 +49,10 @@ enum BridgeScript {
         while len(pending) < count:
             chunk = os.read(request_fd, 65536)
             if not chunk:
-                sys.exit(0)
+                # End of input: the parent is done. Exit at once: tearing the interpreter down (NumPy,
+                # Gymnasium, the environment's modules) would only keep the parent waiting.
+                sys.stderr.flush()
+                os._exit(0)
             pending.extend(chunk)
         data = bytes(pending[:count])
         del pending[:count]

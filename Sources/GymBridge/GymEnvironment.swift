@@ -21,7 +21,7 @@ import Randomness
 /// after its grace the call is abandoned, the child killed, and `Interruption` thrown. The child dies with
 /// this process, also after kill -9. Observations and rewards are checked at this boundary: a NaN or an
 /// infinity is `GymBridgeError.nonFinite`, naming the step and the value.
-public final class GymEnvironment: Environment {
+public final class GymEnvironment: OverlappingEnvironment {
     /// The default of `callTimeout`: five minutes, generous for any environment's single step or reset.
     public static let defaultCallTimeout = 300.0
     /// The most values an observation or action space may have: the replay store's limit (`StoreSchema`).
@@ -51,16 +51,25 @@ public final class GymEnvironment: Environment {
     public private(set) var episodeStepCount = 0
     private let process: BridgeProcess
     private var request: [UInt8] = []
+    /// The call begun last, as messages name it ("step (step 12 of its episode, 57 since the environment started)").
+    private var pendingCall = ""
 
     /// Starts the child and reads the spaces it reports. Throws `GymBridgeError` when Python, Gymnasium or a
     /// module the environment needs is missing, when the id is unknown, or when a space is not a Box with
     /// float entries (and finite action bounds).
     /// `callTimeout` bounds the start and every later call (seconds, more than 0).
-    public init(id: String, python: String? = nil, callTimeout: Double = GymEnvironment.defaultCallTimeout) throws {
+    /// To start several at once (training copies, an evaluation environment), use `GymLaunch`.
+    public convenience init(id: String, python: String? = nil, callTimeout: Double = GymEnvironment.defaultCallTimeout) throws {
         precondition(callTimeout > 0, "a call timeout must be positive")
+        try self.init(id: id, process: BridgeProcess(id: id, python: python, callTimeout: callTimeout))
+    }
+
+    /// Reads the start message of `process`, started by `GymLaunch`; the wait for it is a call under
+    /// `callTimeout` from now (the process may have been starting for a while).
+    init(id: String, process: BridgeProcess) throws {
         self.id = id
-        let process = try BridgeProcess(id: id, python: python, callTimeout: callTimeout)
         self.process = process
+        process.beginCall("start (gymnasium.make)")
         let header = try Self.readHeader(from: process)
         guard header.ok else { throw Self.startError(id: id, header: header, process: process) }
         guard let observationSize = header.observation_size, let actionSize = header.action_size else {
@@ -96,28 +105,49 @@ public final class GymEnvironment: Environment {
     // MARK: Environment
 
     public func checkedReset(seed: UInt64?) throws -> [Float] {
-        let call = "reset (after \(stepCount) steps since the environment started)"
-        process.beginCall(call)
+        try beginReset(seed: seed)
+        return try endReset()
+    }
+
+    public func checkedStep(_ action: [Float]) throws -> StepResult {
+        try beginStep(action)
+        return try endStep()
+    }
+
+    // MARK: OverlappingEnvironment
+
+    /// Sends the reset request; `endReset()` reads its answer.
+    public func beginReset(seed: UInt64?) throws {
+        pendingCall = "reset (after \(stepCount) steps since the environment started)"
+        process.beginCall(pendingCall)
         request.removeAll(keepingCapacity: true)
         request.append(UInt8(ascii: "R"))
         request.append(seed == nil ? 0 : 1)
         Self.append(seed ?? 0, to: &request)
         try process.send(request)
+    }
+
+    public func endReset() throws -> [Float] {
         try expect("o", answering: "reset")
         let observation = try process.readFloats(observationSpace.dimension)
-        try requireFinite(observation, from: call)
+        try requireFinite(observation, from: pendingCall)
         episodeStepCount = 0
         return observation
     }
 
-    public func checkedStep(_ action: [Float]) throws -> StepResult {
+    /// Sends the step request; `endStep()` reads its answer. While Python steps, the caller is free to work
+    /// (to choose another copy's action, or to begin its step).
+    public func beginStep(_ action: [Float]) throws {
         precondition(action.count == actionSpace.dimension, "gym:\(id) takes \(actionSpace.dimension) action values, got \(action.count)")
         request.removeAll(keepingCapacity: true)
-        let call = "step (step \(episodeStepCount + 1) of its episode, \(stepCount + 1) since the environment started)"
-        process.beginCall(call)
+        pendingCall = "step (step \(episodeStepCount + 1) of its episode, \(stepCount + 1) since the environment started)"
+        process.beginCall(pendingCall)
         request.append(UInt8(ascii: "S"))
         for value in action { Self.append(value.bitPattern, to: &request) }
         try process.send(request)
+    }
+
+    public func endStep() throws -> StepResult {
         try expect("s", answering: "step")
         let flags = try process.readByte()
         guard flags <= 3 else { throw process.failure("step answered with end flags \(flags), not 0...3") }
@@ -125,8 +155,8 @@ public final class GymEnvironment: Environment {
         let observation = try process.readFloats(observationSpace.dimension)
         stepCount += 1
         episodeStepCount += 1
-        guard reward.isFinite else { throw GymBridgeError.nonFinite(id: id, what: "the reward", value: reward, call: call) }
-        try requireFinite(observation, from: call)
+        guard reward.isFinite else { throw GymBridgeError.nonFinite(id: id, what: "the reward", value: reward, call: pendingCall) }
+        try requireFinite(observation, from: pendingCall)
         return StepResult(observation: observation, reward: reward, terminated: flags & 1 != 0, truncated: flags & 2 != 0)
     }
 

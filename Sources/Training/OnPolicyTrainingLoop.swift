@@ -8,10 +8,10 @@ import Transitions
 /// `RunCore` owns the run directory, the schedule of evaluations and checkpoints, the counters and the
 /// episodes. This loop only collects rollouts and updates.
 ///
-/// - Rollouts: `environmentCount` copies of the environment (each made by the factory, reset with
-///   seed + c) step in lockstep, `stepsPerEnvironment` steps each; before each lockstep the learner may
-///   redraw persistent exploration noise (`prepareExploration`, gSDE). The policy's sample is stored and its
-///   log-density is the behavior log-probability; the action sent to the environment is clipped to the box.
+/// - Rollouts: `environmentCount` copies of the environment (`TrainingConfig.environmentCopies`, reset
+///   with seed + c) step in lockstep (bridged copies at the same time, as in `TrainingLoop`),
+///   `stepsPerEnvironment` steps each; before each lockstep the learner may redraw persistent
+///   exploration noise (`prepareExploration`, gSDE). The policy's sample is stored and its log-density is the behavior log-probability; the action sent to the environment is clipped to the box.
 ///   The last rollout is shortened so that the run ends at `config.steps` (rounded up to a whole lockstep).
 /// - Every transition goes into the run's store: a rollout is appended in one write transaction,
 ///   copy by copy, so each copy's steps of a rollout are consecutive in the store (runs of them are what
@@ -35,10 +35,21 @@ public final class OnPolicyTrainingLoop {
     /// Starts a new run in `directory` (which must not hold one). `makeEnvironment` is called once per
     /// copy and once for evaluation (never copy one environment value: a bridged environment is a
     /// reference to a child process).
-    public init(starting config: TrainingConfig, in directory: RunDirectory, makeEnvironment: () throws -> any Environment,
+    public convenience init(starting config: TrainingConfig, in directory: RunDirectory, makeEnvironment: () throws -> any Environment,
+                            learner: any OnPolicyLearner, store: any TransitionStore, terminal: TerminalProgress = TerminalProgress()) throws {
+        let (environments, evaluationEnvironment) = try Self.makeEnvironments(for: learner, with: makeEnvironment)
+        try self.init(starting: config, in: directory, environments: environments, evaluationEnvironment: { evaluationEnvironment },
+                      learner: learner, store: store, terminal: terminal)
+    }
+
+    /// Starts a new run in `directory` (which must not hold one) on `environments`, one per copy (the
+    /// learner's `environmentCount`, which is `config.environmentCopies`), each a separate environment.
+    /// `evaluationEnvironment` is called when the first evaluation is due.
+    public init(starting config: TrainingConfig, in directory: RunDirectory, environments: [any Environment],
+                evaluationEnvironment: @escaping () throws -> any Environment,
                 learner: any OnPolicyLearner, store: any TransitionStore, terminal: TerminalProgress = TerminalProgress()) throws {
         guard config.mode == .online else { throw TrainingError.invalidConfig("\(config.algorithm) is on-policy: it learns online from its own rollouts, not from a dataset") }
-        let (environments, evaluationEnvironment) = try Self.makeEnvironments(for: learner, with: makeEnvironment)
+        try Self.check(environments, learner)
         core = try RunCore(starting: config, in: directory, environments: environments, evaluationEnvironment: evaluationEnvironment,
                            learner: learner, sink: store, terminal: terminal)
         self.learner = learner
@@ -47,14 +58,30 @@ public final class OnPolicyTrainingLoop {
     }
 
     /// Continues the run in `directory` from its checkpoint (taken at a rollout boundary).
-    public init(resuming directory: RunDirectory, config: TrainingConfig, makeEnvironment: () throws -> any Environment,
-                learner: any OnPolicyLearner, store: any TransitionStore, terminal: TerminalProgress = TerminalProgress()) throws {
+    public convenience init(resuming directory: RunDirectory, config: TrainingConfig, makeEnvironment: () throws -> any Environment,
+                            learner: any OnPolicyLearner, store: any TransitionStore, terminal: TerminalProgress = TerminalProgress()) throws {
         let (environments, evaluationEnvironment) = try Self.makeEnvironments(for: learner, with: makeEnvironment)
+        try self.init(resuming: directory, config: config, environments: environments, evaluationEnvironment: { evaluationEnvironment },
+                      learner: learner, store: store, terminal: terminal)
+    }
+
+    /// Continues the run in `directory` from its checkpoint on `environments`, one per copy as at its start.
+    public init(resuming directory: RunDirectory, config: TrainingConfig, environments: [any Environment],
+                evaluationEnvironment: @escaping () throws -> any Environment,
+                learner: any OnPolicyLearner, store: any TransitionStore, terminal: TerminalProgress = TerminalProgress()) throws {
+        try Self.check(environments, learner)
         core = try RunCore(resuming: directory, config: config, environments: environments, evaluationEnvironment: evaluationEnvironment,
                            learner: learner, sink: store, terminal: terminal, afterCheckpoint: "and the resumed run collects its rollout again")
         self.learner = learner
         sampler = store
         replayBatch = TransitionBatch(observationSize: learner.observationSize, actionSize: learner.actionSize, zeroedCount: 1)
+    }
+
+    /// The learner acts in exactly its `environmentCount` copies.
+    private static func check(_ environments: [any Environment], _ learner: any OnPolicyLearner) throws {
+        guard environments.count == learner.environmentCount else {
+            throw TrainingError.invalidConfig("the learner steps \(learner.environmentCount) environment copies, the loop was given \(environments.count)")
+        }
     }
 
     /// One environment per copy and one for evaluation, each made by `makeEnvironment` (never copied: a bridged
@@ -84,11 +111,11 @@ public final class OnPolicyTrainingLoop {
         }
         for step in 0..<length {
             learner.prepareExploration(step: step, using: &core.state.explorationGenerator)
-            for c in 0..<copies {
+            try core.stepCopies(into: &segments) { c in
                 let space = core.actionSpace(ofCopy: c)
                 let chosen = learner.explore(on: core.state.copies[c].observation, copy: c, using: &core.state.explorationGenerator)
-                try core.step(copy: c, executing: space.contains(chosen.action) ? chosen.action : space.clip(chosen.action),
-                              storing: chosen.action, logProbability: chosen.logProbability, into: &segments[c])
+                return .init(executed: space.contains(chosen.action) ? chosen.action : space.clip(chosen.action),
+                             stored: chosen.action, logProbability: chosen.logProbability)
             }
             // A crossing on the last lockstep is evaluated after the rollout's update.
             if step < length - 1 { try core.evaluateIfDue() }

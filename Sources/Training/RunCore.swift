@@ -10,9 +10,9 @@ import Transitions
 ///
 /// Outside the module it is read-only: config, directory, counters and notices.
 /// A loop only collects and updates: it drives `run(callbacks:shouldStop:advance:)` with one unit of its work
-/// (one environment step and its updates, one offline update, one rollout and its updates), steps its
-/// environment copies through `step(copy:executing:storing:logProbability:into:)`, and hands every
-/// update's metrics to `record(_:)`. The core tells the run's `TrainingCallback`s of its events.
+/// (one loop step and its updates, one offline update, one rollout and its updates), steps all its
+/// environment copies at once through `stepCopies(into:choosing:)`, and hands every update's metrics to
+/// `record(_:)`. The core tells the run's `TrainingCallback`s of its events.
 public final class RunCore {
     public let config: TrainingConfig
     public let directory: RunDirectory
@@ -21,8 +21,10 @@ public final class RunCore {
     let sink: any TransitionSink
     /// The training environments, one per copy in `state.copies`.
     private var environments: [any Environment]
-    /// The environment evaluated on (from a seed of its own).
-    private let evaluationEnvironment: any Environment
+    /// The environment evaluated on (from a seed of its own), made by `makeEvaluationEnvironment` when the
+    /// first evaluation is due (a bridged one has been starting meanwhile).
+    private var evaluationEnvironment: (any Environment)?
+    private let makeEvaluationEnvironment: () throws -> any Environment
     var state: RunState
     /// Messages worth telling the user (for example about data recorded after the last checkpoint).
     public private(set) var notices: [String] = []
@@ -48,27 +50,23 @@ public final class RunCore {
     /// Starts a new run of `config` in `directory` (which must not hold one, see `RunDirectory.claimForNewRun`):
     /// resets copy c of `environments` with seed + c, writes `config.json` and the headers of progress.csv and
     /// metrics.csv. Offline, `sink` (the store sampled from) must hold transitions. Nothing is written
-    /// when a check fails.
+    /// when a check fails. `evaluationEnvironment` is called once, when the first evaluation is due.
     init(starting config: TrainingConfig, in directory: RunDirectory, environments: [any Environment],
-         evaluationEnvironment: any Environment, learner: any Learner, sink: any TransitionSink, terminal: TerminalProgress) throws {
+         evaluationEnvironment: @escaping () throws -> any Environment, learner: any Learner, sink: any TransitionSink,
+         terminal: TerminalProgress) throws {
         try config.validate()
-        try Self.checkCompatibility(of: environments + [evaluationEnvironment], with: learner)
+        try Self.checkCompatibility(of: environments, with: learner)
         lock = try directory.claimForNewRun()
         if config.mode == .offline, try sink.transitionCount == 0 {
             throw TrainingError.mismatch("offline training needs a filled store; the store holds no transitions")
         }
         var environments = environments
-        var copies: [RunState.Copy] = []
-        for c in environments.indices {
-            let observation = try environments[c].checkedReset(seed: config.seed &+ UInt64(c))
-            copies.append(.init(observation: observation, environment: environments[c].snapshot(), episodeID: UInt64(c)))
-        }
+        state = RunState(seed: config.seed, copies: try Self.firstEpisodes(of: &environments, seed: config.seed))
         self.environments = environments
-        state = RunState(seed: config.seed, copies: copies)
         try config.write(to: directory.config)
         try RunRecorder.create(in: directory, metricNames: learner.metricNames)
         recorder = try RunRecorder(directory: directory, config: config, metricNames: learner.metricNames, terminal: terminal)
-        (self.config, self.directory, self.learner, self.sink, self.evaluationEnvironment) = (config, directory, learner, sink, evaluationEnvironment)
+        (self.config, self.directory, self.learner, self.sink, makeEvaluationEnvironment) = (config, directory, learner, sink, evaluationEnvironment)
         (episodeIDOffset, schedule, checkpointer, lossShown) = Self.parts(config, directory, learner)
     }
 
@@ -78,9 +76,9 @@ public final class RunCore {
     /// id instead, seeded from the run's seed, step count and copy; `notices` says so. Transitions the sink
     /// holds beyond the checkpoint's count are kept; `afterCheckpoint` says what that means for this loop.
     init(resuming directory: RunDirectory, config: TrainingConfig, environments: [any Environment],
-         evaluationEnvironment: any Environment, learner: any Learner, sink: any TransitionSink, terminal: TerminalProgress,
-         afterCheckpoint: String) throws {
-        try Self.checkCompatibility(of: environments + [evaluationEnvironment], with: learner)
+         evaluationEnvironment: @escaping () throws -> any Environment, learner: any Learner, sink: any TransitionSink,
+         terminal: TerminalProgress, afterCheckpoint: String) throws {
+        try Self.checkCompatibility(of: environments, with: learner)
         lock = try RunDirectoryLock.acquire(directory)
         let checkpointer = Checkpointer(directory: directory)
         var environments = environments
@@ -93,6 +91,7 @@ public final class RunCore {
             }
             state = saved
             var cutSteps = 0
+            var fresh: [Int] = []
             for c in environments.indices {
                 if environments[c].restoresSnapshots {
                     environments[c].restore(saved.copies[c].environment)
@@ -108,8 +107,10 @@ public final class RunCore {
                 }
                 state.copies[c].episodeReturn = 0
                 state.copies[c].episodeLength = 0
-                state.copies[c].observation = try environments[c].checkedReset(seed: config.seed &+ UInt64(state.environmentSteps) &+ UInt64(c))
+                fresh.append(c)
             }
+            let observations = try Self.reset(fresh, of: &environments) { config.seed &+ UInt64(state.environmentSteps) &+ UInt64($0) }
+            for (c, observation) in zip(fresh, observations) { state.copies[c].observation = observation }
             if config.mode == .online, environments.contains(where: { !$0.restoresSnapshots }) {
                 let fresh = environments.count == 1 ? "the resumed run starts a fresh episode" : "each environment copy of the resumed run starts a fresh episode"
                 notices.append("a checkpoint cannot hold the state of \(config.environment) (a Python process, or an environment without snapshot() and restore(_:)): \(fresh)"
@@ -120,12 +121,7 @@ public final class RunCore {
             // Stopped before its first checkpoint: nothing to continue from, so the run restarts at
             // step 0 with its config (progress and metrics rows are dropped); what the sink already
             // holds stays there and is reported below.
-            var copies: [RunState.Copy] = []
-            for c in environments.indices {
-                let observation = try environments[c].checkedReset(seed: config.seed &+ UInt64(c))
-                copies.append(.init(observation: observation, environment: environments[c].snapshot(), episodeID: UInt64(c)))
-            }
-            state = RunState(seed: config.seed, copies: copies)
+            state = RunState(seed: config.seed, copies: try Self.firstEpisodes(of: &environments, seed: config.seed))
             notices.append("the run was stopped before its first checkpoint; restarting it from step 0")
         }
         try? FileManager.default.removeItem(at: directory.checkpointInProgress)
@@ -147,8 +143,14 @@ public final class RunCore {
         self.state = state
         self.notices = notices
         self.checkpointer = checkpointer
-        (self.config, self.directory, self.learner, self.sink, self.evaluationEnvironment) = (config, directory, learner, sink, evaluationEnvironment)
+        (self.config, self.directory, self.learner, self.sink, makeEvaluationEnvironment) = (config, directory, learner, sink, evaluationEnvironment)
         (episodeIDOffset, schedule, _, lossShown) = Self.parts(config, directory, learner)
+    }
+
+    /// Resets copy c of `environments` with seed + c: the copies' first episodes, copy c's numbered c.
+    private static func firstEpisodes(of environments: inout [any Environment], seed: UInt64) throws -> [RunState.Copy] {
+        let observations = try reset(Array(environments.indices), of: &environments) { seed &+ UInt64($0) }
+        return environments.indices.map { .init(observation: observations[$0], environment: environments[$0].snapshot(), episodeID: UInt64($0)) }
     }
 
     /// What both initializers derive from the config alone.
@@ -284,29 +286,96 @@ public final class RunCore {
                                  lossName: lossShown.replacingOccurrences(of: "_", with: " "), averagedUpdates: state.metrics.count(of: lossShown))
     }
 
-    /// Steps copy `c` with `executed`, appends the transition (with `stored` as its action, behavior
-    /// log-probability `logProbability`) to `batch`, and keeps the episode's books: its return and length,
-    /// and at its end the recent returns, a reset and the next episode id.
-    func step(copy c: Int, executing executed: [Float], storing stored: [Float], logProbability: Float,
-              into batch: inout TransitionBatch) throws {
-        let result = try environments[c].checkedStep(executed)
-        try requireFinite(result, copy: c)
-        batch.append(observation: state.copies[c].observation, action: stored, reward: Float(result.reward),
-                     nextObservation: result.observation, terminated: result.terminated, truncated: result.truncated,
-                     behaviorLogProbability: logProbability, episodeID: state.copies[c].episodeID &+ episodeIDOffset,
-                     stepIndex: UInt32(state.copies[c].episodeLength), source: .online)
-        state.environmentSteps += 1
-        state.copies[c].episodeReturn += result.reward
-        state.copies[c].episodeLength += 1
-        if result.isEpisodeOver {
-            state.recordEpisode(return: state.copies[c].episodeReturn)
-            state.copies[c].episodeReturn = 0
-            state.copies[c].episodeLength = 0
-            state.copies[c].episodeID = state.nextEpisodeID
-            state.nextEpisodeID += 1
-            state.copies[c].observation = try environments[c].checkedReset()
-        } else {
-            state.copies[c].observation = result.observation
+    /// What a loop does in one copy at one loop step: the action sent to the environment, the action stored
+    /// (the policy's sample, before clipping, for the on-policy loop), and its behavior log-probability.
+    struct CopyAction {
+        var executed: [Float]
+        var stored: [Float]
+        var logProbability: Float
+    }
+
+    /// One loop step: steps every copy once and appends copy c's transition to `segments[c]`, keeping each
+    /// copy's episode books (its return and length, and at its end the recent returns, a reset and the next
+    /// episode id, given to the copies whose episodes ended in copy order).
+    ///
+    /// `choose(c)` gives copy c's action; it is asked for the copies in order, and a copy whose calls overlap
+    /// (`OverlappingEnvironment`, a bridged one) begins its step before the next copy's action is chosen, so
+    /// Python steps while this process works. Every step is ended before any result is used, and the copies
+    /// whose episodes ended are reset the same way. The results equal stepping the copies one by one.
+    /// With several copies, a copy's failure (other than an `Interruption`) is thrown as
+    /// `TrainingError.environmentCopyFailed`, naming the copy.
+    func stepCopies(into segments: inout [TransitionBatch], choosing choose: (Int) throws -> CopyAction) throws {
+        let count = environments.count
+        var actions: [CopyAction] = []
+        actions.reserveCapacity(count)
+        var results = [StepResult?](repeating: nil, count: count)
+        for c in 0..<count {
+            let action = try choose(c)
+            actions.append(action)
+            try Self.onCopy(c, of: count) {
+                if let overlapping = environments[c] as? any OverlappingEnvironment {
+                    try overlapping.beginStep(action.executed)
+                } else {
+                    results[c] = try environments[c].checkedStep(action.executed)
+                }
+            }
+        }
+        for c in 0..<count where results[c] == nil {
+            results[c] = try Self.onCopy(c, of: count) { try (environments[c] as! any OverlappingEnvironment).endStep() }
+        }
+        var ended: [Int] = []
+        for c in 0..<count {
+            let result = results[c]!
+            try requireFinite(result, copy: c)
+            segments[c].append(observation: state.copies[c].observation, action: actions[c].stored, reward: Float(result.reward),
+                               nextObservation: result.observation, terminated: result.terminated, truncated: result.truncated,
+                               behaviorLogProbability: actions[c].logProbability, episodeID: state.copies[c].episodeID &+ episodeIDOffset,
+                               stepIndex: UInt32(state.copies[c].episodeLength), source: .online)
+            state.environmentSteps += 1
+            state.copies[c].episodeReturn += result.reward
+            state.copies[c].episodeLength += 1
+            if result.isEpisodeOver {
+                state.recordEpisode(return: state.copies[c].episodeReturn)
+                state.copies[c].episodeReturn = 0
+                state.copies[c].episodeLength = 0
+                state.copies[c].episodeID = state.nextEpisodeID
+                state.nextEpisodeID += 1
+                ended.append(c)
+            } else {
+                state.copies[c].observation = result.observation
+            }
+        }
+        let observations = try Self.reset(ended, of: &environments) { _ in nil }
+        for (c, observation) in zip(ended, observations) { state.copies[c].observation = observation }
+    }
+
+    /// Resets the copies `copies` of `environments` (each with `seed(c)`), the overlapping ones at once;
+    /// their first observations, in the order of `copies`.
+    private static func reset(_ copies: [Int], of environments: inout [any Environment], seed: (Int) -> UInt64?) throws -> [[Float]] {
+        let count = environments.count
+        var observations = [[Float]?](repeating: nil, count: copies.count)
+        for (k, c) in copies.enumerated() {
+            try onCopy(c, of: count) {
+                if let overlapping = environments[c] as? any OverlappingEnvironment {
+                    try overlapping.beginReset(seed: seed(c))
+                } else {
+                    observations[k] = try environments[c].checkedReset(seed: seed(c))
+                }
+            }
+        }
+        for (k, c) in copies.enumerated() where observations[k] == nil {
+            observations[k] = try onCopy(c, of: count) { try (environments[c] as! any OverlappingEnvironment).endReset() }
+        }
+        return observations.map { $0! }
+    }
+
+    /// `body`, a call on copy `c` of `count`: with several copies its failure names the copy (an
+    /// `Interruption` passes as it is: the loop stops with a checkpoint).
+    private static func onCopy<T>(_ c: Int, of count: Int, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error where count > 1 && !(error is Interruption) {
+            throw TrainingError.environmentCopyFailed(copy: c, copies: count, reason: "\(error)")
         }
     }
 
@@ -354,7 +423,7 @@ public final class RunCore {
         let now = ContinuousClock.now
         let seconds = TerminalProgress.seconds(now - rowStart)
         let steps = self.steps
-        let row = try recorder.evaluate(learner, on: evaluationEnvironment, environmentSteps: state.environmentSteps,
+        let row = try recorder.evaluate(learner, on: try evaluationTarget(), environmentSteps: state.environmentSteps,
                                         episodes: state.episodes, updates: state.updates, trainReturn: state.recentReturnMean,
                                         recentEpisodes: state.recentReturns.count,
                                         stepsPerSecond: seconds > 0 ? Double(steps - rowStartSteps) / seconds : 0)
@@ -363,6 +432,15 @@ public final class RunCore {
         rowStart = now
         rowStartSteps = steps
         try ask { try $0.afterEvaluation(row, of: self) }
+    }
+
+    /// The evaluation environment, made (and checked against the learner) at the first evaluation.
+    private func evaluationTarget() throws -> any Environment {
+        if let evaluationEnvironment { return evaluationEnvironment }
+        let made = try makeEvaluationEnvironment()
+        try Self.checkCompatibility(of: [made], with: learner)
+        evaluationEnvironment = made
+        return made
     }
 
     /// Makes the sink and the metrics durable, then writes the checkpoint.

@@ -27,18 +27,48 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     /// Environment steps with uniformly random actions before the policy acts and updates begin.
     /// Stable-Baselines3: `learning_starts=100`.
     public var learningStarts: Int
-    /// Gradient steps after each environment step once learning has started. SB3: `train_freq=1, gradient_steps=1`.
+    /// Gradient steps after each loop step (one environment step in every copy, `environmentCopies`
+    /// transitions) once learning has started; −1: one per transition the loop step collected, so
+    /// `environmentCopies`. SB3: `train_freq=1, gradient_steps=1`; −1 is SB3's `gradient_steps=-1`.
     public var gradientStepsPerStep: Int
     /// Live transitions the replay store keeps (FIFO eviction beyond). SB3: `buffer_size=1_000_000`.
     public var replayCapacity: Int
     /// Write a row of averaged learner metrics to `metrics.csv` every this many updates.
     public var metricsInterval: Int
     public var learner: LearnerConfiguration
+    /// The off-policy loop's copies beyond one (nil: one). An on-policy learner's copies are its own.
+    private var offPolicyCopies: Int?
+
+    /// Online: the training environment copies every loop step acts in (Stable-Baselines3's `n_envs`):
+    /// each loop step appends one transition of each copy, copy 0 first. For an on-policy learner this is
+    /// its own `OnPolicyHyperparameters.environmentCount` (setting one sets the other); for the others it is
+    /// kept here, and `config.json` holds it as `environmentCopies` when it is more than 1. Default 1.
+    public var environmentCopies: Int {
+        get { (learner.config as? any OnPolicyLearnerConfig)?.onPolicy.environmentCount ?? offPolicyCopies ?? 1 }
+        set {
+            if var onPolicy = learner.config as? any OnPolicyLearnerConfig {
+                onPolicy.onPolicy.environmentCount = newValue
+                learner.config = onPolicy
+            } else {
+                offPolicyCopies = newValue == 1 ? nil : newValue
+            }
+        }
+    }
+
+    /// Gradient steps after each loop step once learning has started: `gradientStepsPerStep`, or one per
+    /// transition collected when it is −1.
+    public var gradientStepsPerLoopStep: Int { gradientStepsPerStep == -1 ? environmentCopies : gradientStepsPerStep }
+
+    private enum CodingKeys: String, CodingKey {
+        case environment, mode, dataset, prefill, steps, seed, evaluationInterval, evaluationEpisodes, checkpointInterval,
+             learningStarts, gradientStepsPerStep, replayCapacity, metricsInterval, learner
+        case offPolicyCopies = "environmentCopies"
+    }
 
     public init(environment: String, steps: Int, seed: UInt64, learner: LearnerConfiguration, mode: TrainingMode = .online,
                 evaluationInterval: Int = 1000, evaluationEpisodes: Int = 10, checkpointInterval: Int? = nil,
                 learningStarts: Int = 100, gradientStepsPerStep: Int = 1, replayCapacity: Int = 1_000_000,
-                metricsInterval: Int = 1000, dataset: String? = nil) {
+                metricsInterval: Int = 1000, dataset: String? = nil, environmentCopies: Int? = nil) {
         self.environment = environment
         self.dataset = dataset
         self.mode = mode
@@ -52,6 +82,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
         self.gradientStepsPerStep = gradientStepsPerStep
         self.replayCapacity = replayCapacity
         self.metricsInterval = metricsInterval
+        if let environmentCopies { self.environmentCopies = environmentCopies }
     }
 
     /// A run of `learner` with the defaults of `offpolicy train`: an evaluation of 10 episodes and a
@@ -73,6 +104,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public static let gradientStepsLimit = 1_000
     /// The most episodes in one evaluation.
     public static let evaluationEpisodesLimit = 1_000_000
+    /// The most environment copies: the on-policy learners' limit (`OnPolicyHyperparameters.environmentLimit`).
+    public static let environmentCopiesLimit = OnPolicyHyperparameters.environmentLimit
 
     /// The one check of a run's settings, for a new run from the command line and for a `config.json`
     /// read back by `--resume` and `evaluate` alike.
@@ -90,7 +123,18 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
         try check(evaluationEpisodes, "evaluation episodes", limit: Self.evaluationEpisodesLimit)
         try check(checkpointInterval, "the checkpoint interval")
         try check(learningStarts, "learning starts", minimum: 0)
-        try check(gradientStepsPerStep, "gradient steps per step", limit: Self.gradientStepsLimit)
+        if gradientStepsPerStep != -1 {
+            guard (1...Self.gradientStepsLimit).contains(gradientStepsPerStep) else {
+                throw TrainingError.invalidConfig("gradient steps per step must be -1 (one per transition collected) or lie in 1...\(Self.gradientStepsLimit), got \(gradientStepsPerStep)")
+            }
+        }
+        if learner.isOnPolicy, let offPolicyCopies {
+            throw TrainingError.invalidConfig("an on-policy learner steps its own environment copies (its environmentCount), not the \(offPolicyCopies) set beside it")
+        }
+        if !learner.isOnPolicy { try check(environmentCopies, "environment copies", limit: Self.environmentCopiesLimit) }  // a learner checks its own
+        if mode == .offline, environmentCopies > 1 {
+            throw TrainingError.invalidConfig("an offline run steps no environment, so it takes no environment copies, got \(environmentCopies)")
+        }
         try check(replayCapacity, "the replay capacity")
         try check(metricsInterval, "the metrics interval")
         if environment.isEmpty { throw TrainingError.invalidConfig("the environment must be named") }

@@ -19,6 +19,9 @@ public enum TrainingError: Error, CustomStringConvertible, LocalizedError, Equat
     /// An environment step (the run's `step`th) returned a NaN or infinite `what` ("reward", "observation value 2");
     /// nothing of that step was stored.
     case nonFiniteEnvironment(environment: String, step: Int, what: String, value: Double)
+    /// Copy `copy` (counted from 0) of a run's `copies` environment copies failed; `reason` is its own error
+    /// (a bridged copy's: Python's message and the last lines of its standard error).
+    case environmentCopyFailed(copy: Int, copies: Int, reason: String)
 
     public var description: String {
         switch self {
@@ -35,6 +38,8 @@ public enum TrainingError: Error, CustomStringConvertible, LocalizedError, Equat
             return "learner diverged at update \(update) (\(reason)); the last good checkpoint is kept"
         case .nonFiniteEnvironment(let environment, let step, let what, let value):
             return "\(environment) returned a non-finite \(what) (\(value)) at environment step \(step); nothing of that step was stored, and the last checkpoint is kept"
+        case .environmentCopyFailed(let copy, let copies, let reason):
+            return "environment copy \(copy) (of \(copies), counted from 0) failed, and the last checkpoint is kept: \(reason)"
         }
     }
 

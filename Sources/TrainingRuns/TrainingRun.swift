@@ -22,8 +22,10 @@ public enum TrainingRun {
     public static func isOnPolicy(_ config: TrainingConfig) -> Bool { config.learner.isOnPolicy }
 
     /// A new run of `config` in `directory`, in the loop its learner needs: `TrainingLoop` for the
-    /// off-policy and offline learners, `OnPolicyTrainingLoop` (its environment copies and evaluation
-    /// environment each made by `makeEnvironment(named:)`) for the on-policy ones.
+    /// off-policy and offline learners, `OnPolicyTrainingLoop` for the on-policy ones, each on
+    /// `config.environmentCopies` training copies and an evaluation environment of the kind
+    /// `makeEnvironment(named:)` makes. Bridged (`gym:`) ones start their processes together (`GymLaunch`),
+    /// and the evaluation one is waited for when the first evaluation is due.
     /// Offline, the learner's config is first fitted to the dataset (`LearnerConfig.fitted(to:)`, for
     /// example TD3+BC's observation statistics over every live transition), and `config.json` records it.
     /// `demonstrations` (online runs only) are appended to the new store first, with source
@@ -35,7 +37,7 @@ public enum TrainingRun {
                                     demonstrationRatio: Double? = nil, terminal: TerminalProgress = TerminalProgress(),
                                     environmentTimeout: Double = GymEnvironment.defaultCallTimeout) throws -> any TrainingSession {
         try config.validate()
-        let supply = EnvironmentSupply { try makeEnvironment(named: config.environment, callTimeout: environmentTimeout) }
+        let supply = try supplyOfEnvironments(named: config.environment, callTimeout: environmentTimeout)
         return try start(config, in: directory, environments: supply, demonstrations: demonstrations,
                          demonstrationRatio: demonstrationRatio, terminal: terminal)
     }
@@ -84,7 +86,8 @@ public enum TrainingRun {
                               terminal: TerminalProgress) throws -> any TrainingSession {
         var config = config
         let run = RunDirectory(directory)
-        let environment = try supply.next()
+        let environments = try supply.runEnvironments(copies: config.mode == .online ? config.environmentCopies : 1)
+        let environment = environments.training[0]
         let onPolicy = try makeLearner(config, for: environment) is any OnPolicyLearner  // a refused config fails before anything is written
         if onPolicy && config.mode == .offline {
             throw TrainingError.invalidConfig("\(config.algorithm) is on-policy: it learns from its own rollouts, not from a dataset")
@@ -117,10 +120,10 @@ public enum TrainingRun {
             }
             let learner = try makeLearner(config, for: environment)
             if let learner = learner as? any OnPolicyLearner {
-                supply.giveBack()  // the first copy
-                return try OnPolicyTrainingLoop(starting: config, in: run, makeEnvironment: supply.next, learner: learner, store: store, terminal: terminal)
+                return try OnPolicyTrainingLoop(starting: config, in: run, environments: environments.training,
+                                                evaluationEnvironment: environments.evaluation, learner: learner, store: store, terminal: terminal)
             }
-            return try TrainingLoop(starting: config, in: run, environment: environment, evaluationEnvironment: try supply.next(),
+            return try TrainingLoop(starting: config, in: run, environments: environments.training, evaluationEnvironment: environments.evaluation,
                                     learner: learner, store: store, terminal: terminal)
         } catch {
             // The directory held no run (checked above), so all of these are this call's, the lock file too.
@@ -167,7 +170,7 @@ public enum TrainingRun {
                                      environmentTimeout: Double = GymEnvironment.defaultCallTimeout) throws -> any TrainingSession {
         try resume(in: directory, steps: steps, terminal: terminal) { config in
             try checkMakeable(config.environment, in: directory)
-            return EnvironmentSupply { try makeEnvironment(named: config.environment, callTimeout: environmentTimeout) }
+            return try supplyOfEnvironments(named: config.environment, callTimeout: environmentTimeout)
         }
     }
 
@@ -197,15 +200,16 @@ public enum TrainingRun {
         let lock = try RunDirectoryLock.acquire(run)
         defer { withExtendedLifetime(lock) {} }
         let supply = try environments(config)
-        let environment = try supply.next()
+        let made = try supply.runEnvironments(copies: config.mode == .online ? config.environmentCopies : 1)
+        let environment = made.training[0]
         let store = try openStore(config, environment, run: run, creating: false)
         let learner = try makeLearner(config, for: environment)
         let loop: any TrainingSession
         if let learner = learner as? any OnPolicyLearner {
-            supply.giveBack()  // the first copy
-            loop = try OnPolicyTrainingLoop(resuming: run, config: config, makeEnvironment: supply.next, learner: learner, store: store, terminal: terminal)
+            loop = try OnPolicyTrainingLoop(resuming: run, config: config, environments: made.training, evaluationEnvironment: made.evaluation,
+                                            learner: learner, store: store, terminal: terminal)
         } else {
-            loop = try TrainingLoop(resuming: run, config: config, environment: environment, evaluationEnvironment: try supply.next(),
+            loop = try TrainingLoop(resuming: run, config: config, environments: made.training, evaluationEnvironment: made.evaluation,
                                     learner: learner, store: store, terminal: terminal)
         }
         if steps != nil { try config.write(to: run.config) }
@@ -276,6 +280,18 @@ public enum TrainingRun {
         case .gym(let id): return try GymEnvironment(id: id, callTimeout: callTimeout)
         case nil: throw TrainingError.invalidConfig("unknown environment '\(name)' (known: \(EnvironmentName.accepted))")
         }
+    }
+
+    /// The environments named `name` for a run: a built-in one is made in one call; a `gym:` one is launched
+    /// (`GymLaunch`), so that a run's copies and its evaluation environment start their processes together.
+    private static func supplyOfEnvironments(named name: String, callTimeout: Double) throws -> EnvironmentSupply {
+        guard case .gym(let id) = EnvironmentName(name) else {
+            return EnvironmentSupply { try makeEnvironment(named: name, callTimeout: callTimeout) }
+        }
+        return EnvironmentSupply(starting: {
+            let launch = try GymLaunch(id: id, callTimeout: callTimeout)
+            return { try launch.environment() }
+        })
     }
 
     /// A freshly initialised learner of `config` for `environment`'s spaces; its weights depend on the seed only.

@@ -181,7 +181,7 @@ struct CompareCommand: ParsableCommand {
                   let train = try? TrainCommand.parse(Array(run.startArguments.dropFirst())),
                   let learner = try? train.learnerConfiguration(),
                   let config = learner.config as? any OnPolicyLearnerConfig else { return nil }
-            let copies = config.onPolicy.environmentCount, length = config.onPolicy.stepsPerEnvironment
+            let copies = train.general.envs ?? config.onPolicy.environmentCount, length = config.onPolicy.stepsPerEnvironment
             let updates = steps / max(1, copies * length)
             guard updates <= 2 else { return nil }
             return "warning: \(algorithm) updates only \(updates) time(s) in \(steps) steps (a rollout is \(copies) × \(length) steps)"

@@ -52,8 +52,17 @@ struct TrainCommand: ParsableCommand {
         gives the same progress.csv on the same machine, except its
         steps_per_s column.
 
-        The on-policy learners (reinforce, a2c, ppo) step --n-envs copies of
-        the environment for --n-steps steps each, append the rollout to
+        --envs N acts in N copies of the environment at every loop step (copy
+        c seeded with --seed + c) and appends their N transitions, as
+        Stable-Baselines3's n_envs; --gradient-steps counts the updates after
+        each loop step, -1 one per transition collected. A run of --steps S
+        ends at the first multiple of N that reaches S. gym: copies each run
+        in a Python process of their own and step in parallel; a copy that
+        fails ends the run naming the copy, the last checkpoint kept.
+        Learners of n-step sequences (--n-step 2 or more) need --envs 1.
+
+        The on-policy learners (reinforce, a2c, ppo) step --envs copies (their
+        --n-envs, a synonym; default 4) of the environment for --n-steps steps each, append the rollout to
         replay/ (the run's record; a2c --replay-ratio K replays from it with
         V-trace), and learn from the rollout. They take no --learning-starts,
         --gradient-steps, --dataset or --prefill; --batch is ppo's minibatch.
@@ -120,7 +129,7 @@ struct TrainCommand: ParsableCommand {
             let fixed: [(String, Bool)] = [
                 ("the learner", algorithm != nil), ("--env", general.env != nil), ("--seed", general.seed != nil), ("--hidden", common.hidden != nil),
                 ("--batch", common.batch != nil), ("--lr", common.lr != nil), ("--learning-starts", replay.learningStarts != nil),
-                ("--gradient-steps", replay.gradientSteps != nil), ("--replay-capacity", replay.replayCapacity != nil),
+                ("--gradient-steps", replay.gradientSteps != nil), ("--replay-capacity", replay.replayCapacity != nil), ("--envs", general.envs != nil),
                 ("--eval-every", general.evalEvery != nil), ("--eval-episodes", general.evalEpisodes != nil), ("--log-every", general.logEvery != nil),
                 ("--checkpoint-every", general.checkpointEvery != nil), ("--dataset", replay.dataset != nil), ("--offline", replay.offline),
                 ("--prefill", replay.prefill != nil), ("--demo-ratio", replay.demoRatio != nil), ("--gamma", common.gamma != nil),
@@ -151,6 +160,7 @@ struct TrainCommand: ParsableCommand {
             try validateSchedule(type)
             if replay.prefill != nil && replay.dataset != nil { throw ValidationError("--prefill fills an online run's store; --dataset trains offline: give one of them") }
             if replay.demoRatio != nil && replay.prefill == nil { throw ValidationError("--demo-ratio needs --prefill") }
+            try validateCopies(type)
             if let demoRatio = replay.demoRatio, !(0...1).contains(demoRatio) { throw ValidationError("--demo-ratio must lie in [0, 1], got \(demoRatio)") }
         }
         try CommandLineInput.checkCount(general.steps, flag: "--steps", limit: Self.countLimit)
@@ -158,7 +168,12 @@ struct TrainCommand: ParsableCommand {
         try CommandLineInput.checkCount(general.evalEpisodes, flag: "--eval-episodes", limit: TrainingConfig.evaluationEpisodesLimit)
         try CommandLineInput.checkCount(common.batch, flag: "--batch", limit: CommonHyperparameters.batchSizeLimit)
         try CommandLineInput.checkCount(replay.learningStarts, flag: "--learning-starts", limit: Self.countLimit, minimum: 0)
-        try CommandLineInput.checkCount(replay.gradientSteps, flag: "--gradient-steps", limit: TrainingConfig.gradientStepsLimit)
+        if let gradientSteps = replay.gradientSteps, gradientSteps != -1 {
+            guard (1...TrainingConfig.gradientStepsLimit).contains(gradientSteps) else {
+                throw ValidationError("--gradient-steps must be -1 (one per transition collected) or lie in 1...\(TrainingConfig.gradientStepsLimit), got \(gradientSteps)")
+            }
+        }
+        try CommandLineInput.checkCount(general.envs, flag: "--envs", limit: TrainingConfig.environmentCopiesLimit)
         try CommandLineInput.checkCount(replay.replayCapacity, flag: "--replay-capacity", limit: Self.countLimit)
         try CommandLineInput.checkCount(general.logEvery, flag: "--log-every", limit: Self.countLimit)
         try CommandLineInput.checkCount(general.checkpointEvery, flag: "--checkpoint-every", limit: Self.countLimit)
@@ -182,6 +197,7 @@ struct TrainCommand: ParsableCommand {
         if let gradientSteps = replay.gradientSteps { config.gradientStepsPerStep = gradientSteps }
         if let replayCapacity = replay.replayCapacity { config.replayCapacity = replayCapacity }
         if let logEvery = general.logEvery { config.metricsInterval = logEvery }
+        if let envs = general.envs { config.environmentCopies = envs }
         config.dataset = replay.dataset.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         config.mode = replay.dataset == nil ? .online : .offline
         return config
@@ -191,7 +207,7 @@ struct TrainCommand: ParsableCommand {
     static let stableBaselinesNames: [String: String] = [
         "total_timesteps": "--steps", "learning_rate": "--lr", "batch_size": "--batch",
         "buffer_size": "--replay-capacity", "learning_starts": "--learning-starts",
-        "gradient_steps": "--gradient-steps", "seed": "--seed", "n_envs": "--n-envs",
+        "gradient_steps": "--gradient-steps", "seed": "--seed", "n_envs": "--envs",
         "n_steps": "--n-steps", "ent_coef": "--ent-coef",
     ]
 
@@ -237,6 +253,24 @@ struct TrainCommand: ParsableCommand {
         guard given.isEmpty else {
             let reason = type.isOnPolicy ? " is on-policy (it learns from rollouts of its own policy) and" : ""
             throw ValidationError("\(type.algorithmName)\(reason) does not take \(given.joined(separator: ", "))")
+        }
+    }
+
+    /// `--envs` is for online runs; an on-policy learner's `--n-envs` is its synonym (the two must agree),
+    /// and the others are pointed from `--n-envs` to `--envs`.
+    private func validateCopies(_ type: any LearnerConfig.Type) throws {
+        let given = learnerOptions.enumerated().compactMap { index, word -> String? in
+            if word.hasPrefix("--n-envs=") { return String(word.dropFirst("--n-envs=".count)) }
+            return word == "--n-envs" && index + 1 < learnerOptions.count ? learnerOptions[index + 1] : nil
+        }
+        if !type.isOnPolicy, !given.isEmpty {
+            throw ValidationError("\(type.algorithmName) takes its environment copies as --envs N; --n-envs is the on-policy learners' name for it")
+        }
+        if let envs = general.envs, let other = given.last, Int(other) != envs {
+            throw ValidationError("--envs \(envs) and --n-envs \(other) name the same setting with different values; give one of them")
+        }
+        if general.envs != nil, replay.dataset != nil {
+            throw ValidationError("--envs sets the environment copies of an online run; an offline run (--dataset) steps no environment")
         }
     }
 

@@ -6,7 +6,7 @@ struct TrainReplayOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Uniformly random warm-up steps before learning (Stable-Baselines3's learning_starts). Default: 100.")
     var learningStarts: Int?
 
-    @Option(parsing: .unconditional, help: "Gradient steps after each environment step once learning has started. Default: 1.")
+    @Option(parsing: .unconditional, help: "Gradient steps after each loop step (one step of every --envs copy) once learning has started; -1: one per transition collected (SB3's gradient_steps=-1). Default: 1.")
     var gradientSteps: Int?
 
     @Option(parsing: .unconditional, help: "Transitions the replay store keeps; the oldest chunks are evicted beyond. Default: 1000000.")

@@ -13,6 +13,11 @@ struct TrainRunOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Seeds every random stream of the run. Default: 0.")
     var seed: UInt64?
 
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Environment copies every step acts in (Stable-Baselines3's n_envs). Default: 1; on-policy learners: 4.",
+        discussion: "Each loop step appends one transition of every copy; gym: copies step in parallel, each in its own Python process. The on-policy learners' --n-envs is the same setting."))
+    var envs: Int?
+
     @Option(help: "The run directory to create (must not already hold a run).", completion: .directory)
     var runDir: String?
 

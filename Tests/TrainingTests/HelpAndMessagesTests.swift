@@ -29,7 +29,7 @@ final class HelpAndMessagesTests: XCTestCase {
         let result = try OffpolicyExecutable.run(["train", "--help"])
         XCTAssertEqual(result.status, 0, result.standardError)
         let help = result.standardOutput
-        let order = ["USAGE:", "GENERAL OPTIONS:", "  --env <env>", "  --steps <steps>", "  --seed <seed>", "  --run-dir <run-dir>",
+        let order = ["USAGE:", "GENERAL OPTIONS:", "  --env <env>", "  --steps <steps>", "  --seed <seed>", "  --envs <envs>", "  --run-dir <run-dir>",
                      "  --eval-every", "  --checkpoint-every", "  --log-every", "  --quiet", "  --env-timeout",
                      "OPTIONS OF EVERY LEARNER:", "  --hidden", "  --lr", "OPTIONS OF THE OFF-POLICY AND OFFLINE LEARNERS:", "  --learning-starts",
                      "  --dataset", "LEARNER OPTIONS:", "Off-policy learners (sac, td3, ddpg):", "  --n-step <N>  (sac)",

@@ -98,6 +98,13 @@ final class TrainCommandRobustnessTests: XCTestCase {
             (["sac", "--steps", "10", "--dataset", directory.appending("nowhere").path, "--run-dir", run], "--dataset: '"),
             (["sac", "--steps", "10", "--n-step", "3", "--clip", "5", "--run-dir", run], "--clip applies to --correction is and --actor-gradient truncated-is"),
             (["td3", "--steps", "10", "--actor-gradient", "truncated-is", "--run-dir", run], "--actor-gradient applies to sac, not to td3"),
+            (["sac", "--steps", "10", "--envs", "0", "--run-dir", run], "Error: --envs must be at least 1, got 0"),
+            (["sac", "--steps", "10", "--envs", "99999999999", "--run-dir", run], "Error: --envs must be at most 1024, got 99999999999"),
+            (["sac", "--steps", "10", "--gradient-steps", "-2", "--run-dir", run],
+             "Error: --gradient-steps must be -1 (one per transition collected) or lie in 1...1000, got -2"),
+            (["sac", "--steps", "10", "--n-envs", "2", "--run-dir", run], "Error: sac takes its environment copies as --envs N; --n-envs is the on-policy learners' name for it"),
+            (["ppo", "--steps", "10", "--envs", "3", "--n-envs", "2", "--run-dir", run], "Error: --envs 3 and --n-envs 2 name the same setting with different values; give one of them"),
+            (["--resume", directory.url.path, "--envs", "2"], "only --steps may be changed, not --envs"),
         ]
         for (arguments, message) in cases {
             let result = try train(arguments)

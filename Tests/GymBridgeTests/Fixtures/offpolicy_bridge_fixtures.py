@@ -117,7 +117,29 @@ class NaNPendulum(PendulumEnv):
         return observation, reward, terminated, truncated, info
 
 
-for name, entry_point in [("ExitingPendulum-v0", ExitingPendulum), ("GarbagePendulum-v0", GarbagePendulum),
+class SeedExitingPendulum(PendulumEnv):
+    """Pendulum whose process exits (status 4) after `EXIT_AFTER` steps of its life when its first reset had the
+    seed `OFFPOLICY_FIXTURE_EXIT_SEED` (default 2): one environment copy of a run (copy c is reset with
+    seed + c) dies, the others go on."""
+    EXIT_AFTER = int(os.environ.get("OFFPOLICY_FIXTURE_EXIT_AFTER", "250"))
+    EXIT_SEED = int(os.environ.get("OFFPOLICY_FIXTURE_EXIT_SEED", "2"))
+    first_seed = None
+    steps = 0
+
+    def reset(self, *, seed=None, options=None):
+        if SeedExitingPendulum.first_seed is None:
+            SeedExitingPendulum.first_seed = seed
+        return super().reset(seed=seed, options=options)
+
+    def step(self, action):
+        SeedExitingPendulum.steps += 1
+        if SeedExitingPendulum.first_seed == self.EXIT_SEED and SeedExitingPendulum.steps > self.EXIT_AFTER:
+            print(f"fixture: the copy seeded {self.EXIT_SEED} exits on purpose after {self.EXIT_AFTER} steps", file=sys.stderr, flush=True)
+            os._exit(4)
+        return super().step(action)
+
+
+for name, entry_point in [("ExitingPendulum-v0", ExitingPendulum), ("SeedExitingPendulum-v0", SeedExitingPendulum), ("GarbagePendulum-v0", GarbagePendulum),
                           ("NeedsMissingExtra-v0", NeedsMissingExtra), ("UnboundedAction-v0", UnboundedAction),
                           ("Float64Pendulum-v0", Float64Pendulum), ("SleepingPendulum-v0", SleepingPendulum),
                           ("NaNPendulum-v0", NaNPendulum)]:
