@@ -146,6 +146,9 @@ struct TrainCommand: ParsableCommand {
             if type.requiresDataset && replay.dataset == nil {
                 throw ValidationError("\(type.algorithmName) learns from logged data: give --dataset FILE_OR_STORE")
             }
+            if type.isOfflineFirst && replay.dataset == nil && general.env == nil {
+                throw ValidationError("\(type.algorithmName) learns from a logged dataset first and may go on online: give --dataset FILE_OR_STORE, --env ID, or both")
+            }
             if let dataset = replay.dataset, !FileManager.default.fileExists(atPath: dataset) { throw ValidationError("--dataset: '\(dataset)' does not exist") }
             if let prefill = replay.prefill, !FileManager.default.fileExists(atPath: prefill) { throw ValidationError("--prefill: '\(prefill)' does not exist") }
             try validateSchedule(type)
@@ -263,6 +266,18 @@ struct TrainCommand: ParsableCommand {
         return store.standardizedFileURL.path
     }
 
+    /// Refuses a dataset whose observation or action width is not the built-in `--env`'s, before anything is
+    /// written (a Gymnasium environment is checked when the run starts it, and what was imported goes again).
+    private func checkWidths(of dataset: String) throws {
+        guard case .builtIn(let id) = general.env ?? .builtIn(.pendulum) else { return }
+        let environment = id.make()
+        let wanted = (environment.observationSpace.dimension, environment.actionSpace.dimension)
+        let widths = try DatasetImporter.widths(of: dataset)
+        guard widths == wanted else {
+            throw TrainingError.mismatch("the dataset \(dataset) holds \(widths.observationSize)-d observations and \(widths.actionSize)-d actions; \(id.rawValue) has \(wanted.0) and \(wanted.1)")
+        }
+    }
+
     /// The action box of a built-in `--env`, against which a dataset's actions are checked (a note
     /// counts those outside it); nil for a Gymnasium environment, which is not started for this.
     private func actionBounds() -> ActionBounds? {
@@ -294,6 +309,7 @@ struct TrainCommand: ParsableCommand {
         } else {
             let environment = general.env ?? .builtIn(.pendulum)
             var config = try newRunConfig()
+            if let dataset = replay.dataset { try checkWidths(of: dataset) }
             if let dataset = replay.dataset, !FileManager.default.fileExists(atPath: dataset + "/data.mdb") {
                 config.dataset = try importDataset(dataset, into: RunDirectory(URL(fileURLWithPath: general.runDir!)))
             }
