@@ -130,6 +130,9 @@ struct TrainCommand: ParsableCommand {
             guard given.isEmpty else {
                 throw ValidationError("--resume continues a run with its own configuration (config.json); only --steps may be changed, not \(given.joined(separator: ", "))")
             }
+            if replay.onlineSteps != nil && general.steps != nil {
+                throw ValidationError("--online-steps gives the length of the online part; do not also give --steps")
+            }
         } else {
             guard algorithm != nil else { throw ValidationError("name the learner: offpolicy train \(Algorithms.names.joined(separator: "|")) ... (or use --resume DIR)") }
             guard let runDir = general.runDir else { throw ValidationError("--run-dir is required for a new run") }
@@ -155,8 +158,17 @@ struct TrainCommand: ParsableCommand {
             if replay.prefill != nil && replay.dataset != nil { throw ValidationError("--prefill fills an online run's store; --dataset trains offline: give one of them") }
             if replay.demoRatio != nil && replay.prefill == nil { throw ValidationError("--demo-ratio needs --prefill") }
             if let demoRatio = replay.demoRatio, !(0...1).contains(demoRatio) { throw ValidationError("--demo-ratio must lie in [0, 1], got \(demoRatio)") }
+            if replay.onlineSteps != nil && replay.dataset == nil {
+                throw ValidationError("--online-steps continues offline training online: give --dataset FILE_OR_STORE")
+            }
+            if replay.onlineSteps != nil && type.requiresDataset {
+                throw ValidationError("\(type.algorithmName) learns from logged data only; it cannot go on online")
+            }
         }
         try CommandLineInput.checkCount(general.steps, flag: "--steps", limit: Self.countLimit)
+        try CommandLineInput.checkCount(replay.onlineSteps, flag: "--online-steps", limit: Self.countLimit)
+        if replay.datasetRatio != nil && replay.onlineSteps == nil { throw ValidationError("--dataset-ratio needs --online-steps") }
+        if let ratio = replay.datasetRatio, !(0...1).contains(ratio) { throw ValidationError("--dataset-ratio must lie in [0, 1], got \(ratio)") }
         try CommandLineInput.checkCount(general.evalEvery, flag: "--eval-every", limit: Self.countLimit)
         try CommandLineInput.checkCount(general.evalEpisodes, flag: "--eval-episodes", limit: TrainingConfig.evaluationEpisodesLimit)
         try CommandLineInput.checkCount(common.batch, flag: "--batch", limit: CommonHyperparameters.batchSizeLimit)
@@ -235,6 +247,7 @@ struct TrainCommand: ParsableCommand {
         let refused: [(String, Bool)] = (type.isOnPolicy ? [
             ("--learning-starts", replay.learningStarts != nil), ("--gradient-steps", replay.gradientSteps != nil), ("--dataset", replay.dataset != nil),
             ("--offline", replay.offline), ("--prefill", replay.prefill != nil), ("--demo-ratio", replay.demoRatio != nil),
+            ("--online-steps", replay.onlineSteps != nil),
         ] : []) + [("--batch", common.batch != nil && !type.usesBatchSize)]
         let given = refused.filter(\.1).map(\.0)
         guard given.isEmpty else {
@@ -298,7 +311,9 @@ struct TrainCommand: ParsableCommand {
         let timeout = general.environmentTimeout.seconds
         let terminal = general.quiet ? TerminalProgress(style: .silent) : TerminalProgress()
         let loop: any TrainingSession
-        if let resume = general.resume {
+        if let resume = general.resume, let onlineSteps = replay.onlineSteps {
+            loop = try goOnline(URL(fileURLWithPath: resume), steps: onlineSteps, terminal: terminal)
+        } else if let resume = general.resume {
             loop = try TrainingRun.resumeSession(in: URL(fileURLWithPath: resume), steps: general.steps, terminal: terminal, environmentTimeout: timeout)
             for notice in loop.notices { FileHandle.standardError.write(Data("note: \(notice)\n".utf8)) }
             if loop.config.mode == .offline {
@@ -343,6 +358,24 @@ struct TrainCommand: ParsableCommand {
             print("training \(config.algorithm) on \(environment) for \(length) (seed \(config.seed)) into \(general.runDir!)")
             if let advice = BLAS.kernelAdvice { print("note: \(advice)") }
         }
+        if try runToEnd(loop), general.resume == nil, let onlineSteps = replay.onlineSteps {
+            _ = try runToEnd(try goOnline(loop.directory.root, steps: onlineSteps, terminal: terminal))
+        }
+    }
+
+    /// Continues the finished offline run in `directory` online (`TrainingRun.continueOnline`), saying so.
+    private func goOnline(_ directory: URL, steps: Int, terminal: TerminalProgress) throws -> any TrainingSession {
+        let ratio = replay.datasetRatio ?? TrainingRun.defaultDatasetRatio
+        let loop = try TrainingRun.continueOnline(in: directory, steps: steps, datasetRatio: ratio, terminal: terminal,
+                                                  environmentTimeout: general.environmentTimeout.seconds)
+        for notice in loop.notices { FileHandle.standardError.write(Data("note: \(notice)\n".utf8)) }
+        let start = loop.config.onlineStart!, prefill = loop.config.prefill!
+        print("going online at update \(start.updates): \(steps) steps on \(loop.config.environment); the \(prefill.transitions) dataset transitions are pinned in \(loop.directory.replay.path), \(ratio) of every batch")
+        return loop
+    }
+
+    /// Runs `loop` and prints how it ended; true when it finished.
+    private func runToEnd(_ loop: any TrainingSession) throws -> Bool {
         let outcome: RunOutcome
         do {
             outcome = try loop.run(shouldStop: { StopRequest.isRequested })
@@ -365,10 +398,12 @@ struct TrainCommand: ParsableCommand {
         case .stopped(let steps, let reason):
             // `train` passes no callbacks; a run stopped by one is reported as a library user would see it.
             print("stopped at \(loop.config.mode == .offline ? "update" : "step") \(steps): \(reason); checkpoint written. Continue with: offpolicy train --resume \(loop.directory.root.path)")
+            return false
         case .interrupted(let steps):
             print("stopped at \(loop.config.mode == .offline ? "update" : "step") \(steps); checkpoint written. Continue with: offpolicy train --resume \(loop.directory.root.path)")
             throw ExitCode(StopRequest.exitStatus)  // 130 after SIGINT, 143 after SIGTERM
         }
+        return true
     }
 }
 
