@@ -87,6 +87,8 @@ struct TrainCommand: ParsableCommand {
           offpolicy train --resume runs/sac-1 --steps 20000   # extend a run
           offpolicy train bc --dataset runs/sac-1/replay --steps 2000 --run-dir runs/bc
           offpolicy train td3 --dataset STORE --offline --steps 20000 --run-dir runs/td3-offline
+          offpolicy train iql --dataset D4RL.hdf5 --steps 20000 --online-steps 10000 --run-dir runs/iql-ft
+          offpolicy train --resume runs/cql --online-steps 10000   # a finished offline run goes online
           offpolicy train ppo --steps 60000 --eval-every 4096 --seed 1 --run-dir runs/ppo-1
           offpolicy train a2c --replay-ratio 2 --correction vtrace --steps 60000 --run-dir runs/a2c
 
