@@ -49,6 +49,25 @@ public struct DatasetImporter {
         return try importDataset(try LoggedDataset.read(from: source), source: source, into: storePath)
     }
 
+    /// The observation and action widths of `source` (D4RL file, Minari directory or replay store), read from
+    /// its header or schema without reading its rows: what a run checks against its environment before importing.
+    public static func widths(of source: String) throws -> (observationSize: Int, actionSize: Int) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory) else {
+            throw DatasetError.notADataset(path: source, reason: "no such file or directory")
+        }
+        if !isDirectory.boolValue {
+            let reader = try D4RLBlockReader(source)
+            return (reader.observationSize, reader.actionSize)
+        }
+        if FileManager.default.fileExists(atPath: source + "/" + MinariDirectory.dataFile) && !FileManager.default.fileExists(atPath: source + "/data.mdb") {
+            let reader = try MinariBlockReader(source)
+            return (reader.observationSize, reader.actionSize)
+        }
+        let schema = try ReplayStore.open(at: source, options: StoreOptions(access: .readOnly, cacheBudgetBytes: 0)).schema
+        return (schema.observationSize, schema.actionSize)
+    }
+
     /// Imports a dataset already read (and so checked).
     public func importDataset(_ dataset: LoggedDataset, source: String, into storePath: String) throws -> DatasetImportReport {
         try importBlocks(InMemoryBlockReader(dataset: dataset), source: source, into: storePath)

@@ -61,7 +61,9 @@ final class RunRecorder {
             let progressRows = RecordedRows(
                 file: directory.progress, header: ProgressRow.header, rowName: "progress row",
                 parse: { ProgressRow(csvLine: $0).map { .init(environmentSteps: $0.environmentSteps, updates: $0.updates, episodes: $0.episodes) } },
-                order: { mode == .online ? $0.environmentSteps : $0.updates })
+                // A run that went online after offline updates (`onlineStart`) has rows at env_steps 0 first;
+                // it updates after every step, so its rows are ordered by updates throughout.
+                order: { mode == .online && config.onlineStart == nil ? $0.environmentSteps : $0.updates })
             let metricsRows = RecordedRows(
                 file: directory.metrics, header: Self.metricsHeader(metricNames), rowName: "metrics row",
                 parse: { Self.metricsCounters($0, metricCount: metricNames.count) }, order: { $0.updates },

@@ -14,6 +14,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var dataset: String?
     /// Online: the demonstrations the store was pre-filled with, and the share of each batch drawn from them.
     public var prefill: Prefill?
+    /// A run that trained offline and went on online: where the switch happened (nil otherwise).
+    public var onlineStart: OnlineStart?
     /// Online: environment steps to collect in total. Offline: gradient steps in total.
     public var steps: Int
     /// Seeds every random stream of the run (environment, exploration, sampling, learner, evaluation).

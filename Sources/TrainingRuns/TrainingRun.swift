@@ -308,7 +308,7 @@ public enum TrainingRun {
 
     /// Online: the run's own store (created for a new run). Offline: the dataset store (or the run's own),
     /// opened read-only; its observation and action sizes must be the environment's.
-    private static func openStore(_ config: TrainingConfig, _ environment: any Environment, run: RunDirectory,
+    static func openStore(_ config: TrainingConfig, _ environment: any Environment, run: RunDirectory,
                                   creating: Bool) throws -> ReplayStore {
         guard config.mode == .offline else {
             guard creating else {

@@ -10,8 +10,8 @@ enum LearnerOptionsHelp {
     /// rewraps a line that reaches 72 on an 80-column screen.
     static func text(width: Int = 71) -> String {
         let families: [(name: String, members: [any LearnerConfig.Type])] = [
-            ("Off-policy learners", Algorithms.all.filter { !$0.isOnPolicy && !$0.requiresDataset }),
-            ("Offline learners", Algorithms.all.filter { $0.requiresDataset }),
+            ("Off-policy learners", Algorithms.all.filter { !$0.isOnPolicy && !$0.requiresDataset && !$0.isOfflineFirst }),
+            ("Offline learners", Algorithms.all.filter { $0.requiresDataset || $0.isOfflineFirst }),
             ("On-policy learners", Algorithms.all.filter { $0.isOnPolicy }),
         ]
         return families.filter { !$0.members.isEmpty }.map { family in

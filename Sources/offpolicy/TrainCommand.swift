@@ -96,6 +96,8 @@ struct TrainCommand: ParsableCommand {
           offpolicy train --resume runs/sac-1 --steps 20000   # extend a run
           offpolicy train bc --dataset runs/sac-1/replay --steps 2000 --run-dir runs/bc
           offpolicy train td3 --dataset STORE --offline --steps 20000 --run-dir runs/td3-offline
+          offpolicy train iql --dataset D4RL.hdf5 --steps 20000 --online-steps 10000 --run-dir runs/iql-ft
+          offpolicy train --resume runs/cql --online-steps 10000   # a finished offline run goes online
           offpolicy train ppo --steps 60000 --eval-every 4096 --seed 1 --run-dir runs/ppo-1
           offpolicy train a2c --replay-ratio 2 --correction vtrace --steps 60000 --run-dir runs/a2c
 
@@ -139,6 +141,9 @@ struct TrainCommand: ParsableCommand {
             guard given.isEmpty else {
                 throw ValidationError("--resume continues a run with its own configuration (config.json); only --steps may be changed, not \(given.joined(separator: ", "))")
             }
+            if replay.onlineSteps != nil && general.steps != nil {
+                throw ValidationError("--online-steps gives the length of the online part; do not also give --steps")
+            }
         } else {
             guard algorithm != nil else { throw ValidationError("name the learner: offpolicy train \(Algorithms.names.joined(separator: "|")) ... (or use --resume DIR)") }
             guard let runDir = general.runDir else { throw ValidationError("--run-dir is required for a new run") }
@@ -155,6 +160,9 @@ struct TrainCommand: ParsableCommand {
             if type.requiresDataset && replay.dataset == nil {
                 throw ValidationError("\(type.algorithmName) learns from logged data: give --dataset FILE_OR_STORE")
             }
+            if type.isOfflineFirst && replay.dataset == nil && general.env == nil {
+                throw ValidationError("\(type.algorithmName) learns from a logged dataset first and may go on online: give --dataset FILE_OR_STORE, --env ID, or both")
+            }
             if let dataset = replay.dataset, !FileManager.default.fileExists(atPath: dataset) { throw ValidationError("--dataset: '\(dataset)' does not exist") }
             if let prefill = replay.prefill, !FileManager.default.fileExists(atPath: prefill) { throw ValidationError("--prefill: '\(prefill)' does not exist") }
             try validateSchedule(type)
@@ -162,8 +170,17 @@ struct TrainCommand: ParsableCommand {
             if replay.demoRatio != nil && replay.prefill == nil { throw ValidationError("--demo-ratio needs --prefill") }
             try validateCopies(type)
             if let demoRatio = replay.demoRatio, !(0...1).contains(demoRatio) { throw ValidationError("--demo-ratio must lie in [0, 1], got \(demoRatio)") }
+            if replay.onlineSteps != nil && replay.dataset == nil {
+                throw ValidationError("--online-steps continues offline training online: give --dataset FILE_OR_STORE")
+            }
+            if replay.onlineSteps != nil && type.requiresDataset {
+                throw ValidationError("\(type.algorithmName) learns from logged data only; it cannot go on online")
+            }
         }
         try CommandLineInput.checkCount(general.steps, flag: "--steps", limit: Self.countLimit)
+        try CommandLineInput.checkCount(replay.onlineSteps, flag: "--online-steps", limit: Self.countLimit)
+        if replay.datasetRatio != nil && replay.onlineSteps == nil { throw ValidationError("--dataset-ratio needs --online-steps") }
+        if let ratio = replay.datasetRatio, !(0...1).contains(ratio) { throw ValidationError("--dataset-ratio must lie in [0, 1], got \(ratio)") }
         try CommandLineInput.checkCount(general.evalEvery, flag: "--eval-every", limit: Self.countLimit)
         try CommandLineInput.checkCount(general.evalEpisodes, flag: "--eval-episodes", limit: TrainingConfig.evaluationEpisodesLimit)
         try CommandLineInput.checkCount(common.batch, flag: "--batch", limit: CommonHyperparameters.batchSizeLimit)
@@ -248,6 +265,7 @@ struct TrainCommand: ParsableCommand {
         let refused: [(String, Bool)] = (type.isOnPolicy ? [
             ("--learning-starts", replay.learningStarts != nil), ("--gradient-steps", replay.gradientSteps != nil), ("--dataset", replay.dataset != nil),
             ("--offline", replay.offline), ("--prefill", replay.prefill != nil), ("--demo-ratio", replay.demoRatio != nil),
+            ("--online-steps", replay.onlineSteps != nil),
         ] : []) + [("--batch", common.batch != nil && !type.usesBatchSize)]
         let given = refused.filter(\.1).map(\.0)
         guard given.isEmpty else {
@@ -269,8 +287,10 @@ struct TrainCommand: ParsableCommand {
         if let envs = general.envs, let other = given.last, Int(other) != envs {
             throw ValidationError("--envs \(envs) and --n-envs \(other) name the same setting with different values; give one of them")
         }
-        if general.envs != nil, replay.dataset != nil {
-            throw ValidationError("--envs sets the environment copies of an online run; an offline run (--dataset) steps no environment")
+        if let envs = general.envs, envs > 1, replay.dataset != nil {
+            throw ValidationError(replay.onlineSteps == nil
+                ? "--envs sets the environment copies of an online run; an offline run (--dataset) steps no environment"
+                : "--envs applies to online runs from the start; the online part of a run that trained offline first (--online-steps) steps one environment")
         }
     }
 
@@ -297,6 +317,18 @@ struct TrainCommand: ParsableCommand {
         return store.standardizedFileURL.path
     }
 
+    /// Refuses a dataset whose observation or action width is not the built-in `--env`'s, before anything is
+    /// written (a Gymnasium environment is checked when the run starts it, and what was imported goes again).
+    private func checkWidths(of dataset: String) throws {
+        guard case .builtIn(let id) = general.env ?? .builtIn(.pendulum) else { return }
+        let environment = id.make()
+        let wanted = (environment.observationSpace.dimension, environment.actionSpace.dimension)
+        let widths = try DatasetImporter.widths(of: dataset)
+        guard widths == wanted else {
+            throw TrainingError.mismatch("the dataset \(dataset) holds \(widths.observationSize)-d observations and \(widths.actionSize)-d actions; \(id.rawValue) has \(wanted.0) and \(wanted.1)")
+        }
+    }
+
     /// The action box of a built-in `--env`, against which a dataset's actions are checked (a note
     /// counts those outside it); nil for a Gymnasium environment, which is not started for this.
     private func actionBounds() -> ActionBounds? {
@@ -317,7 +349,9 @@ struct TrainCommand: ParsableCommand {
         let timeout = general.environmentTimeout.seconds
         let terminal = general.quiet ? TerminalProgress(style: .silent) : TerminalProgress()
         let loop: any TrainingSession
-        if let resume = general.resume {
+        if let resume = general.resume, let onlineSteps = replay.onlineSteps {
+            loop = try goOnline(URL(fileURLWithPath: resume), steps: onlineSteps, terminal: terminal)
+        } else if let resume = general.resume {
             loop = try TrainingRun.resumeSession(in: URL(fileURLWithPath: resume), steps: general.steps, terminal: terminal, environmentTimeout: timeout)
             for notice in loop.notices { FileHandle.standardError.write(Data("note: \(notice)\n".utf8)) }
             if loop.config.mode == .offline {
@@ -328,6 +362,7 @@ struct TrainCommand: ParsableCommand {
         } else {
             let environment = general.env ?? .builtIn(.pendulum)
             var config = try newRunConfig()
+            if let dataset = replay.dataset { try checkWidths(of: dataset) }
             if let dataset = replay.dataset, !FileManager.default.fileExists(atPath: dataset + "/data.mdb") {
                 config.dataset = try importDataset(dataset, into: RunDirectory(URL(fileURLWithPath: general.runDir!)))
             }
@@ -361,6 +396,24 @@ struct TrainCommand: ParsableCommand {
             print("training \(config.algorithm) on \(environment) for \(length) (seed \(config.seed)) into \(general.runDir!)")
             if let advice = BLAS.kernelAdvice { print("note: \(advice)") }
         }
+        if try runToEnd(loop), general.resume == nil, let onlineSteps = replay.onlineSteps {
+            _ = try runToEnd(try goOnline(loop.directory.root, steps: onlineSteps, terminal: terminal))
+        }
+    }
+
+    /// Continues the finished offline run in `directory` online (`TrainingRun.continueOnline`), saying so.
+    private func goOnline(_ directory: URL, steps: Int, terminal: TerminalProgress) throws -> any TrainingSession {
+        let ratio = replay.datasetRatio ?? TrainingRun.defaultDatasetRatio
+        let loop = try TrainingRun.continueOnline(in: directory, steps: steps, datasetRatio: ratio, terminal: terminal,
+                                                  environmentTimeout: general.environmentTimeout.seconds)
+        for notice in loop.notices { FileHandle.standardError.write(Data("note: \(notice)\n".utf8)) }
+        let start = loop.config.onlineStart!, prefill = loop.config.prefill!
+        print("going online at update \(start.updates): \(steps) steps on \(loop.config.environment); the \(prefill.transitions) dataset transitions are pinned in \(loop.directory.replay.path), \(ratio) of every batch")
+        return loop
+    }
+
+    /// Runs `loop` and prints how it ended; true when it finished.
+    private func runToEnd(_ loop: any TrainingSession) throws -> Bool {
         let outcome: RunOutcome
         do {
             outcome = try loop.run(shouldStop: { StopRequest.isRequested })
@@ -383,10 +436,12 @@ struct TrainCommand: ParsableCommand {
         case .stopped(let steps, let reason):
             // `train` passes no callbacks; a run stopped by one is reported as a library user would see it.
             print("stopped at \(loop.config.mode == .offline ? "update" : "step") \(steps): \(reason); checkpoint written. Continue with: offpolicy train --resume \(loop.directory.root.path)")
+            return false
         case .interrupted(let steps):
             print("stopped at \(loop.config.mode == .offline ? "update" : "step") \(steps); checkpoint written. Continue with: offpolicy train --resume \(loop.directory.root.path)")
             throw ExitCode(StopRequest.exitStatus)  // 130 after SIGINT, 143 after SIGTERM
         }
+        return true
     }
 }
 

@@ -23,4 +23,10 @@ struct TrainReplayOptions: ParsableArguments {
 
     @Option(parsing: .unconditional, help: "With --prefill: the share of every batch drawn from the demonstrations (default: sampled uniformly with the online data).")
     var demoRatio: Double?
+
+    @Option(parsing: .unconditional, help: "Go on online for N environment steps after the offline updates of --dataset (or, with --resume, after those of a finished offline run): the dataset is copied into the run's store, pinned, and every batch mixes it with fresh transitions (--dataset-ratio).")
+    var onlineSteps: Int?
+
+    @Option(parsing: .unconditional, help: "With --online-steps: the share of every online batch drawn from the dataset. Default: 0.5 (Cal-QL's mixing ratio).")
+    var datasetRatio: Double?
 }

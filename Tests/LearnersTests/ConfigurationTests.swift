@@ -87,7 +87,7 @@ final class ConfigurationTests: XCTestCase {
     }
 
     func testRegistryAndConfigFileRoundTrip() throws {
-        XCTAssertEqual(Algorithms.names, ["sac", "td3", "ddpg", "bc", "td3bc", "ppo", "a2c", "reinforce"])
+        XCTAssertEqual(Algorithms.names, ["sac", "td3", "ddpg", "bc", "td3bc", "iql", "cql", "ppo", "a2c", "reinforce"])
         XCTAssertEqual(Algorithms.all.filter { $0.isOnPolicy }.map { $0.algorithmName }, ["ppo", "a2c", "reinforce"])
         for name in Algorithms.names {
             var configuration = try XCTUnwrap(LearnerConfiguration.defaults(for: name))

@@ -25,6 +25,8 @@ final class NonFiniteParameterTests: XCTestCase {
             let (actor, optimizer) = onPolicy.map { ($0.policy, $0.policyOptimizer) }
                 ?? (learner as? SAC).map { ($0.actor, $0.actorOptimizer) }
                 ?? (learner as? BehaviorCloning).map { ($0.actor, $0.actorOptimizer) }
+                ?? (learner as? IQL).map { ($0.actor, $0.actorOptimizer) }
+                ?? (learner as? CQL).map { ($0.sac.actor, $0.sac.actorOptimizer) }
                 ?? ((learner as! TD3).actor, (learner as! TD3).actorOptimizer)
             actor.gradients.base[5] = .nan
             optimizer.step(actor)

@@ -33,7 +33,7 @@ final class HelpAndMessagesTests: XCTestCase {
                      "  --eval-every", "  --checkpoint-every", "  --log-every", "  --quiet", "  --env-timeout",
                      "OPTIONS OF EVERY LEARNER:", "  --hidden", "  --lr", "OPTIONS OF THE OFF-POLICY AND OFFLINE LEARNERS:", "  --learning-starts",
                      "  --dataset", "LEARNER OPTIONS:", "Off-policy learners (sac, td3, ddpg):", "  --n-step <N>  (sac)",
-                     "Offline learners (bc, td3bc):", "  --deterministic  (bc)", "On-policy learners (ppo, a2c, reinforce):",
+                     "Offline learners (bc, td3bc, iql, cql):", "  --deterministic  (bc)", "  --expectile <τ>  (iql)", "  --conservative-weight <α>  (cql)", "On-policy learners (ppo, a2c, reinforce):",
                      "  --n-envs <N>  (ppo, a2c, reinforce)", "  --epochs <N>  (ppo)", "  --replay-ratio <K>  (a2c)", "  -h, --help"]
         var previous = help.startIndex
         for text in order {

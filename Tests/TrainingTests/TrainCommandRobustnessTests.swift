@@ -76,6 +76,10 @@ final class TrainCommandRobustnessTests: XCTestCase {
         XCTAssertEqual(try ProgressRow.read(from: run.appendingPathComponent("progress.csv")).map(\.environmentSteps), [150])
     }
 
+    /// The repository's Pendulum medium dataset (a DatasetsTests fixture).
+    private static let medium = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("DatasetsTests/Fixtures/pendulum-medium.hdf5").path
+
     func testBadArgumentsGetOneSentenceNamingTheInput() throws {
         let directory = try TemporaryDirectory("cli-arguments")
         defer { directory.remove() }
@@ -105,6 +109,10 @@ final class TrainCommandRobustnessTests: XCTestCase {
             (["sac", "--steps", "10", "--n-envs", "2", "--run-dir", run], "Error: sac takes its environment copies as --envs N; --n-envs is the on-policy learners' name for it"),
             (["ppo", "--steps", "10", "--envs", "3", "--n-envs", "2", "--run-dir", run], "Error: --envs 3 and --n-envs 2 name the same setting with different values; give one of them"),
             (["--resume", directory.url.path, "--envs", "2"], "only --steps may be changed, not --envs"),
+            (["td3bc", "--dataset", Self.medium, "--steps", "10", "--envs", "2", "--run-dir", run],
+             "Error: --envs sets the environment copies of an online run; an offline run (--dataset) steps no environment"),
+            (["td3bc", "--dataset", Self.medium, "--env", "Pendulum-v1", "--steps", "10", "--online-steps", "10", "--envs", "2", "--run-dir", run],
+             "Error: --envs applies to online runs from the start; the online part of a run that trained offline first (--online-steps) steps one environment"),
         ]
         for (arguments, message) in cases {
             let result = try train(arguments)

@@ -291,7 +291,7 @@ public final class SAC {
             + (behaviorModel == nil && config.nStep > 1 && config.correction != .none ? ["unknown_behavior"] : [])
     }
 
-    private func metrics(criticLoss: Double, actor: ActorLoss, alpha: Float, alphaLoss: Float?) -> UpdateMetrics {
+    func metrics(criticLoss: Double, actor: ActorLoss, alpha: Float, alphaLoss: Float?) -> UpdateMetrics {
         var metrics: UpdateMetrics = ["critic_loss": criticLoss, "actor_loss": actor.loss, "alpha": Double(alpha),
                                       "log_probability": Double(actor.meanLogProbability), "q_policy": actor.meanPolicyValue]
         if let alphaLoss { metrics["alpha_loss"] = Double(alphaLoss) }
@@ -393,7 +393,7 @@ public final class SAC {
     }
 
     /// One Adam step of log α when α is learned; returns J(α), or nil when α is fixed.
-    private func stepTemperature(meanLogProbability: Float) -> Float? {
+    func stepTemperature(meanLogProbability: Float) -> Float? {
         guard let alphaOptimizer else { return nil }
         let loss = temperatureLossAndGradient(meanLogProbability: meanLogProbability)
         alphaOptimizer.step(parameters: logAlpha, gradients: logAlphaGradient)

@@ -6,6 +6,8 @@ public enum Algorithms {
         DDPGConfig.self,
         BCConfig.self,
         TD3BCConfig.self,
+        IQLConfig.self,
+        CQLConfig.self,
         PPOConfig.self,
         A2CConfig.self,
         REINFORCEConfig.self,

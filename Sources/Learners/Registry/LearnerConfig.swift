@@ -23,6 +23,9 @@ public protocol LearnerConfig: Codable, Equatable, Sendable {
     /// Whether the algorithm learns only from a logged dataset (`--dataset`), never from its own
     /// interaction (BC, TD3+BC). Default false.
     static var requiresDataset: Bool { get }
+    /// Whether the algorithm is made to learn from a logged dataset first and may go on online (IQL, CQL):
+    /// a run names its data, `--dataset`, `--env` or both. Default false.
+    static var isOfflineFirst: Bool { get }
     /// Whether `common.batchSize` is used (false where a rollout is one batch: A2C, REINFORCE), so
     /// `--batch` is refused where it would change nothing. Default true.
     static var usesBatchSize: Bool { get }
@@ -40,6 +43,7 @@ public protocol LearnerConfig: Codable, Equatable, Sendable {
 
 extension LearnerConfig {
     public static var isOnPolicy: Bool { false }
+    public static var isOfflineFirst: Bool { false }
 
     public func fitted(to data: TransitionBatch) -> Self { self }
 
