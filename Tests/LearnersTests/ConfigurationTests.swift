@@ -140,6 +140,9 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertThrowsError(try config.validate()) { XCTAssertTrue("\($0)".contains("discount"), "\($0)") }
         var td3 = TD3Config()
         td3.policyDelay = 0
-        XCTAssertThrowsError(try td3.validate()) { XCTAssertTrue("\($0)".contains("policy delay"), "\($0)") }
+        XCTAssertThrowsError(try td3.validate()) { XCTAssertEqual("\($0)", "invalid learner configuration: --policy-delay must lie in 1...1000, got 0") }
+        td3 = TD3Config()
+        td3.explorationNoise = .nan
+        XCTAssertThrowsError(try td3.validate()) { XCTAssertTrue("\($0)".contains("--exploration-noise"), "\($0)") }
     }
 }

@@ -31,7 +31,10 @@ public struct DDPGConfig: LearnerConfig {
         return config
     }
 
-    public func validate() throws { try asTD3.validate() }
+    public func validate() throws {
+        try validateOptions()
+        try asTD3.validate()
+    }
 
     public func makeLearner(observationSize: Int, actionLow: [Float], actionHigh: [Float],
                             generator: inout SeededGenerator) throws -> any Learner {

@@ -31,6 +31,7 @@ public struct TD3Config: LearnerConfig {
     public init() {}
 
     public func validate() throws {
+        try validateOptions()
         try common.validate()
         if let behaviorCloningWeight, !(behaviorCloningWeight > 0 && behaviorCloningWeight.isFinite) {
             throw LearnerError.invalidConfiguration("the behavior-cloning weight α must be positive, got \(behaviorCloningWeight)")
