@@ -1,5 +1,8 @@
 import ArgumentParser
 import RunFiles
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @main
 struct OffPolicy: ParsableCommand {
@@ -20,8 +23,11 @@ struct OffPolicy: ParsableCommand {
     )
 
     /// Binds a child `offpolicy` (a compare run, the replay reader) to the process that started it
-    /// (`ParentLifetime`), then runs the command line.
+    /// (`ParentLifetime`), then runs the command line. Standard output is line-buffered even into a file or
+    /// pipe, so a log written under nohup or a batch system shows each line (a run's first line and its
+    /// notes) when it is printed, not at the end.
     static func main() {
+        setvbuf(stdout, nil, _IOLBF, 0)
         ParentLifetime.bindToParent()
         main(nil)
     }

@@ -52,4 +52,36 @@ final class RunLogCommandTests: XCTestCase {
         XCTAssertEqual(resumed.standardError.split(separator: "\n").map(String.init), expected)
         XCTAssertEqual(expected.count, 3, "rows at 170 and 200 updates, the evaluation at step 300")
     }
+    /// Standard output into a pipe shows the run's first line while the run goes on, not at its end (a log
+    /// under nohup or a batch system).
+    func testTheFirstLineReachesAPipeWhileTheRunGoesOn() throws {
+        let directory = try TemporaryDirectory("cli-line-buffered")
+        defer { directory.remove() }
+        let run = directory.appending("run").path
+        let process = Process()
+        process.executableURL = try OffpolicyExecutable.url()
+        process.arguments = ["train", "sac", "--steps", "1000000", "--run-dir", run, "--quiet"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() }; process.waitUntilExit() }
+        let firstLine = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var received = ""
+        let reader = output.fileHandleForReading
+        DispatchQueue.global().async {
+            while !received.contains("\n") {
+                let data = reader.availableData
+                if data.isEmpty { break }
+                received += String(decoding: data, as: UTF8.self)
+            }
+            firstLine.signal()
+        }
+        let arrived = firstLine.wait(timeout: .now() + 120) == .success
+        XCTAssertTrue(process.isRunning, "the million-step run was still going when its first line arrived")
+        process.interrupt()
+        process.waitUntilExit()
+        XCTAssertTrue(arrived, "no line within 120 s")
+        XCTAssertTrue(received.hasPrefix("training sac on Pendulum-v1 for 1000000 steps (seed 0) into \(run)\n"), received)
+    }
 }
