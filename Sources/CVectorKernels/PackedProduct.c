@@ -241,6 +241,124 @@ static int packed_product(int transposeA, int transposeB, ptrdiff_t m, ptrdiff_t
     return 1;
 }
 
+// MARK: On several threads
+
+// The product on the pool's threads (cvk_pool_run), in two jobs. First op(B) is packed whole, every depth
+// block and every panel, into one shared buffer, the panels cut among the threads. Then C's rows are cut
+// into slabs of whole A panels; each slab packs its own rows of op(A) into a buffer of its own and runs
+// the loops of packed_product over them, reading B's panels from the shared buffer. Every element of C
+// is summed by the same kernel over the same depth blocks in the same order as in packed_product, so the
+// result has the same bits, whichever thread computes which slab.
+
+/// What both jobs read. `packedB` holds depth block p0 (depth d) at packedB + p0 · paddedColumns, its
+/// panel starting at column j at + j · d.
+typedef struct {
+    int transposeA, transposeB;
+    ptrdiff_t m, n, k;
+    float alpha, beta;
+    const float *a, *b;
+    float *c;
+    ptrdiff_t lda, ldb, ldc;
+    ptrdiff_t width;
+    panel_kernel kernel;
+    float *packedB;
+    ptrdiff_t paddedColumns;
+    /// B panels per packing part, rows per slab.
+    ptrdiff_t panelsPerPart, rowsPerSlab;
+    /// ROW_BLOCK × DEPTH_BLOCK floats per slab.
+    float *packedA;
+} threaded_product;
+
+static void pack_b_part(void *context, ptrdiff_t part) {
+    const threaded_product *t = context;
+    const ptrdiff_t j0 = part * t->panelsPerPart * t->width;
+    const ptrdiff_t columns = t->n - j0 < t->panelsPerPart * t->width ? t->n - j0 : t->panelsPerPart * t->width;
+    for (ptrdiff_t p0 = 0; p0 < t->k; p0 += DEPTH_BLOCK) {
+        const ptrdiff_t depth = t->k - p0 < DEPTH_BLOCK ? t->k - p0 : DEPTH_BLOCK;
+        pack_b(t->b, t->ldb, t->transposeB, p0, depth, j0, columns, t->width, t->packedB + p0 * t->paddedColumns + j0 * depth);
+    }
+}
+
+static void row_slab_part(void *context, ptrdiff_t part) {
+    const threaded_product *t = context;
+    const ptrdiff_t r0 = part * t->rowsPerSlab;
+    const ptrdiff_t r1 = t->m - r0 < t->rowsPerSlab ? t->m : r0 + t->rowsPerSlab;
+    float *packedA = t->packedA + part * (ptrdiff_t)(ROW_BLOCK * DEPTH_BLOCK);
+    for (ptrdiff_t j0 = 0; j0 < t->n; j0 += COLUMN_BLOCK) {
+        const ptrdiff_t columns = t->n - j0 < COLUMN_BLOCK ? t->n - j0 : COLUMN_BLOCK;
+        for (ptrdiff_t p0 = 0; p0 < t->k; p0 += DEPTH_BLOCK) {
+            const ptrdiff_t depth = t->k - p0 < DEPTH_BLOCK ? t->k - p0 : DEPTH_BLOCK;
+            const int first = p0 == 0;
+            const float *block = t->packedB + p0 * t->paddedColumns;
+            for (ptrdiff_t i0 = r0; i0 < r1; i0 += ROW_BLOCK) {
+                const ptrdiff_t rows = r1 - i0 < ROW_BLOCK ? r1 - i0 : ROW_BLOCK;
+                pack_a(t->a, t->lda, t->transposeA, i0, rows, p0, depth, packedA);
+                for (ptrdiff_t jq = 0; jq < columns; jq += t->width) {
+                    const float *bp = block + (j0 + jq) * depth;
+                    const ptrdiff_t liveColumns = columns - jq < t->width ? columns - jq : t->width;
+                    for (ptrdiff_t iq = 0; iq < rows; iq += ROWS) {
+                        const ptrdiff_t liveRows = rows - iq < ROWS ? rows - iq : ROWS;
+                        t->kernel(depth, packedA + iq * depth, bp, t->c + (i0 + iq) * t->ldc + j0 + jq, t->ldc,
+                                  liveRows, liveColumns, t->alpha, t->beta, first);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The shared buffer of both jobs, grown as needed and kept; `shared_lock` is held while a product uses it.
+static pthread_mutex_t shared_lock = PTHREAD_MUTEX_INITIALIZER;
+static float *shared_buffer;
+static size_t shared_capacity;  // floats
+
+static int threaded_packed_product(int transposeA, int transposeB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
+                                   const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb, float beta, float *c,
+                                   ptrdiff_t ldc, ptrdiff_t slabs, const ptrdiff_t width, panel_kernel kernel) {
+    if (m <= 0 || n <= 0 || k <= 0 || slabs < 2) return -1;
+    if (pthread_mutex_trylock(&shared_lock) != 0) return -1;
+    threaded_product t = {
+        .transposeA = transposeA, .transposeB = transposeB, .m = m, .n = n, .k = k, .alpha = alpha, .beta = beta,
+        .a = a, .b = b, .c = c, .lda = lda, .ldb = ldb, .ldc = ldc, .width = width, .kernel = kernel,
+    };
+    const ptrdiff_t panels = (n + width - 1) / width;
+    t.paddedColumns = panels * width;
+    // Slabs of whole A panels, as even as whole panels allow.
+    const ptrdiff_t aPanels = (m + ROWS - 1) / ROWS;
+    if (slabs > aPanels) slabs = aPanels;
+    t.rowsPerSlab = (aPanels + slabs - 1) / slabs * ROWS;
+    slabs = (m + t.rowsPerSlab - 1) / t.rowsPerSlab;
+    const ptrdiff_t packers = slabs < panels ? slabs : panels;
+    t.panelsPerPart = (panels + packers - 1) / packers;
+    const ptrdiff_t packParts = (panels + t.panelsPerPart - 1) / t.panelsPerPart;
+    const size_t needed = (size_t)t.paddedColumns * (size_t)k + (size_t)slabs * ROW_BLOCK * DEPTH_BLOCK;
+    if (needed > shared_capacity) {
+        float *grown = aligned_alloc(64, (needed * sizeof(float) + 63) / 64 * 64);
+        if (!grown) {
+            pthread_mutex_unlock(&shared_lock);
+            return 0;
+        }
+        free(shared_buffer);
+        shared_buffer = grown;
+        shared_capacity = needed;
+    }
+    t.packedB = shared_buffer;
+    t.packedA = shared_buffer + (size_t)t.paddedColumns * (size_t)k;
+    cvk_pool_run(packParts, pack_b_part, &t);
+    cvk_pool_run(slabs, row_slab_part, &t);
+    pthread_mutex_unlock(&shared_lock);
+    return 1;
+}
+
+int cvk_packed_product_threaded(int avx512, ptrdiff_t slabs, int transposeA, int transposeB, ptrdiff_t m, ptrdiff_t n,
+                                ptrdiff_t k, float alpha, const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb,
+                                float beta, float *c, ptrdiff_t ldc) {
+    return avx512 ? threaded_packed_product(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, slabs,
+                                            WIDE_COLUMNS, kernel_avx512)
+                  : threaded_packed_product(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, slabs,
+                                            COLUMNS, kernel_avx2);
+}
+
 int cvk_packed_product_avx2(int transposeA, int transposeB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
                             const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb,
                             float beta, float *c, ptrdiff_t ldc) {
@@ -257,6 +375,9 @@ int cvk_packed_product_avx512(int transposeA, int transposeB, ptrdiff_t m, ptrdi
 #else
 
 // Unreachable: the packed product is never selected off x86-64.
+int cvk_packed_product_threaded(int avx512, ptrdiff_t slabs, int transposeA, int transposeB, ptrdiff_t m, ptrdiff_t n,
+                                ptrdiff_t k, float alpha, const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb,
+                                float beta, float *c, ptrdiff_t ldc) { __builtin_trap(); }
 int cvk_packed_product_avx2(int transposeA, int transposeB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
                             const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb,
                             float beta, float *c, ptrdiff_t ldc) { __builtin_trap(); }
