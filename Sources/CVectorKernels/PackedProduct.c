@@ -315,7 +315,7 @@ static size_t shared_capacity;  // floats
 static int threaded_packed_product(int transposeA, int transposeB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
                                    const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb, float beta, float *c,
                                    ptrdiff_t ldc, ptrdiff_t slabs, const ptrdiff_t width, panel_kernel kernel) {
-    if (m <= 0 || n <= 0 || k <= 0 || slabs < 2) return -1;
+    if (m <= 0 || n <= 0 || k <= 0 || slabs < 2 || cvk_pool_inside_part()) return -1;
     if (pthread_mutex_trylock(&shared_lock) != 0) return -1;
     threaded_product t = {
         .transposeA = transposeA, .transposeB = transposeB, .m = m, .n = n, .k = k, .alpha = alpha, .beta = beta,

@@ -108,6 +108,8 @@ int cvk_pool_set_threads(int threads) {
 
 int cvk_pool_threads(void) { return atomic_load(&active_threads); }
 
+int cvk_pool_inside_part(void) { return inside_part; }
+
 void cvk_pool_run(ptrdiff_t parts, cvk_pool_part function, void *context) {
     if (parts <= 0) return;
     if (parts == 1 || parts > 0xFFFF || inside_part || atomic_load(&active_threads) < 2 || pthread_mutex_trylock(&run_lock) != 0) {

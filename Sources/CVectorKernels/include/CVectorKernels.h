@@ -81,7 +81,8 @@ int cvk_packed_product_avx512(int transposeA, int transposeB, ptrdiff_t m, ptrdi
 /// once into a shared buffer, C's rows cut into at most `slabs` slabs of whole 6-row panels. The same sums
 /// in the same order as on one thread, so the same bits. Returns 1 when done; 0 (C untouched) when the
 /// shared buffers (kept until the process ends) cannot be allocated; −1 (C untouched) when another
-/// thread's product holds them, or there is nothing to cut (slabs < 2, an empty product).
+/// thread's product holds them, the caller is running a part of a pool job, or there is nothing to cut
+/// (slabs < 2, an empty product).
 int cvk_packed_product_threaded(int avx512, ptrdiff_t slabs, int transposeA, int transposeB, ptrdiff_t m, ptrdiff_t n,
                                 ptrdiff_t k, float alpha, const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb,
                                 float beta, float *c, ptrdiff_t ldc);
@@ -144,6 +145,9 @@ int cvk_pool_threads(void);
 /// a part's result must not. With one thread, more than 65535 parts, when called from inside a part or
 /// while another thread's job runs, every part runs on the caller, in order. Parts must write disjoint memory.
 void cvk_pool_run(ptrdiff_t parts, cvk_pool_part function, void *_Nullable context);
+
+/// 1 while the calling thread runs a part of a pool job (a job it starts then runs on it alone), else 0.
+int cvk_pool_inside_part(void);
 
 /// The processors this process's CPU affinity mask allows (1 where it cannot be read).
 int cvk_affinity_cores(void);

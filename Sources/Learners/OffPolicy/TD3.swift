@@ -113,12 +113,14 @@ public final class TD3 {
         let actionCount = actionLow.count
         actionSize = actionCount
         let common = config.common
+        // The actor's passes run one after another, so actor and target share one backward scratch; the
+        // critics have their own (`CriticEnsemble`), as their work may run at once on several threads.
         let scratch = Workspace()
         actor = MLP(layerSizes: [observationSize] + common.hiddenSizes + [actionCount],
                     hiddenActivation: common.activation, outputActivation: .tanh, scratch: scratch, generator: &generator)
         actorTarget = actor.copy(scratch: scratch)
         critics = CriticEnsemble(count: config.criticCount, inputSize: observationSize + actionCount, common: common,
-                                 scratch: scratch, generator: &generator)
+                                 generator: &generator)
         actorOptimizer = Adam(parameterCount: actor.parameterCount, learningRate: Float(common.learningRate))
         inputs = CriticInputs(observationSize: observationSize, actionSize: actionCount)
         reserveRows(common.batchSize)
@@ -174,11 +176,15 @@ public final class TD3 {
         smoothedTargets(batch, using: &generator)
 
         // 2. Critic loss and step: every critic regressed onto y; SB3 sums their mean squared errors.
-        var criticLoss: Double = 0
-        for k in 0..<critics.count {
-            criticLoss += criticLossAndGradient(k, rows: rows)
-            if delayedStep { critics.step(k, averagingTargetWith: tau) } else { critics.step(k) }  // 4. targets, fused
+        //    Critic by critic, at once on several threads (`forEachCritic`); the losses are summed in order.
+        var criticLosses = [Double](repeating: 0, count: critics.count)
+        criticLosses.withUnsafeMutableBufferPointer { losses in
+            critics.forEachCritic { k in
+                losses[k] = criticLossAndGradient(k, rows: rows)
+                if delayedStep { critics.step(k, averagingTargetWith: tau) } else { critics.step(k) }  // 4. targets, fused
+            }
         }
+        let criticLoss = criticLosses.reduce(0, +)
         guard delayedStep else { return ["critic_loss": criticLoss] }
 
         // 3. Delayed actor loss and step (section 5.2): the deterministic policy gradient through Q₁
