@@ -1,5 +1,8 @@
 #include "CVectorKernels.h"
 
+#include <stdatomic.h>
+#include <time.h>
+
 // Exactly the fused multiply-adds written below.
 #pragma clang fp contract(off)
 
@@ -58,3 +61,48 @@ double cvk_fma_chains(int lanes, ptrdiff_t iterations, float multiplier, float a
 double cvk_fma_chains(int lanes, ptrdiff_t iterations, float multiplier, float addend) { return -1; }
 
 #endif
+
+// The peak of several threads at once: one part per pool thread. Each part, once claimed, waits until
+// every part has been claimed (so no thread runs two parts, and all run together), then times its chains.
+
+typedef struct {
+    int lanes;
+    ptrdiff_t iterations;
+    ptrdiff_t parts;
+    _Atomic ptrdiff_t arrived;
+    _Atomic int abandoned;
+    double seconds[CVK_POOL_MAX_THREADS];
+} fma_peak_job;
+
+static double monotonic_seconds(void) {
+    struct timespec time;
+    clock_gettime(CLOCK_MONOTONIC, &time);
+    return (double)time.tv_sec + (double)time.tv_nsec * 1e-9;
+}
+
+static void fma_peak_part(void *context, ptrdiff_t part) {
+    fma_peak_job *job = context;
+    atomic_fetch_add(&job->arrived, 1);
+    const double deadline = monotonic_seconds() + 1;
+    while (atomic_load(&job->arrived) < job->parts) {
+        if (atomic_load(&job->abandoned) || monotonic_seconds() > deadline) {
+            atomic_store(&job->abandoned, 1);  // a thread never came (the pool is busy elsewhere)
+            return;
+        }
+    }
+    const double start = monotonic_seconds();
+    (void)cvk_fma_chains(job->lanes, job->iterations, 1, 0.5f);
+    job->seconds[part] = monotonic_seconds() - start;
+}
+
+double cvk_fma_peak(int lanes, ptrdiff_t iterations, int threads) {
+    if (threads < 1 || threads > cvk_pool_threads() || cvk_fma_chains(lanes, 1, 1, 0.5f) < 0) return -1;
+    fma_peak_job job = {.lanes = lanes, .iterations = iterations, .parts = threads};
+    atomic_init(&job.arrived, 0);
+    atomic_init(&job.abandoned, 0);
+    cvk_pool_run(threads, fma_peak_part, &job);
+    if (atomic_load(&job.abandoned)) return -1;
+    double slowest = 0;
+    for (ptrdiff_t part = 0; part < threads; part++) slowest = job.seconds[part] > slowest ? job.seconds[part] : slowest;
+    return slowest > 0 ? 32.0 * lanes * (double)iterations * threads / slowest : -1;
+}

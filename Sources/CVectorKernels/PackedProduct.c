@@ -243,15 +243,13 @@ static int packed_product(int transposeA, int transposeB, ptrdiff_t m, ptrdiff_t
 
 // MARK: On several threads
 
-// The product on the pool's threads (cvk_pool_run), in two jobs. First op(B) is packed whole, every depth
-// block and every panel, into one shared buffer, the panels cut among the threads. Then C's rows are cut
-// into slabs of whole A panels; each slab packs its own rows of op(A) into a buffer of its own and runs
-// the loops of packed_product over them, reading B's panels from the shared buffer. Every element of C
-// is summed by the same kernel over the same depth blocks in the same order as in packed_product, so the
-// result has the same bits, whichever thread computes which slab.
+// The product on the pool's threads (cvk_pool_run): C cut into slabs of whole B panels (columns), or of
+// whole 6-row A panels when C has too few columns for two panels; each slab is a packed_product of its
+// own, with the packing buffers of the thread that runs it. Every element of C is summed by the same
+// kernel over the same depth blocks in the same order as in the whole product, so the result has the same
+// bits, whichever thread computes which slab. (Packing op(B) once into a buffer shared by all slabs, then
+// cutting rows, was measured slower: two hand-offs per product instead of one, see docs/benchmarks.md.)
 
-/// What both jobs read. `packedB` holds depth block p0 (depth d) at packedB + p0 · paddedColumns, its
-/// panel starting at column j at + j · d.
 typedef struct {
     int transposeA, transposeB;
     ptrdiff_t m, n, k;
@@ -261,92 +259,54 @@ typedef struct {
     ptrdiff_t lda, ldb, ldc;
     ptrdiff_t width;
     panel_kernel kernel;
-    float *packedB;
-    ptrdiff_t paddedColumns;
-    /// B panels per packing part, rows per slab.
-    ptrdiff_t panelsPerPart, rowsPerSlab;
-    /// ROW_BLOCK × DEPTH_BLOCK floats per slab.
-    float *packedA;
+    /// Whether slabs are columns (else rows), and the columns or rows of each slab but the last.
+    int columns;
+    ptrdiff_t slab;
+    /// Per slab: 1 when its thread could not allocate its packing buffers (the slab is then untouched).
+    unsigned char failed[CVK_POOL_MAX_THREADS];
 } threaded_product;
 
-static void pack_b_part(void *context, ptrdiff_t part) {
-    const threaded_product *t = context;
-    const ptrdiff_t j0 = part * t->panelsPerPart * t->width;
-    const ptrdiff_t columns = t->n - j0 < t->panelsPerPart * t->width ? t->n - j0 : t->panelsPerPart * t->width;
-    for (ptrdiff_t p0 = 0; p0 < t->k; p0 += DEPTH_BLOCK) {
-        const ptrdiff_t depth = t->k - p0 < DEPTH_BLOCK ? t->k - p0 : DEPTH_BLOCK;
-        pack_b(t->b, t->ldb, t->transposeB, p0, depth, j0, columns, t->width, t->packedB + p0 * t->paddedColumns + j0 * depth);
+static int product_slab(const threaded_product *t, ptrdiff_t part) {
+    const ptrdiff_t extent = t->columns ? t->n : t->m, first = part * t->slab;
+    const ptrdiff_t count = extent - first < t->slab ? extent - first : t->slab;
+    if (t->columns) {
+        const float *b = t->transposeB ? t->b + first * t->ldb : t->b + first;
+        return packed_product(t->transposeA, t->transposeB, t->m, count, t->k, t->alpha, t->a, t->lda, b, t->ldb,
+                              t->beta, t->c + first, t->ldc, t->width, t->kernel);
     }
+    const float *a = t->transposeA ? t->a + first : t->a + first * t->lda;
+    return packed_product(t->transposeA, t->transposeB, count, t->n, t->k, t->alpha, a, t->lda, t->b, t->ldb,
+                          t->beta, t->c + first * t->ldc, t->ldc, t->width, t->kernel);
 }
 
-static void row_slab_part(void *context, ptrdiff_t part) {
-    const threaded_product *t = context;
-    const ptrdiff_t r0 = part * t->rowsPerSlab;
-    const ptrdiff_t r1 = t->m - r0 < t->rowsPerSlab ? t->m : r0 + t->rowsPerSlab;
-    float *packedA = t->packedA + part * (ptrdiff_t)(ROW_BLOCK * DEPTH_BLOCK);
-    for (ptrdiff_t j0 = 0; j0 < t->n; j0 += COLUMN_BLOCK) {
-        const ptrdiff_t columns = t->n - j0 < COLUMN_BLOCK ? t->n - j0 : COLUMN_BLOCK;
-        for (ptrdiff_t p0 = 0; p0 < t->k; p0 += DEPTH_BLOCK) {
-            const ptrdiff_t depth = t->k - p0 < DEPTH_BLOCK ? t->k - p0 : DEPTH_BLOCK;
-            const int first = p0 == 0;
-            const float *block = t->packedB + p0 * t->paddedColumns;
-            for (ptrdiff_t i0 = r0; i0 < r1; i0 += ROW_BLOCK) {
-                const ptrdiff_t rows = r1 - i0 < ROW_BLOCK ? r1 - i0 : ROW_BLOCK;
-                pack_a(t->a, t->lda, t->transposeA, i0, rows, p0, depth, packedA);
-                for (ptrdiff_t jq = 0; jq < columns; jq += t->width) {
-                    const float *bp = block + (j0 + jq) * depth;
-                    const ptrdiff_t liveColumns = columns - jq < t->width ? columns - jq : t->width;
-                    for (ptrdiff_t iq = 0; iq < rows; iq += ROWS) {
-                        const ptrdiff_t liveRows = rows - iq < ROWS ? rows - iq : ROWS;
-                        t->kernel(depth, packedA + iq * depth, bp, t->c + (i0 + iq) * t->ldc + j0 + jq, t->ldc,
-                                  liveRows, liveColumns, t->alpha, t->beta, first);
-                    }
-                }
-            }
-        }
-    }
+static void product_slab_part(void *context, ptrdiff_t part) {
+    threaded_product *t = context;
+    t->failed[part] = !product_slab(t, part);
 }
-
-/// The shared buffer of both jobs, grown as needed and kept; `shared_lock` is held while a product uses it.
-static pthread_mutex_t shared_lock = PTHREAD_MUTEX_INITIALIZER;
-static float *shared_buffer;
-static size_t shared_capacity;  // floats
 
 static int threaded_packed_product(int transposeA, int transposeB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
                                    const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb, float beta, float *c,
                                    ptrdiff_t ldc, ptrdiff_t slabs, const ptrdiff_t width, panel_kernel kernel) {
     if (m <= 0 || n <= 0 || k <= 0 || slabs < 2 || cvk_pool_inside_part()) return -1;
-    if (pthread_mutex_trylock(&shared_lock) != 0) return -1;
+    if (slabs > CVK_POOL_MAX_THREADS) slabs = CVK_POOL_MAX_THREADS;
+    // The caller computes any slab a worker could not: it needs its own buffers first.
+    if (!thread_buffers()) return 0;
     threaded_product t = {
         .transposeA = transposeA, .transposeB = transposeB, .m = m, .n = n, .k = k, .alpha = alpha, .beta = beta,
         .a = a, .b = b, .c = c, .lda = lda, .ldb = ldb, .ldc = ldc, .width = width, .kernel = kernel,
     };
-    const ptrdiff_t panels = (n + width - 1) / width;
-    t.paddedColumns = panels * width;
-    // Slabs of whole A panels, as even as whole panels allow.
-    const ptrdiff_t aPanels = (m + ROWS - 1) / ROWS;
-    if (slabs > aPanels) slabs = aPanels;
-    t.rowsPerSlab = (aPanels + slabs - 1) / slabs * ROWS;
-    slabs = (m + t.rowsPerSlab - 1) / t.rowsPerSlab;
-    const ptrdiff_t packers = slabs < panels ? slabs : panels;
-    t.panelsPerPart = (panels + packers - 1) / packers;
-    const ptrdiff_t packParts = (panels + t.panelsPerPart - 1) / t.panelsPerPart;
-    const size_t needed = (size_t)t.paddedColumns * (size_t)k + (size_t)slabs * ROW_BLOCK * DEPTH_BLOCK;
-    if (needed > shared_capacity) {
-        float *grown = aligned_alloc(64, (needed * sizeof(float) + 63) / 64 * 64);
-        if (!grown) {
-            pthread_mutex_unlock(&shared_lock);
-            return 0;
-        }
-        free(shared_buffer);
-        shared_buffer = grown;
-        shared_capacity = needed;
-    }
-    t.packedB = shared_buffer;
-    t.packedA = shared_buffer + (size_t)t.paddedColumns * (size_t)k;
-    cvk_pool_run(packParts, pack_b_part, &t);
-    cvk_pool_run(slabs, row_slab_part, &t);
-    pthread_mutex_unlock(&shared_lock);
+    // Whole panels per slab, as even as whole panels allow: columns in WIDE_COLUMNS (a multiple of both
+    // panel widths), else rows in ROWS.
+    t.columns = n >= 2 * WIDE_COLUMNS;
+    const ptrdiff_t unit = t.columns ? WIDE_COLUMNS : ROWS, extent = t.columns ? n : m;
+    const ptrdiff_t units = (extent + unit - 1) / unit;
+    if (slabs > units) slabs = units;
+    if (slabs < 2) return -1;
+    t.slab = (units + slabs - 1) / slabs * unit;
+    slabs = (extent + t.slab - 1) / t.slab;
+    cvk_pool_run(slabs, product_slab_part, &t);
+    for (ptrdiff_t part = 0; part < slabs; part++)
+        if (t.failed[part]) product_slab(&t, part);
     return 1;
 }
 

@@ -66,9 +66,10 @@ static void run_parts(uint32_t job) {
     }
 }
 
+/// `argument`: the generation when the worker was started (no job runs meanwhile: its starter holds
+/// `run_lock`), so a job published before the new thread first runs is not missed.
 static void *worker_main(void *argument) {
-    (void)argument;
-    uint32_t seen = atomic_load_explicit(&generation, memory_order_acquire);
+    uint32_t seen = (uint32_t)(uintptr_t)argument;
     for (;;) {
         uint32_t current;
         int spins = 0;
@@ -95,7 +96,8 @@ int cvk_pool_set_threads(int threads) {
         pthread_attr_t attributes;
         pthread_attr_init(&attributes);
         pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
-        const int failed = pthread_create(&thread, &attributes, worker_main, NULL);
+        const uint32_t current = atomic_load_explicit(&generation, memory_order_acquire);
+        const int failed = pthread_create(&thread, &attributes, worker_main, (void *)(uintptr_t)current);
         pthread_attr_destroy(&attributes);
         if (failed) break;
         started_workers++;

@@ -1,5 +1,4 @@
 internal import CVectorKernels
-import Foundation
 
 extension BLAS {
     /// The floats in the widest vector this CPU runs fused multiply-adds on: 16 with AVX-512, 8 with AVX2
@@ -24,29 +23,19 @@ extension BLAS {
     }
 
     /// The fused multiply-add peak of the pool's threads (`threads`, see `useThreads`) in GFLOP/s: every
-    /// thread runs independent vector FMAs in registers (`fmaChains`, the widest vectors the CPU has) at
-    /// once, `iterations` steps each, and the FLOPs of all of them are divided by the wall-clock time until
-    /// the last has finished. The best of `repetitions` runs; nil without AVX2 and FMA.
+    /// thread runs independent vector FMAs in registers (`fmaChains`, the widest vectors the CPU has,
+    /// `iterations` steps) together with the others — each waits until all have started — and the FLOPs
+    /// of all are divided by the time of the slowest. The best of `repetitions` runs; nil without AVX2 and
+    /// FMA, or when the threads could not all start together (another thread's job holds the pool).
     ///
     /// This is what the cores could do at most on the products' instructions: no product, nor anything
     /// else in a learner's update, reaches it.
     public static func measureFMAPeakGFLOPs(iterations: Int = 200_000, repetitions: Int = 5) -> Double? {
         guard let lanes = fmaLanes else { return nil }
-        struct Job { var lanes: Int32; var iterations: Int }
-        var job = Job(lanes: Int32(lanes), iterations: iterations)
-        let parts = threads
-        var best = 0.0
+        var best: Double?
         for _ in 0..<max(1, repetitions) {
-            let start = DispatchTime.now().uptimeNanoseconds
-            withUnsafeMutablePointer(to: &job) { job in
-                cvk_pool_run(parts, { context, _ in
-                    let job = context!.assumingMemoryBound(to: Job.self).pointee
-                    // s ← s · 1 + 0.5: exact in Float for up to 2²⁴ steps; the sum is not needed here.
-                    _ = cvk_fma_chains(job.lanes, job.iterations, 1, 0.5)
-                }, job)
-            }
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
-            best = max(best, Double(parts) * fmaChainFLOPs(lanes: lanes, iterations: iterations) / seconds / 1e9)
+            let flops = cvk_fma_peak(Int32(lanes), iterations, Int32(threads))
+            if flops > 0 { best = max(best ?? 0, flops / 1e9) }
         }
         return best
     }

@@ -12,9 +12,9 @@ extension BLAS {
     /// `count` − 1 workers of a pool of the package's own, started on first need and kept until the
     /// process ends. Returns the count in force (smaller only when the system refuses a thread).
     ///
-    /// A product on several threads packs op(B) once, shared, and cuts C's rows into slabs, each computed by
-    /// the same packed kernel with the same sums in the same order as on one thread, so its bits do not
-    /// depend on the thread count. Products that OpenBLAS computes (`productKernel` is
+    /// A product on several threads is cut into slabs of C's columns (multiples of 32; rows when C is narrower
+    /// than 64 columns), each computed by the same packed kernel with the same sums in the same order as on
+    /// one thread, so its bits do not depend on the thread count. Products that OpenBLAS computes (`productKernel` is
     /// `.openBLAS`) stay on one thread: OpenBLAS 0.3.21's results on a slab of C can differ in the last
     /// bit from its results on the whole (measured: Haswell and SkylakeX kernels, row and column slabs).
     @discardableResult
@@ -56,14 +56,14 @@ extension BLAS {
     static let minimumThreadedWork = 1 << 18
 
     /// Whether `generalProduct` cuts an m × n × k product over `threads` threads: with the packed kernel,
-    /// at least two 6-row panels of C and `minimumThreadedWork` multiply-adds.
+    /// at least two 32-column or 6-row slabs of C and `minimumThreadedWork` multiply-adds.
     static func cutsOverThreads(m: Int, n: Int, k: Int, threads: Int, kernel: ProductKernel) -> Bool {
-        threads > 1 && kernel != .openBLAS && m >= 12 && m * n * k >= minimumThreadedWork
+        threads > 1 && kernel != .openBLAS && (n >= 64 || m >= 12) && m * n * k >= minimumThreadedWork
     }
 
-    /// The product with a packed kernel on up to `threads` pool threads (`cvk_packed_product_threaded`: B packed
-    /// once, C's rows cut into slabs). False (C untouched) when it could not run that way: the shared
-    /// buffers are in use by another thread's product, or cannot be allocated.
+    /// The product with a packed kernel on up to `threads` pool threads (`cvk_packed_product_threaded`: C cut
+    /// into slabs of 32 columns, or of 6 rows when it is narrower than 64). False (C untouched) when it could
+    /// not run that way: called from inside a pool job's part, or the packing buffers cannot be allocated.
     static func threadedProduct(
         _ kernel: ProductKernel, threads: Int,
         _ a: UnsafePointer<Float>, transposed transposeA: Bool, leading lda: Int,

@@ -11,13 +11,14 @@ final class ThreadedProductTests: XCTestCase {
 
     /// Every transposition, alpha and beta (beta = 0 over NaN), edges of the 6-row panels, of the 16- and
     /// 32-column panels, of the 96-row, 256-deep and 512-column blocks; 2, 3 and 5 threads, more threads
-    /// than 6-row panels. Bit for bit the single-thread product, and every cut product did run cut.
+    /// than slabs. Bit for bit the single-thread product, and every product did run cut.
     func testThreadedProductGivesTheBitsOfOneThread() throws {
         let kernels = [BLAS.ProductKernel.packedAVX2, .packedAVX512].filter(BLAS.cpuRuns)
         try XCTSkipIf(kernels.isEmpty, "this CPU has no AVX2 and FMA, so the packed kernels never run")
         XCTAssertEqual(BLAS.useThreads(5), 5)
         var generator = SeededGenerator(seed: 31)
-        let shapes = [(256, 256, 256), (13, 17, 5), (100, 70, 600), (97, 530, 40), (12, 300, 257), (31, 33, 2)]
+        // Column slabs (n ≥ 64, a last narrow slab, past a 512-column block) and row slabs (n < 64).
+        let shapes = [(256, 256, 256), (13, 17, 5), (100, 70, 600), (97, 530, 40), (5, 300, 257), (31, 33, 2), (40, 63, 300)]
         for kernel in kernels {
             for (m, n, k) in shapes {
                 for (transposedA, transposedB) in [(false, false), (true, false), (false, true), (true, true)] {
@@ -48,15 +49,17 @@ final class ThreadedProductTests: XCTestCase {
         }
     }
 
-    /// Which products `generalProduct` cuts: several threads, the packed kernel, two 6-row panels and
-    /// 2¹⁸ multiply-adds.
+    /// Which products `generalProduct` cuts: several threads, the packed kernel, two 32-column or 6-row
+    /// slabs and 2¹⁸ multiply-adds.
     func testOnlyLargeEnoughPackedProductsAreCut() {
         XCTAssertTrue(BLAS.cutsOverThreads(m: 256, n: 256, k: 256, threads: 2, kernel: .packedAVX512))
         XCTAssertTrue(BLAS.cutsOverThreads(m: 64, n: 64, k: 64, threads: 2, kernel: .packedAVX2))
         XCTAssertFalse(BLAS.cutsOverThreads(m: 64, n: 64, k: 63, threads: 2, kernel: .packedAVX2))
         XCTAssertFalse(BLAS.cutsOverThreads(m: 256, n: 256, k: 256, threads: 1, kernel: .packedAVX512))
         XCTAssertFalse(BLAS.cutsOverThreads(m: 256, n: 256, k: 256, threads: 2, kernel: .openBLAS))
-        XCTAssertFalse(BLAS.cutsOverThreads(m: 11, n: 4096, k: 4096, threads: 2, kernel: .packedAVX512))
+        XCTAssertTrue(BLAS.cutsOverThreads(m: 11, n: 64, k: 4096, threads: 2, kernel: .packedAVX512))
+        XCTAssertTrue(BLAS.cutsOverThreads(m: 12, n: 63, k: 4096, threads: 2, kernel: .packedAVX512))
+        XCTAssertFalse(BLAS.cutsOverThreads(m: 11, n: 63, k: 4096, threads: 2, kernel: .packedAVX512))
     }
 
     /// Through `multiply`, as the networks call it: the same bits with 1 and 2 threads, whichever kernel runs.

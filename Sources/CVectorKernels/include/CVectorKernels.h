@@ -77,12 +77,12 @@ int cvk_packed_product_avx512(int transposeA, int transposeB, ptrdiff_t m, ptrdi
                               const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb,
                               float beta, float *c, ptrdiff_t ldc);
 
-/// cvk_packed_product_avx512 (avx512 nonzero) or _avx2 on the pool's threads (cvk_pool_run): op(B) packed
-/// once into a shared buffer, C's rows cut into at most `slabs` slabs of whole 6-row panels. The same sums
-/// in the same order as on one thread, so the same bits. Returns 1 when done; 0 (C untouched) when the
-/// shared buffers (kept until the process ends) cannot be allocated; −1 (C untouched) when another
-/// thread's product holds them, the caller is running a part of a pool job, or there is nothing to cut
-/// (slabs < 2, an empty product).
+/// cvk_packed_product_avx512 (avx512 nonzero) or _avx2 on the pool's threads (cvk_pool_run): C cut into at
+/// most `slabs` slabs of whole panels, columns in multiples of 32 (rows in multiples of 6 when n < 64), each
+/// computed by the packed product with the buffers of the thread that runs it. The same sums in the same
+/// order as on one thread, so the same bits. Returns 1 when done; 0 (C untouched) when the calling thread
+/// cannot allocate its packing buffers; −1 (C untouched) when the caller is running a part of a pool job,
+/// or there is nothing to cut (fewer than two slabs, an empty product).
 int cvk_packed_product_threaded(int avx512, ptrdiff_t slabs, int transposeA, int transposeB, ptrdiff_t m, ptrdiff_t n,
                                 ptrdiff_t k, float alpha, const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb,
                                 float beta, float *c, ptrdiff_t ldc);
@@ -157,6 +157,12 @@ int cvk_affinity_cores(void);
 /// floating-point operations. Returns the sum of every lane of every chain, or −1 when this CPU does
 /// not run vectors of that width.
 double cvk_fma_chains(int lanes, ptrdiff_t iterations, float multiplier, float addend);
+
+/// The FMA operations per second of `threads` pool threads running cvk_fma_chains(lanes, iterations, 1, 0.5)
+/// together: every part waits until all have started, so each thread runs one; the FLOPs of all divided
+/// by the time of the slowest. −1 when `threads` exceeds cvk_pool_threads(), the CPU runs no vectors of
+/// `lanes` floats, or the threads did not all start within a second (the pool busy with another job).
+double cvk_fma_peak(int lanes, ptrdiff_t iterations, int threads);
 
 #pragma clang assume_nonnull end
 
