@@ -11,7 +11,8 @@ public enum BLAS {
         openblas_set_num_threads(1)
     }()
 
-    /// Restricts OpenBLAS to one thread, so products are deterministic and a run uses one core.
+    /// Restricts OpenBLAS to one thread, so its products are deterministic. (The package cuts its own packed
+    /// products over threads only when asked, `useThreads(_:)`.)
     /// Networks call this when they are created; calling it again is free.
     public static func useSingleThread() {
         _ = singleThreaded
