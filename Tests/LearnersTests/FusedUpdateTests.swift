@@ -85,15 +85,21 @@ final class FusedUpdateTests: XCTestCase {
         }
     }
 
-    /// On two threads the fast updates run the critics' work at once and cut the 64 × 64 × 64 products
-    /// (where the packed kernel runs): still bit for bit the reference on one thread.
+    /// On two threads the fast updates run the critics' work at once (the fast learners are made while
+    /// products may use two threads, so their critics have scratches of their own) and cut the 64 × 64 × 64
+    /// products (where the packed kernel runs): still bit for bit the reference on one thread.
     func testFastUpdatesOnTwoThreadsEqualTheReferenceOnOne() throws {
-        let sac = { try TestLearners.sac(low: self.low, high: self.high, hidden: [64, 64], batch: 64, seed: 8) }
-        let fastSAC = try sac(), referenceSAC = try sac()
+        defer { BLAS.useThreads(1) }
+        BLAS.useThreads(2)
+        let fastSAC = try TestLearners.sac(low: low, high: high, hidden: [64, 64], batch: 64, seed: 8)
+        let fastTD3 = try TestLearners.td3(low: low, high: high, hidden: [64, 64], batch: 64, seed: 9)
+        BLAS.useThreads(1)
+        let referenceSAC = try TestLearners.sac(low: low, high: high, hidden: [64, 64], batch: 64, seed: 8)
+        let referenceTD3 = try TestLearners.td3(low: low, high: high, hidden: [64, 64], batch: 64, seed: 9)
+        XCTAssertTrue(fastSAC.critics.runsAtOnce && fastTD3.critics.runsAtOnce)
+        XCTAssertFalse(referenceSAC.critics.runsAtOnce || referenceTD3.critics.runsAtOnce)
         compare("SAC on 2 threads", fast: fastSAC, reference: referenceSAC, items: { ($0 as! SAC).checkpointItems },
                 rows: 64, fastThreads: 2, referenceUpdate: { referenceSAC.referenceUpdate(on: $0, using: &$1) })
-        let td3 = { try TestLearners.td3(low: self.low, high: self.high, hidden: [64, 64], batch: 64, seed: 9) }
-        let fastTD3 = try td3(), referenceTD3 = try td3()
         compare("TD3 on 2 threads", fast: fastTD3, reference: referenceTD3, items: { ($0 as! TD3).checkpointItems },
                 rows: 64, fastThreads: 2, referenceUpdate: { referenceTD3.referenceUpdate(on: $0, using: &$1) })
     }

@@ -122,14 +122,14 @@ public final class SAC {
         actionSize = actionCount
         targetEntropy = Float(config.targetEntropy ?? -Double(actionCount))
 
-        // The actor's passes run one after another, so they share one backward scratch; the critics have
-        // their own (`CriticEnsemble`), as their work may run at once on several threads.
+        // The passes of one update run one after another, so all networks share one backward scratch;
+        // with several threads the critics have their own, as their work runs at once (`CriticEnsemble`).
         let scratch = Workspace()
         let common = config.common
         actor = MLP(layerSizes: [observationSize] + common.hiddenSizes + [2 * actionCount],
                     hiddenActivation: common.activation, outputActivation: .identity, scratch: scratch, generator: &generator)
         head = SquashedGaussianHead(actionSize: actionCount)
-        critics = CriticEnsemble(count: 2, inputSize: observationSize + actionCount, common: common, generator: &generator)
+        critics = CriticEnsemble(count: 2, inputSize: observationSize + actionCount, common: common, scratch: scratch, generator: &generator)
         actorOptimizer = Adam(parameterCount: actor.parameterCount, learningRate: Float(common.learningRate))
         switch config.entropyCoefficient {
         case .learned(let initial):

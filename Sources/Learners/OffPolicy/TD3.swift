@@ -113,14 +113,14 @@ public final class TD3 {
         let actionCount = actionLow.count
         actionSize = actionCount
         let common = config.common
-        // The actor's passes run one after another, so actor and target share one backward scratch; the
-        // critics have their own (`CriticEnsemble`), as their work may run at once on several threads.
+        // The passes of one update run one after another, so all networks share one backward scratch;
+        // with several threads the critics have their own, as their work runs at once (`CriticEnsemble`).
         let scratch = Workspace()
         actor = MLP(layerSizes: [observationSize] + common.hiddenSizes + [actionCount],
                     hiddenActivation: common.activation, outputActivation: .tanh, scratch: scratch, generator: &generator)
         actorTarget = actor.copy(scratch: scratch)
         critics = CriticEnsemble(count: config.criticCount, inputSize: observationSize + actionCount, common: common,
-                                 generator: &generator)
+                                 scratch: scratch, generator: &generator)
         actorOptimizer = Adam(parameterCount: actor.parameterCount, learningRate: Float(common.learningRate))
         inputs = CriticInputs(observationSize: observationSize, actionSize: actionCount)
         reserveRows(common.batchSize)
