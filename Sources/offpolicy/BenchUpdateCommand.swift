@@ -103,7 +103,9 @@ struct BenchUpdateCommand: ParsableCommand {
         // Each iteration times, on this thread's CPU clock: sampling one batch, one update, and as many
         // 256³ sgemm products as make up about the update's FLOPs. Interleaving at this grain makes the
         // update and the peak see the same machine load; the CPU clock leaves out time other processes
-        // take from this one. updates/s is wall-clock and includes sampling.
+        // take from this one. updates/s is wall-clock and includes sampling. With several threads the update
+        // is timed on the wall clock instead (its work runs on other threads too); the FMA peak of all the
+        // threads is measured before each round.
         let probe = BLAS.ProductProbe(size: 256)
         let productsPerIteration = max(1, Int((flopsPerUpdate / probe.flopsPerProduct).rounded()))
         var peaks: [Double] = [], achieved: [Double] = [], fractions: [Double] = [], rates: [Double] = [], sampleFractions: [Double] = []

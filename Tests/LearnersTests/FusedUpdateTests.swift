@@ -86,16 +86,16 @@ final class FusedUpdateTests: XCTestCase {
     }
 
     /// On two threads the fast updates run the critics' work at once (the fast learners are made while
-    /// products may use two threads, so their critics have scratches of their own) and cut the 64 × 64 × 64
+    /// products may use two threads, so their critics have scratches of their own) and cut the 64 × 128 × 128
     /// products (where the packed kernel runs): still bit for bit the reference on one thread.
     func testFastUpdatesOnTwoThreadsEqualTheReferenceOnOne() throws {
         defer { BLAS.useThreads(1) }
         BLAS.useThreads(2)
-        let fastSAC = try TestLearners.sac(low: low, high: high, hidden: [64, 64], batch: 64, seed: 8)
-        let fastTD3 = try TestLearners.td3(low: low, high: high, hidden: [64, 64], batch: 64, seed: 9)
+        let fastSAC = try TestLearners.sac(low: low, high: high, hidden: [128, 128], batch: 64, seed: 8)
+        let fastTD3 = try TestLearners.td3(low: low, high: high, hidden: [128, 128], batch: 64, seed: 9)
         BLAS.useThreads(1)
-        let referenceSAC = try TestLearners.sac(low: low, high: high, hidden: [64, 64], batch: 64, seed: 8)
-        let referenceTD3 = try TestLearners.td3(low: low, high: high, hidden: [64, 64], batch: 64, seed: 9)
+        let referenceSAC = try TestLearners.sac(low: low, high: high, hidden: [128, 128], batch: 64, seed: 8)
+        let referenceTD3 = try TestLearners.td3(low: low, high: high, hidden: [128, 128], batch: 64, seed: 9)
         XCTAssertTrue(fastSAC.critics.runsAtOnce && fastTD3.critics.runsAtOnce)
         XCTAssertFalse(referenceSAC.critics.runsAtOnce || referenceTD3.critics.runsAtOnce)
         compare("SAC on 2 threads", fast: fastSAC, reference: referenceSAC, items: { ($0 as! SAC).checkpointItems },

@@ -50,11 +50,11 @@ final class ThreadedProductTests: XCTestCase {
     }
 
     /// Which products `generalProduct` cuts: several threads, the packed kernel, two 32-column or 6-row
-    /// slabs and 2¹⁸ multiply-adds.
+    /// slabs and 2²⁰ multiply-adds.
     func testOnlyLargeEnoughPackedProductsAreCut() {
         XCTAssertTrue(BLAS.cutsOverThreads(m: 256, n: 256, k: 256, threads: 2, kernel: .packedAVX512))
-        XCTAssertTrue(BLAS.cutsOverThreads(m: 64, n: 64, k: 64, threads: 2, kernel: .packedAVX2))
-        XCTAssertFalse(BLAS.cutsOverThreads(m: 64, n: 64, k: 63, threads: 2, kernel: .packedAVX2))
+        XCTAssertTrue(BLAS.cutsOverThreads(m: 64, n: 128, k: 128, threads: 2, kernel: .packedAVX2))
+        XCTAssertFalse(BLAS.cutsOverThreads(m: 64, n: 128, k: 127, threads: 2, kernel: .packedAVX2))
         XCTAssertFalse(BLAS.cutsOverThreads(m: 256, n: 256, k: 256, threads: 1, kernel: .packedAVX512))
         XCTAssertFalse(BLAS.cutsOverThreads(m: 256, n: 256, k: 256, threads: 2, kernel: .openBLAS))
         XCTAssertTrue(BLAS.cutsOverThreads(m: 11, n: 64, k: 4096, threads: 2, kernel: .packedAVX512))

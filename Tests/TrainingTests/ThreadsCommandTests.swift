@@ -5,10 +5,10 @@ import XCTest
 /// `--threads` through the built `offpolicy`: a run's files do not depend on it, also across a resume with
 /// another count; 0 and absurd counts are refused with one sentence and exit status 64.
 final class ThreadsCommandTests: XCTestCase {
-    /// 64-64 networks and batch 64: the hidden layers' products (64 × 64 × 64) are just large enough to be
-    /// cut over the threads where the packed kernel runs (`BLAS.cutsOverThreads`).
+    /// 128-128 networks and batch 64: the hidden layers' products (64 × 128 × 128) are just large enough to
+    /// be cut over the threads where the packed kernel runs (`BLAS.cutsOverThreads`).
     private func train(_ run: URL, steps: Int, threads: Int) throws -> OffpolicyExecutable.Output {
-        try OffpolicyExecutable.run(["train", "sac", "--steps", "\(steps)", "--seed", "5", "--hidden", "64,64", "--batch", "64",
+        try OffpolicyExecutable.run(["train", "sac", "--steps", "\(steps)", "--seed", "5", "--hidden", "128,128", "--batch", "64",
                                      "--learning-starts", "64", "--eval-every", "100", "--eval-episodes", "1",
                                      "--run-dir", run.path, "--threads", "\(threads)"])
     }
@@ -41,7 +41,7 @@ final class ThreadsCommandTests: XCTestCase {
         XCTAssertEqual(try files(of: mixed), expected)
 
         // Another seed gives other files (the comparisons above can fail).
-        let other = try OffpolicyExecutable.run(["train", "sac", "--steps", "300", "--seed", "6", "--hidden", "64,64", "--batch", "64",
+        let other = try OffpolicyExecutable.run(["train", "sac", "--steps", "300", "--seed", "6", "--hidden", "128,128", "--batch", "64",
                                                  "--learning-starts", "64", "--eval-every", "100", "--eval-episodes", "1",
                                                  "--run-dir", directory.appending("other").path, "--threads", "2"])
         XCTAssertEqual(other.status, 0, other.standardError)
