@@ -8,9 +8,10 @@ extension BLAS {
     /// The threads products may use (1 unless `useThreads` said otherwise).
     public static var threads: Int { Int(cvk_pool_threads()) }
 
-    /// Lets the general products (`multiply`'s packed route) use `count` threads: the caller and
-    /// `count` − 1 workers of a pool of the package's own, started on first need and kept until the
-    /// process ends. Returns the count in force (smaller only when the system refuses a thread).
+    /// Lets the general products (`multiply`'s packed route) and `ThreadPool` use `count` threads: the
+    /// caller and `count` − 1 workers of a pool of the package's own, started on first need and kept until
+    /// the process ends. Learners made afterwards with more than one thread run their critics' work at once
+    /// (`Learners`' critic ensembles). Returns the count in force (smaller only when the system refuses a thread).
     ///
     /// A product on several threads is cut into slabs of C's columns (multiples of 32; rows when C is narrower
     /// than 64 columns), each computed by the same packed kernel with the same sums in the same order as on

@@ -73,7 +73,7 @@ struct CompareCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Runs at a time (each one process).")
     var jobs: Int = 1
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Threads for each run's matrix products (train --threads); results do not depend on it. Default: the cores this process may use divided among the --jobs runs, at least 1, at most \(BLAS.defaultThreadCap).",
+    @Option(parsing: .unconditional, help: ArgumentHelp("Threads for each run's learner updates (train --threads); results do not depend on it. Default: the cores this process may use divided among the --jobs runs, at least 1, at most \(BLAS.defaultThreadCap).",
                                                         valueName: "n"))
     var threads: Int?
 

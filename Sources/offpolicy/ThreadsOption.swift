@@ -1,11 +1,12 @@
 import ArgumentParser
 import NeuralNetwork
 
-/// `--threads N`: the threads a process's matrix products may use (`BLAS.useThreads`). The result of a
-/// run does not depend on it: a product cut over several threads gives the same bits as on one.
+/// `--threads N`: the threads a process's learner updates may use (`BLAS.useThreads`: large matrix products
+/// cut over them, the twin critics' work at once). The result of a run does not depend on it: the work on
+/// several threads gives the same bits as on one.
 struct ThreadsOption: ParsableArguments {
     @Option(name: .customLong("threads"), parsing: .unconditional,
-            help: ArgumentHelp("Threads for the matrix products, 1 to \(BLAS.maximumThreads); results do not depend on it. Default: the cores this process may use, at most \(BLAS.defaultThreadCap) (here \(BLAS.defaultThreads)).",
+            help: ArgumentHelp("Threads for the learner's updates (large matrix products, twin critics), 1 to \(BLAS.maximumThreads); results do not depend on it. Default: the cores this process may use, at most \(BLAS.defaultThreadCap) (here \(BLAS.defaultThreads)).",
                                valueName: "n"))
     var count: Int?
 
@@ -24,7 +25,7 @@ struct ThreadsOption: ParsableArguments {
     /// The count given, else `BLAS.defaultThreads`.
     var resolved: Int { count ?? BLAS.defaultThreads }
 
-    /// Makes products use `resolved` threads; returns the count in force.
+    /// Makes products (and learners made from now on) use `resolved` threads; returns the count in force.
     @discardableResult
     func apply() -> Int { BLAS.useThreads(resolved) }
 }
