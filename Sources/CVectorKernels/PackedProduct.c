@@ -241,6 +241,84 @@ static int packed_product(int transposeA, int transposeB, ptrdiff_t m, ptrdiff_t
     return 1;
 }
 
+// MARK: On several threads
+
+// The product on the pool's threads (cvk_pool_run): C cut into slabs of whole B panels (columns), or of
+// whole 6-row A panels when C has too few columns for two panels; each slab is a packed_product of its
+// own, with the packing buffers of the thread that runs it. Every element of C is summed by the same
+// kernel over the same depth blocks in the same order as in the whole product, so the result has the same
+// bits, whichever thread computes which slab. (Packing op(B) once into a buffer shared by all slabs, then
+// cutting rows, was measured slower: two hand-offs per product instead of one, see docs/benchmarks.md.)
+
+typedef struct {
+    int transposeA, transposeB;
+    ptrdiff_t m, n, k;
+    float alpha, beta;
+    const float *a, *b;
+    float *c;
+    ptrdiff_t lda, ldb, ldc;
+    ptrdiff_t width;
+    panel_kernel kernel;
+    /// Whether slabs are columns (else rows), and the columns or rows of each slab but the last.
+    int columns;
+    ptrdiff_t slab;
+    /// Per slab: 1 when its thread could not allocate its packing buffers (the slab is then untouched).
+    unsigned char failed[CVK_POOL_MAX_THREADS];
+} threaded_product;
+
+static int product_slab(const threaded_product *t, ptrdiff_t part) {
+    const ptrdiff_t extent = t->columns ? t->n : t->m, first = part * t->slab;
+    const ptrdiff_t count = extent - first < t->slab ? extent - first : t->slab;
+    if (t->columns) {
+        const float *b = t->transposeB ? t->b + first * t->ldb : t->b + first;
+        return packed_product(t->transposeA, t->transposeB, t->m, count, t->k, t->alpha, t->a, t->lda, b, t->ldb,
+                              t->beta, t->c + first, t->ldc, t->width, t->kernel);
+    }
+    const float *a = t->transposeA ? t->a + first : t->a + first * t->lda;
+    return packed_product(t->transposeA, t->transposeB, count, t->n, t->k, t->alpha, a, t->lda, t->b, t->ldb,
+                          t->beta, t->c + first * t->ldc, t->ldc, t->width, t->kernel);
+}
+
+static void product_slab_part(void *context, ptrdiff_t part) {
+    threaded_product *t = context;
+    t->failed[part] = !product_slab(t, part);
+}
+
+static int threaded_packed_product(int transposeA, int transposeB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
+                                   const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb, float beta, float *c,
+                                   ptrdiff_t ldc, ptrdiff_t slabs, const ptrdiff_t width, panel_kernel kernel) {
+    if (m <= 0 || n <= 0 || k <= 0 || slabs < 2 || cvk_pool_inside_part()) return -1;
+    if (slabs > CVK_POOL_MAX_THREADS) slabs = CVK_POOL_MAX_THREADS;
+    // The caller computes any slab a worker could not: it needs its own buffers first.
+    if (!thread_buffers()) return 0;
+    threaded_product t = {
+        .transposeA = transposeA, .transposeB = transposeB, .m = m, .n = n, .k = k, .alpha = alpha, .beta = beta,
+        .a = a, .b = b, .c = c, .lda = lda, .ldb = ldb, .ldc = ldc, .width = width, .kernel = kernel,
+    };
+    // Whole panels per slab, as even as whole panels allow: columns in WIDE_COLUMNS (a multiple of both
+    // panel widths), else rows in ROWS.
+    t.columns = n >= 2 * WIDE_COLUMNS;
+    const ptrdiff_t unit = t.columns ? WIDE_COLUMNS : ROWS, extent = t.columns ? n : m;
+    const ptrdiff_t units = (extent + unit - 1) / unit;
+    if (slabs > units) slabs = units;
+    if (slabs < 2) return -1;
+    t.slab = (units + slabs - 1) / slabs * unit;
+    slabs = (extent + t.slab - 1) / t.slab;
+    cvk_pool_run(slabs, product_slab_part, &t);
+    for (ptrdiff_t part = 0; part < slabs; part++)
+        if (t.failed[part]) product_slab(&t, part);
+    return 1;
+}
+
+int cvk_packed_product_threaded(int avx512, ptrdiff_t slabs, int transposeA, int transposeB, ptrdiff_t m, ptrdiff_t n,
+                                ptrdiff_t k, float alpha, const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb,
+                                float beta, float *c, ptrdiff_t ldc) {
+    return avx512 ? threaded_packed_product(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, slabs,
+                                            WIDE_COLUMNS, kernel_avx512)
+                  : threaded_packed_product(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, slabs,
+                                            COLUMNS, kernel_avx2);
+}
+
 int cvk_packed_product_avx2(int transposeA, int transposeB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
                             const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb,
                             float beta, float *c, ptrdiff_t ldc) {
@@ -257,6 +335,9 @@ int cvk_packed_product_avx512(int transposeA, int transposeB, ptrdiff_t m, ptrdi
 #else
 
 // Unreachable: the packed product is never selected off x86-64.
+int cvk_packed_product_threaded(int avx512, ptrdiff_t slabs, int transposeA, int transposeB, ptrdiff_t m, ptrdiff_t n,
+                                ptrdiff_t k, float alpha, const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb,
+                                float beta, float *c, ptrdiff_t ldc) { __builtin_trap(); }
 int cvk_packed_product_avx2(int transposeA, int transposeB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
                             const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb,
                             float beta, float *c, ptrdiff_t ldc) { __builtin_trap(); }

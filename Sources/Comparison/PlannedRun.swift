@@ -10,23 +10,29 @@ public struct PlannedRun: Equatable, Sendable {
     /// the evaluation settings and any extra ones. A folder started with other settings is not reused.
     public var settings: [String]
     public var steps: Int
+    /// `train --threads` of every start and resume; nil leaves train's default. Not a setting: a run's
+    /// results do not depend on it, so a run may be resumed with another count.
+    public var threads: Int?
 
-    public init(algorithm: String, seed: UInt64, folder: URL, settings: [String], steps: Int) {
+    public init(algorithm: String, seed: UInt64, folder: URL, settings: [String], steps: Int, threads: Int? = nil) {
         self.algorithm = algorithm
         self.seed = seed
         self.folder = folder
         self.settings = settings
         self.steps = steps
+        self.threads = threads
     }
 
     /// "sac seed 0".
     public var name: String { "\(algorithm) seed \(seed)" }
 
     /// The arguments of a new run.
-    public var startArguments: [String] { ["train"] + settings + ["--steps", "\(steps)", "--run-dir", folder.path] }
+    public var startArguments: [String] { ["train"] + settings + ["--steps", "\(steps)", "--run-dir", folder.path] + threadArguments }
 
     /// The arguments that continue the run in `folder` from its last checkpoint, to `steps` in total.
-    public var resumeArguments: [String] { ["train", "--resume", folder.path, "--steps", "\(steps)"] }
+    public var resumeArguments: [String] { ["train", "--resume", folder.path, "--steps", "\(steps)"] + threadArguments }
+
+    private var threadArguments: [String] { threads.map { ["--threads", "\($0)"] } ?? [] }
 
     /// What `compare` records about the run (`compare-run.json`).
     var recordFile: URL { folder.appendingPathComponent("compare-run.json") }

@@ -36,15 +36,20 @@ extension BLAS {
         }
     }
 
-    /// C = alpha · op(A) · op(B) + beta · C with `productKernel`; OpenBLAS when the packed kernel cannot
-    /// allocate its buffers.
+    /// C = alpha · op(A) · op(B) + beta · C with `productKernel`, cut over the pool's threads when
+    /// there are several (`useThreads`, `threadedProduct`); OpenBLAS when the packed kernel cannot allocate its buffers.
     @inline(__always)
     static func generalProduct(
         _ a: UnsafePointer<Float>, transposed transposeA: Bool, leading lda: Int,
         _ b: UnsafePointer<Float>, transposed transposeB: Bool, leading ldb: Int,
         into c: UnsafeMutablePointer<Float>, leading ldc: Int,
-        m: Int, n: Int, k: Int, alpha: Float, beta: Float
+        m: Int, n: Int, k: Int, alpha: Float, beta: Float, threads: Int = threads
     ) {
+        if cutsOverThreads(m: m, n: n, k: k, threads: threads, kernel: productKernel),
+           threadedProduct(productKernel, threads: threads, a, transposed: transposeA, leading: lda, b, transposed: transposeB,
+                           leading: ldb, into: c, leading: ldc, m: m, n: n, k: k, alpha: alpha, beta: beta) {
+            return
+        }
         if productKernel != .openBLAS,
            packedProduct(productKernel, a, transposed: transposeA, leading: lda, b, transposed: transposeB, leading: ldb,
                          into: c, leading: ldc, m: m, n: n, k: k, alpha: alpha, beta: beta) {

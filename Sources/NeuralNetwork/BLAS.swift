@@ -11,7 +11,8 @@ public enum BLAS {
         openblas_set_num_threads(1)
     }()
 
-    /// Restricts OpenBLAS to one thread, so products are deterministic and a run uses one core.
+    /// Restricts OpenBLAS to one thread, so its products are deterministic. (The package cuts its own packed
+    /// products over threads only when asked, `useThreads(_:)`.)
     /// Networks call this when they are created; calling it again is free.
     public static func useSingleThread() {
         _ = singleThreaded
@@ -221,7 +222,8 @@ public enum BLAS {
         2 * Double(m) * Double(n) * Double(k)
     }
 
-    /// Measures what the general product route (`productKernel`) alone reaches on size × size × size products, on one thread,
+    /// Measures what the general product route (`productKernel`) alone reaches on size × size × size products, on one thread
+    /// (whatever `threads` says),
     /// for about `seconds` seconds of wall-clock time. Returns GFLOP/s.
     public static func measureProductGFLOPs(size: Int = 256, seconds: Double = 0.5) -> Double {
         let probe = ProductProbe(size: size)
@@ -236,8 +238,8 @@ public enum BLAS {
         return probe.flopsPerProduct * Double(repetitions) / elapsed / 1e9
     }
 
-    /// Square products of a fixed size, for measuring the product peak (`productKernel`) in small slices that can be
-    /// interleaved with other work (so both see the same machine load).
+    /// Square products of a fixed size, for measuring the single-thread product peak (`productKernel`, on the calling
+    /// thread whatever `threads` says) in small slices that can be interleaved with other work (so both see the same machine load).
     public final class ProductProbe {
         public let size: Int
         private let a: FloatBuffer, b: FloatBuffer, c: FloatBuffer
@@ -260,8 +262,8 @@ public enum BLAS {
         /// `count` products C = A · B.
         public func run(count: Int) {
             for _ in 0..<count {
-                multiply(a.base, transposed: false, leading: size, b.base, transposed: false, leading: size,
-                         into: c.base, leading: size, m: size, n: size, k: size)
+                generalProduct(a.base, transposed: false, leading: size, b.base, transposed: false, leading: size,
+                               into: c.base, leading: size, m: size, n: size, k: size, alpha: 1, beta: 0, threads: 1)
             }
         }
     }

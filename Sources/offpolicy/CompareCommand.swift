@@ -73,6 +73,10 @@ struct CompareCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Runs at a time (each one process).")
     var jobs: Int = 1
 
+    @Option(parsing: .unconditional, help: ArgumentHelp("Threads for each run's learner updates (train --threads); results do not depend on it. Default: the cores this process may use divided among the --jobs runs, at least 1, at most \(BLAS.defaultThreadCap).",
+                                                        valueName: "n"))
+    var threads: Int?
+
     @Option(parsing: .unconditional, help: "The return that counts as solving the task (default: the environment's, as listed under 'Default thresholds' above).")
     var threshold: Double?
 
@@ -98,7 +102,11 @@ struct CompareCommand: ParsableCommand {
     /// The learners of --algos, in order.
     var algorithms: [String] { algos.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
 
-    static let ownedFlags: Set<String> = ["--env", "--steps", "--seed", "--run-dir", "--eval-every", "--eval-episodes", "--resume"]
+    static let ownedFlags: Set<String> = ["--env", "--steps", "--seed", "--run-dir", "--eval-every", "--eval-episodes", "--resume", "--threads"]
+
+    /// `train --threads` of every run: --threads, else the usable cores shared among the --jobs runs
+    /// (at least 1, at most `BLAS.defaultThreadCap`).
+    var threadsPerRun: Int { threads ?? min(BLAS.defaultThreadCap, max(1, BLAS.usableCores / max(1, jobs))) }
 
     func validate() throws {
         guard !algorithms.isEmpty, algorithms.allSatisfy({ !$0.isEmpty }) else {
@@ -112,6 +120,7 @@ struct CompareCommand: ParsableCommand {
         guard seedBase <= UInt64.max - UInt64(max(seeds, 0)) else { throw ValidationError("--seed-base is too large for \(seeds) seeds") }
         try CommandLineInput.checkCount(steps, flag: "--steps", limit: 1 << 40)
         try CommandLineInput.checkCount(jobs, flag: "--jobs", limit: 256)
+        try ThreadsOption.check(threads)
         try CommandLineInput.checkCount(evalEvery, flag: "--eval-every", limit: 1 << 40)
         try CommandLineInput.checkCount(evalEpisodes, flag: "--eval-episodes", limit: 1_000_000)
         try CommandLineInput.checkDirectory(out, flag: "--out", mustExist: false)
@@ -166,7 +175,7 @@ struct CompareCommand: ParsableCommand {
                 settings += (extra[nil] ?? []) + (extra[algorithm] ?? [])
                 let folder = directory.appendingPathComponent(ComparisonFiles.runs)
                     .appendingPathComponent(ComparisonFiles.runName(algorithm: algorithm, seed: seed))
-                return PlannedRun(algorithm: algorithm, seed: seed, folder: folder, settings: settings, steps: steps)
+                return PlannedRun(algorithm: algorithm, seed: seed, folder: folder, settings: settings, steps: steps, threads: threadsPerRun)
             }
         }
     }

@@ -340,6 +340,7 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         // A damaged B-tree page met while sampling ends the run with one line, not LMDB's abort().
         ReplayStore.lmdbAssertionResponse = .exit(status: 1, prefix: "Error: ")
+        general.threads.apply()
         // From here Ctrl-C and SIGTERM request a stop: a hung environment call while the run starts ends the
         // command (nothing of the run is left), one during the run ends it with a checkpoint.
         try Interruptible.run { try train() }

@@ -40,4 +40,7 @@ struct TrainRunOptions: ParsableArguments {
     var quiet = false
 
     @OptionGroup var environmentTimeout: EnvironmentTimeoutOption
+
+    /// Not part of the run's configuration (its results do not depend on it): --resume takes it too.
+    @OptionGroup var threads: ThreadsOption
 }

@@ -24,6 +24,35 @@ final class CompareCommandTests: XCTestCase {
 
     private func text(_ url: URL) throws -> String { try String(contentsOf: url, encoding: .utf8) }
 
+    /// Every run is started (and resumed) with the --threads given; a thread count is no setting of a run,
+    /// so the same comparison with another count finds its runs finished. --train-args may not set it.
+    func testRunsGetTheThreadsGivenAndAnotherCountIsNoNewSetting() throws {
+        let out = directory.appendingPathComponent("cmp")
+        let first = try OffpolicyExecutable.run(compareArguments("sac", seeds: 1, out: out, extra: ["--threads", "3"]))
+        XCTAssertEqual(first.status, 0, first.standardError)
+        let log = try text(out.appendingPathComponent("runs/sac-seed0/stdout.log"))
+        let command = try XCTUnwrap(log.split(separator: "\n").first)
+        XCTAssertTrue(command.hasSuffix("--run-dir \(out.appendingPathComponent("runs/sac-seed0").path) --threads 3"), String(command))
+
+        let again = try OffpolicyExecutable.run(compareArguments("sac", seeds: 1, out: out, extra: ["--threads", "1"]))
+        XCTAssertEqual(again.status, 0, again.standardError)
+        XCTAssertTrue(again.standardError.contains("compare: 1 finished"), again.standardError)
+        XCTAssertEqual(try text(out.appendingPathComponent("runs/sac-seed0/stdout.log")), log, "the run was not started again")
+
+        let owned = try OffpolicyExecutable.run(compareArguments("sac", seeds: 1, out: out, extra: ["--train-args", "--threads 2"]))
+        XCTAssertEqual(owned.status, 64, owned.standardError)
+        XCTAssertTrue(owned.standardError.contains("--train-args: --threads is set by compare itself"), owned.standardError)
+    }
+
+    func testPlannedRunsPassTheirThreadsOnStartAndResume() {
+        let folder = URL(fileURLWithPath: "/tmp/cmp/runs/sac-seed0")
+        let run = PlannedRun(algorithm: "sac", seed: 0, folder: folder, settings: ["sac", "--seed", "0"], steps: 300, threads: 2)
+        XCTAssertEqual(run.startArguments, ["train", "sac", "--seed", "0", "--steps", "300", "--run-dir", folder.path, "--threads", "2"])
+        XCTAssertEqual(run.resumeArguments, ["train", "--resume", folder.path, "--steps", "300", "--threads", "2"])
+        let plain = PlannedRun(algorithm: "sac", seed: 0, folder: folder, settings: ["sac"], steps: 300)
+        XCTAssertEqual(plain.resumeArguments, ["train", "--resume", folder.path, "--steps", "300"])
+    }
+
     func testCompareRunsEverySeedResumesWithoutRerunningAndPlots() throws {
         let out = directory.appendingPathComponent("cmp")
         let first = try OffpolicyExecutable.run(compareArguments("sac,ddpg", seeds: 2, out: out))

@@ -31,13 +31,19 @@ final class FusedUpdateTests: XCTestCase {
         return result
     }
 
+    /// `fastThreads`: the threads the fast update's products and critics may use (`BLAS.useThreads`); the
+    /// reference always runs on one.
     private func compare(_ name: String, fast: any Learner, reference: any Learner, items: (any Learner) -> [CheckpointItem],
+                         rows: Int = 16, fastThreads: Int = 1,
                          referenceUpdate: (TransitionBatch, inout SeededGenerator) -> UpdateMetrics) {
+        defer { BLAS.useThreads(1) }
         var fastNoise = SeededGenerator(seed: 21), referenceNoise = SeededGenerator(seed: 21)
         XCTAssertEqual(state(items(fast)), state(items(reference)), "\(name): the two learners must start equal")
         for update in 0..<10 {
-            let batch = TestData.batch(rows: 16, observationSize: 3, low: low, high: high, seed: UInt64(100 + update))
+            let batch = TestData.batch(rows: rows, observationSize: 3, low: low, high: high, seed: UInt64(100 + update))
+            BLAS.useThreads(fastThreads)
             let fastMetrics = fast.update(on: batch, using: &fastNoise)
+            BLAS.useThreads(1)
             let referenceMetrics = referenceUpdate(batch, &referenceNoise)
             XCTAssertEqual(fastMetrics.mapValues(\.bitPattern), referenceMetrics.mapValues(\.bitPattern), "\(name): metrics of update \(update + 1)")
         }
@@ -77,5 +83,24 @@ final class FusedUpdateTests: XCTestCase {
             compare(name, fast: fast, reference: reference, items: { ($0 as! TD3).checkpointItems },
                     referenceUpdate: { reference.referenceUpdate(on: $0, using: &$1) })
         }
+    }
+
+    /// On two threads the fast updates run the critics' work at once (the fast learners are made while
+    /// products may use two threads, so their critics have scratches of their own) and cut the 64 × 128 × 128
+    /// products (where the packed kernel runs): still bit for bit the reference on one thread.
+    func testFastUpdatesOnTwoThreadsEqualTheReferenceOnOne() throws {
+        defer { BLAS.useThreads(1) }
+        BLAS.useThreads(2)
+        let fastSAC = try TestLearners.sac(low: low, high: high, hidden: [128, 128], batch: 64, seed: 8)
+        let fastTD3 = try TestLearners.td3(low: low, high: high, hidden: [128, 128], batch: 64, seed: 9)
+        BLAS.useThreads(1)
+        let referenceSAC = try TestLearners.sac(low: low, high: high, hidden: [128, 128], batch: 64, seed: 8)
+        let referenceTD3 = try TestLearners.td3(low: low, high: high, hidden: [128, 128], batch: 64, seed: 9)
+        XCTAssertTrue(fastSAC.critics.runsAtOnce && fastTD3.critics.runsAtOnce)
+        XCTAssertFalse(referenceSAC.critics.runsAtOnce || referenceTD3.critics.runsAtOnce)
+        compare("SAC on 2 threads", fast: fastSAC, reference: referenceSAC, items: { ($0 as! SAC).checkpointItems },
+                rows: 64, fastThreads: 2, referenceUpdate: { referenceSAC.referenceUpdate(on: $0, using: &$1) })
+        compare("TD3 on 2 threads", fast: fastTD3, reference: referenceTD3, items: { ($0 as! TD3).checkpointItems },
+                rows: 64, fastThreads: 2, referenceUpdate: { referenceTD3.referenceUpdate(on: $0, using: &$1) })
     }
 }

@@ -77,6 +77,16 @@ int cvk_packed_product_avx512(int transposeA, int transposeB, ptrdiff_t m, ptrdi
                               const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb,
                               float beta, float *c, ptrdiff_t ldc);
 
+/// cvk_packed_product_avx512 (avx512 nonzero) or _avx2 on the pool's threads (cvk_pool_run): C cut into at
+/// most `slabs` slabs of whole panels, columns in multiples of 32 (rows in multiples of 6 when n < 64), each
+/// computed by the packed product with the buffers of the thread that runs it. The same sums in the same
+/// order as on one thread, so the same bits. Returns 1 when done; 0 (C untouched) when the calling thread
+/// cannot allocate its packing buffers; −1 (C untouched) when the caller is running a part of a pool job,
+/// or there is nothing to cut (fewer than two slabs, an empty product).
+int cvk_packed_product_threaded(int avx512, ptrdiff_t slabs, int transposeA, int transposeB, ptrdiff_t m, ptrdiff_t n,
+                                ptrdiff_t k, float alpha, const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb,
+                                float beta, float *c, ptrdiff_t ldc);
+
 /// 1 if the CPU and the operating system run AVX-512F, AVX2 and FMA instructions, else 0.
 int cvk_cpu_supports_avx512(void);
 
@@ -114,6 +124,45 @@ typedef struct {
 void cvk_shallow_product_avx2(const float *a, ptrdiff_t rowStride, ptrdiff_t columnStride,
                               const float *b, ptrdiff_t ldb, float *c, ptrdiff_t ldc,
                               ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const cvk_epilogue *epilogue);
+
+
+/// The most threads the pool runs (cvk_pool_set_threads caps its argument here).
+#define CVK_POOL_MAX_THREADS 256
+
+/// One part of a pool job: `part` is 0 … parts − 1.
+typedef void (*cvk_pool_part)(void *_Nullable context, ptrdiff_t part);
+
+/// Lets pool jobs use `threads` threads (the caller and threads − 1 workers, started on first need and
+/// kept until the process ends; clamped to 1 … CVK_POOL_MAX_THREADS). Returns the count in force, which
+/// is smaller when the system refuses to start a worker.
+int cvk_pool_set_threads(int threads);
+
+/// The threads pool jobs use now (1 until cvk_pool_set_threads says otherwise).
+int cvk_pool_threads(void);
+
+/// Runs function(context, part) for part = 0 … parts − 1 and returns when all have finished. The caller
+/// and the pool's workers claim parts one at a time, so which thread runs a part depends on scheduling:
+/// a part's result must not. With one thread, more than 65535 parts, when called from inside a part or
+/// while another thread's job runs, every part runs on the caller, in order. Parts must write disjoint memory.
+void cvk_pool_run(ptrdiff_t parts, cvk_pool_part function, void *_Nullable context);
+
+/// 1 while the calling thread runs a part of a pool job (a job it starts then runs on it alone), else 0.
+int cvk_pool_inside_part(void);
+
+/// The processors this process's CPU affinity mask allows (1 where it cannot be read).
+int cvk_affinity_cores(void);
+
+/// Runs 16 independent chains s ← s · multiplier + addend (s starting at 0) of fused multiply-adds on
+/// vectors of `lanes` floats (16: AVX-512, 8: AVX2), `iterations` steps each: 32 · lanes · iterations
+/// floating-point operations. Returns the sum of every lane of every chain, or −1 when this CPU does
+/// not run vectors of that width.
+double cvk_fma_chains(int lanes, ptrdiff_t iterations, float multiplier, float addend);
+
+/// The FMA operations per second of `threads` pool threads running cvk_fma_chains(lanes, iterations, 1, 0.5)
+/// together: every part waits until all have started, so each thread runs one; the FLOPs of all divided
+/// by the time of the slowest. −1 when `threads` exceeds cvk_pool_threads(), the CPU runs no vectors of
+/// `lanes` floats, or the threads did not all start within a second (the pool busy with another job).
+double cvk_fma_peak(int lanes, ptrdiff_t iterations, int threads);
 
 #pragma clang assume_nonnull end
 

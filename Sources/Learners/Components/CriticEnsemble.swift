@@ -4,42 +4,67 @@ import Randomness
 /// K critics Q_k([s | a]) → ℝ, each with a target copy Q̄_k and its own Adam: SAC's and TD3's twin
 /// critics (K = 2), DDPG's single one (K = 1).
 ///
-/// All networks share one backward scratch (`scratch`, also shared with the actor by the learner),
-/// and target k shares critic k's activations: target passes finish (their values read) before critic k's
-/// forward pass, so the update touches less memory.
+/// Target k shares critic k's activations and backward scratch: target passes finish (their values read)
+/// before critic k's forward pass, so the update touches less memory. Made while products may use several
+/// threads (`BLAS.threads`), each critic has a backward scratch of its own, so critic k with its target,
+/// optimiser and buffers touches nothing of another critic's, and `forEachCritic` runs the critics' work at
+/// once on the pool's threads (`ThreadPool`) with the same results as one after another. Made on one thread,
+/// all share the learner's scratch (less memory touched per update: 2% faster SAC 256-256 training) and
+/// `forEachCritic` runs them in order.
 final class CriticEnsemble {
     let critics: [MLP]
     let targets: [MLP]
     let optimizers: [Adam]
-    /// rows: ∂L/∂Q of one critic.
-    private(set) var valueGradient = FloatBuffer(count: 0)
+    /// rows each: ∂L/∂Q of critic k.
+    private(set) var valueGradients: [FloatBuffer]
     private var rowCapacity = 0
 
     var count: Int { critics.count }
 
+    /// Whether the critics have scratches of their own, so their work may run at once.
+    let runsAtOnce: Bool
+
+    /// `scratch`: the learner's backward scratch, which the critics share unless products may use several threads.
     init(count: Int, inputSize: Int, common: CommonHyperparameters, scratch: Workspace, generator: inout SeededGenerator) {
+        runsAtOnce = BLAS.threads > 1 && count > 1
         var critics: [MLP] = []
         for _ in 0..<count {
             critics.append(MLP(layerSizes: [inputSize] + common.hiddenSizes + [1], hiddenActivation: common.activation,
-                               outputActivation: .identity, scratch: scratch, generator: &generator))
+                               outputActivation: .identity, scratch: runsAtOnce ? Workspace() : scratch, generator: &generator))
         }
         self.critics = critics
-        targets = critics.map { $0.copy(activations: $0.activations, scratch: scratch) }
+        targets = critics.map { $0.copy(activations: $0.activations, scratch: $0.scratch) }
         optimizers = critics.map { Adam(parameterCount: $0.parameterCount, learningRate: Float(common.learningRate)) }
+        valueGradients = critics.map { _ in FloatBuffer(count: 0) }
+    }
+
+    /// Runs body(k) for every critic k: at once on the pool's threads when the critics have scratches of
+    /// their own (`runsAtOnce`), else in order. body(k) may change only critic k, its target, its optimiser
+    /// and memory of its own.
+    func forEachCritic(_ body: (Int) -> Void) {
+        if runsAtOnce {
+            ThreadPool.run(parts: count, body)
+        } else {
+            for k in 0..<count { body(k) }
+        }
     }
 
     func reserveRows(_ rows: Int) {
         guard rows > rowCapacity else { return }
-        valueGradient = FloatBuffer(count: rows)
+        valueGradients = critics.map { _ in FloatBuffer(count: rows) }
         for network in critics + targets { network.reserveRows(rows) }
         rowCapacity = rows
     }
 
     /// min_k Q̄_k(input) for each row, into `values` (the clipped double-Q estimate; Q̄₁ itself when K = 1).
     func targetMinimum(_ input: UnsafePointer<Float>, rows: Int, into values: UnsafeMutablePointer<Float>) {
-        values.update(from: targets[0].forward(input, rows: rows), count: rows)
+        var outputs = [UnsafeMutablePointer<Float>?](repeating: nil, count: count)
+        outputs.withUnsafeMutableBufferPointer { outputs in
+            forEachCritic { k in outputs[k] = targets[k].forward(input, rows: rows) }
+        }
+        values.update(from: outputs[0]!, count: rows)
         for k in 1..<count {
-            let q = targets[k].forward(input, rows: rows)
+            let q = outputs[k]!
             for i in 0..<rows { values[i] = min(values[i], q[i]) }
         }
     }
@@ -48,8 +73,9 @@ final class CriticEnsemble {
     /// `targets` = y (rows values). Fills critic k's gradient; returns the loss.
     func regressionLoss(_ k: Int, input: UnsafePointer<Float>, targets y: UnsafePointer<Float>, rows: Int, scale: Float) -> Double {
         let q = critics[k].forward(input, rows: rows)
-        let loss = MeanSquaredError.evaluate(prediction: q, target: y, count: rows, scale: scale, gradient: valueGradient.base)
-        critics[k].backward(outputGradient: valueGradient.base, input: input, rows: rows)
+        let gradient = valueGradients[k].base
+        let loss = MeanSquaredError.evaluate(prediction: q, target: y, count: rows, scale: scale, gradient: gradient)
+        critics[k].backward(outputGradient: gradient, input: input, rows: rows)
         return loss
     }
 

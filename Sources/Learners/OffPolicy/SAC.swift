@@ -122,7 +122,8 @@ public final class SAC {
         actionSize = actionCount
         targetEntropy = Float(config.targetEntropy ?? -Double(actionCount))
 
-        // The passes of one update run one after another, so all networks share one backward scratch.
+        // The passes of one update run one after another, so all networks share one backward scratch;
+        // with several threads the critics have their own, as their work runs at once (`CriticEnsemble`).
         let scratch = Workspace()
         let common = config.common
         actor = MLP(layerSizes: [observationSize] + common.hiddenSizes + [2 * actionCount],
@@ -191,23 +192,30 @@ public final class SAC {
         softBellmanTargets(batch, alpha: alpha, using: &generator)
         let policySample = samplePolicyActions(batch, using: &generator)
 
-        // 2. Critic loss and step: J_Q = ½ Σ_k mean_b (Q_k(s, a) − y)² (eq. 5), critic by critic.
+        // 2. Critic loss and step: J_Q = ½ Σ_k mean_b (Q_k(s, a) − y)² (eq. 5), critic by critic, at once
+        //    on several threads (`forEachCritic`); the losses are summed in order.
         let updatesTargets = (updateCount + 1) % config.targetUpdateInterval == 0
-        var criticLoss: Double = 0
-        var policyValues: [UnsafeMutablePointer<Float>] = []
-        for k in 0..<critics.count {
-            criticLoss += criticLossAndGradient(k, rows: rows)
-            if updatesTargets {
-                critics.step(k, averagingTargetWith: Float(config.common.tau))  // 5. target update, fused
-            } else {
-                critics.step(k)
+        let tau = Float(config.common.tau)
+        var criticLosses = [Double](repeating: 0, count: critics.count)
+        var policyValues = [UnsafeMutablePointer<Float>?](repeating: nil, count: critics.count)
+        criticLosses.withUnsafeMutableBufferPointer { losses in
+            policyValues.withUnsafeMutableBufferPointer { values in
+                critics.forEachCritic { k in
+                    losses[k] = criticLossAndGradient(k, rows: rows)
+                    if updatesTargets {
+                        critics.step(k, averagingTargetWith: tau)  // 5. target update, fused
+                    } else {
+                        critics.step(k)
+                    }
+                    values[k] = critics.critics[k].forward(inputs.policy.base, rows: rows)  // Q_k(s, ã) for step 3
+                }
             }
-            policyValues.append(critics.critics[k].forward(inputs.policy.base, rows: rows))  // Q_k(s, ã) for step 3
         }
+        let criticLoss = criticLosses.reduce(0, +)
 
         // 3. Actor loss and step: J_π = mean_b [α log π(ã|s) − min_k Q_k(s, ã)] (eq. 9).
-        let actor = actorLossAndGradient(batch, sample: policySample, firstValues: policyValues[0],
-                                         secondValues: policyValues[1], alpha: alpha)
+        let actor = actorLossAndGradient(batch, sample: policySample, firstValues: policyValues[0]!,
+                                         secondValues: policyValues[1]!, alpha: alpha)
         actorOptimizer.step(self.actor)
 
         // 4. Temperature: J(α) = −log α · (mean log π(ã|s) + H̄) (eq. 18), in log α as SB3 does.
@@ -369,8 +377,11 @@ public final class SAC {
         }
         // ∂J/∂ã through both critics (action columns only; the critics' own gradients are not needed).
         let columns = inputs.actionColumns
-        critics.actionGradient(0, valueGradient: g1, input: inputs.policy.base, rows: rows, actionColumns: columns, into: firstActionGradient.base)
-        critics.actionGradient(1, valueGradient: g2, input: inputs.policy.base, rows: rows, actionColumns: columns, into: secondActionGradient.base)
+        let valueGradients = [g1, g2], actionGradients = [firstActionGradient.base, secondActionGradient.base]
+        critics.forEachCritic { k in
+            critics.actionGradient(k, valueGradient: valueGradients[k], input: inputs.policy.base, rows: rows,
+                                   actionColumns: columns, into: actionGradients[k])
+        }
         let ga = secondActionGradient.base, ga1 = firstActionGradient.base
         for i in 0..<(rows * actionSize) { ga[i] += ga1[i] }
         // Through the reparameterised sample, with ∂J/∂log π = α/B per row, then through the actor.

@@ -114,6 +114,8 @@ public final class TD3 {
         let actionCount = actionLow.count
         actionSize = actionCount
         let common = config.common
+        // The passes of one update run one after another, so all networks share one backward scratch;
+        // with several threads the critics have their own, as their work runs at once (`CriticEnsemble`).
         let scratch = Workspace()
         actor = MLP(layerSizes: [observationSize] + common.hiddenSizes + [actionCount],
                     hiddenActivation: common.activation, outputActivation: .tanh, scratch: scratch, generator: &generator)
@@ -175,11 +177,15 @@ public final class TD3 {
         smoothedTargets(batch, using: &generator)
 
         // 2. Critic loss and step: every critic regressed onto y; SB3 sums their mean squared errors.
-        var criticLoss: Double = 0
-        for k in 0..<critics.count {
-            criticLoss += criticLossAndGradient(k, rows: rows)
-            if delayedStep { critics.step(k, averagingTargetWith: tau) } else { critics.step(k) }  // 4. targets, fused
+        //    Critic by critic, at once on several threads (`forEachCritic`); the losses are summed in order.
+        var criticLosses = [Double](repeating: 0, count: critics.count)
+        criticLosses.withUnsafeMutableBufferPointer { losses in
+            critics.forEachCritic { k in
+                losses[k] = criticLossAndGradient(k, rows: rows)
+                if delayedStep { critics.step(k, averagingTargetWith: tau) } else { critics.step(k) }  // 4. targets, fused
+            }
         }
+        let criticLoss = criticLosses.reduce(0, +)
         guard delayedStep else { return ["critic_loss": criticLoss] }
 
         // 3. Delayed actor loss and step (section 5.2): the deterministic policy gradient through Q₁
