@@ -63,7 +63,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
 
     private enum CodingKeys: String, CodingKey {
         case environment, mode, dataset, prefill, steps, seed, evaluationInterval, evaluationEpisodes, checkpointInterval,
-             learningStarts, gradientStepsPerStep, replayCapacity, metricsInterval, learner
+             learningStarts, gradientStepsPerStep, replayCapacity, metricsInterval, learner, onlineStart
         case offPolicyCopies = "environmentCopies"
     }
 

@@ -274,4 +274,17 @@ final class EnvironmentCopiesTests: XCTestCase {
         XCTAssertFalse(json.contains("environmentCopies"), "the learner's config holds it")
         XCTAssertEqual(try JSONDecoder().decode(TrainingConfig.self, from: Data(json.utf8)).environmentCopies, 2)
     }
+    /// config.json keeps every setting a run may carry: copies, a prefill, a dataset and where it went online.
+    func testEverySettingSurvivesConfigJSON() throws {
+        var config = SmallRuns.sac(steps: 700, seed: 9, hidden: [16, 16], batch: 32)
+        config.environmentCopies = 3
+        config.gradientStepsPerStep = -1
+        config.dataset = "/data/store"
+        config.prefill = Prefill(source: "/data/expert.hdf5", transitions: 1000, episodes: 5, ratio: 0.25)
+        config.onlineStart = OnlineStart(updates: 300, dataset: "/runs/r/dataset")
+        let decoded = try JSONDecoder().decode(TrainingConfig.self, from: JSONEncoder().encode(config))
+        XCTAssertEqual(decoded, config)
+        XCTAssertEqual(decoded.onlineStart, OnlineStart(updates: 300, dataset: "/runs/r/dataset"))
+        XCTAssertEqual(decoded.environmentCopies, 3)
+    }
 }
