@@ -1,7 +1,9 @@
 """Stable-Baselines3 SAC with its defaults on a Gymnasium task, evaluated as `offpolicy train` evaluates:
 every EVAL_EVERY env steps, EPISODES deterministic episodes on a separate environment. Prints one line per
 evaluation (env steps, return mean and std, wall seconds so far, env-steps/s so far) and a total.
-Usage: python sb3-sac.py ENV_ID STEPS SEED [EVAL_EVERY] [EPISODES]"""
+Usage: python sb3-sac.py ENV_ID STEPS SEED [EVAL_EVERY] [EPISODES]
+torch runs on one thread, as offpolicy's learner did before --threads; SB3_TORCH_THREADS=N sets N, and
+SB3_TORCH_THREADS=default leaves torch's own choice (one thread per core)."""
 import sys, time
 import numpy as np
 import torch
@@ -13,7 +15,10 @@ from stable_baselines3.common.evaluation import evaluate_policy
 env_id, steps, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 eval_every = int(sys.argv[4]) if len(sys.argv) > 4 else 5000
 episodes = int(sys.argv[5]) if len(sys.argv) > 5 else 5
-torch.set_num_threads(1)  # one core, as offpolicy's learner uses
+import os
+threads = os.environ.get("SB3_TORCH_THREADS", "1")
+if threads != "default":
+    torch.set_num_threads(int(threads))
 
 
 class Evaluate(BaseCallback):
