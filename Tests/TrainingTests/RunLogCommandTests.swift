@@ -81,6 +81,8 @@ final class RunLogCommandTests: XCTestCase {
         XCTAssertTrue(process.isRunning, "the million-step run was still going when its first line arrived")
         process.interrupt()
         process.waitUntilExit()
+        // The reader stops at the end of the output; only then is `received` read here.
+        if !arrived { firstLine.wait() }
         XCTAssertTrue(arrived, "no line within 120 s")
         XCTAssertTrue(received.hasPrefix("training sac on Pendulum-v1 for 1000000 steps (seed 0) into \(run)\n"), received)
     }
