@@ -20,6 +20,13 @@ public struct AlgorithmSummary: Equatable, Sendable {
     /// Off-policy rows: how many times fewer steps than the fastest on-policy algorithm this one
     /// needs (its median over this median). Nil when it cannot be said.
     public var fewerStepsFactor: FewerStepsFactor?
+    /// With a ``ScoreNormalization``: the final evaluation's normalised score, mean over seeds and its
+    /// 95% percentile-bootstrap interval, computed from each seed's score (resampling the same seeds as
+    /// `finalReturn`). Nil without one.
+    public var finalScore: BootstrapInterval?
+    /// With a ``ScoreNormalization``: the AUC of each seed's normalised curve (its average score), mean
+    /// over seeds and 95% interval. Nil without one.
+    public var areaUnderCurveScore: BootstrapInterval?
 
     /// `reference median steps / this median steps`; `isLowerBound` when no on-policy algorithm's
     /// median seed reached the threshold within its run, so only a lower bound is known.

@@ -11,31 +11,42 @@ public struct ComparisonSummary: Equatable, Sendable {
     /// The on-policy algorithm the factors are against: the one with the fewest median steps to the
     /// threshold; nil when no on-policy algorithm took part.
     public var reference: String?
+    /// The reference returns of the normalised scores (`finalScore`, `areaUnderCurveScore` of every
+    /// row); nil when the table is in returns only. The threshold stays a return either way.
+    public var normalization: ScoreNormalization?
 
     /// Summarises `curves` per algorithm, algorithms in `order` (then any other, in order of
     /// appearance). `isOnPolicy` says which learners are on-policy; `bootstrapSeed` seeds every
     /// interval (algorithm i uses `bootstrapSeed + i`, for its final return and its AUC alike, so both
     /// resample the same seeds), so the table is reproducible. Without a `threshold`, no seed reaches
-    /// one and there are no factors.
+    /// one and there are no factors. With a `normalization`, each seed's curve is also normalised
+    /// (`LearningCurve.normalized(by:)`) and its final score and AUC get intervals of their own, with
+    /// the same bootstrap seeds; the threshold is compared with the returns.
     public init(curves: [LearningCurve], order: [String] = [], threshold: Double?, isOnPolicy: (String) -> Bool,
-                bootstrapSeed: UInt64 = 0, resamples: Int = BootstrapInterval.defaultResamples) {
+                bootstrapSeed: UInt64 = 0, resamples: Int = BootstrapInterval.defaultResamples,
+                normalization: ScoreNormalization? = nil) {
         self.threshold = threshold
+        self.normalization = normalization
         let present = curves.filter(\.hasEvaluations)
         var algorithms = order.filter { name in present.contains { $0.algorithm == name } }
         for curve in present where !algorithms.contains(curve.algorithm) { algorithms.append(curve.algorithm) }
         rows = algorithms.enumerated().map { index, algorithm in
             let seeds = present.filter { $0.algorithm == algorithm }
             let reached = seeds.map { curve in threshold.flatMap { curve.firstStep(reaching: $0) }.map(Double.init) ?? .infinity }
-            let areas = BootstrapInterval(values: seeds.map { $0.averageValue! }, resamples: resamples,
-                                          seed: bootstrapSeed &+ UInt64(index))!
+            func interval(_ values: [Double]) -> BootstrapInterval {
+                BootstrapInterval(values: values, resamples: resamples, seed: bootstrapSeed &+ UInt64(index))!
+            }
+            let areas = interval(seeds.map { $0.averageValue! })
+            let scored = normalization.map { normalization in seeds.map { $0.normalized(by: normalization) } }
             return AlgorithmSummary(
                 algorithm: algorithm, isOnPolicy: isOnPolicy(algorithm), seeds: seeds.count,
                 seedsReached: reached.filter(\.isFinite).count,
                 medianStepsToThreshold: Statistics.median(reached)!,
-                finalReturn: BootstrapInterval(values: seeds.map { $0.finalValue! }, resamples: resamples,
-                                               seed: bootstrapSeed &+ UInt64(index))!,
+                finalReturn: interval(seeds.map { $0.finalValue! }),
                 areaUnderCurve: areas.mean, areaUnderCurveInterval: areas,
-                fewerStepsFactor: nil)
+                fewerStepsFactor: nil,
+                finalScore: scored.map { interval($0.map { $0.finalValue! }) },
+                areaUnderCurveScore: scored.map { interval($0.map { $0.averageValue! }) })
         }
         let onPolicy = rows.filter(\.isOnPolicy)
         guard threshold != nil, let fastest = onPolicy.min(by: { $0.medianStepsToThreshold < $1.medianStepsToThreshold }) else {
@@ -61,34 +72,45 @@ public struct ComparisonSummary: Equatable, Sendable {
 
     public static let csvHeader = "algo,policy,seeds,seeds_reached,threshold,median_steps_to_threshold,final_return_mean,final_return_ci_low,final_return_ci_high,auc,fewer_steps_than_on_policy,auc_ci_low,auc_ci_high"
 
+    /// The columns summary.csv adds after `csvHeader` with a normalisation: the reference's label, then
+    /// the final score's mean and interval and the AUC score's mean and interval.
+    public static let scoreCSVColumns = "score_reference,final_score_mean,final_score_ci_low,final_score_ci_high,auc_score,auc_score_ci_low,auc_score_ci_high"
+
     /// summary.csv: a row per algorithm. `median_steps_to_threshold` is empty when the median seed
     /// did not reach the threshold; `threshold`, `seeds_reached` and `median_steps_to_threshold` are
     /// empty without a threshold; `fewer_steps_than_on_policy` is empty for on-policy rows and
     /// where it cannot be said, and starts with ">" when it is a lower bound. The AUC's interval comes
-    /// last, so that readers of the earlier columns by position are unaffected.
+    /// last, so that readers of the earlier columns by position are unaffected; with a normalisation,
+    /// `scoreCSVColumns` follow it (the returns' columns stay returns).
     public var csv: String {
-        var text = Self.csvHeader + "\n"
+        var text = Self.csvHeader + (normalization == nil ? "" : "," + Self.scoreCSVColumns) + "\n"
         for row in rows {
             let median = row.medianStepsToThreshold.isFinite ? Self.number(row.medianStepsToThreshold) : ""
-            let fields = [row.algorithm, row.isOnPolicy ? "on" : "off", "\(row.seeds)",
+            var fields = [row.algorithm, row.isOnPolicy ? "on" : "off", "\(row.seeds)",
                           threshold == nil ? "" : "\(row.seedsReached)", threshold.map(Self.number) ?? "",
                           median, "\(row.finalReturn.mean)", "\(row.finalReturn.lower)", "\(row.finalReturn.upper)",
                           "\(row.areaUnderCurve)", row.fewerStepsFactor?.text ?? "",
                           "\(row.areaUnderCurveInterval.lower)", "\(row.areaUnderCurveInterval.upper)"]
+            if let normalization, let final = row.finalScore, let area = row.areaUnderCurveScore {
+                fields += [Self.csvField(normalization.label), "\(final.mean)", "\(final.lower)", "\(final.upper)",
+                           "\(area.mean)", "\(area.lower)", "\(area.upper)"]
+            }
             text += fields.joined(separator: ",") + "\n"
         }
         return text
     }
 
     /// The table for the terminal, columns aligned, followed by the line that states the factors.
-    /// Without a threshold, the columns about it are left out.
+    /// Without a threshold, the columns about it are left out. With a normalisation, the final return
+    /// and the AUC are shown as normalised scores, and a line names the reference.
     public var table: String {
         var header = ["algo", "policy", "seeds"]
         if let threshold {
             let thresholdText = Self.decimal(threshold)
             header += ["reached \(thresholdText)", "median steps to \(thresholdText)"]
         }
-        header += ["final return (95% CI)", "AUC (mean return, 95% CI)"]
+        header += normalization == nil ? ["final return (95% CI)", "AUC (mean return, 95% CI)"]
+                                       : ["final score (95% CI)", "AUC (mean score, 95% CI)"]
         // The factor column only when there are on-policy and off-policy learners.
         let showsFactor = reference != nil && rows.contains { !$0.isOnPolicy }
         if showsFactor, let reference {
@@ -101,7 +123,7 @@ public struct ComparisonSummary: Equatable, Sendable {
                 cells += ["\(row.seedsReached)/\(row.seeds)",
                           row.medianStepsToThreshold.isFinite ? Self.grouped(Int(row.medianStepsToThreshold.rounded())) : "not reached"]
             }
-            cells += [Self.intervalText(row.finalReturn), Self.intervalText(row.areaUnderCurveInterval)]
+            cells += [Self.intervalText(row.finalScore ?? row.finalReturn), Self.intervalText(row.areaUnderCurveScore ?? row.areaUnderCurveInterval)]
             if showsFactor { cells.append(row.isOnPolicy ? "" : (row.fewerStepsFactor?.text ?? "–")) }
             return cells
         }
@@ -111,9 +133,17 @@ public struct ComparisonSummary: Equatable, Sendable {
                 .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
         }
         var text = ([header] + lines).map(render).joined(separator: "\n") + "\n"
+        if let statement = scoreStatement { text += "\n" + statement + "\n" }
         if let statement = factorStatement { text += "\n" + statement + "\n" }
         if let note = intervalNote { text += "\n" + note + "\n" }
         return text
+    }
+
+    /// With a normalisation, one sentence on what the scores are and what the threshold is measured in.
+    public var scoreStatement: String? {
+        guard let normalization else { return nil }
+        return "Scores are 100·(return − random)/(expert − random), with reference: \(normalization.description)"
+            + (threshold == nil ? "." : "; the threshold is a return.")
     }
 
     /// A footnote for learners with too few runs for a bootstrap interval to mean more than the runs
@@ -130,6 +160,12 @@ public struct ComparisonSummary: Equatable, Sendable {
                 : "with \(count) runs (\(names)) the 95% bootstrap interval is the range of the runs, [min, max]"
         }
         return "Note: " + notes.joined(separator: "; ") + "; 4 or more seeds give a bootstrap interval."
+    }
+
+    /// `text`, quoted as CSV wants when it holds a comma, a quote or a line break.
+    static func csvField(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     /// "-150.0 [-160.0, -140.0]".

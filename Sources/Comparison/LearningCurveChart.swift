@@ -8,13 +8,18 @@ import Foundation
 /// Machine-readable hooks for tests and scripts: each mean line is a `polyline` with
 /// `class="mean-curve"` and `data-algorithm`; each band a `polygon` with `class="band"`; the axes are
 /// `g` elements with `class="x-axis"`/`"y-axis"` and `data-min`/`data-max` (the axis range in data
-/// units); the threshold line has `class="threshold"` and `data-value`.
+/// units); the threshold line has `class="threshold"` and `data-value` (in the vertical axis's units); the
+/// vertical axis's name is the `text` with `class="axis-label"` inside the `y-axis` group.
 public struct LearningCurveChart: Sendable {
     public var curves: [MeanCurve]
     public var threshold: Double?
     public var title: String
     /// The horizontal axis's name: "environment steps", or updates for offline runs (`LearningCurve.axisLabel(of:)`).
     public var xLabel: String
+    /// The vertical axis's name: "evaluation return (mean over seeds)", or the normalised score.
+    public var yLabel: String
+    /// The threshold's entry in the legend; nil: "threshold" and its value.
+    public var thresholdLegend: String?
 
     public let width = 900.0
     public let height = 540.0
@@ -25,11 +30,14 @@ public struct LearningCurveChart: Sendable {
     /// seven algorithms the colours repeat with dashed lines.
     static let palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
 
-    public init(curves: [MeanCurve], threshold: Double?, title: String, xLabel: String = "environment steps") {
+    public init(curves: [MeanCurve], threshold: Double?, title: String, xLabel: String = "environment steps",
+                yLabel: String = "evaluation return (mean over seeds)", thresholdLegend: String? = nil) {
         self.curves = curves
         self.threshold = threshold
         self.title = title
         self.xLabel = xLabel
+        self.yLabel = yLabel
+        self.thresholdLegend = thresholdLegend
     }
 
     /// The horizontal axis: from 0 to the last step of any curve.
@@ -79,7 +87,7 @@ public struct LearningCurveChart: Sendable {
             out += "<text class=\"tick-label\" data-value=\"\(tick)\" x=\"\(Self.f(plotLeft - 9))\" y=\"\(py)\" dy=\"0.35em\" text-anchor=\"end\" fill=\"#333333\">\(yAxis.label(tick, steps: false))</text>\n"
         }
         let middle = Self.f((plotTop + plotBottom) / 2)
-        out += "<text x=\"22\" y=\"\(middle)\" transform=\"rotate(-90 22 \(middle))\" text-anchor=\"middle\" fill=\"#222222\">evaluation return (mean over seeds)</text>\n</g>\n"
+        out += "<text x=\"22\" y=\"\(middle)\" transform=\"rotate(-90 22 \(middle))\" text-anchor=\"middle\" fill=\"#222222\" class=\"axis-label\">\(Self.escape(yLabel))</text>\n</g>\n"
 
         // Bands first, then the threshold, then the mean lines on top.
         out += "<g clip-path=\"url(#plot-area)\">\n"
@@ -120,13 +128,16 @@ public struct LearningCurveChart: Sendable {
             rowY += 24
         }
         if let threshold {
-            let text = "threshold " + ComparisonSummary.decimal(threshold).replacingOccurrences(of: "-", with: "−")
+            let text = thresholdLegend ?? "threshold " + Self.minusSigns(ComparisonSummary.decimal(threshold))
             out += "<line x1=\"\(Self.f(legendLeft))\" y1=\"\(Self.f(rowY))\" x2=\"\(Self.f(legendLeft + 26))\" y2=\"\(Self.f(rowY))\" stroke=\"#555555\" stroke-width=\"1.5\" stroke-dasharray=\"7 5\"/>\n"
             out += "<text x=\"\(Self.f(legendLeft + 34))\" y=\"\(Self.f(rowY))\" dy=\"0.35em\" fill=\"#222222\">\(Self.escape(text))</text>\n"
         }
         out += "</g>\n</svg>\n"
         return out
     }
+
+    /// `text` with typographic minus signs.
+    static func minusSigns(_ text: String) -> String { text.replacingOccurrences(of: "-", with: "−") }
 
     static func color(_ index: Int) -> String { palette[index % palette.count] }
 

@@ -44,9 +44,20 @@ struct CompareCommand: ParsableCommand {
         (Gymnasium's reward_threshold); other environments (gym:ID) need
         --threshold.
 
+        \(NormalizeOption.discussion)
+        With it, the table shows the final return and the AUC as normalised
+        scores with their 95% intervals (each run's curve is normalised before
+        the statistics), summary.csv adds the score columns after the return
+        ones, and the chart draws the normalised score. curves.csv keeps the
+        returns, and the threshold stays a return (the chart draws it at its
+        score). A reference that cannot be had is refused with status 64
+        before any run starts.
+
         Examples:
           offpolicy compare --env Pendulum-v1 --algos sac,td3,ddpg,ppo,a2c,reinforce \\
               --seeds 5 --steps 50000 --out runs/pendulum --jobs 2
+          offpolicy compare --env gym:Hopper-v5 --algos sac,td3 --seeds 5 \\
+              --steps 1000000 --threshold 3000 --normalize d4rl --out runs/hopper
           offpolicy compare --algos sac,td3 --seeds 2 --steps 3000 --out runs/small \\
               --hidden 64,64 --train-args 'td3: --batch 128'
         """
@@ -98,6 +109,8 @@ struct CompareCommand: ParsableCommand {
 
     @Option(parsing: .unconditional, help: "Seeds the bootstrap resampling of the confidence intervals.")
     var bootstrapSeed: UInt64 = 0
+
+    @OptionGroup var normalize: NormalizeOption
 
     /// The learners of --algos, in order.
     var algorithms: [String] { algos.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
@@ -198,6 +211,8 @@ struct CompareCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Before any run starts: a reference that cannot be had is refused (status 64).
+        let normalization = try normalize.normalization(environment: env.description)
         for warning in fewUpdatesWarnings() { printError(warning) }
         let directory = URL(fileURLWithPath: out).standardizedFileURL
         let threshold = self.threshold ?? DefaultThreshold.threshold(for: env.description)!
@@ -260,7 +275,7 @@ struct CompareCommand: ParsableCommand {
         if let note = LearningCurve.axisNote(of: curves) { print("compare: \(note)") }
         let summary = ComparisonSummary(curves: curves, order: algorithms, threshold: threshold,
                                         isOnPolicy: { Algorithms.configType(named: $0)?.isOnPolicy ?? false },
-                                        bootstrapSeed: bootstrapSeed)
+                                        bootstrapSeed: bootstrapSeed, normalization: normalization)
         func write(_ text: String, _ name: String) throws {
             let file = directory.appendingPathComponent(name)
             do { try AtomicFile.write(Data(text.utf8), to: file) } catch {
@@ -273,7 +288,7 @@ struct CompareCommand: ParsableCommand {
         var written = [ComparisonFiles.curves, ComparisonFiles.summary]
         do {
             let chart = try LearningCurveChart(curves: curves, order: algorithms, environment: env.description, threshold: threshold,
-                                               bootstrapSeed: bootstrapSeed)
+                                               bootstrapSeed: bootstrapSeed, normalization: normalization)
             try write(chart.svg, ComparisonFiles.chart)
             written.append(ComparisonFiles.chart)
         } catch let error as ComparisonError {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Comparison
 import Foundation
 import Training
 import TrainingRuns
@@ -15,6 +16,21 @@ struct EvaluateCommand: ParsableCommand {
         --json the last line is
           {"return_mean": ..., "return_std": ..., "episodes": ...}
         (a non-finite value is written as null).
+
+        \(NormalizeOption.discussion)
+        It prints the normalised mean and std (the std times 100 / |R_expert −
+        R_random|) and a line naming the reference; --json adds
+        normalized_mean, normalized_std, reference_random, reference_expert
+        and reference (a short name of the reference) to the line. A reference
+        that cannot be had (d4rl on another environment, equal or non-finite
+        returns, a missing dataset) is refused with status 64 before any
+        episode runs.
+
+        Examples:
+          offpolicy evaluate --run-dir runs/hopper --normalize d4rl
+          offpolicy evaluate --run-dir runs/pendulum --normalize -1200,-150 --json
+          offpolicy evaluate --run-dir runs/cheetah \\
+              --normalize cheetah-random.hdf5,cheetah-expert.hdf5
         """
     )
 
@@ -27,8 +43,10 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Seed of the evaluation environment's initial states (default: the run's evaluation seed).")
     var seed: UInt64?
 
-    @Flag(help: "End with one JSON line holding return_mean, return_std and episodes.")
+    @Flag(help: "End with one JSON line holding return_mean, return_std and episodes (with --normalize, also the scores and the reference).")
     var json = false
+
+    @OptionGroup var normalize: NormalizeOption
 
     @OptionGroup var environmentTimeout: EnvironmentTimeoutOption
 
@@ -44,13 +62,25 @@ struct EvaluateCommand: ParsableCommand {
     private func evaluate() throws {
         let (config, environment, learner) = try TrainingRun.trainedLearner(in: URL(fileURLWithPath: runDir),
                                                                             environmentTimeout: environmentTimeout.seconds)
+        // Before any episode runs, so that a refused reference costs nothing.
+        let normalization = try normalize.normalization(environment: config.environment)
         let result = try Evaluation.run(learner, on: environment, episodes: episodes,
                                         seed: seed ?? Evaluation.environmentSeed(forRunSeed: config.seed), stopsOnRequest: true)
         print("\(config.algorithm) on \(config.environment): return " + String(format: "%.3f ± %.3f", result.mean, result.standardDeviation) + " over \(episodes) episodes")
+        if let normalization {
+            print("normalised score " + String(format: "%.2f ± %.2f", normalization.score(result.mean), normalization.scoreSpread(result.standardDeviation)))
+            print("reference: \(normalization.description)")
+        }
         if json {
             func number(_ value: Double) -> String { value.isFinite ? "\(value)" : "null" }
-            let line = "{\"return_mean\": \(number(result.mean)), \"return_std\": \(number(result.standardDeviation)), \"episodes\": \(episodes)}"
-            print(line)
+            var line = "{\"return_mean\": \(number(result.mean)), \"return_std\": \(number(result.standardDeviation)), \"episodes\": \(episodes)"
+            if let normalization {
+                line += ", \"normalized_mean\": \(number(normalization.score(result.mean)))"
+                    + ", \"normalized_std\": \(number(normalization.scoreSpread(result.standardDeviation)))"
+                    + ", \"reference_random\": \(number(normalization.randomReturn)), \"reference_expert\": \(number(normalization.expertReturn))"
+                    + ", \"reference\": \(try jsonLine(normalization.label))"
+            }
+            print(line + "}")
         }
     }
 }

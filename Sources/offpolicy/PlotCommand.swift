@@ -30,12 +30,18 @@ struct PlotCommand: ParsableCommand {
         file inside a run or compare directory. A run whose last evaluation is
         not finite (nan) is named in a warning; its finite evaluations are drawn.
 
+        \(NormalizeOption.discussion)
+        With it, the chart and the summary show normalised scores as `compare
+        --normalize` does (the threshold stays a return). d4rl needs runs that
+        name one environment: run directories, or a compare directory's runs.
+
         Examples:
           offpolicy plot runs/sac-1 --out sac.svg
           offpolicy plot runs/sac-1 runs/sac-2 runs/td3-1 --out chart.svg
           offpolicy plot runs/pendulum --out pendulum.svg
           offpolicy plot runs/cheetah/offpolicy runs/cheetah/sb3/sac-seed1 \\
               --summary cheetah-summary.csv --no-threshold
+          offpolicy plot runs/hopper --out hopper-scores.svg --normalize d4rl
         """
     )
 
@@ -61,6 +67,8 @@ struct PlotCommand: ParsableCommand {
     @Flag(help: "Replace --out if it exists (never a file inside a run or compare directory).")
     var force = false
 
+    @OptionGroup var normalize: NormalizeOption
+
     func validate() throws {
         guard !paths.isEmpty else { throw ValidationError("give at least one run or compare directory") }
         for path in paths { try CommandLineInput.checkDirectory(path, flag: "a path", mustExist: true) }
@@ -85,12 +93,14 @@ struct PlotCommand: ParsableCommand {
             let drawn = curve.points.last.map { "the chart draws its evaluations up to step \($0.steps)" } ?? "it has no finite evaluation to draw"
             printError("warning: \(curve.algorithm) seed \(curve.seed): the final evaluation, at step \(final.steps), is \(final.value), not a finite return; \(drawn)")
         }
+        let normalization = try normalize.normalization(environment: set.environment)
         if let note = LearningCurve.axisNote(of: set.curves.filter(\.hasEvaluations)) { print("plot: \(note)") }
         let line = noThreshold ? nil : threshold ?? set.environment.flatMap(DefaultThreshold.threshold(for:))
         if let out {
             let chart: LearningCurveChart
             do {
-                chart = try LearningCurveChart(curves: set.curves, environment: set.environment, threshold: line, bootstrapSeed: bootstrapSeed)
+                chart = try LearningCurveChart(curves: set.curves, environment: set.environment, threshold: line, bootstrapSeed: bootstrapSeed,
+                                               normalization: normalization)
             } catch let error as ComparisonError {
                 printError("Error: \(error.description)")
                 throw ExitCode(1)
@@ -104,11 +114,11 @@ struct PlotCommand: ParsableCommand {
             let lines = chart.curves.map { "\($0.algorithm) (\($0.seeds) run\($0.seeds == 1 ? "" : "s"))" }
             print("wrote \(out): \(lines.joined(separator: ", "))")
         }
-        if let summary { try writeSummary(of: set, threshold: line, to: summary) }
+        if let summary { try writeSummary(of: set, threshold: line, normalization: normalization, to: summary) }
     }
 
     /// Writes and prints the table `compare` writes, over every curve of `set` with an evaluation.
-    func writeSummary(of set: CurveSet, threshold: Double?, to path: String) throws {
+    func writeSummary(of set: CurveSet, threshold: Double?, normalization: ScoreNormalization?, to path: String) throws {
         let curves = set.curves.filter { !$0.points.isEmpty }
         guard !curves.isEmpty else {
             printError("Error: no run has an evaluation yet; nothing to summarise")
@@ -121,7 +131,7 @@ struct PlotCommand: ParsableCommand {
         }
         let table = ComparisonSummary(curves: curves, order: set.algorithms, threshold: threshold,
                                       isOnPolicy: { Algorithms.configType(named: $0)?.isOnPolicy ?? false },
-                                      bootstrapSeed: bootstrapSeed)
+                                      bootstrapSeed: bootstrapSeed, normalization: normalization)
         do {
             // Never replaces a file: one created since validate() is refused here.
             try Data(table.csv.utf8).write(to: URL(fileURLWithPath: path), options: .withoutOverwriting)

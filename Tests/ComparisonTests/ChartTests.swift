@@ -122,4 +122,32 @@ final class ChartTests: XCTestCase {
         XCTAssertEqual(quarter.label(7.5, steps: false), "7.5")
         XCTAssertEqual(AxisScale(covering: 5, 5).ticks.count > 1, true, "a single value is widened")
     }
+
+    /// With the returns −1000 and 0 as references a return R scores R/10 + 100: the lines, bands and
+    /// threshold are drawn in scores and the axis says so.
+    func testNormalisedChartDrawsScores() throws {
+        let given = try ScoreReference(parsing: "-1000,0").normalization(environment: nil) { _ in 0 }
+        let chart = try LearningCurveChart(curves: CurveFixtures.mixed, order: ["sac", "td3", "ppo"], environment: "Pendulum-v1",
+                                           threshold: -200, normalization: given)
+        let plain = try LearningCurveChart(curves: CurveFixtures.mixed, order: ["sac", "td3", "ppo"], environment: "Pendulum-v1", threshold: -200)
+        for (scored, returns) in zip(chart.curves, plain.curves) {
+            XCTAssertEqual(scored.steps, returns.steps)
+            for (score, value) in zip(scored.mean + scored.lower + scored.upper, returns.mean + returns.lower + returns.upper) {
+                XCTAssertEqual(score, value / 10 + 100, accuracy: 1e-9, scored.algorithm)
+            }
+        }
+        XCTAssertEqual(chart.threshold, 80)
+        let svg = try parse(chart.svg)
+        XCTAssertTrue(svg.texts.contains("Pendulum-v1: mean normalised score, 95% bootstrap band"), "\(svg.texts)")
+        XCTAssertTrue(svg.texts.contains("normalised score (returns -1000 and 0)"), "\(svg.texts)")
+        XCTAssertFalse(svg.texts.contains("evaluation return (mean over seeds)"))
+        XCTAssertTrue(svg.texts.contains("threshold 80.0 (return −200)"), "\(svg.texts)")
+        let line = try XCTUnwrap(svg.all.first { $0.attributes["class"] == "threshold" }?.attributes)
+        XCTAssertEqual(line["data-value"], "80.0")
+        // sac's first mean, −950, scores 5 and sits where the score axis puts it.
+        let yAxis = try XCTUnwrap(svg.named("g", class: "y-axis").first)
+        let (low, high) = (Double(yAxis["data-min"]!)!, Double(yAxis["data-max"]!)!)
+        let first = points(svg.named("polyline", class: "mean-curve")[0]["points"])[0]
+        XCTAssertEqual(first.y, chart.plotBottom - (5 - low) / (high - low) * (chart.plotBottom - chart.plotTop), accuracy: 0.06)
+    }
 }

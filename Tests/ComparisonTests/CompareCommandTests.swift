@@ -95,6 +95,28 @@ final class CompareCommandTests: XCTestCase {
                        logs, "no run was started again")
         XCTAssertEqual(try text(out.appendingPathComponent("summary.csv")), summaryBefore)
 
+        // --normalize is no setting of a run: the finished runs are summarised again in scores. With the
+        // returns −1600 and −100 as references a return R scores (R + 1600) / 15.
+        let curvesBefore = try text(out.appendingPathComponent("curves.csv"))
+        let scored = try OffpolicyExecutable.run(compareArguments("sac,ddpg", seeds: 2, out: out, extra: ["--normalize", "-1600,-100"]))
+        XCTAssertEqual(scored.status, 0, scored.standardError)
+        XCTAssertFalse(scored.standardError.contains("running"), scored.standardError)
+        XCTAssertEqual(try text(out.appendingPathComponent("curves.csv")), curvesBefore, "curves.csv keeps the returns")
+        let scoredSummary = try text(out.appendingPathComponent("summary.csv")).split(separator: "\n").map(String.init)
+        XCTAssertEqual(scoredSummary[0], ComparisonSummary.csvHeader + "," + ComparisonSummary.scoreCSVColumns)
+        for (line, algorithm) in zip(scoredSummary.dropFirst(), ["sac", "ddpg"]) {
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+            let finals = curves.filter { $0.algorithm == algorithm }.map { $0.points.last!.value }
+            XCTAssertEqual(fields[13], "returns -1600 and -100")
+            XCTAssertEqual(Double(fields[14])!, (finals[0] + finals[1]) / 2 / 15 + 1600.0 / 15, accuracy: 1e-9, line)
+            XCTAssertEqual(Double(fields[15])!, finals.min()! / 15 + 1600.0 / 15, accuracy: 1e-9, line)
+            XCTAssertEqual(Double(fields[16])!, finals.max()! / 15 + 1600.0 / 15, accuracy: 1e-9, line)
+        }
+        XCTAssertTrue(scored.standardOutput.contains("AUC (mean score, 95% CI)"), scored.standardOutput)
+        XCTAssertTrue(scored.standardOutput.contains("with reference: the given returns (random -1600, expert -100); the threshold is a return."),
+                      scored.standardOutput)
+        XCTAssertTrue(try text(out.appendingPathComponent("curves.svg")).contains(">normalised score (returns -1600 and -100)</text>"))
+
         // The same folder with other settings is refused, and nothing is touched.
         let changed = try OffpolicyExecutable.run(compareArguments("sac,ddpg", seeds: 2, out: out, extra: ["--train-args", "--batch 32"]))
         XCTAssertEqual(changed.status, 64, changed.standardError)
@@ -194,6 +216,9 @@ final class CompareCommandTests: XCTestCase {
             (compareArguments("sac", seeds: 1, out: out, extra: ["--train-args", "--steps 5"]), "--steps is set by compare itself"),
             (compareArguments("sac,td3", seeds: 1, out: out, extra: ["--train-args", "td3: --lr -1"]), "train refuses the settings of td3"),
             (compareArguments("sac,td3", seeds: 1, out: out, extra: ["--train-args", "td3: --n-step 3"]), "train refuses the settings of td3 (td3 --env Pendulum-v1 --seed 0 --eval-every 100 --eval-episodes 1 --hidden 16,16 --n-step 3): --n-step"),
+            (compareArguments("sac", seeds: 1, out: out, extra: ["--normalize", "d4rl"]),
+             "Error: --normalize d4rl: D4RL has no reference returns for Pendulum-v1 (only for HalfCheetah, Hopper and Walker2d); give two returns as --normalize RANDOM,EXPERT or two datasets as --normalize RANDOM_DATASET,EXPERT_DATASET\n"),
+            (compareArguments("sac", seeds: 1, out: out, extra: ["--normalize", "0,x.hdf5"]), "--normalize '0,x.hdf5' mixes a return and a dataset path"),
         ]
         for (arguments, message) in cases {
             let result = try OffpolicyExecutable.run(arguments)

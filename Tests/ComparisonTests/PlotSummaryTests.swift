@@ -96,6 +96,45 @@ final class PlotSummaryTests: XCTestCase {
         XCTAssertTrue(result.standardOutput.contains("median steps to 25"), result.standardOutput)
     }
 
+    /// `--normalize d4rl` on the HalfCheetah runs: a return R scores 100 · (R + 280.178953) / 12415.178953
+    /// (D4RL's references); the threshold (25) stays a return and the chart draws it at its score.
+    func testNormalisedSummaryAndChartOfHalfCheetahRuns() throws {
+        let out = path("summary.csv"), chart = path("chart.svg")
+        let result = try OffpolicyExecutable.run(["plot", path("sb3-sac-1"), path("sb3-sac-2"), path("sac-1"),
+                                                  "--summary", out, "--out", chart, "--threshold", "25", "--normalize", "d4rl"])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        func score(_ value: Double) -> Double { 100 * (value + 280.178953) / (12135 + 280.178953) }
+        let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.first, ComparisonSummary.csvHeader + "," + ComparisonSummary.scoreCSVColumns)
+        let names = lines[0].split(separator: ",").map(String.init)
+        var table: [String: [String: String]] = [:]
+        for line in lines.dropFirst() {
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            XCTAssertEqual(fields.count, names.count, line)
+            table[fields[0]] = Dictionary(uniqueKeysWithValues: zip(names, fields))
+        }
+        let sb3 = try XCTUnwrap(table["sb3-sac"]), sac = try XCTUnwrap(table["sac"])
+        XCTAssertEqual(sb3["score_reference"], "D4RL halfcheetah")
+        // The returns' columns and the threshold's stay returns.
+        XCTAssertEqual(Double(sb3["final_return_mean"]!), 40)
+        XCTAssertEqual(sb3["median_steps_to_threshold"], "2000")
+        // sb3-sac: final returns 20 and 60, AUCs 22.5 and 35; two runs' interval is their range.
+        let expected: [(String, Double)] = [("final_score_mean", score(40)), ("final_score_ci_low", score(20)), ("final_score_ci_high", score(60)),
+                                            ("auc_score", score(28.75)), ("auc_score_ci_low", score(22.5)), ("auc_score_ci_high", score(35))]
+        for (column, value) in expected { XCTAssertEqual(Double(sb3[column]!)!, value, accuracy: 1e-9, column) }
+        // sac: one run, final 300 and AUC 200.
+        XCTAssertEqual(Double(sac["final_score_mean"]!)!, score(300), accuracy: 1e-9)
+        XCTAssertEqual(Double(sac["auc_score_ci_high"]!)!, score(200), accuracy: 1e-9)
+        XCTAssertTrue(result.standardOutput.contains("final score (95% CI)"), result.standardOutput)
+        XCTAssertTrue(result.standardOutput.contains(String(format: "%.1f [%.1f, %.1f]", score(300), score(300), score(300))), result.standardOutput)
+        XCTAssertTrue(result.standardOutput.contains("with reference: D4RL's halfcheetah returns (random -280.18, expert 12135); the threshold is a return."),
+                      result.standardOutput)
+        let svg = try String(contentsOfFile: chart, encoding: .utf8)
+        XCTAssertTrue(svg.contains(">normalised score (D4RL halfcheetah)</text>"), svg)
+        XCTAssertTrue(svg.contains("class=\"threshold\" data-value=\"\(score(25))\""), svg)
+        XCTAssertTrue(svg.contains(">threshold \(String(format: "%.1f", score(25))) (return 25)</text>"), svg)
+    }
+
     func testSummaryRefusesAnExistingFileAndPathsInsideRuns() throws {
         // An existing file is never replaced.
         let existing = path("mine.csv")

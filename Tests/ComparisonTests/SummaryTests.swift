@@ -153,4 +153,57 @@ final class SummaryTests: XCTestCase {
         XCTAssertFalse(summary.table.contains("reached"), summary.table)
         XCTAssertTrue(summary.table.hasPrefix("algo  policy  seeds  final return (95% CI)"), summary.table)
     }
+
+    /// With the returns −1000 and 0 as references a return R scores R/10 + 100, so every statistic can
+    /// be worked out by hand; the threshold (−200) stays a return.
+    func testNormalisedScoresAgainstHandComputedValues() throws {
+        let given = try ScoreReference(parsing: "-1000,0").normalization(environment: nil) { _ in 0 }
+        let plain = ComparisonSummary(curves: CurveFixtures.mixed, order: ["sac", "td3", "ppo"], threshold: -200, isOnPolicy: onPolicy)
+        let summary = ComparisonSummary(curves: CurveFixtures.mixed, order: ["sac", "td3", "ppo"], threshold: -200, isOnPolicy: onPolicy,
+                                        normalization: given)
+        XCTAssertEqual(summary.normalization, given)
+        XCTAssertNil(plain.rows[0].finalScore)
+        XCTAssertNil(plain.rows[0].areaUnderCurveScore)
+        for (row, returns) in zip(summary.rows, plain.rows) {
+            // The threshold is compared with the returns, and the return columns are unchanged.
+            XCTAssertEqual(row.seedsReached, returns.seedsReached, row.algorithm)
+            XCTAssertEqual(row.medianStepsToThreshold, returns.medianStepsToThreshold, row.algorithm)
+            XCTAssertEqual(row.fewerStepsFactor, returns.fewerStepsFactor, row.algorithm)
+            XCTAssertEqual(row.finalReturn, returns.finalReturn, row.algorithm)
+            XCTAssertEqual(row.areaUnderCurveInterval, returns.areaUnderCurveInterval, row.algorithm)
+            // Each interval, computed from the seeds' scores, is the returns' interval mapped.
+            let final = try XCTUnwrap(row.finalScore), area = try XCTUnwrap(row.areaUnderCurveScore)
+            for (score, raw) in [(final, returns.finalReturn), (area, returns.areaUnderCurveInterval)] {
+                XCTAssertEqual(score.mean, raw.mean / 10 + 100, accuracy: 1e-9, row.algorithm)
+                XCTAssertEqual(score.lower, raw.lower / 10 + 100, accuracy: 1e-9, row.algorithm)
+                XCTAssertEqual(score.upper, raw.upper / 10 + 100, accuracy: 1e-9, row.algorithm)
+            }
+        }
+        // sac: final returns −140 and −160 score 86 and 84; two runs' interval is their range.
+        let sac = summary.rows[0]
+        XCTAssertEqual(sac.finalScore, BootstrapInterval(mean: 85, lower: 84, upper: 86))
+        // AUC of seed 0: (1000·(−1090) + 1000·(−340) + 5000·(−290)) / 2 / 7000 = −205.714…, score 79.428…;
+        // seed 1: (1000·(−1400) + 1000·(−580) + 5000·(−340)) / 2 / 7000 = −262.857…, score 73.714…
+        let area0: Double = 1000 * -1090 + 1000 * -340 + 5000 * -290
+        let area1: Double = 1000 * -1400 + 1000 * -580 + 5000 * -340
+        let auc0 = 100 + area0 / 2 / 7000 / 10, auc1 = 100 + area1 / 2 / 7000 / 10
+        XCTAssertEqual(sac.areaUnderCurveScore?.mean ?? 0, (auc0 + auc1) / 2, accuracy: 1e-9)
+        XCTAssertEqual(sac.areaUnderCurveScore?.lower ?? 0, auc1, accuracy: 1e-9)
+        XCTAssertEqual(sac.areaUnderCurveScore?.upper ?? 0, auc0, accuracy: 1e-9)
+
+        let lines = summary.csv.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines[0], ComparisonSummary.csvHeader + "," + ComparisonSummary.scoreCSVColumns)
+        XCTAssertEqual(plain.csv.split(separator: "\n").first.map(String.init), ComparisonSummary.csvHeader, "no score columns without a reference")
+        let fields = lines[1].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        XCTAssertEqual(fields.count, 20)
+        XCTAssertEqual(Array(fields[0...6]), ["sac", "off", "2", "2", "-200", "2500", "-150.0"])
+        XCTAssertEqual(Array(fields[13...16]), ["returns -1000 and 0", "85.0", "84.0", "86.0"])
+        XCTAssertEqual(Double(fields[17])!, (auc0 + auc1) / 2, accuracy: 1e-9)
+
+        let table = summary.table
+        XCTAssertTrue(table.hasPrefix("algo  policy  seeds  reached -200  median steps to -200  final score (95% CI)  AUC (mean score, 95% CI)"), table)
+        XCTAssertTrue(table.contains("85.0 [84.0, 86.0]"), table)
+        XCTAssertTrue(table.contains("\nScores are 100·(return − random)/(expert − random), with reference: the given returns (random -1000, expert 0); the threshold is a return.\n"), table)
+        XCTAssertFalse(plain.table.contains("Scores are"), plain.table)
+    }
 }

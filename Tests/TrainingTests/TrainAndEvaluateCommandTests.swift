@@ -87,6 +87,78 @@ final class TrainAndEvaluateCommandTests: XCTestCase {
         }
     }
 
+    /// `evaluate --normalize`: the score of the raw mean and std mapped by hand, with two returns and with two
+    /// datasets written by `collect` (their mean returns as `dataset info` reports them); a reference that
+    /// cannot be had is refused with one sentence before any episode runs.
+    func testEvaluateReportsNormalisedScores() throws {
+        let directory = try TemporaryDirectory("cli-normalize")
+        defer { directory.remove() }
+        let run = directory.appending("run").path
+        let train = try OffpolicyExecutable.run(["train", "sac", "--steps", "200", "--run-dir", run, "--eval-every", "200",
+                                                 "--eval-episodes", "1", "--hidden", "16,16", "--batch", "32"])
+        XCTAssertEqual(train.status, Self.success, train.standardOutput + train.standardError)
+        func object(_ output: String) throws -> [String: Any] {
+            let last = try XCTUnwrap(output.split(separator: "\n").last)
+            return try XCTUnwrap(JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
+        }
+
+        let given = try OffpolicyExecutable.run(["evaluate", "--run-dir", run, "--episodes", "2", "--json", "--normalize", "-1500.5,-150"])
+        XCTAssertEqual(given.status, Self.success, given.standardError)
+        let json = try object(given.standardOutput)
+        let mean = try XCTUnwrap(json["return_mean"] as? Double), std = try XCTUnwrap(json["return_std"] as? Double)
+        // 100 · (R + 1500.5) / (−150 + 1500.5); the std times 100 / 1350.5.
+        XCTAssertEqual(try XCTUnwrap(json["normalized_mean"] as? Double), 100 * (mean + 1500.5) / 1350.5, accuracy: 1e-9)
+        XCTAssertEqual(try XCTUnwrap(json["normalized_std"] as? Double), std * 100 / 1350.5, accuracy: 1e-9)
+        XCTAssertEqual(json["reference_random"] as? Double, -1500.5)
+        XCTAssertEqual(json["reference_expert"] as? Double, -150)
+        XCTAssertEqual(json["reference"] as? String, "returns -1500.5 and -150")
+        XCTAssertEqual(json["episodes"] as? Int, 2)
+        let lines = given.standardOutput.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 4, given.standardOutput)
+        XCTAssertEqual(lines[1], "normalised score " + String(format: "%.2f ± %.2f", 100 * (mean + 1500.5) / 1350.5, std * 100 / 1350.5))
+        XCTAssertEqual(lines[2], "reference: the given returns (random -1500.5, expert -150)")
+        // The return itself is what evaluate reports without --normalize.
+        let plain = try OffpolicyExecutable.run(["evaluate", "--run-dir", run, "--episodes", "2", "--json"])
+        XCTAssertEqual(plain.status, Self.success, plain.standardError)
+        XCTAssertEqual(try object(plain.standardOutput)["return_mean"] as? Double, mean)
+        XCTAssertEqual(plain.standardOutput.split(separator: "\n").first.map(String.init), lines[0])
+
+        // Two datasets: uniform actions (500 steps, 3 episodes) and the run's policy (400 steps, 2 episodes).
+        let random = directory.appending("random.hdf5").path, expert = directory.appending("policy.hdf5").path
+        for arguments in [["--random", "--env", "Pendulum-v1", "--steps", "500", "--out", random], ["--run-dir", run, "--steps", "400", "--out", expert]] {
+            let collect = try OffpolicyExecutable.run(["collect", "--seed", "3"] + arguments)
+            XCTAssertEqual(collect.status, Self.success, collect.standardError)
+        }
+        func meanReturn(_ path: String) throws -> Double {
+            let info = try OffpolicyExecutable.run(["dataset", "info", path, "--json"])
+            XCTAssertEqual(info.status, Self.success, info.standardError)
+            return try XCTUnwrap(try object(info.standardOutput)["return_mean"] as? Double)
+        }
+        let (randomMean, expertMean) = (try meanReturn(random), try meanReturn(expert))
+        let datasets = try OffpolicyExecutable.run(["evaluate", "--run-dir", run, "--episodes", "2", "--json", "--normalize", "\(random),\(expert)"])
+        XCTAssertEqual(datasets.status, Self.success, datasets.standardError)
+        let scored = try object(datasets.standardOutput)
+        XCTAssertEqual(scored["reference_random"] as? Double, randomMean)
+        XCTAssertEqual(scored["reference_expert"] as? Double, expertMean)
+        XCTAssertEqual(try XCTUnwrap(scored["normalized_mean"] as? Double), 100 * (mean - randomMean) / (expertMean - randomMean), accuracy: 1e-9)
+        XCTAssertEqual(scored["reference"] as? String, "mean returns of \(random) and \(expert)")
+        XCTAssertTrue(datasets.standardOutput.contains("\nreference: the mean returns of \(random) ("), datasets.standardOutput)
+
+        // Refused with status 64 and one sentence, before any episode runs (nothing on standard output).
+        let missing = directory.appending("missing.hdf5").path
+        let refusals: [(String, String)] = [
+            ("d4rl", "--normalize d4rl: D4RL has no reference returns for Pendulum-v1 (only for HalfCheetah, Hopper and Walker2d); give two returns as --normalize RANDOM,EXPERT or two datasets as --normalize RANDOM_DATASET,EXPERT_DATASET"),
+            ("\(random),\(missing)", "--normalize: the expert dataset '\(missing)' does not exist"),
+            ("-150,-150.0", "--normalize: the random and expert returns are both -150, so they cannot scale a score"),
+        ]
+        for (reference, sentence) in refusals {
+            let refused = try OffpolicyExecutable.run(["evaluate", "--run-dir", run, "--json", "--normalize", reference])
+            XCTAssertEqual(refused.status, Self.usageError, reference)
+            XCTAssertTrue(refused.standardError.hasPrefix("Error: " + sentence + "\n"), refused.standardError)
+            XCTAssertEqual(refused.standardOutput, "", reference)
+        }
+    }
+
     func testBadArgumentsAreExplained() throws {
         let directory = try TemporaryDirectory("cli-bad-arguments")
         defer { directory.remove() }
