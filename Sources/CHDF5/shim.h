@@ -19,3 +19,4 @@ static inline size_t chdf5_variable_size(void) { return H5T_VARIABLE; }
 static inline hid_t chdf5_ieee_f32le(void) { return H5T_IEEE_F32LE; }
 static inline hid_t chdf5_std_i64le(void) { return H5T_STD_I64LE; }
 static inline hid_t chdf5_link_create_class(void) { return H5P_LINK_CREATE; }
+static inline hid_t chdf5_dataset_create_class(void) { return H5P_DATASET_CREATE; }
