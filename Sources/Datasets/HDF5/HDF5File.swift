@@ -443,6 +443,16 @@ final class HDF5File {
         return list
     }
 
+    /// A dataset-access property list without a chunk cache: each chunk is compressed and written during
+    /// `H5Dwrite`, so a full disk fails there with the system's reason ("No space left on device"), as for a
+    /// contiguous column. With the cache, the chunks would be written when the dataset closes, and the error
+    /// would say only "unable to flush raw data".
+    private func uncachedChunks(key: String) throws -> HDF5Handle {
+        let list = HDF5Handle(try checked(H5Pcreate(chdf5_dataset_access_class()), "H5Pcreate '\(key)'"), close: H5Pclose)
+        try checked(H5Pset_chunk_cache(list.id, chdf5_chunk_cache_slots_default(), 0, chdf5_chunk_cache_w0_default()), "H5Pset_chunk_cache '\(key)'")
+        return list
+    }
+
     private func writeDataset(_ key: String, fileType: hid_t, memoryType: hid_t, shape: [Int], bytes: UnsafeRawPointer?) throws {
         try checkUsable("H5Dcreate2 '\(key)'")
         let dimensions = shape.map { hsize_t($0) }
@@ -450,7 +460,9 @@ final class HDF5File {
                                close: H5Sclose)
         let links = try linkCreation()
         let creation = try datasetCreation(shape: shape, elementSize: H5Tget_size(fileType), key: key)
-        let dataset = owned(try checked(H5Dcreate2(file.id, key, fileType, space.id, links.id, creation?.id ?? chdf5_default(), chdf5_default()),
+        let access = try creation.map { _ in try uncachedChunks(key: key) }
+        let dataset = owned(try checked(H5Dcreate2(file.id, key, fileType, space.id, links.id, creation?.id ?? chdf5_default(),
+                                                   access?.id ?? chdf5_default()),
                                         "H5Dcreate2 '\(key)'"), close: H5Dclose)
         if shape.reduce(1, *) > 0 {
             try checked(H5Dwrite(dataset.id, memoryType, chdf5_all(), chdf5_all(), chdf5_default(), bytes), "H5Dwrite '\(key)'")
