@@ -19,3 +19,7 @@ static inline size_t chdf5_variable_size(void) { return H5T_VARIABLE; }
 static inline hid_t chdf5_ieee_f32le(void) { return H5T_IEEE_F32LE; }
 static inline hid_t chdf5_std_i64le(void) { return H5T_STD_I64LE; }
 static inline hid_t chdf5_link_create_class(void) { return H5P_LINK_CREATE; }
+static inline hid_t chdf5_dataset_create_class(void) { return H5P_DATASET_CREATE; }
+static inline hid_t chdf5_dataset_access_class(void) { return H5P_DATASET_ACCESS; }
+static inline size_t chdf5_chunk_cache_slots_default(void) { return H5D_CHUNK_CACHE_NSLOTS_DEFAULT; }
+static inline double chdf5_chunk_cache_w0_default(void) { return H5D_CHUNK_CACHE_W0_DEFAULT; }

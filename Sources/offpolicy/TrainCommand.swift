@@ -317,15 +317,17 @@ struct TrainCommand: ParsableCommand {
         return store.standardizedFileURL.path
     }
 
-    /// Refuses a dataset whose observation or action width is not the built-in `--env`'s, before anything is
-    /// written (a Gymnasium environment is checked when the run starts it, and what was imported goes again).
+    /// Refuses a dataset (`--dataset` or `--prefill`) whose observation or action width is not `--env`'s, before
+    /// anything is read whole or written. The dataset's widths come from its header or schema; a built-in
+    /// environment's from the task, a `gym:` one's from Gymnasium's registry through the bridge (as
+    /// `dataset export --env` asks it), whose process ends here.
     private func checkWidths(of dataset: String) throws {
-        guard case .builtIn(let id) = general.env ?? .builtIn(.pendulum) else { return }
-        let environment = id.make()
-        let wanted = (environment.observationSpace.dimension, environment.actionSpace.dimension)
         let widths = try DatasetImporter.widths(of: dataset)
+        let name = general.env ?? .builtIn(.pendulum)
+        let environment = try SourceEnvironment(named: name.description, callTimeout: general.environmentTimeout.seconds)
+        let wanted = (environment.observationSpace.size, environment.actionSpace.size)
         guard widths == wanted else {
-            throw TrainingError.mismatch("the dataset \(dataset) holds \(widths.observationSize)-d observations and \(widths.actionSize)-d actions; \(id.rawValue) has \(wanted.0) and \(wanted.1)")
+            throw TrainingError.mismatch("the dataset \(dataset) holds \(widths.observationSize)-d observations and \(widths.actionSize)-d actions; \(name) has \(wanted.0) and \(wanted.1)")
         }
     }
 
@@ -363,7 +365,7 @@ struct TrainCommand: ParsableCommand {
         } else {
             let environment = general.env ?? .builtIn(.pendulum)
             var config = try newRunConfig()
-            if let dataset = replay.dataset { try checkWidths(of: dataset) }
+            for source in [replay.dataset, replay.prefill].compactMap({ $0 }) { try checkWidths(of: source) }
             if let dataset = replay.dataset, !FileManager.default.fileExists(atPath: dataset + "/data.mdb") {
                 config.dataset = try importDataset(dataset, into: RunDirectory(URL(fileURLWithPath: general.runDir!)))
             }

@@ -1,3 +1,4 @@
+import CHDF5
 @testable import Datasets
 import Foundation
 import ReplayStore
@@ -34,6 +35,13 @@ final class D4RLRoundTripTests: XCTestCase {
             XCTAssertEqual(a.shape, b.shape, key)
             XCTAssertEqual(a.values, b.values, key)
         }
+        // Read back through the compressed path: every column is chunked, shuffled and deflated.
+        for key in ["observations", "actions", "rewards", "next_observations", "infos/action_log_probs", "terminals", "timeouts"] {
+            let storage = TestHDF5File.storage(of: key, in: out)
+            XCTAssertEqual(storage.filters, [H5Z_filter_t(H5Z_FILTER_SHUFFLE), H5Z_filter_t(H5Z_FILTER_DEFLATE)], key)
+            XCTAssertEqual(storage.layout, H5D_CHUNKED, key)
+        }
+        XCTAssertEqual(TestHDF5File.storage(of: "observations", in: out).chunk, [20_000, 3], "262144 bytes hold all 20,000 rows of 12 bytes")
     }
 
     func testStoredTransitionsCarrySourceEpisodesStepsAndLogProbabilities() throws {

@@ -73,6 +73,26 @@ final class DatasetChecksTests: XCTestCase {
         XCTAssertTrue(offline.standardError.contains("outside Pendulum-v1's bounds"), offline.standardError)
     }
 
+    /// Pendulum's widths (3-d observations, 1-d actions) against a Gymnasium task of other widths, whose
+    /// spaces come from Gymnasium's registry through the bridge: `--dataset` (offline, and offline then
+    /// online) and `--prefill` are refused in one sentence naming both widths before anything is written.
+    func testADatasetOfOtherWidthsThanAGymEnvironmentIsRefusedBeforeAnythingIsWritten() throws {
+        guard try PythonModules.available(["gymnasium", "mujoco"], install: "run scripts/setup") else { return }
+        let file = directory + "/pendulum-widths.hdf5", run = directory + "/run"
+        DatasetFixtures.writeSmallD4RL(file, observationSize: 3)
+        let small = ["--steps", "10", "--hidden", "8,8", "--batch", "4", "--run-dir", run]
+        for arguments in [["td3bc", "--dataset", file, "--env", "gym:HalfCheetah-v5"] + small,
+                          ["iql", "--dataset", file, "--online-steps", "10", "--env", "gym:HalfCheetah-v5"] + small,
+                          ["sac", "--prefill", file, "--env", "gym:HalfCheetah-v5"] + small] {
+            let output = try OffpolicyExecutable.run(["train"] + arguments)
+            XCTAssertEqual(output.status, 1, "\(arguments): \(output.standardError)")
+            XCTAssertEqual(output.standardError,
+                           "Error: the dataset \(file) holds 3-d observations and 1-d actions; gym:HalfCheetah-v5 has 17 and 6\n", "\(arguments)")
+            XCTAssertEqual(output.standardOutput, "", "\(arguments)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: run), "\(arguments): nothing is written")
+        }
+    }
+
     /// A compressed column whose raw size is beyond the memory limit is refused before it is read.
     func testTheMemoryLimitIsNamed() throws {
         let file = directory + "/medium.hdf5"

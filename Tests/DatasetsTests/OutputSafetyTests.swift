@@ -98,6 +98,28 @@ final class OutputSafetyTests: XCTestCase {
         XCTAssertEqual(try bytes(work + "/bench.hdf5"), Data("mine".utf8))
     }
 
+    /// A D4RL file of `rows` rows whose float columns hold random finite bit patterns (seeded), which no
+    /// compressor shrinks; an episode ends every 50 rows by timeout.
+    private func writeIncompressibleD4RL(_ path: String, rows: Int, observationSize: Int) {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func noise(_ count: Int) -> [Float] {
+            (0..<count).map { _ in
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                var bits = UInt32(truncatingIfNeeded: state >> 32)
+                if (bits >> 23) & 0xFF == 0xFF { bits ^= 1 << 23 }  // an exponent of all ones is Inf or NaN
+                return Float(bitPattern: bits)
+            }
+        }
+        let file = TestHDF5File(path)
+        file.float32("observations", noise(rows * observationSize), shape: [rows, observationSize])
+        file.float32("next_observations", noise(rows * observationSize), shape: [rows, observationSize])
+        file.float32("actions", noise(rows), shape: [rows, 1])
+        file.float32("rewards", noise(rows), shape: [rows])
+        file.float32("infos/action_log_probs", noise(rows), shape: [rows])
+        file.bool("terminals", Array(repeating: false, count: rows))
+        file.bool("timeouts", (0..<rows).map { $0 % 50 == 49 })
+    }
+
     /// A disk too small for the estimate: refused before writing. A disk that passes the estimate but
     /// fills up inside libhdf5: one line, exit 1, no crash, and no partial file or created folder left.
     func testAFullDiskEndsInOneLineAndLeavesNothing() throws {
@@ -112,13 +134,15 @@ final class OutputSafetyTests: XCTestCase {
         assertOneLineFailure(early, mentioning: ["all.hdf5", "bytes free"])
         let minari = try OffpolicyExecutable.run(["dataset", "export", "--store", big, "--out", disk + "/m/pendulum/x-v0", "--format", "minari"])
         assertOneLineFailure(minari, mentioning: ["x-v0"])
-        // 6789 rows of 38 bytes pass the estimate (257,982 of 262,144 bytes); HDF5's own overhead does not fit.
-        for steps in ["6789", "6850"] {
-            let late = try OffpolicyExecutable.run(["collect", "--random", "--env", "Pendulum-v1", "--steps", steps, "--out", disk + "/late.hdf5"])
-            XCTAssertEqual(late.status, 1, late.standardError)
-            XCTAssertEqual(late.standardError.split(separator: "\n").count, 1, late.standardError)
-            XCTAssertTrue(late.standardError.contains("No space left on device") || late.standardError.contains("bytes free"), late.standardError)
-        }
+        // 322 rows of 814 bytes pass the estimate (262,108 of 262,144 bytes). Their floats are random bit
+        // patterns, which deflate cannot shrink (only the 644 bytes of flags), so HDF5's own overhead does not fit.
+        let noise = directory + "/noise.hdf5", noiseStore = directory + "/noise-store"
+        writeIncompressibleD4RL(noise, rows: 322, observationSize: 100)
+        _ = try DatasetImporter().importDataset(from: noise, into: noiseStore)
+        let lateD4RL = try OffpolicyExecutable.run(["dataset", "export", "--store", noiseStore, "--out", disk + "/late.hdf5"])
+        XCTAssertEqual(lateD4RL.status, 1, lateD4RL.standardError)
+        XCTAssertEqual(lateD4RL.standardError.split(separator: "\n").count, 1, lateD4RL.standardError)
+        XCTAssertTrue(lateD4RL.standardError.contains("No space left on device"), lateD4RL.standardError)
         // A Minari export whose estimate fits but whose file does not: the folders it made go too.
         let few = directory + "/few-store"
         let fewFile = directory + "/few.hdf5"

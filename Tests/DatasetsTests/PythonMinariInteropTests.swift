@@ -8,14 +8,15 @@ import XCTest
 /// where it fails.
 final class PythonMinariInteropTests: XCTestCase {
     private static let installCommand = "python3 -m pip install 'minari[hdf5]' pillow"
-    private static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
-    private static let env = URL(fileURLWithPath: "/usr/bin/env")
+    private static let env = PythonModules.env
 
-    /// Loads dataset `id` from `root` with minari and compares every episode with the D4RL file.
+    /// Loads dataset `id` from `root` with minari and compares every episode with the D4RL file; then reads our
+    /// D4RL export with h5py as D4RL's `get_dataset` does (`f[key][:]`), comparing every key with the original.
+    /// Both of our files must be compressed (shuffle, then gzip).
     private static let script = #"""
     import json, os, sys
     import h5py, numpy as np
-    root, dataset_id, d4rl = sys.argv[1], sys.argv[2], sys.argv[3]
+    root, dataset_id, d4rl, ours = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
     os.environ["MINARI_DATASETS_PATH"] = root
     import minari
     dataset = minari.load_dataset(dataset_id)
@@ -35,18 +36,24 @@ final class PythonMinariInteropTests: XCTestCase {
         start += steps
         checked += 1
     assert start == len(reference["rewards"])
+    filters = set()
+    with h5py.File(os.path.join(root, dataset_id, "data", "main_data.hdf5"), "r") as main:
+        column = main["episode_0/observations"]
+        filters.add(f"{column.compression} shuffle={column.shuffle}")
+    keys = ["observations", "actions", "rewards", "terminals", "timeouts", "next_observations", "infos/action_log_probs"]
+    with h5py.File(ours, "r") as exported:
+        for key in keys:
+            ours_values, original = exported[key][:], reference[key][:]
+            assert ours_values.dtype == original.dtype and ours_values.shape == original.shape, key
+            assert np.array_equal(ours_values, original, equal_nan=True), key
+            filters.add(f"{exported[key].compression} shuffle={exported[key].shuffle}")
     print(json.dumps({"episodes": checked, "steps": int(dataset.total_steps), "env": dataset.env_spec.id,
-                      "observation_high": dataset.observation_space.high.tolist()}))
+                      "observation_high": dataset.observation_space.high.tolist(), "filters": sorted(filters),
+                      "keys": len(keys)}))
     """#
 
     private func pythonIsReady() throws -> Bool {
-        let probe = try ChildProcess.run(Self.env, ["python3", "-c", "import minari, h5py, PIL, numpy"])
-        if probe.status == 0 { return true }
-        let reason = probe.standardError.split(whereSeparator: \.isNewline).last.map(String.init) ?? "exit status \(probe.status)"
-        let problem = "python3 cannot import minari, h5py and PIL; run `\(Self.installCommand)` (scripts/setup does) (\(reason))"
-        guard Self.isCI else { throw XCTSkip(problem) }
-        XCTFail("under CI=true this test may not skip: " + problem)
-        return false
+        try PythonModules.available(["minari", "h5py", "PIL", "numpy"], install: "run `\(Self.installCommand)` (scripts/setup does)")
     }
 
     func testTheMinariPackageLoadsOurExport() throws {
@@ -59,7 +66,10 @@ final class PythonMinariInteropTests: XCTestCase {
         let exported = try OffpolicyExecutable.run(["dataset", "export", "--store", store, "--format", "minari",
                                                     "--out", root + "/pendulum/ours-v0", "--env", "Pendulum-v1"])
         XCTAssertEqual(exported.status, 0, exported.standardError)
-        let output = try ChildProcess.run(Self.env, ["python3", "-c", Self.script, root, "pendulum/ours-v0", DatasetFixtures.d4rlMedium])
+        let d4rl = directory + "/ours.hdf5"
+        let exportedD4RL = try OffpolicyExecutable.run(["dataset", "export", "--store", store, "--out", d4rl])
+        XCTAssertEqual(exportedD4RL.status, 0, exportedD4RL.standardError)
+        let output = try ChildProcess.run(Self.env, ["python3", "-c", Self.script, root, "pendulum/ours-v0", DatasetFixtures.d4rlMedium, d4rl])
         XCTAssertEqual(output.status, 0, output.standardError)
         let line = try XCTUnwrap(output.standardOutput.split(separator: "\n").last)
         let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
@@ -67,6 +77,8 @@ final class PythonMinariInteropTests: XCTestCase {
         XCTAssertEqual(json["steps"] as? Int, 20_000)
         XCTAssertEqual(json["env"] as? String, "Pendulum-v1")
         XCTAssertEqual(json["observation_high"] as? [Double], [1, 1, 8])
+        XCTAssertEqual(json["filters"] as? [String], ["gzip shuffle=True"], "both files are shuffled and deflated")
+        XCTAssertEqual(json["keys"] as? Int, 7)
     }
 
     /// Loads dataset `id` from `root`, recovers its environment with minari and prints what both say.
@@ -89,12 +101,7 @@ final class PythonMinariInteropTests: XCTestCase {
     /// task: its Gymnasium id without the bridge's `gym:`, its registry entry point, and HalfCheetah's bounds.
     func testMinariRecoversTheEnvironmentOfABridgedCollectionExportedWithoutEnv() throws {
         guard try pythonIsReady() else { return }
-        let probe = try ChildProcess.run(Self.env, ["python3", "-c", "import gymnasium, mujoco"])
-        guard probe.status == 0 else {
-            let problem = "python3 cannot import gymnasium and mujoco; run scripts/setup"
-            if Self.isCI { return XCTFail("under CI=true this test may not skip: " + problem) }
-            throw XCTSkip(problem)
-        }
+        guard try PythonModules.available(["gymnasium", "mujoco"], install: "run scripts/setup") else { return }
         let directory = try DatasetFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let file = directory + "/half-cheetah.hdf5", store = directory + "/store", root = directory + "/minari"

@@ -64,3 +64,29 @@ final class TestHDF5File {
         _ = H5Tclose(type)
     }
 }
+
+extension TestHDF5File {
+    /// The filters of the dataset `key` in the file at `path`, in the order they apply when writing, read from
+    /// its creation property list (`H5Pget_nfilters`, `H5Pget_filter2`); with its layout and chunk shape.
+    static func storage(of key: String, in path: String) -> (filters: [H5Z_filter_t], layout: H5D_layout_t, chunk: [Int]) {
+        _ = H5Eset_auto2(chdf5_error_stack_default(), nil, nil)
+        let file = H5Fopen(path, chdf5_read_only(), chdf5_default())
+        precondition(file >= 0, "H5Fopen \(path) failed")
+        defer { _ = H5Fclose(file) }
+        let dataset = H5Dopen2(file, key, chdf5_default())
+        precondition(dataset >= 0, "H5Dopen2 \(key) failed")
+        defer { _ = H5Dclose(dataset) }
+        let properties = H5Dget_create_plist(dataset)
+        defer { _ = H5Pclose(properties) }
+        var filters: [H5Z_filter_t] = []
+        for index in 0..<max(0, H5Pget_nfilters(properties)) {
+            var flags: UInt32 = 0, count = 0, configuration: UInt32 = 0
+            var name = [CChar](repeating: 0, count: 64)
+            filters.append(H5Pget_filter2(properties, UInt32(index), &flags, &count, nil, name.count, &name, &configuration))
+        }
+        let layout = H5Pget_layout(properties)
+        var chunk = [hsize_t](repeating: 0, count: 32)
+        let rank = layout == H5D_CHUNKED ? Int(H5Pget_chunk(properties, 32, &chunk)) : 0
+        return (filters, layout, chunk.prefix(max(0, rank)).map { Int($0) })
+    }
+}

@@ -149,7 +149,7 @@ final class TrainCommandRobustnessTests: XCTestCase {
         let run = directory.appending("run").path
         let cases: [([String], String)] = [
             (["sac", "--env", "MountainCarContinuous-v0", "--prefill", fixture, "--steps", "10", "--run-dir", run],
-             "have 3-d observations and 1-d actions; MountainCarContinuous-v0 has 2 and 1"),
+             "Error: the dataset \(fixture) holds 3-d observations and 1-d actions; MountainCarContinuous-v0 has 2 and 1"),
             (["td3bc", "--env", "MountainCarContinuous-v0", "--dataset", fixture, "--steps", "10", "--run-dir", run],
              "holds 3-d observations and 1-d actions; MountainCarContinuous-v0 has 2 and 1"),
             (["bc", "--dataset", text, "--steps", "10", "--run-dir", run], "not-hdf5.hdf5"),

@@ -3,26 +3,28 @@ internal import CHDF5
 
 /// One open HDF5 file, with the reads and writes the dataset formats need. Keys are paths inside
 /// the file, such as `infos/action_log_probs` or `episode_3/observations`.
-/// One open HDF5 file, with the reads and writes the dataset formats need. Keys are paths inside
-/// the file, such as `infos/action_log_probs` or `episode_3/observations`.
 ///
 /// Reads check every size the file declares against the file's real storage and against
-/// `DatasetMemoryLimit` before allocating, and read float64 columns in blocks of rows. Writes stop at the
-/// first HDF5 error: the file is then marked failed and no further HDF5 call is made on it.
+/// `DatasetMemoryLimit` before allocating, and read float64 columns in blocks of rows. Writes store each
+/// column chunked, shuffled and deflated (`HDF5Compression`), and stop at the first HDF5 error: the file is
+/// then marked failed and no further HDF5 call is made on it.
 final class HDF5File {
     let path: String
     private let state = HDF5FileState()
     private let file: HDF5Handle
     private let writable: Bool
+    /// How new columns are stored: chunked and filtered, or (nil) contiguous and unfiltered.
+    private let compression: HDF5Compression?
     /// Bytes the reads of this file have allocated so far, and the most they may.
     private var bytesRead = 0
     private let memoryLimit = DatasetMemoryLimit.bytes
     /// Values read per block when a column is converted (float64 to float32, flags to Bool).
     private static let blockValues = 1 << 20
 
-    private init(path: String, id: hid_t, writable: Bool) {
+    private init(path: String, id: hid_t, writable: Bool, compression: HDF5Compression? = nil) {
         self.path = path
         self.writable = writable
+        self.compression = compression
         self.file = HDF5Handle(id, close: H5Fclose, file: writable ? state : nil)
     }
 
@@ -37,10 +39,11 @@ final class HDF5File {
     }
 
     /// Creates `path`, which must not exist (writers create a new temporary name and rename it into place).
-    static func create(_ path: String) throws -> HDF5File {
+    /// Its columns are written with `compression` (by default shuffle and deflate when the library has them).
+    static func create(_ path: String, compression: HDF5Compression? = .available) throws -> HDF5File {
         HDF5Library.prepared
         let id = try check(H5Fcreate(path, chdf5_exclusive(), chdf5_default(), chdf5_default()), "H5Fcreate", path: path)
-        return HDF5File(path: path, id: id, writable: true)
+        return HDF5File(path: path, id: id, writable: true, compression: compression)
     }
 
     /// `check` for a call on this file: a failure of a file being written marks it failed, and nothing
@@ -188,8 +191,6 @@ final class HDF5File {
         try checked(H5Dread(dataset.id, memoryType, memorySpace.id, fileSpace.id, chdf5_default(), buffer), "H5Dread '\(key)'")
     }
 
-    /// Reads every element of `dataset` as `Value` (`memoryType`) in blocks of whole rows, handing each
-    /// block and the index of its first element to `body`.
     /// Reads the elements of rows `rows` of `dataset` as `Value` (`memoryType`) in blocks of whole rows,
     /// handing each block and the index of its first element (counted from `rows.lowerBound`) to `body`.
     private func forEachBlock<Value>(_ dataset: HDF5Handle, key: String, shape: [Int], rows: Range<Int>, memoryType: hid_t, zero: Value,
@@ -430,13 +431,38 @@ final class HDF5File {
         return list
     }
 
+    /// The dataset-creation property list of a new column of `shape`: chunked, shuffled and deflated as
+    /// `compression` says; nil (HDF5's default: contiguous, unfiltered) without compression or values.
+    private func datasetCreation(shape: [Int], elementSize: Int, key: String) throws -> HDF5Handle? {
+        guard let compression, let chunk = compression.chunkShape(of: shape, elementSize: elementSize) else { return nil }
+        let list = HDF5Handle(try checked(H5Pcreate(chdf5_dataset_create_class()), "H5Pcreate '\(key)'"), close: H5Pclose)
+        try checked(H5Pset_chunk(list.id, Int32(chunk.count), chunk.map { hsize_t($0) }), "H5Pset_chunk '\(key)'")
+        // Shuffle first: it groups the bytes of equal significance, which deflate then finds runs in.
+        try checked(H5Pset_shuffle(list.id), "H5Pset_shuffle '\(key)'")
+        try checked(H5Pset_deflate(list.id, UInt32(compression.level)), "H5Pset_deflate '\(key)'")
+        return list
+    }
+
+    /// A dataset-access property list without a chunk cache: each chunk is compressed and written during
+    /// `H5Dwrite`, so a full disk fails there with the system's reason ("No space left on device"), as for a
+    /// contiguous column. With the cache, the chunks would be written when the dataset closes, and the error
+    /// would say only "unable to flush raw data".
+    private func uncachedChunks(key: String) throws -> HDF5Handle {
+        let list = HDF5Handle(try checked(H5Pcreate(chdf5_dataset_access_class()), "H5Pcreate '\(key)'"), close: H5Pclose)
+        try checked(H5Pset_chunk_cache(list.id, chdf5_chunk_cache_slots_default(), 0, chdf5_chunk_cache_w0_default()), "H5Pset_chunk_cache '\(key)'")
+        return list
+    }
+
     private func writeDataset(_ key: String, fileType: hid_t, memoryType: hid_t, shape: [Int], bytes: UnsafeRawPointer?) throws {
         try checkUsable("H5Dcreate2 '\(key)'")
         let dimensions = shape.map { hsize_t($0) }
         let space = HDF5Handle(try checked(H5Screate_simple(Int32(dimensions.count), dimensions, nil), "H5Screate_simple '\(key)'"),
                                close: H5Sclose)
         let links = try linkCreation()
-        let dataset = owned(try checked(H5Dcreate2(file.id, key, fileType, space.id, links.id, chdf5_default(), chdf5_default()),
+        let creation = try datasetCreation(shape: shape, elementSize: H5Tget_size(fileType), key: key)
+        let access = try creation.map { _ in try uncachedChunks(key: key) }
+        let dataset = owned(try checked(H5Dcreate2(file.id, key, fileType, space.id, links.id, creation?.id ?? chdf5_default(),
+                                                   access?.id ?? chdf5_default()),
                                         "H5Dcreate2 '\(key)'"), close: H5Dclose)
         if shape.reduce(1, *) > 0 {
             try checked(H5Dwrite(dataset.id, memoryType, chdf5_all(), chdf5_all(), chdf5_default(), bytes), "H5Dwrite '\(key)'")

@@ -6,7 +6,12 @@ internal import CHDF5
 enum HDF5Library {
     /// Turns off HDF5's habit of printing its error stack to standard error: failures are reported
     /// once, as `DatasetError.hdf5`, with the stack's messages. Runs once, before the first HDF5 call.
+    /// Also keeps libhdf5 from closing what is still open when the process exits: every file written is
+    /// closed (and checked) before it is renamed into place, and only a file abandoned after a write error
+    /// stays open. Closing such a file at exit, one with a chunked dataset whose write failed on a full
+    /// disk, crashed inside libhdf5 1.10 after the error had been reported.
     static let prepared: Void = {
+        _ = H5dont_atexit()
         _ = H5open()
         _ = H5Eset_auto2(chdf5_error_stack_default(), nil, nil)
     }()
