@@ -7,6 +7,18 @@ enum StoreDirectory {
 
     /// Creates `path` and any missing parent, like `mkdir -p`; returns the directories it created,
     /// outermost first (empty when `path` already existed). Throws `fileSystem` with `strerror`'s text.
+    /// The folder above `path` as written ("" for a relative path of one component, "/" for one just below
+    /// the root), trailing slashes ignored. Pure string work: Foundation's `deletingLastPathComponent`
+    /// traps on a one-character relative path such as "s".
+    static func parent(of path: String) -> String {
+        var trimmed = Substring(path)
+        while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
+        guard let slash = trimmed.lastIndex(of: "/") else { return "" }
+        var above = trimmed[..<slash]
+        while above.hasSuffix("/") { above.removeLast() }
+        return above.isEmpty ? "/" : String(above)
+    }
+
     static func make(_ path: String) throws -> [String] {
         guard !path.isEmpty else {
             throw ReplayStoreError.fileSystem(operation: "create a store at", path: "\"\"", message: "the path is empty")
@@ -23,7 +35,7 @@ enum StoreDirectory {
                 break
             }
             missing.append(current)
-            current = (current as NSString).deletingLastPathComponent
+            current = parent(of: current)
         }
         var created: [String] = []
         for directory in missing.reversed() {

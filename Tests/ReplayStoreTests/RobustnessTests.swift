@@ -221,6 +221,24 @@ final class RobustnessTests: XCTestCase {
 
     // MARK: 5. Absurd sizes (was: overflow and allocation traps, exit 132 or 134)
 
+    /// Foundation's `deletingLastPathComponent` traps on a one-character relative path: a store named "s"
+    /// in the working directory crashed `replay create` and `dataset import`.
+    func testAStoreOfAOneLetterRelativePathIsCreated() throws {
+        let directory = URL(fileURLWithPath: try temporaryDirectory(self))
+        let create = try CommandLineRun.run(["replay", "create", "s", "--observation-size", "3", "--action-size", "2"],
+                                            currentDirectory: directory)
+        create.assertSuccess()
+        var isDirectory: ObjCBool = false
+        XCTAssertTrue(FileManager.default.fileExists(atPath: directory.appendingPathComponent("s/data.mdb").path, isDirectory: &isDirectory))
+        XCTAssertEqual(StoreDirectory.parent(of: "s"), "")
+        XCTAssertEqual(StoreDirectory.parent(of: "s/"), "")
+        XCTAssertEqual(StoreDirectory.parent(of: "a/b"), "a")
+        XCTAssertEqual(StoreDirectory.parent(of: "a//b/"), "a")
+        XCTAssertEqual(StoreDirectory.parent(of: "/x"), "/")
+        XCTAssertEqual(StoreDirectory.parent(of: "/x/y"), "/x")
+        XCTAssertEqual(StoreDirectory.parent(of: "/"), "/")
+    }
+
     func testAbsurdSizesAreRefusedNamingTheFlagAndTheLimit() throws {
         let directory = try temporaryDirectory(self)
         let path = directory + "/store"
