@@ -183,7 +183,7 @@ def main():
     parser.add_argument("--sets", default="pendulum-medium,halfcheetah-medium,hopper-medium-replay",
                         help="dataset names in --datasets, comma-separated")
     parser.add_argument("--algos", default=",".join(ALGORITHMS))
-    parser.add_argument("--updates", default="iql=10000,cql=3000,td3bc=10000", help="updates per algorithm, ALGO=N,...")
+    parser.add_argument("--updates", default="iql=5000,cql=1000,td3bc=5000", help="updates per algorithm, ALGO=N,...")
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=2, help="runs at a time, each on one thread")
     parser.add_argument("--eval-episodes", type=int, default=10)
