@@ -1,3 +1,5 @@
+import NeuralNetwork
+
 /// Settings of fitted Q evaluation. Defaults are d3rlpy 2.8.1's `FQEConfig` (`d3rlpy/ope/fqe.py`) where it
 /// has the setting, named for each.
 public struct FQEConfig: Codable, Equatable, Sendable {
@@ -10,6 +12,8 @@ public struct FQEConfig: Codable, Equatable, Sendable {
     public var targetUpdateInterval: Int = 100
     /// d3rlpy's default encoder (`VectorEncoderFactory`): two hidden layers of 256 ReLU units.
     public var hiddenSizes: [Int] = [256, 256]
+    /// The hidden layers' activation (d3rlpy: ReLU).
+    public var activation: Activation = .relu
     /// Gradient steps. d3rlpy leaves this to the caller (`n_steps` of `fit`). 20,000 brings the estimate on the
     /// 20,000-transition Pendulum fixture within a few percent of its value after 40,000 (docs/cli.md).
     public var updates: Int = 20_000

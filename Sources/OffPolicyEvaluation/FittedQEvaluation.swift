@@ -30,7 +30,7 @@ public final class FittedQEvaluation {
         self.discount = discount
         self.observationSize = observationSize
         self.actionSize = actionSize
-        network = MLP(layerSizes: [observationSize + actionSize] + config.hiddenSizes + [1], hiddenActivation: .relu,
+        network = MLP(layerSizes: [observationSize + actionSize] + config.hiddenSizes + [1], hiddenActivation: config.activation,
                       outputActivation: .identity, generator: &generator)
         target = network.copy()
         optimizer = Adam(parameterCount: network.parameterCount, learningRate: Float(config.learningRate))
