@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "TrainingRuns", targets: ["TrainingRuns"]),
         .library(name: "Datasets", targets: ["Datasets"]),
         .library(name: "Comparison", targets: ["Comparison"]),
+        .library(name: "OffPolicyEvaluation", targets: ["OffPolicyEvaluation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -54,10 +55,12 @@ let package = Package(
         .target(name: "TrainingRuns", dependencies: ["Training", "RunFiles", "Learners", "Environments", "GymBridge", "ReplayStore", "Transitions", "Randomness"]),
         // Comparing learners: learning curves, bootstrap statistics, the summary table, the SVG chart, running the runs.
         .target(name: "Comparison", dependencies: ["RunFiles", "Randomness"]),
+        // Off-policy evaluation: IS, WIS, PDIS, WPDIS, FQE, DR and WDR estimates of a policy's return from logged episodes.
+        .target(name: "OffPolicyEvaluation", dependencies: ["Learners", "Datasets", "NeuralNetwork", "Transitions", "Randomness", "Comparison"]),
         .executableTarget(
             name: "offpolicy",
             dependencies: [
-                "Comparison", "Training", "TrainingRuns", "RunFiles", "Learners", "Environments", "GymBridge", "ReplayStore", "Transitions", "NeuralNetwork", "Randomness", "Datasets",
+                "Comparison", "Training", "TrainingRuns", "RunFiles", "Learners", "Environments", "GymBridge", "ReplayStore", "Transitions", "NeuralNetwork", "Randomness", "Datasets", "OffPolicyEvaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -73,6 +76,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "TrainingRuns", "RunFiles", "Learners", "Environments", "ReplayStore", "Transitions", "NeuralNetwork", "Randomness", "TestSupport"]),
         .testTarget(name: "ComparisonTests", dependencies: ["Comparison", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "ReplayStore", "Transitions", "CHDF5", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "OffPolicyEvaluationTests", dependencies: ["OffPolicyEvaluation", "Learners", "Datasets", "NeuralNetwork", "Transitions", "Randomness", "TestSupport"]),
         // What a library user writes: public API only (no @testable import), an environment of its own.
         .testTarget(name: "LibraryUsageTests", dependencies: ["Training", "TrainingRuns", "RunFiles", "Learners", "Environments", "ReplayStore", "Transitions", "Randomness"]),
     ],

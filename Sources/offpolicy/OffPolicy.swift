@@ -15,6 +15,7 @@ struct OffPolicy: ParsableCommand {
             TrainCommand.self,
             CollectCommand.self,
             EvaluateCommand.self,
+            OPECommand.self,
             BenchCommand.self,
             DatasetCommand.self,
             CompareCommand.self,

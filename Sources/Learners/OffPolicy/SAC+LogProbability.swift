@@ -66,3 +66,9 @@ extension SAC {
         return network
     }
 }
+
+extension SAC: ActionDensity {
+    public func policyLogProbabilities(observations: [Float], actions: [Float]) -> [Float]? {
+        logProbabilities(observations: observations, actions: actions)
+    }
+}

@@ -1,0 +1,25 @@
+import NeuralNetwork
+
+/// Settings of fitted Q evaluation. Defaults are d3rlpy 2.8.1's `FQEConfig` (`d3rlpy/ope/fqe.py`) where it
+/// has the setting, named for each.
+public struct FQEConfig: Codable, Equatable, Sendable {
+    /// d3rlpy: `learning_rate=1e-4` (Adam, `optim_factory` default).
+    public var learningRate: Double = 1e-4
+    /// d3rlpy: `batch_size=100`.
+    public var batchSize: Int = 100
+    /// d3rlpy: `target_update_interval=100`: the target network is a copy of the Q-network, refreshed
+    /// every this many updates (a hard copy, as d3rlpy's `hard_sync`). d3rlpy's `n_critics=1`: one Q-network.
+    public var targetUpdateInterval: Int = 100
+    /// d3rlpy's default encoder (`VectorEncoderFactory`): two hidden layers of 256 ReLU units.
+    public var hiddenSizes: [Int] = [256, 256]
+    /// The hidden layers' activation (d3rlpy: ReLU).
+    public var activation: Activation = .relu
+    /// Gradient steps. d3rlpy leaves this to the caller (`n_steps` of `fit`). 20,000 is NOT converged with
+    /// γ = 0.99 on Pendulum: a target copy every 100 updates moves value about one Bellman step, and the
+    /// estimate kept changing from 10,000 to 40,000 updates (docs/cli.md); pass more for such tasks.
+    public var updates: Int = 20_000
+    /// Actions drawn from π per state for V̂(s) = mean_k Q̂(s, a_k) (1 for a deterministic target).
+    public var valueSamples: Int = 10
+
+    public init() {}
+}
