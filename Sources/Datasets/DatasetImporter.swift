@@ -52,20 +52,31 @@ public struct DatasetImporter {
     /// The observation and action widths of `source` (D4RL file, Minari directory or replay store), read from
     /// its header or schema without reading its rows: what a run checks against its environment before importing.
     public static func widths(of source: String) throws -> (observationSize: Int, actionSize: Int) {
+        let header = try header(of: source)
+        return (header.observationSize, header.actionSize)
+    }
+
+    /// The environment `source` records (a D4RL file's attributes, a Minari directory's env_spec, a store's
+    /// record), read without its rows; nil when it records none.
+    public static func recordedEnvironment(of source: String) throws -> SourceEnvironment? {
+        try header(of: source).environment
+    }
+
+    private static func header(of source: String) throws -> (observationSize: Int, actionSize: Int, environment: SourceEnvironment?) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory) else {
             throw DatasetError.notADataset(path: source, reason: "no such file or directory")
         }
         if !isDirectory.boolValue {
             let reader = try D4RLBlockReader(source)
-            return (reader.observationSize, reader.actionSize)
+            return (reader.observationSize, reader.actionSize, reader.environment)
         }
         if FileManager.default.fileExists(atPath: source + "/" + MinariDirectory.dataFile) && !FileManager.default.fileExists(atPath: source + "/data.mdb") {
             let reader = try MinariBlockReader(source)
-            return (reader.observationSize, reader.actionSize)
+            return (reader.observationSize, reader.actionSize, reader.environment)
         }
-        let schema = try ReplayStore.open(at: source, options: StoreOptions(access: .readOnly, cacheBudgetBytes: 0)).schema
-        return (schema.observationSize, schema.actionSize)
+        let store = try ReplayStore.open(at: source, options: StoreOptions(access: .readOnly, cacheBudgetBytes: 0))
+        return (store.schema.observationSize, store.schema.actionSize, try store.sourceEnvironment())
     }
 
     /// Imports a dataset already read (and so checked).

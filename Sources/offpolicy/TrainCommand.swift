@@ -203,9 +203,21 @@ struct TrainCommand: ParsableCommand {
         }
     }
 
+    /// The environment of a new run: `--env`; else the one `--dataset` records (collect's files, Minari's
+    /// env_spec, a run's store); else Pendulum-v1. A dataset that cannot be read falls back here, and its
+    /// problem is reported when the run reads it.
+    var environmentName: EnvironmentName {
+        if let env = general.env { return env }
+        if let dataset = replay.dataset, let id = (try? DatasetImporter.recordedEnvironment(of: dataset))??.id,
+           let name = EnvironmentName(id) ?? EnvironmentName(EnvironmentName.gymPrefix + id) {
+            return name
+        }
+        return .builtIn(.pendulum)
+    }
+
     /// A new run's config from the flags (its dataset as given; `run()` imports a file first).
     func newRunConfig() throws -> TrainingConfig {
-        var config = TrainingConfig.defaults(environment: (general.env ?? .builtIn(.pendulum)).description, steps: general.steps!,
+        var config = TrainingConfig.defaults(environment: environmentName.description, steps: general.steps!,
                                              seed: general.seed ?? 0, learner: try learnerConfiguration())
         if let evalEvery = general.evalEvery { config.evaluationInterval = evalEvery }
         config.checkpointInterval = general.checkpointEvery ?? config.evaluationInterval
@@ -323,7 +335,7 @@ struct TrainCommand: ParsableCommand {
     /// `dataset export --env` asks it), whose process ends here.
     private func checkWidths(of dataset: String) throws {
         let widths = try DatasetImporter.widths(of: dataset)
-        let name = general.env ?? .builtIn(.pendulum)
+        let name = environmentName
         let environment = try SourceEnvironment(named: name.description, callTimeout: general.environmentTimeout.seconds)
         let wanted = (environment.observationSpace.size, environment.actionSpace.size)
         guard widths == wanted else {
@@ -334,7 +346,7 @@ struct TrainCommand: ParsableCommand {
     /// The action box of a built-in `--env`, against which a dataset's actions are checked (a note
     /// counts those outside it); nil for a Gymnasium environment, which is not started for this.
     private func actionBounds() -> ActionBounds? {
-        guard case .builtIn(let id) = general.env ?? .builtIn(.pendulum) else { return nil }
+        guard case .builtIn(let id) = environmentName else { return nil }
         let space = id.make().actionSpace
         return ActionBounds(owner: id.rawValue, low: space.low, high: space.high)
     }
@@ -363,7 +375,7 @@ struct TrainCommand: ParsableCommand {
                 print("resuming \(resume) at step \(loop.environmentSteps) of \(loop.config.steps)")
             }
         } else {
-            let environment = general.env ?? .builtIn(.pendulum)
+            let environment = environmentName
             var config = try newRunConfig()
             for source in [replay.dataset, replay.prefill].compactMap({ $0 }) { try checkWidths(of: source) }
             if let dataset = replay.dataset, !FileManager.default.fileExists(atPath: dataset + "/data.mdb") {

@@ -4,7 +4,7 @@ import Environments
 /// `train`'s general options: what the run is (environment, length, seed, directory) and how it
 /// reports (evaluations, checkpoints, metrics rows, progress). `train --help` lists them first.
 struct TrainRunOptions: ParsableArguments {
-    @Option(help: "The environment: \(EnvironmentName.accepted). Default: Pendulum-v1.")
+    @Option(help: "The environment: \(EnvironmentName.accepted). Default: the one --dataset records (collect, Minari, a run's store), else Pendulum-v1.")
     var env: EnvironmentName?
 
     @Option(parsing: .unconditional, help: "Environment steps to collect in total; offline (--dataset, --offline): updates in total (with --resume: a new total).")

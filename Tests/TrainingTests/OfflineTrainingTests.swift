@@ -108,6 +108,22 @@ final class OfflineTrainingTests: XCTestCase {
         XCTAssertEqual(try ProgressRow.read(from: URL(fileURLWithPath: run + "/progress.csv")).map(\.updates), [100])
     }
 
+    /// Without `--env`, an offline run evaluates on the environment its dataset records: a collected
+    /// MountainCarContinuous file trains and evaluates there, not on the default Pendulum-v1.
+    func testAnOfflineRunTakesTheEnvironmentItsDatasetRecords() throws {
+        let directory = try TemporaryDirectory("offline-recorded-env")
+        defer { directory.remove() }
+        let file = directory.appending("car.hdf5").path
+        let collected = try OffpolicyExecutable.run(["collect", "--random", "--env", "MountainCarContinuous-v0", "--steps", "300",
+                                                     "--seed", "3", "--out", file])
+        XCTAssertEqual(collected.status, 0, collected.standardError)
+        let run = directory.appending("run").path
+        let trained = try OffpolicyExecutable.run(["train", "bc", "--dataset", file, "--steps", "20", "--hidden", "8,8", "--batch", "16",
+                                                   "--eval-every", "20", "--eval-episodes", "1", "--run-dir", run])
+        XCTAssertEqual(trained.status, 0, trained.standardError)
+        XCTAssertEqual(try TrainingRun.config(in: URL(fileURLWithPath: run)).environment, "MountainCarContinuous-v0")
+    }
+
     /// `--prefill FILE --demo-ratio R`: the demonstrations go into the run's store first (source
     /// demonstration), online episodes are numbered after them, and the run resumes.
     func testPrefilledDemonstrationsComeFirstInTheStore() throws {
