@@ -49,8 +49,11 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["ReplayStore", "Transitions", "CHDF5"]),
         // A run directory's file layout (RunDirectory), its progress rows and its lock: what training writes and comparison reads.
         .target(name: "RunFiles"),
+        // TensorBoard event files: TFRecord framing with CRC-32C, and the few Event and Summary fields scalars need,
+        // encoded by hand (no protobuf runtime; see Sources/TensorBoardEvents/README.md for why).
+        .target(name: "TensorBoardEvents", dependencies: ["RunFiles"], exclude: ["README.md"]),
         // The run core and the two loops; any Environment, Learner and transition sampler and sink.
-        .target(name: "Training", dependencies: ["Learners", "Environments", "Transitions", "NeuralNetwork", "Randomness", "RunFiles"]),
+        .target(name: "Training", dependencies: ["Learners", "Environments", "Transitions", "NeuralNetwork", "Randomness", "RunFiles", "TensorBoardEvents"]),
         // The CLI's wiring of a run: environments by name (Gymnasium ones through GymBridge), the real ReplayStore, learners from the registry.
         .target(name: "TrainingRuns", dependencies: ["Training", "RunFiles", "Learners", "Environments", "GymBridge", "ReplayStore", "Transitions", "Randomness"]),
         // Comparing learners: learning curves, bootstrap statistics, the summary table, the SVG chart, running the runs.
@@ -73,7 +76,8 @@ let package = Package(
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "Randomness", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "GymBridgeTests", dependencies: ["GymBridge", "Environments", "Training", "TrainingRuns", "RunFiles", "ReplayStore", "Randomness", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "LearnersTests", dependencies: ["Learners", "NeuralNetwork", "Transitions", "Randomness", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "TrainingRuns", "RunFiles", "Learners", "Environments", "ReplayStore", "Transitions", "NeuralNetwork", "Randomness", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "TensorBoardEvents", "TrainingRuns", "RunFiles", "Learners", "Environments", "ReplayStore", "Transitions", "NeuralNetwork", "Randomness", "TestSupport"]),
+        .testTarget(name: "TensorBoardEventsTests", dependencies: ["TensorBoardEvents", "TestSupport"]),
         .testTarget(name: "ComparisonTests", dependencies: ["Comparison", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "ReplayStore", "Transitions", "CHDF5", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "OffPolicyEvaluationTests", dependencies: ["OffPolicyEvaluation", "Learners", "Datasets", "NeuralNetwork", "Transitions", "Randomness", "TestSupport"]),

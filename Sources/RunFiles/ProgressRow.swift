@@ -23,6 +23,9 @@ public struct ProgressRow: Equatable, Sendable {
         "\(environmentSteps),\(episodes),\(updates),\(Self.format(trainReturn)),\(Self.format(evaluationReturnMean)),\(Self.format(evaluationReturnStd)),\(String(format: "%.1f", stepsPerSecond))"
     }
 
+    /// `stepsPerSecond` as `csvLine` writes it, to one decimal.
+    public var recordedStepsPerSecond: Double { Double(String(format: "%.1f", stepsPerSecond)) ?? stepsPerSecond }
+
     /// Shortest round-tripping decimal form, `nan` for NaN.
     static func format(_ value: Double) -> String { value.isNaN ? "nan" : "\(value)" }
 

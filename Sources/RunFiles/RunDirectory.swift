@@ -7,6 +7,7 @@ import Foundation
 /// DIR/progress.csv         one row per evaluation (see ProgressRow)
 /// DIR/metrics.csv          the learner's update metrics, averaged every `metricsInterval` updates
 /// DIR/policy.safetensors   the acting policy, loadable from PyTorch
+/// DIR/tensorboard/         TensorBoard event files of progress.csv's and metrics.csv's values
 /// DIR/replay/              the replay store every training batch is sampled from
 /// DIR/checkpoint/          everything needed to resume: learner/ and state.json
 /// DIR/run.lock             locked by the process training here (its pid inside)
@@ -23,6 +24,8 @@ public struct RunDirectory: Sendable {
     public var metrics: URL { root.appendingPathComponent("metrics.csv") }
     public var policy: URL { root.appendingPathComponent("policy.safetensors") }
     public var replay: URL { root.appendingPathComponent("replay") }
+    /// TensorBoard's event files (`events.out.tfevents.…`), one per session of the run.
+    public var tensorBoard: URL { root.appendingPathComponent("tensorboard") }
     public var checkpoint: URL { root.appendingPathComponent("checkpoint") }
     /// Where a checkpoint is assembled before it replaces `checkpoint`.
     package var checkpointInProgress: URL { root.appendingPathComponent("checkpoint.new") }

@@ -1,9 +1,10 @@
 import Foundation
 import RunFiles
+import TensorBoardEvents
 
 extension RunDirectory {
     /// Creates the directory if needed, takes its lock, and checks that it holds no run (no config,
-    /// progress, metrics or checkpoint, nor any of `others`): the one check before a run starts here.
+    /// progress, metrics or checkpoint, no TensorBoard event file, nor any of `others`): the one check before a run starts here.
     /// Throws `TrainingError.runDirectoryNotEmpty` when it does, having changed nothing but the lock file.
     public func claimForNewRun(absent others: [URL] = []) throws -> RunDirectoryLock {
         let fileManager = FileManager.default
@@ -12,6 +13,7 @@ extension RunDirectory {
         for existing in [config, progress, metrics, checkpoint, checkpointPrevious] + others where fileManager.fileExists(atPath: existing.path) {
             throw TrainingError.runDirectoryNotEmpty(root.path)
         }
+        if !EventFileWriter.eventFiles(in: tensorBoard).isEmpty { throw TrainingError.runDirectoryNotEmpty(root.path) }
         return lock
     }
 }

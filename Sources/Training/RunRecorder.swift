@@ -4,7 +4,8 @@ import RunFiles
 
 /// Writes what a run reports: a row of `progress.csv` after every evaluation; a row of `metrics.csv`
 /// (the learner's update metrics, averaged) every `metricsInterval` updates and at every scheduled
-/// checkpoint and the end; and, through `terminal`, the progress line or one line per row.
+/// checkpoint and the end; the same values as TensorBoard events (`RunEventLog`, unless the config turns
+/// them off); and, through `terminal`, the progress line or one line per row.
 final class RunRecorder {
     let metricNames: [String]
     /// The run's length and unit and its metrics interval.
@@ -16,6 +17,8 @@ final class RunRecorder {
     let terminal: TerminalProgress
     private let progressPath: String
     private let metricsPath: String
+    /// The rows' values as TensorBoard events; nil when the run writes none.
+    private let events: RunEventLog?
 
     /// The header of `metrics.csv` for a learner reporting `metricNames`.
     static func metricsHeader(_ metricNames: [String]) -> String {
@@ -53,7 +56,6 @@ final class RunRecorder {
         self.metricNames = metricNames
         self.config = config
         self.terminal = terminal
-        let mode = config.mode
         progressPath = directory.progress.path
         metricsPath = directory.metrics.path
         if let state = checkpoint {
@@ -61,9 +63,7 @@ final class RunRecorder {
             let progressRows = RecordedRows(
                 file: directory.progress, header: ProgressRow.header, rowName: "progress row",
                 parse: { ProgressRow(csvLine: $0).map { .init(environmentSteps: $0.environmentSteps, updates: $0.updates, episodes: $0.episodes) } },
-                // A run that went online after offline updates (`onlineStart`) has rows at env_steps 0 first;
-                // it updates after every step, so its rows are ordered by updates throughout.
-                order: { mode == .online && config.onlineStart == nil ? $0.environmentSteps : $0.updates })
+                order: { config.rowStep(environmentSteps: $0.environmentSteps, updates: $0.updates) })
             let metricsRows = RecordedRows(
                 file: directory.metrics, header: Self.metricsHeader(metricNames), rowName: "metrics row",
                 parse: { Self.metricsCounters($0, metricCount: metricNames.count) }, order: { $0.updates },
@@ -72,6 +72,9 @@ final class RunRecorder {
             damagedLinesDropped = try progressRows.keep(state.progressRows, checkpoint: counters).damagedLinesDropped + keptMetrics.damagedLinesDropped
             lastRowUpdates = keptMetrics.lastRow?.updates ?? 0
         }
+        events = RunEventLog(directory: directory, config: config, metricNames: metricNames,
+                             checkpointStep: checkpoint.map { config.rowStep(environmentSteps: $0.environmentSteps, updates: $0.updates) },
+                             warn: { [terminal] in terminal.warn($0) })
         do {
             progress = try FileHandle(forWritingTo: directory.progress)
             try progress.seekToEnd()
@@ -110,6 +113,7 @@ final class RunRecorder {
         } catch {
             throw TrainingError.unwritable(progressPath, FileProblem.reason(error))
         }
+        events?.record(row)
     }
 
     /// One `metrics.csv` row covering the updates after `lastRowUpdates` up to `updates`: env_steps,
@@ -121,12 +125,14 @@ final class RunRecorder {
             throw TrainingError.unwritable(metricsPath, FileProblem.reason(error))
         }
         lastRowUpdates = updates
+        events?.recordMetrics(environmentSteps: environmentSteps, updates: updates, averages: averages)
         terminal.log(RunLogLine.metrics(progress: config.mode.progress(environmentSteps: environmentSteps, updates: updates), of: config.steps, unit: config.mode.unit,
                                         updates: updates, updatesInRow: inRow, averages: Array(zip(metricNames, averages))))
     }
 
-    /// Makes the metrics rows durable (at checkpoints; progress rows are synchronised as written).
+    /// Makes the metrics rows and the events durable (at checkpoints; progress rows are synchronised as written).
     func synchronize() throws {
         do { try metrics.synchronize() } catch { throw TrainingError.unwritable(metricsPath, FileProblem.reason(error)) }
+        events?.synchronize()
     }
 }

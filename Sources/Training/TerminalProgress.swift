@@ -79,6 +79,16 @@ public final class TerminalProgress {
         if style == .logLines { write(line + "\n") }
     }
 
+    /// Writes `text` as a line of its own starting "warning: ", in every style (`--quiet` hides progress,
+    /// not warnings); a progress line on the screen is cleared first and drawn again at the next update.
+    func warn(_ text: String) {
+        if style == .progressLine && drew {
+            write("\r\u{1B}[K")
+            (drew, lastDraw) = (false, nil)
+        }
+        write("warning: " + text + "\n")
+    }
+
     /// The text of the progress line. An offline run (`unit` "updates") has no training episodes, so
     /// its line has no recent return.
     static func line(steps: Int, totalSteps: Int, rate: Double, recentReturn: Double, recentEpisodes: Int? = nil,

@@ -40,6 +40,15 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var learner: LearnerConfiguration
     /// The off-policy loop's copies beyond one (nil: one). An on-policy learner's copies are its own.
     private var offPolicyCopies: Int?
+    /// False when the run writes no TensorBoard events (nil: it does; `config.json` holds it only when false).
+    private var tensorBoard: Bool?
+
+    /// Whether the run writes TensorBoard event files into `DIR/tensorboard` beside progress.csv and
+    /// metrics.csv, with the same values (`offpolicy train --no-tensorboard` turns it off). Default true.
+    public var writesTensorBoardEvents: Bool {
+        get { tensorBoard ?? true }
+        set { tensorBoard = newValue ? nil : false }
+    }
 
     /// Online: the training environment copies every loop step acts in (Stable-Baselines3's `n_envs`):
     /// each loop step appends one transition of each copy, copy 0 first. For an on-policy learner this is
@@ -63,7 +72,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
 
     private enum CodingKeys: String, CodingKey {
         case environment, mode, dataset, prefill, steps, seed, evaluationInterval, evaluationEpisodes, checkpointInterval,
-             learningStarts, gradientStepsPerStep, replayCapacity, metricsInterval, learner, onlineStart
+             learningStarts, gradientStepsPerStep, replayCapacity, metricsInterval, learner, onlineStart, tensorBoard
         case offPolicyCopies = "environmentCopies"
     }
 

@@ -14,3 +14,12 @@ extension TrainingMode {
     /// The count a run's length is measured in, of these counters.
     func progress(environmentSteps: Int, updates: Int) -> Int { self == .online ? environmentSteps : updates }
 }
+
+extension TrainingConfig {
+    /// The count a run's rows are ordered by, and the step of its TensorBoard events: environment steps
+    /// online; updates offline, and for a run that trained offline before going online (`onlineStart`: its
+    /// offline rows all have env_steps 0, and it updates after every step since).
+    func rowStep(environmentSteps: Int, updates: Int) -> Int {
+        mode == .online && onlineStart == nil ? environmentSteps : updates
+    }
+}

@@ -39,6 +39,13 @@ struct TrainCommand: ParsableCommand {
                               batch is sampled from it
           checkpoint/         learner, random streams, environment state and
                               counters, for --resume
+          tensorboard/        TensorBoard event files: progress.csv's and
+                              metrics.csv's values as scalars (train/return,
+                              eval/return_mean, eval/return_std,
+                              time/steps_per_s, learner/NAME) at env_steps
+                              (offline: updates); tensorboard --logdir DIR.
+                              A full disk there warns once; training goes on.
+                              --no-tensorboard writes none
 
         On a terminal a progress line is redrawn in place; otherwise (nohup, a
         batch job) a line per evaluation and per metrics row goes to standard
@@ -135,6 +142,7 @@ struct TrainCommand: ParsableCommand {
                 ("--eval-every", general.evalEvery != nil), ("--eval-episodes", general.evalEpisodes != nil), ("--log-every", general.logEvery != nil),
                 ("--checkpoint-every", general.checkpointEvery != nil), ("--dataset", replay.dataset != nil), ("--offline", replay.offline),
                 ("--prefill", replay.prefill != nil), ("--demo-ratio", replay.demoRatio != nil), ("--gamma", common.gamma != nil),
+                ("--no-tensorboard", general.noTensorBoard),
             ]
             let learnerFlags = learnerOptions.filter { $0.hasPrefix("--") }.map { String($0.split(separator: "=", maxSplits: 1)[0]) }
             let given = fixed.filter(\.1).map(\.0) + (learnerFlags.isEmpty && !learnerOptions.isEmpty ? learnerOptions : learnerFlags)
@@ -229,6 +237,7 @@ struct TrainCommand: ParsableCommand {
         if let envs = general.envs { config.environmentCopies = envs }
         config.dataset = replay.dataset.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         config.mode = replay.dataset == nil ? .online : .offline
+        config.writesTensorBoardEvents = !general.noTensorBoard
         return config
     }
 

@@ -36,6 +36,11 @@ struct TrainRunOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Write a row of averaged learner metrics to metrics.csv every this many updates (and at every checkpoint and the end). Default: 1000; on-policy learners: the updates of about 4096 environment steps.")
     var logEvery: Int?
 
+    @Flag(name: .customLong("no-tensorboard"), help: ArgumentHelp(
+        "Write no TensorBoard event files (DIR/tensorboard/).",
+        discussion: "By default a run writes progress.csv's and metrics.csv's values as TensorBoard scalars too; view them with `tensorboard --logdir DIR`. A resumed run keeps the choice of its start."))
+    var noTensorBoard = false
+
     @Flag(help: "Show no progress: neither the progress line on a terminal nor, elsewhere, the line per evaluation and metrics row (notes and errors still print).")
     var quiet = false
 
