@@ -108,7 +108,8 @@ public final class EventFileWriter {
         let count = filesMade
         filesMadeLock.unlock()
         func name(_ seconds: Int) -> String {
-            namePrefix + String(format: "%010d", seconds) + ".\(ProcessInfo.processInfo.hostName).\(getpid()).\(count)"
+            let digits = String(seconds)
+            return namePrefix + String(repeating: "0", count: max(0, 10 - digits.count)) + digits + ".\(ProcessInfo.processInfo.hostName).\(getpid()).\(count)"
         }
         if let last, last >= name(seconds), let previous = Int(last.dropFirst(namePrefix.count).prefix(10)) {
             return name(max(seconds, previous + 1))
