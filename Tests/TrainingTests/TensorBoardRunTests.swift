@@ -34,11 +34,12 @@ final class TensorBoardRunTests: XCTestCase {
         var description: String { "\(tag)@\(step)=\(value)" }
     }
 
-    /// Every value of the run's progress.csv and metrics.csv as the documented tags at env_steps.
-    private func expectedPoints(of run: URL) throws -> [Point] {
+    /// Every value of the run's progress.csv and metrics.csv as the documented tags at env_steps (`offline`:
+    /// at updates).
+    private func expectedPoints(of run: URL, offline: Bool = false) throws -> [Point] {
         var points: [Point] = []
         for row in try ProgressRow.read(from: run.appendingPathComponent("progress.csv")) {
-            let step = Int64(row.environmentSteps)
+            let step = Int64(offline ? row.updates : row.environmentSteps)
             if !row.trainReturn.isNaN { points.append(Point(tag: "train/return", step: step, value: Float(row.trainReturn))) }
             points += [Point(tag: "eval/return_mean", step: step, value: Float(row.evaluationReturnMean)),
                        Point(tag: "eval/return_std", step: step, value: Float(row.evaluationReturnStd)),
@@ -49,7 +50,7 @@ final class TensorBoardRunTests: XCTestCase {
         XCTAssertEqual(header.prefix(3), ["env_steps", "updates", "updates_in_row"])
         for fields in lines.dropFirst() {
             for (name, field) in zip(header.dropFirst(3), fields.dropFirst(3)) where !field.isEmpty {
-                points.append(Point(tag: "learner/\(name)", step: Int64(fields[0])!, value: Float(Double(field)!)))
+                points.append(Point(tag: "learner/\(name)", step: Int64(fields[offline ? 1 : 0])!, value: Float(Double(field)!)))
             }
         }
         return points
@@ -110,6 +111,17 @@ final class TensorBoardRunTests: XCTestCase {
         XCTAssertEqual(byTag(recorded), byTag(expected))
         guard let read = try accumulatorPoints(of: run) else { return }
         XCTAssertEqual(byTag(read), byTag(expected))
+
+        // Offline, from that run's store: the step is the update count.
+        let offline = directory.appending("offline")
+        _ = try train(["train", "bc", "--dataset", run.appendingPathComponent("replay").path, "--steps", "200", "--hidden", "8,8", "--batch", "8",
+                       "--eval-every", "100", "--eval-episodes", "1", "--log-every", "50", "--run-dir", offline.path])
+        let expectedOffline = try expectedPoints(of: offline, offline: true)
+        XCTAssertEqual(expectedOffline.filter { $0.tag == "eval/return_mean" }.map(\.step), [100, 200])
+        XCTAssertEqual(expectedOffline.filter { $0.tag.hasPrefix("learner/") }.map(\.step).sorted().last, 200)
+        XCTAssertFalse(expectedOffline.contains { $0.tag == "train/return" }, "an offline run has no training episodes")
+        XCTAssertEqual(byTag(try recordedPoints(of: offline).points), byTag(expectedOffline))
+        XCTAssertEqual(byTag(try XCTUnwrap(accumulatorPoints(of: offline))), byTag(expectedOffline))
     }
 
     func testAResumedRunWritesANewFileAndNoStepOfATagTwice() throws {
