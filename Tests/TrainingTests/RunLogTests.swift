@@ -63,6 +63,17 @@ final class RunLogTests: XCTestCase {
         }
     }
 
+    func testAWarningIsALineOfItsOwnInEveryStyle() {
+        for style in [TerminalProgress.Style.silent, .logLines, .progressLine] {
+            var written = ""
+            let terminal = TerminalProgress(style: style) { written += $0 }
+            terminal.update(steps: 10, totalSteps: 10, recentReturn: -5, lastEvaluation: nil)
+            let drawn = written
+            terminal.warn("the disk is full")
+            XCTAssertEqual(String(written.dropFirst(drawn.count)), (style == .progressLine ? "\r\u{1B}[K" : "") + "warning: the disk is full\n", "\(style)")
+        }
+    }
+
     /// A run that finished at a checkpoint, extended with `--steps`, stopped mid-interval and resumed
     /// writes the rows (and progress rows) of one uninterrupted run: no row lost, none twice.
     func testExtendingStoppingAndResumingWritesTheRowsOfAnUninterruptedRun() throws {
