@@ -1,4 +1,4 @@
-/// Returns of deterministic evaluation episodes.
+/// Returns of evaluation episodes.
 public struct EvaluationResult: Codable, Equatable, Sendable {
     public var returns: [Double]
 
@@ -11,5 +11,13 @@ public struct EvaluationResult: Codable, Equatable, Sendable {
         guard !returns.isEmpty else { return .nan }
         let m = mean
         return (returns.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(returns.count)).squareRoot()
+    }
+
+    /// Standard error of the mean: the sample standard deviation (n − 1) over √n; NaN below two episodes.
+    public var standardError: Double {
+        guard returns.count > 1 else { return .nan }
+        let m = mean
+        let variance = returns.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(returns.count - 1)
+        return (variance / Double(returns.count)).squareRoot()
     }
 }

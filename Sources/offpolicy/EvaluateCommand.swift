@@ -7,7 +7,7 @@ import TrainingRuns
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
-        abstract: "Evaluate a run's latest policy deterministically and print the mean and std of the return.",
+        abstract: "Evaluate a run's latest policy and print the mean and std of the return.",
         discussion: """
         Loads the learner from DIR/checkpoint (written by `offpolicy train`) and
         runs --episodes episodes with deterministic actions (SAC: the mean
@@ -16,6 +16,11 @@ struct EvaluateCommand: ParsableCommand {
         --json the last line is
           {"return_mean": ..., "return_std": ..., "episodes": ...}
         (a non-finite value is written as null).
+
+        For off-policy evaluation's ground truth, --stochastic samples actions
+        from π (seeded by --seed) and --gamma G reports the discounted return
+        Σ γ^t r_t; both add return_sem (the standard error of the mean) to the
+        line, and --gamma adds gamma.
 
         \(NormalizeOption.discussion)
         It prints the normalised mean and std (the std times 100 / |R_expert −
@@ -31,6 +36,8 @@ struct EvaluateCommand: ParsableCommand {
           offpolicy evaluate --run-dir runs/pendulum --normalize -1200,-150 --json
           offpolicy evaluate --run-dir runs/cheetah \\
               --normalize cheetah-random.hdf5,cheetah-expert.hdf5
+          offpolicy evaluate --run-dir runs/pendulum --stochastic --gamma 0.99 \\
+              --episodes 1000 --json
         """
     )
 
@@ -46,6 +53,12 @@ struct EvaluateCommand: ParsableCommand {
     @Flag(help: "End with one JSON line holding return_mean, return_std and episodes (with --normalize, also the scores and the reference).")
     var json = false
 
+    @Option(help: "Discount γ in (0, 1] of the reported return Σ γ^t r_t (default 1: the plain sum).")
+    var gamma: Double = 1
+
+    @Flag(help: "Sample actions from the policy π instead of taking its deterministic action.")
+    var stochastic = false
+
     @OptionGroup var normalize: NormalizeOption
 
     @OptionGroup var environmentTimeout: EnvironmentTimeoutOption
@@ -53,6 +66,12 @@ struct EvaluateCommand: ParsableCommand {
     func validate() throws {
         try CommandLineInput.checkCount(episodes, flag: "--episodes", limit: 1_000_000)
         try CommandLineInput.checkDirectory(runDir, flag: "--run-dir", mustExist: true)
+        guard gamma > 0, gamma <= 1 else {
+            throw ValidationError("--gamma must lie in (0, 1]; got \(gamma).")
+        }
+        if gamma < 1, normalize.normalize != nil {
+            throw ValidationError("--normalize compares undiscounted returns; it cannot be used with --gamma \(gamma).")
+        }
     }
 
     func run() throws {
@@ -65,8 +84,11 @@ struct EvaluateCommand: ParsableCommand {
         // Before any episode runs, so that a refused reference costs nothing.
         let normalization = try normalize.normalization(environment: config.environment)
         let result = try Evaluation.run(learner, on: environment, episodes: episodes,
-                                        seed: seed ?? Evaluation.environmentSeed(forRunSeed: config.seed), stopsOnRequest: true)
-        print("\(config.algorithm) on \(config.environment): return " + String(format: "%.3f ± %.3f", result.mean, result.standardDeviation) + " over \(episodes) episodes")
+                                        seed: seed ?? Evaluation.environmentSeed(forRunSeed: config.seed),
+                                        discount: gamma, deterministic: !stochastic, stopsOnRequest: true)
+        let kind = (gamma < 1 ? "discounted return (γ = \(gamma))" : "return") + (stochastic ? " of π's sampled actions" : "")
+        print("\(config.algorithm) on \(config.environment): \(kind) " + String(format: "%.3f ± %.3f", result.mean, result.standardDeviation)
+              + " over \(episodes) episodes" + (gamma < 1 || stochastic ? String(format: " (standard error %.3f)", result.standardError) : ""))
         if let normalization {
             print("normalised score " + String(format: "%.2f ± %.2f", normalization.score(result.mean), normalization.scoreSpread(result.standardDeviation)))
             print("reference: \(normalization.description)")
@@ -74,6 +96,8 @@ struct EvaluateCommand: ParsableCommand {
         if json {
             func number(_ value: Double) -> String { value.isFinite ? "\(value)" : "null" }
             var line = "{\"return_mean\": \(number(result.mean)), \"return_std\": \(number(result.standardDeviation)), \"episodes\": \(episodes)"
+            if gamma < 1 || stochastic { line += ", \"return_sem\": \(number(result.standardError)), \"stochastic\": \(stochastic)" }
+            if gamma < 1 { line += ", \"gamma\": \(gamma)" }
             if let normalization {
                 line += ", \"normalized_mean\": \(number(normalization.score(result.mean)))"
                     + ", \"normalized_std\": \(number(normalization.scoreSpread(result.standardDeviation)))"
