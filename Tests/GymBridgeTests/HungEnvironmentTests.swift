@@ -24,9 +24,10 @@ final class HungEnvironmentTests: XCTestCase {
         addTeardownBlock { unsetenv(name) }
     }
 
+    // The timeout covers the process's start too: 4 s leaves a loaded machine time to import Gymnasium.
     func testAHungStepTimesOutNamingTheEnvironmentTheCallAndTheStep() throws {
         setFixtureVariable("OFFPOLICY_FIXTURE_SLEEP_AT", "4")
-        let environment = try GymEnvironment(id: BridgeFixtures.id("SleepingPendulum-v0"), callTimeout: 0.5)
+        let environment = try GymEnvironment(id: BridgeFixtures.id("SleepingPendulum-v0"), callTimeout: 4)
         _ = try environment.checkedReset(seed: 1)
         for _ in 0..<3 { _ = try environment.checkedStep([0]) }
         let began = Date()
@@ -34,14 +35,14 @@ final class HungEnvironmentTests: XCTestCase {
             guard case .timedOut(let id, let call, let seconds, let standardError)? = error as? GymBridgeError else { return XCTFail("\(error)") }
             XCTAssertEqual(id, BridgeFixtures.id("SleepingPendulum-v0"))
             XCTAssertTrue(call.hasPrefix("step (step 4 of its episode"), call)
-            XCTAssertEqual(seconds, 0.5)
+            XCTAssertEqual(seconds, 4)
             XCTAssertTrue(standardError.contains("fixture: sleeping in step 4"), standardError)
             let message = "\(error)"
             XCTAssertTrue(message.hasPrefix("gym:\(BridgeFixtures.id("SleepingPendulum-v0")): its step (step 4 of its episode"), message)
-            XCTAssertTrue(message.contains("within 0.5 s"), message)
+            XCTAssertTrue(message.contains("within 4 s"), message)
             XCTAssertTrue(message.contains("--env-timeout"), message)
         }
-        XCTAssertLessThan(Date().timeIntervalSince(began), 5)
+        XCTAssertLessThan(Date().timeIntervalSince(began), 12)
         XCTAssertThrowsError(try environment.checkedStep([0]), "the killed child answers no further call")
     }
 
