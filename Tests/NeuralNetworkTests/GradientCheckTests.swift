@@ -201,7 +201,7 @@ final class GradientCheckTests: XCTestCase {
         let handLoss = WeightedMeanSquaredError.evaluate(prediction: [1, 2, 0], target: [0, 0, 1], weights: [1, 0.5, 0.25], count: 3,
                                                          scale: 0.5, gradient: &gradient, absoluteErrors: &errors)
         XCTAssertEqual(handLoss, 0.5 * 3.25 / 3, accuracy: 1e-7)
-        for (actual, expected) in zip(gradient, [Float(1.0 / 3), 1.0 / 3, -1.0 / 12]) { XCTAssertEqual(actual, expected, accuracy: 1e-7) }
+        for (actual, expected) in zip(gradient, [1.0 / 3, 1.0 / 3, -1.0 / 12] as [Float]) { XCTAssertEqual(actual, expected, accuracy: 1e-7) }
         XCTAssertEqual(errors, [1, 2, 1])
 
         var generator = SeededGenerator(seed: 16)
