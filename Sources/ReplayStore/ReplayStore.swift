@@ -29,17 +29,24 @@ public final class ReplayStore {
     private var tailCommittedTotal: UInt64?
     /// The state last read or committed by this process.
     private var lastReadState = StoreState()
+    /// The `priorities` database, once it exists (see `ReplayStore+Priorities.swift`).
+    var prioritiesDatabase: LMDBDatabase?
+    /// This process's sampling structure for the priorities of one commit; nil until first prioritized use.
+    var priorityIndex: PriorityIndex?
+    /// The priority changes of the write transaction under way, applied to `priorityIndex` after it commits.
+    var pendingPriorityChanges: [PriorityChange] = []
 
     static let schemaKey: StaticString = "schema"
     static let stateKey: StaticString = "state"
 
     private init(path: String, schema: StoreSchema, options: StoreOptions, environment: LMDBEnvironment,
-                 databases: (meta: LMDBDatabase, chunks: LMDBDatabase, pinned: LMDBDatabase)) throws {
+                 databases: (meta: LMDBDatabase, chunks: LMDBDatabase, pinned: LMDBDatabase, priorities: LMDBDatabase?)) throws {
         self.path = path
+        prioritiesDatabase = databases.priorities
         self.schema = schema
         self.options = options
         self.environment = environment
-        (meta, chunks, pinned) = databases
+        (meta, chunks, pinned) = (databases.meta, databases.chunks, databases.pinned)
         codec = try ChunkCodec(schema: schema)
         cache = ChunkCache(budgetBytes: options.cacheBudgetBytes, chunkLength: schema.chunkLength, layout: codec.layout)
         scratch = DecodedChunk(capacity: schema.chunkLength, layout: codec.layout)
@@ -76,7 +83,7 @@ public final class ReplayStore {
         let environment = try openEnvironment(at: path, options: options, creating: false)
         if options.access == .readWrite { try auditBeforeWriting(environment, path: path) }
         let (schema, databases) = try environment.read { transaction in
-            let databases: (meta: LMDBDatabase, chunks: LMDBDatabase, pinned: LMDBDatabase)
+            let databases: (meta: LMDBDatabase, chunks: LMDBDatabase, pinned: LMDBDatabase, priorities: LMDBDatabase?)
             do {
                 databases = try openDatabases(environment, transaction, create: false)
             } catch let ReplayStoreError.lmdb(_, code, _) where code == LMDBReturnCode.notFound.rawValue {
@@ -178,7 +185,7 @@ public final class ReplayStore {
                 return try openWithoutLockFile(at: path, mapSize: mapSize, flags: flags, reason: unusable.reason)
             }
             do {
-                return try LMDBEnvironment(directory: path, mapSize: mapSize, maxDatabases: 4, flags: flags, writerLease: nil)
+                return try LMDBEnvironment(directory: path, mapSize: mapSize, maxDatabases: 6, flags: flags, writerLease: nil)
             } catch let ReplayStoreError.lmdb(_, code, message) where code == EACCES || code == EPERM {
                 return try openWithoutLockFile(at: path, mapSize: mapSize, flags: flags, reason: message)
             }
@@ -192,7 +199,7 @@ public final class ReplayStore {
             if let unusable = LMDBLockFile.prepare(directory: path) {
                 throw ReplayStoreError.fileSystem(operation: "prepare LMDB's lock file", path: path + "/lock.mdb", message: unusable.reason)
             }
-            return try LMDBEnvironment(directory: path, mapSize: mapSize, maxDatabases: 4, flags: flags, writerLease: lease)
+            return try LMDBEnvironment(directory: path, mapSize: mapSize, maxDatabases: 6, flags: flags, writerLease: lease)
         }
     }
 
@@ -202,14 +209,17 @@ public final class ReplayStore {
         if probe.isHeld {
             throw ReplayStoreError.unsafeToReadWithoutLockFile(path: path, reason: reason, writer: probe.holder)
         }
-        return try LMDBEnvironment(directory: path, mapSize: mapSize, maxDatabases: 4, flags: flags.union(.noLock), writerLease: nil)
+        return try LMDBEnvironment(directory: path, mapSize: mapSize, maxDatabases: 6, flags: flags.union(.noLock), writerLease: nil)
     }
 
+    /// Opens the three databases every store has (creating them with `create`), and the `priorities`
+    /// database when the store has one (it is created on first prioritized use, never here).
     private static func openDatabases(_ environment: LMDBEnvironment, _ transaction: LMDBTransaction, create: Bool) throws
-        -> (meta: LMDBDatabase, chunks: LMDBDatabase, pinned: LMDBDatabase) {
+        -> (meta: LMDBDatabase, chunks: LMDBDatabase, pinned: LMDBDatabase, priorities: LMDBDatabase?) {
         (try environment.openDatabase(named: "meta", in: transaction, create: create),
          try environment.openDatabase(named: "chunks", in: transaction, create: create),
-         try environment.openDatabase(named: "pinned", in: transaction, create: create))
+         try environment.openDatabase(named: "pinned", in: transaction, create: create),
+         try openPrioritiesDatabase(environment, transaction))
     }
 
     private static func writeInitialRecords(schema: StoreSchema, _ meta: LMDBDatabase, _ transaction: LMDBTransaction) throws {
@@ -308,26 +318,37 @@ public final class ReplayStore {
 
     private func appendInOneTransaction<T>(validating: Bool, recording source: SourceEnvironment? = nil,
                                            _ body: (_ append: (TransitionBatch) throws -> Void) throws -> T) throws -> T {
-        let (result, committed): (T, StoreState) = try environment.write { transaction in
+        let (result, committed, generationBefore, prioritiesAfter): (T, StoreState, UInt64?, PriorityState?) = try environment.write { transaction in
             var state = try readState(transaction)
             if tailCommittedTotal != state.totalAppended { try loadTail(state, transaction) }
             tailCommittedTotal = nil  // until this commit succeeds
+            pendingPriorityChanges.removeAll()
+            var priorities = try readPriorityState(transaction)
+            let generationBefore = priorities?.generation
             let result = try body { batch in
                 if validating { try validate(batch) }
-                try appendRows(of: batch, to: &state, transaction)
+                try appendRows(of: batch, to: &state, priorities: priorities, transaction)
             }
-            try evict(&state, transaction)
+            try evict(&state, keepingPriorities: priorities != nil, transaction)
             if let source { try putSourceEnvironment(source, transaction) }
             try state.bytes.withUnsafeBytes { try transaction.put(meta, key: ReplayStore.stateKey, value: $0) }
-            return (result, state)
+            if priorities != nil {
+                priorities!.generation += 1
+                try writePriorityState(priorities!, transaction)
+            }
+            return (result, state, generationBefore, priorities)
         }
         tailCommittedTotal = committed.totalAppended
         lastReadState = committed
+        applyCommittedPriorityChanges(generationBefore: generationBefore, after: prioritiesAfter)
         return result
     }
 
     /// Writes the rows of `batch` into chunks in `transaction`, advancing `state` (not yet stored).
-    private func appendRows(of batch: TransitionBatch, to state: inout StoreState, _ transaction: LMDBTransaction) throws {
+    /// With `priorities` (the store keeps them), also writes each touched chunk's priority record: the new
+    /// rows at the maximum priority.
+    private func appendRows(of batch: TransitionBatch, to state: inout StoreState, priorities: PriorityState?,
+                            _ transaction: LMDBTransaction) throws {
         let length = schema.chunkLength
         var row = 0
         while row < batch.count {
@@ -338,10 +359,16 @@ public final class ReplayStore {
                                               pinsDemonstrations: options.pinsDemonstrations)
                 try transaction.put(chunks, key: chunkIndex, value: record)
                 state.storedBytes += UInt64(record.count)
+                if let priorities {
+                    try appendPriorities(chunk: chunkIndex, first: 0, sources: batch.sources[row..<(row + length)], priorities, transaction)
+                }
                 row += length
                 state.totalAppended += UInt64(length)
             } else {
                 let take = min(length - tail.count, batch.count - row)
+                if let priorities {
+                    try appendPriorities(chunk: chunkIndex, first: tail.count, sources: batch.sources[row..<(row + take)], priorities, transaction)
+                }
                 tail.appendRows(of: batch, row..<(row + take))
                 row += take
                 state.totalAppended += UInt64(take)
@@ -375,7 +402,8 @@ public final class ReplayStore {
 
     /// FIFO eviction of whole chunks until the live count fits the capacity. Pinned chunks are
     /// skipped (recorded in the `pinned` database); the newest chunk is never evicted.
-    private func evict(_ state: inout StoreState, _ transaction: LMDBTransaction) throws {
+    /// With `keepingPriorities`, an evicted chunk's priority record goes with it.
+    private func evict(_ state: inout StoreState, keepingPriorities: Bool, _ transaction: LMDBTransaction) throws {
         let length = UInt64(schema.chunkLength)
         guard state.totalAppended > 0 else { return }
         let newestChunk = (state.totalAppended - 1) / length
@@ -392,6 +420,7 @@ public final class ReplayStore {
             } else {
                 try state.subtractStoredBytes(record.count)
                 try transaction.delete(chunks, key: chunkIndex)
+                if keepingPriorities { try removePriorities(chunk: chunkIndex, transaction) }
             }
             state.evictionCursor += 1
         }

@@ -32,6 +32,14 @@ public enum ReplayStoreError: Error, Equatable, CustomStringConvertible, Sendabl
     case fileSystem(operation: String, path: String, message: String)
     /// An environment record (`recordSourceEnvironment`) that does not fit the store, or differs from the one it has.
     case sourceEnvironmentMismatch(path: String, reason: String)
+    /// A `PrioritySettings` value out of range (the sentence names it).
+    case invalidPrioritySetting(String)
+    /// A priority update's value at `position` is NaN, infinite or negative.
+    case invalidPriority(position: Int, index: UInt64, value: Float)
+    /// A priority update names a transition that is not live (evicted, or not appended yet).
+    case notLive(position: Int, index: UInt64, appended: UInt64)
+    /// A store opened read-only that keeps no priorities was sampled by priority.
+    case noPriorities(path: String)
 
     /// LMDB found a page it cannot use: the B-tree is damaged.
     var isDamagedTree: Bool {
@@ -78,6 +86,13 @@ public enum ReplayStoreError: Error, Equatable, CustomStringConvertible, Sendabl
         case let .limitExceeded(name, value, limit): return "\(name) \(value) exceeds the limit of \(limit)"
         case let .fileSystem(operation, path, message): return "cannot \(operation) \(path): \(message)"
         case let .sourceEnvironmentMismatch(path, reason): return "cannot record the environment of the store at \(path): \(reason)"
+        case let .invalidPrioritySetting(problem): return "\(problem); nothing was sampled"
+        case let .invalidPriority(position, index, value):
+            return "priority \(value) at position \(position) (transition \(index)) is not a finite number ≥ 0; no priority was changed"
+        case let .notLive(position, index, appended):
+            return "transition \(index) at position \(position) of the priority update is not live (evicted, or beyond the \(appended) appended); no priority was changed"
+        case let .noPriorities(path):
+            return "the store at \(path) keeps no priorities yet and was opened read-only; open it for writing once (`offpolicy replay prioritize \(path)`) to add them"
         }
     }
 }

@@ -38,6 +38,9 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     /// Write a row of averaged learner metrics to `metrics.csv` every this many updates.
     public var metricsInterval: Int
     public var learner: LearnerConfiguration
+    /// Prioritized experience replay (nil: uniform batches, the default). For learners with a TD critic
+    /// (`PrioritizedLearner`: SAC, TD3, DDPG, TD3+BC), online and offline, single-transition targets only.
+    public var prioritizedReplay: PrioritizedReplay?
     /// The off-policy loop's copies beyond one (nil: one). An on-policy learner's copies are its own.
     private var offPolicyCopies: Int?
     /// False when the run writes no TensorBoard events (nil: it does; `config.json` holds it only when false).
@@ -72,7 +75,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
 
     private enum CodingKeys: String, CodingKey {
         case environment, mode, dataset, prefill, steps, seed, evaluationInterval, evaluationEpisodes, checkpointInterval,
-             learningStarts, gradientStepsPerStep, replayCapacity, metricsInterval, learner, onlineStart, tensorBoard
+             learningStarts, gradientStepsPerStep, replayCapacity, metricsInterval, learner, onlineStart, tensorBoard, prioritizedReplay
         case offPolicyCopies = "environmentCopies"
     }
 
@@ -153,6 +156,13 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
             throw TrainingError.invalidConfig("the demonstration ratio must lie in [0, 1], got \(ratio)")
         }
         if dataset != nil && mode == .online { throw TrainingError.invalidConfig("a dataset is trained on offline; set the mode to offline") }
+        if let prioritizedReplay {
+            if let problem = prioritizedReplay.problem { throw TrainingError.invalidConfig(problem) }
+            if learner.isOnPolicy { throw TrainingError.invalidConfig("\(algorithm) is on-policy: it learns from its rollouts, not from prioritized replay") }
+            if prefill?.ratio != nil {
+                throw TrainingError.invalidConfig("prioritized replay draws every row by priority; it does not mix a fixed share of demonstrations or dataset rows into a batch")
+            }
+        }
         do {
             try learner.validate()
         } catch let error as LearnerError {

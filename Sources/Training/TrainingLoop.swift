@@ -41,6 +41,10 @@ public final class TrainingLoop {
     private var segments: [TransitionBatch]
     private var stepBatch: TransitionBatch
     private var sampleBatch: TransitionBatch
+    /// With prioritized replay: the store and learner as what prioritized replay needs, and the indices and
+    /// weights of the last batch.
+    private var prioritized: (sampler: any PrioritizedTransitionSampler, learner: any PrioritizedLearner)?
+    private var prioritizedSample = PrioritizedSample()
     private let warmUpLogProbability: Float
 
     /// Starts a new run in `directory` (which must not hold one): writes `config.json` and the headers
@@ -64,10 +68,12 @@ public final class TrainingLoop {
                 evaluationEnvironment: @escaping () throws -> any Environment,
                 learner: any Learner, store: any TransitionStore, terminal: TerminalProgress = TerminalProgress()) throws {
         try Self.check(environments, learner, config)
+        let prioritized = try Self.prioritized(config, learner, store)
         core = try RunCore(starting: config, in: directory, environments: environments,
                            evaluationEnvironment: evaluationEnvironment, learner: learner, sink: store, terminal: terminal)
         self.learner = learner
         sampler = store
+        self.prioritized = prioritized
         (segments, stepBatch, sampleBatch, warmUpLogProbability) = Self.buffers(config: config, environment: environments[0])
     }
 
@@ -89,11 +95,13 @@ public final class TrainingLoop {
                 evaluationEnvironment: @escaping () throws -> any Environment,
                 learner: any Learner, store: any TransitionStore, terminal: TerminalProgress = TerminalProgress()) throws {
         try Self.check(environments, learner, config)
+        let prioritized = try Self.prioritized(config, learner, store)
         core = try RunCore(resuming: directory, config: config, environments: environments,
                            evaluationEnvironment: evaluationEnvironment, learner: learner, sink: store, terminal: terminal,
                            afterCheckpoint: "so the resumed run samples from them too and is not bit-identical to an uninterrupted one")
         self.learner = learner
         sampler = store
+        self.prioritized = prioritized
         (segments, stepBatch, sampleBatch, warmUpLogProbability) = Self.buffers(config: config, environment: environments[0])
     }
 
@@ -106,6 +114,23 @@ public final class TrainingLoop {
                 TransitionBatch(observationSize: observationSize, actionSize: space.dimension, reservingCapacity: copies),
                 TransitionBatch(observationSize: observationSize, actionSize: space.dimension, zeroedCount: config.learner.common.batchSize),
                 Float(-logVolume))
+    }
+
+    /// With `config.prioritizedReplay`: the store must sample by priority and the learner weight its critic loss
+    /// (`PrioritizedLearner`), on single transitions.
+    private static func prioritized(_ config: TrainingConfig, _ learner: any Learner, _ store: any TransitionStore) throws
+        -> (sampler: any PrioritizedTransitionSampler, learner: any PrioritizedLearner)? {
+        guard config.prioritizedReplay != nil else { return nil }
+        guard let learner = learner as? any PrioritizedLearner else {
+            throw TrainingError.invalidConfig("\(config.algorithm) has no TD critic to weight: prioritized replay is for sac, td3, ddpg and td3bc")
+        }
+        guard learner.sequenceLength == 1 else {
+            throw TrainingError.invalidConfig("\(config.algorithm) learns from runs of \(learner.sequenceLength) transitions here; prioritized replay draws single transitions (use one-step targets)")
+        }
+        guard let sampler = store as? any PrioritizedTransitionSampler else {
+            throw TrainingError.invalidConfig("the run's transition store cannot sample by priority")
+        }
+        return (sampler, learner)
     }
 
     /// An on-policy learner would learn from random batches here; warm-up actions need a bounded box; the
@@ -171,6 +196,23 @@ public final class TrainingLoop {
     /// One gradient step on a sampled batch; stops the run if it diverged; records its metrics.
     private func updateOnce() throws {
         let batchSize = core.config.learner.common.batchSize, length = learner.sequenceLength
+        if let prioritized, let replay = core.config.prioritizedReplay {
+            // β annealed over the run's steps (environment steps online, updates offline): a function of the
+            // counters, so a resumed run has the same β.
+            let done = core.config.mode == .online ? core.state.environmentSteps : core.state.updates
+            var settings = replay.settings(after: done, of: core.config.steps)
+            settings.epsilon = replay.epsilon
+            try prioritized.sampler.samplePrioritized(batchSize: batchSize, settings: settings, using: &core.state.samplingGenerator,
+                                                      into: &sampleBatch, sample: &prioritizedSample)
+            let (metrics, priorities) = prioritized.learner.update(on: sampleBatch, importanceWeights: prioritizedSample.weights,
+                                                                  using: &core.state.updateGenerator)
+            // A diverged update's |δ| may be NaN: let `record` stop the run before it reaches the store.
+            try core.record(metrics)
+            if priorities.allSatisfy(\.isFinite) {
+                try prioritized.sampler.updatePriorities(indices: prioritizedSample.indices, priorities: priorities)
+            }
+            return
+        }
         if length > 1 {
             try sampler.sampleSequences(count: batchSize, length: length, windows: learner.sequenceWindows,
                                         using: &core.state.samplingGenerator, into: &sampleBatch)

@@ -307,7 +307,7 @@ public enum TrainingRun {
     }
 
     /// Online: the run's own store (created for a new run). Offline: the dataset store (or the run's own),
-    /// opened read-only; its observation and action sizes must be the environment's.
+    /// opened read-only (for writing with prioritized replay, which needs a store inside the run); its observation and action sizes must be the environment's.
     static func openStore(_ config: TrainingConfig, _ environment: any Environment, run: RunDirectory,
                                   creating: Bool) throws -> ReplayStore {
         guard config.mode == .offline else {
@@ -321,7 +321,17 @@ public enum TrainingRun {
         }
         let path = config.dataset ?? run.replay.path
         guard FileManager.default.fileExists(atPath: path) else { throw TrainingError.missingFile("the dataset store \(path)") }
-        let store = try ReplayStore.open(at: path, options: StoreOptions(access: .readOnly))
+        // Prioritized replay writes its priorities into the store: only into one the run owns (its replay/, or
+        // DIR/dataset where a dataset file was imported), never into a store the user made.
+        var access = StoreAccess.readOnly
+        if config.prioritizedReplay != nil {
+            let root = run.root.standardizedFileURL.path + "/"
+            guard URL(fileURLWithPath: path).standardizedFileURL.path.hasPrefix(root) else {
+                throw TrainingError.invalidConfig("prioritized offline training writes priorities into its dataset store, and \(path) is not the run's own; give the dataset file (imported into the run) or train on a copy of the store")
+            }
+            access = .readWrite
+        }
+        let store = try ReplayStore.open(at: path, options: StoreOptions(access: access, durability: storeOptions.durability))
         let wanted = (environment.observationSpace.dimension, environment.actionSpace.dimension)
         guard (store.schema.observationSize, store.schema.actionSize) == wanted else {
             throw TrainingError.mismatch("the dataset store \(path) holds \(store.schema.observationSize)-d observations and \(store.schema.actionSize)-d actions; \(config.environment) has \(wanted.0) and \(wanted.1)")

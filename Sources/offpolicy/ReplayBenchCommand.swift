@@ -28,11 +28,14 @@ struct ReplayBenchCommand: ParsableCommand {
     @Option(help: "Single-transition steps (append 1, sample 256) to time.") var steps: Int = 2_000
     @Option(help: "An existing directory for the temporary stores (default: the system temporary directory); only they are created and removed.") var directory: String?
     @Flag(help: "Print one JSON object as the last line.") var json = false
+    @Flag(help: "Also time prioritized replay on the appended store: adding priorities, rebuilding the tree on open, prioritized sampling alone, and sampling plus one priority update per batch (processCrashSafe).")
+    var prioritized = false
+    @Option(help: "With --prioritized: batches of 256 per prioritized round.") var prioritizedBatches: Int = 2_000
 
     func validate() throws {
         guard transitions >= chunkLength else { throw ValidationError("--transitions must be at least --chunk") }
-        guard appendBatch >= 1, warmBatches >= 1, coldBatches >= 1, steps >= 1 else {
-            throw ValidationError("--append-batch, --warm-batches, --cold-batches and --steps must be at least 1")
+        guard appendBatch >= 1, warmBatches >= 1, coldBatches >= 1, steps >= 1, prioritizedBatches >= 1 else {
+            throw ValidationError("--append-batch, --warm-batches, --cold-batches, --steps and --prioritized-batches must be at least 1")
         }
     }
 
@@ -54,7 +57,8 @@ struct ReplayBenchCommand: ParsableCommand {
         // The synthetic transitions, then the decoded-chunk cache for warm sampling, each about this size.
         try limit("--transitions", transitions, perItem: schema.rawBytesPerTransition * 2)
         try limit("--steps", steps, perItem: schema.rawBytesPerTransition)
-        for (flag, value) in [("--warm-batches", warmBatches), ("--cold-batches", coldBatches)] where value > 100_000_000 {
+        for (flag, value) in [("--warm-batches", warmBatches), ("--cold-batches", coldBatches), ("--prioritized-batches", prioritizedBatches)]
+            where value > 100_000_000 {
             throw ReplayStoreError.limitExceeded(name: flag, value: "\(value)", limit: "100000000")
         }
         if let directory {
@@ -140,6 +144,8 @@ struct ReplayBenchCommand: ParsableCommand {
             }
             printError(String(format: "bench: training-loop steps (append 1 + sample 256, processCrashSafe) %.0f steps/s", stepRate))
 
+            let priorityFigures = prioritized ? try benchPrioritized(path: path, cacheBytes: decodedBytes, batchSize: sampleBatch) : nil
+
             let bytesPerTransition = Double(statistics.storedBytes) / Double(statistics.transitions)
             let appendCPURate = Double(transitions) / appendCPUSeconds
             let result = ReplayBenchJSON(
@@ -149,7 +155,10 @@ struct ReplayBenchCommand: ParsableCommand {
                 appendTransitionsPerCpuS: finiteOrNull(appendCPURate.rounded()),
                 sampleWarmTransitionsPerCpuS: finiteOrNull(warmCPURate.rounded()), sampleColdTransitionsPerCpuS: finiteOrNull(coldCPURate.rounded()),
                 stepsPerS: finiteOrNull(stepRate.rounded()), transitions: transitions, chunk: chunkLength, level: compressionLevel,
-                filter: filter.rawValue, appendBatch: appendBatch, durability: durability.rawValue)
+                filter: filter.rawValue, appendBatch: appendBatch, durability: durability.rawValue,
+                priorityAddSeconds: priorityFigures?.addSeconds, priorityRebuildSeconds: priorityFigures?.rebuildSeconds,
+                samplePrioritizedTransitionsPerS: priorityFigures.map { finiteOrNull($0.sampleRate.rounded()) } ?? nil,
+                samplePrioritizedUpdateTransitionsPerS: priorityFigures.map { finiteOrNull($0.sampleUpdateRate.rounded()) } ?? nil)
             print(String(format: "append             %12.0f transitions/s  (%.0f per CPU-second; %d per commit, %@)",
                          appendRate, appendCPURate.rounded(), appendBatch, durability.rawValue))
             print(String(format: "sample warm        %12.0f transitions/s  (%.0f per CPU-second; batches of 256)", warmRate, warmCPURate))
@@ -157,8 +166,63 @@ struct ReplayBenchCommand: ParsableCommand {
             print(String(format: "append 1 + sample  %12.0f steps/s (processCrashSafe)", stepRate))
             print(String(format: "bytes/transition   %12.1f (raw %d)", bytesPerTransition, schema.rawBytesPerTransition))
             print(String(format: "compression ratio  %12.3f", statistics.compressionRatio))
+            if let figures = priorityFigures {
+                print(String(format: "prioritized sample %12.0f transitions/s  (batches of 256, α 0.6, β 0.4; sum tree + min tree)", figures.sampleRate))
+                print(String(format: "prioritized s + u  %12.0f transitions/s  (sample 256, then update their 256 priorities in one commit, processCrashSafe)", figures.sampleUpdateRate))
+                print(String(format: "priority updates   %12.0f batches/s  (%.1f µs per update of 256 priorities)", figures.sampleUpdateRate / 256 , 1e6 / max(figures.updateRate, 1e-9)))
+                print(String(format: "priorities added   %12.3f s  (%d transitions, first prioritized use)", figures.addSeconds, transitions))
+                print(String(format: "tree rebuild       %12.3f s  (%d transitions, from the stored priorities on open)", figures.rebuildSeconds, transitions))
+            }
             if json { print(try jsonLine(result)) }
         }
+    }
+
+    /// Prioritized replay on the store at `path`: adding priorities to it, rebuilding the tree from them after a
+    /// fresh open, sampling by priority alone (median of three rounds), and the prioritized training pattern:
+    /// sample 256, then write 256 new priorities (|δ| drawn from the generator) in one commit, processCrashSafe.
+    private func benchPrioritized(path: String, cacheBytes: Int, batchSize: Int)
+        throws -> (addSeconds: Double, rebuildSeconds: Double, sampleRate: Double, sampleUpdateRate: Double, updateRate: Double) {
+        let settings = PrioritySettings()
+        var addSeconds = 0.0
+        do {
+            let store = try ReplayStore.open(at: path, options: StoreOptions(durability: .processCrashSafe, cacheBudgetBytes: 0))
+            let clock = ContinuousClock.now
+            try store.addPriorities()
+            addSeconds = (ContinuousClock.now - clock).seconds
+            try store.sync()
+        }
+        printError(String(format: "bench: priorities added to %d transitions in %.3f s", transitions, addSeconds))
+        let store = try ReplayStore.open(at: path, options: StoreOptions(durability: .processCrashSafe, cacheBudgetBytes: cacheBytes))
+        let rebuildSeconds = try store.rebuildPriorityIndex(settings: settings)
+        printError(String(format: "bench: priority tree rebuilt from the store in %.3f s", rebuildSeconds))
+        try store.warmCache()
+        var generator = SeededGenerator(seed: 3)
+        var batch = TransitionBatch(observationSize: observationSize, actionSize: actionSize, zeroedCount: batchSize)
+        var sample = PrioritizedSample(count: batchSize)
+        var rates: [Double] = []
+        for _ in 0..<3 {
+            let clock = ContinuousClock.now
+            for _ in 0..<prioritizedBatches {
+                try store.samplePrioritized(batchSize: batchSize, settings: settings, using: &generator, into: &batch, sample: &sample)
+            }
+            rates.append(Double(prioritizedBatches * batchSize) / (ContinuousClock.now - clock).seconds)
+        }
+        let sampleRate = rates.sorted()[1]
+        printError(String(format: "bench: prioritized sampling rounds %@ transitions/s", rates.map { String(format: "%.0f", $0) }.joined(separator: ", ")))
+        var errors = [Float](repeating: 0, count: batchSize)
+        var updateSeconds = 0.0
+        let clock = ContinuousClock.now
+        for _ in 0..<prioritizedBatches {
+            try store.samplePrioritized(batchSize: batchSize, settings: settings, using: &generator, into: &batch, sample: &sample)
+            for k in 0..<batchSize { errors[k] = generator.nextUnitFloat() * 2 }
+            let update = ContinuousClock.now
+            try store.updatePriorities(indices: sample.indices, priorities: errors)
+            updateSeconds += (ContinuousClock.now - update).seconds
+        }
+        let sampleUpdateRate = Double(prioritizedBatches * batchSize) / (ContinuousClock.now - clock).seconds
+        try store.sync()
+        printError(String(format: "bench: prioritized sample + update %.0f transitions/s", sampleUpdateRate))
+        return (addSeconds, rebuildSeconds, sampleRate, sampleUpdateRate, Double(prioritizedBatches) / updateSeconds)
     }
 
     /// User + system CPU seconds of this process so far: comparing it with wall time shows how much

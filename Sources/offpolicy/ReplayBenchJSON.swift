@@ -18,4 +18,10 @@ struct ReplayBenchJSON: Encodable {
     var filter: String
     var appendBatch: Int
     var durability: String
+    /// With `--prioritized` (absent otherwise): seconds to add priorities to the store, seconds to rebuild the
+    /// tree from them on open, and the prioritized sampling rates without and with one update per batch.
+    var priorityAddSeconds: Double?
+    var priorityRebuildSeconds: Double?
+    var samplePrioritizedTransitionsPerS: Double?
+    var samplePrioritizedUpdateTransitionsPerS: Double?
 }

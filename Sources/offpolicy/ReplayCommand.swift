@@ -4,10 +4,10 @@ import ArgumentParser
 struct ReplayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
-        abstract: "Create, fill, verify, inspect, sample and benchmark LMDB + zstd replay stores.",
+        abstract: "Create, fill, verify, inspect, sample, prioritize and benchmark LMDB + zstd replay stores.",
         subcommands: [
             ReplayCreateCommand.self, ReplayFillCommand.self, ReplayVerifyCommand.self,
-            ReplayInfoCommand.self, ReplaySampleCommand.self, ReplayBenchCommand.self,
+            ReplayInfoCommand.self, ReplaySampleCommand.self, ReplayBenchCommand.self, ReplayPrioritizeCommand.self,
         ]
     )
 }

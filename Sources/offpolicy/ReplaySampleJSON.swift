@@ -13,4 +13,7 @@ struct SampledBatchJSON: Encodable {
     var episodeIds: [UInt64]
     var stepIndices: [UInt32]
     var sources: [String]
+    /// With `--prioritized`: each row's store index and importance weight (absent otherwise).
+    var indices: [UInt64]?
+    var weights: [Float]?
 }

@@ -122,7 +122,7 @@ struct TrainCommand: ParsableCommand {
     var algorithm: AlgorithmName? { LearnerArguments(learner.words).algorithm.flatMap(AlgorithmName.init(argument:)) }
 
     /// The learner's own options as typed, its name taken out.
-    var learnerOptions: [String] { LearnerArguments(learner.words).options }
+    var learnerOptions: [String] { LearnerArguments(learner.words).options + replay.learnerWords }
 
     /// The largest count a flag accepts (steps, intervals, capacity).
     private static let countLimit = TrainingConfig.countLimit
@@ -132,6 +132,12 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("unknown learner '\(name)' (known: \(Algorithms.names.joined(separator: ", ")))")
         }
         try Self.refuseUnknownOptions(learnerOptions)
+        if !replay.prioritized {
+            for (flag, given) in [("--beta-final", replay.betaFinal != nil), ("--priority-epsilon", replay.priorityEpsilon != nil)] where given {
+                throw ValidationError("\(flag) applies to --prioritized")
+            }
+        }
+        if let problem = replay.prioritizedReplay?.problem { throw ValidationError(problem) }
         if let resume = general.resume {
             try CommandLineInput.checkDirectory(resume, flag: "--resume", mustExist: true)
             guard general.runDir == nil || general.runDir == resume else { throw ValidationError("--resume takes the run directory; do not also give a different --run-dir") }
@@ -142,7 +148,8 @@ struct TrainCommand: ParsableCommand {
                 ("--eval-every", general.evalEvery != nil), ("--eval-episodes", general.evalEpisodes != nil), ("--log-every", general.logEvery != nil),
                 ("--checkpoint-every", general.checkpointEvery != nil), ("--dataset", replay.dataset != nil), ("--offline", replay.offline),
                 ("--prefill", replay.prefill != nil), ("--demo-ratio", replay.demoRatio != nil), ("--gamma", common.gamma != nil),
-                ("--no-tensorboard", general.noTensorBoard),
+                ("--no-tensorboard", general.noTensorBoard), ("--prioritized", replay.prioritized),
+                ("--beta-final", replay.betaFinal != nil), ("--priority-epsilon", replay.priorityEpsilon != nil),
             ]
             let learnerFlags = learnerOptions.filter { $0.hasPrefix("--") }.map { String($0.split(separator: "=", maxSplits: 1)[0]) }
             let given = fixed.filter(\.1).map(\.0) + (learnerFlags.isEmpty && !learnerOptions.isEmpty ? learnerOptions : learnerFlags)
@@ -238,6 +245,7 @@ struct TrainCommand: ParsableCommand {
         config.dataset = replay.dataset.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         config.mode = replay.dataset == nil ? .online : .offline
         config.writesTensorBoardEvents = !general.noTensorBoard
+        config.prioritizedReplay = replay.prioritizedReplay
         return config
     }
 
@@ -286,7 +294,7 @@ struct TrainCommand: ParsableCommand {
         let refused: [(String, Bool)] = (type.isOnPolicy ? [
             ("--learning-starts", replay.learningStarts != nil), ("--gradient-steps", replay.gradientSteps != nil), ("--dataset", replay.dataset != nil),
             ("--offline", replay.offline), ("--prefill", replay.prefill != nil), ("--demo-ratio", replay.demoRatio != nil),
-            ("--online-steps", replay.onlineSteps != nil),
+            ("--online-steps", replay.onlineSteps != nil), ("--prioritized", replay.prioritized),
         ] : []) + [("--batch", common.batch != nil && !type.usesBatchSize)]
         let given = refused.filter(\.1).map(\.0)
         guard given.isEmpty else {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Training
 
 /// The `train` options of the off-policy and offline learners, which learn from the replay store:
 /// warm-up, gradient steps, capacity, a dataset to train from, demonstrations to pre-fill.
@@ -29,4 +30,33 @@ struct TrainReplayOptions: ParsableArguments {
 
     @Option(parsing: .unconditional, help: "With --online-steps: the share of every online batch drawn from the dataset. Default: 0.5 (Cal-QL's mixing ratio).")
     var datasetRatio: Double?
+
+    @Flag(help: "Prioritized experience replay (Schaul et al. 2016) for sac, td3, ddpg and td3bc, online or offline: batches drawn by priority from the store, the critic loss weighted by the importance weights, new priorities (mean |δ| of the critics) committed to the store after every update.")
+    var prioritized = false
+
+    @Option(parsing: .unconditional, help: "With --prioritized: the priority exponent α. Default: 0.6. (Without --prioritized, --alpha and --beta go to the learner, as iql's --beta.)")
+    var alpha: Double?
+
+    @Option(parsing: .unconditional, help: "With --prioritized: the importance-weight exponent β at the start, in [0, 1]. Default: 0.4.")
+    var beta: Double?
+
+    @Option(parsing: .unconditional, help: "With --prioritized: β at the run's last step, reached linearly. Default: 1.")
+    var betaFinal: Double?
+
+    @Option(parsing: .unconditional, help: "With --prioritized: ε added to every |δ| (> 0). Default: 1e-6.")
+    var priorityEpsilon: Double?
+
+    /// The prioritized replay the flags ask for, nil without --prioritized.
+    var prioritizedReplay: PrioritizedReplay? {
+        guard prioritized else { return nil }
+        let defaults = PrioritizedReplay()
+        return PrioritizedReplay(alpha: alpha ?? defaults.alpha, beta: beta ?? defaults.beta, betaFinal: betaFinal ?? defaults.betaFinal,
+                                 epsilon: priorityEpsilon ?? defaults.epsilon)
+    }
+
+    /// Without --prioritized, --alpha and --beta belong to the learner (iql's --beta): handed on as typed.
+    var learnerWords: [String] {
+        guard !prioritized else { return [] }
+        return (alpha.map { ["--alpha", "\($0)"] } ?? []) + (beta.map { ["--beta", "\($0)"] } ?? [])
+    }
 }

@@ -192,6 +192,34 @@ final class GradientCheckTests: XCTestCase {
         FiniteDifference.assertMatch(analytic: analytic, numerical: numerical, "MSE")
     }
 
+    /// The importance-weighted critic loss of prioritized replay: by hand on three rows, then its gradient
+    /// against finite differences on nine.
+    func testWeightedMeanSquaredError() {
+        // Hand: q = (1, 2, 0), y = (0, 0, 1), w = (1, 0.5, 0.25), scale ½: L = ½ · (1·1 + 0.5·4 + 0.25·1) / 3 = 0.541666…,
+        // ∂L/∂q = ½ · 2 w (q − y) / 3 = (1/3, 1/3, −1/12), |δ| = (1, 2, 1).
+        var gradient = [Float](repeating: 0, count: 3), errors = [Float](repeating: 0, count: 3)
+        let handLoss = WeightedMeanSquaredError.evaluate(prediction: [1, 2, 0], target: [0, 0, 1], weights: [1, 0.5, 0.25], count: 3,
+                                                         scale: 0.5, gradient: &gradient, absoluteErrors: &errors)
+        XCTAssertEqual(handLoss, 0.5 * 3.25 / 3, accuracy: 1e-7)
+        for (actual, expected) in zip(gradient, [1.0 / 3, 1.0 / 3, -1.0 / 12] as [Float]) { XCTAssertEqual(actual, expected, accuracy: 1e-7) }
+        XCTAssertEqual(errors, [1, 2, 1])
+
+        var generator = SeededGenerator(seed: 16)
+        var prediction = (0..<9).map { _ in Float(generator.nextGaussian()) }
+        let target = (0..<9).map { _ in Float(generator.nextGaussian()) }
+        let weights = (0..<9).map { _ in 0.1 + generator.nextUnitFloat() * 0.9 }
+        var analytic = [Float](repeating: 0, count: 9), absolute = [Float](repeating: 0, count: 9)
+        let loss = WeightedMeanSquaredError.evaluate(prediction: prediction, target: target, weights: weights, count: 9, scale: 0.5,
+                                                     gradient: &analytic, absoluteErrors: &absolute)
+        XCTAssertEqual(loss, WeightedMeanSquaredError.value(prediction: prediction, target: target, weights: weights, scale: 0.5), accuracy: 1e-6)
+        let numerical = prediction.withUnsafeMutableBufferPointer { values in
+            FiniteDifference.gradient(of: values.baseAddress!, count: 9, step: 1e-2) {
+                WeightedMeanSquaredError.value(prediction: Array(values), target: target, weights: weights, scale: 0.5)
+            }
+        }
+        FiniteDifference.assertMatch(analytic: analytic, numerical: numerical, "weighted MSE")
+    }
+
     /// L = Σ w ⊙ a + c Σ log π(a|s) through the reparameterised, tanh-squashed sample, w.r.t. the raw
     /// [μ | log σ] input. One log σ lies beyond the clamp, where the gradient must be exactly zero.
     func testSquashedGaussianHead() {

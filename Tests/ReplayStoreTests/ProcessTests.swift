@@ -8,7 +8,7 @@ import Transitions
 /// Real processes: the `offpolicy` binary killed with SIGKILL mid-write, and one writer with two readers.
 final class ProcessTests: XCTestCase {
     /// Starts `offpolicy arguments...` with stdout piped.
-    private func start(_ arguments: [String]) throws -> (Process, Pipe) {
+    func start(_ arguments: [String]) throws -> (Process, Pipe) {
         let process = Process()
         process.executableURL = try OffpolicyExecutable.url()
         process.arguments = arguments
@@ -113,5 +113,69 @@ extension ProcessTests {
             let index = try XCTUnwrap(stream.index(episodeID: batch.episodeIDs[row], stepIndex: batch.stepIndices[row]))
             XCTAssertEqual(batch.rows(row..<(row + 1)), stream.batch(index..<(index + 1)))
         }
+    }
+}
+
+extension ProcessTests {
+    /// `replay prioritize --rounds` killed with SIGKILL while it commits priority updates, four times: after
+    /// each kill, the stored priorities are exactly those of the acknowledged updates, or of one more (the
+    /// update committed but not yet printed), never a mix; the tree rebuilt on open agrees with them.
+    func testKillDashNineDuringPriorityUpdatesLosesNoAcknowledgedUpdate() throws {
+        let path = try temporaryDirectory(self) + "/store"
+        let fill = try runOffpolicy(["replay", "fill", path, "--transitions", "20000", "--seed", "4", "--commit-every", "5000", "--chunk", "16"])
+        XCTAssertEqual(fill.status, 0, fill.error)
+        var acknowledged = 0
+        var live: [UInt64] = []
+        for round in 0..<4 {
+            // Each run starts its synthetic rounds at 1 again; what it must leave is a function of its own rounds.
+            let before: [UInt64: Float]
+            do {
+                let store = try ReplayStore.open(at: path)
+                before = try store.storedPriorities()?.mapValues(\.priority)
+                    ?? Dictionary(uniqueKeysWithValues: (0..<20_000).map { (UInt64($0), Float(1)) })
+                live = before.keys.sorted()
+            }
+            var arguments = ["replay", "prioritize", path, "--rounds", "1000000", "--batch", "\(64 + 37 * round)"]
+            if round % 2 == 1 { arguments += ["--durability", "processCrashSafe"] }
+            let (process, output) = try start(arguments)
+            var text = readCommittedUpdates(output, lines: 5 + 7 * round)
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            text += String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            XCTAssertEqual(process.terminationReason, .uncaughtSignal, "round \(round): killed mid-run")
+            acknowledged = text.split(separator: "\n").compactMap { line in
+                line.hasPrefix("committed update ") ? Int(line.dropFirst("committed update ".count)) : nil
+            }.max() ?? 0
+            XCTAssertGreaterThanOrEqual(acknowledged, 5 + 7 * round, "round \(round) made progress")
+            let store = try ReplayStore.open(at: path)
+            let stored = try XCTUnwrap(store.storedPriorities()).mapValues(\.priority)
+            let updates = SyntheticPriorityUpdates(live: live, batchSize: 64 + 37 * round)
+            let exact = updates.priorities(afterRounds: acknowledged, initial: before)
+            let oneMore = updates.priorities(afterRounds: acknowledged + 1, initial: before)
+            XCTAssertTrue(stored == exact || stored == oneMore,
+                          "round \(round): the store holds the priorities of \(acknowledged) acknowledged updates (or one more)")
+            XCTAssertGreaterThanOrEqual(try XCTUnwrap(store.maximumPriority()), stored.values.max()!, "the maximum never falls below a stored priority")
+            // The tree built on open from these priorities: Σ q equals the stored priorities' (α 1, ε 1).
+            var generator = SeededGenerator(seed: 1)
+            var batch = TransitionBatch(observationSize: 17, actionSize: 6, zeroedCount: 0)
+            var sample = PrioritizedSample()
+            try store.samplePrioritized(batchSize: 1, settings: PrioritySettings(alpha: 1, beta: 1, epsilon: 1),
+                                        using: &generator, into: &batch, sample: &sample)
+            let total = stored.values.reduce(0.0) { $0 + Double($1) + 1 }
+            XCTAssertEqual(try XCTUnwrap(store.priorityIndex).tree.total, total, accuracy: 1e-6 * total)
+        }
+        let verify = try runOffpolicy(["replay", "verify", path, "--synthetic-seed", "4"])
+        XCTAssertEqual(verify.status, 0, verify.error)
+    }
+
+    /// Reads stdout until `lines` `committed update` lines arrived (or EOF).
+    private func readCommittedUpdates(_ pipe: Pipe, lines: Int) -> String {
+        var text = ""
+        while text.components(separatedBy: "committed update ").count - 1 < lines {
+            let data = pipe.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            text += String(decoding: data, as: UTF8.self)
+        }
+        return text
     }
 }

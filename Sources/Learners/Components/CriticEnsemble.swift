@@ -17,6 +17,8 @@ final class CriticEnsemble {
     let optimizers: [Adam]
     /// rows each: ∂L/∂Q of critic k.
     private(set) var valueGradients: [FloatBuffer]
+    /// rows each: |Q_k(s, a) − y| of critic k's last weighted regression (`regressionLoss` with `weights`).
+    private(set) var absoluteErrors: [FloatBuffer]
     private var rowCapacity = 0
 
     var count: Int { critics.count }
@@ -36,6 +38,7 @@ final class CriticEnsemble {
         targets = critics.map { $0.copy(activations: $0.activations, scratch: $0.scratch) }
         optimizers = critics.map { Adam(parameterCount: $0.parameterCount, learningRate: Float(common.learningRate)) }
         valueGradients = critics.map { _ in FloatBuffer(count: 0) }
+        absoluteErrors = critics.map { _ in FloatBuffer(count: 0) }
     }
 
     /// Runs body(k) for every critic k: at once on the pool's threads when the critics have scratches of
@@ -52,6 +55,7 @@ final class CriticEnsemble {
     func reserveRows(_ rows: Int) {
         guard rows > rowCapacity else { return }
         valueGradients = critics.map { _ in FloatBuffer(count: rows) }
+        absoluteErrors = critics.map { _ in FloatBuffer(count: rows) }
         for network in critics + targets { network.reserveRows(rows) }
         rowCapacity = rows
     }
@@ -70,13 +74,25 @@ final class CriticEnsemble {
     }
 
     /// The regression loss of critic k, scale · mean_b (Q_k(s, a) − y_b)², on `input` = [s | a] and
-    /// `targets` = y (rows values). Fills critic k's gradient; returns the loss.
-    func regressionLoss(_ k: Int, input: UnsafePointer<Float>, targets y: UnsafePointer<Float>, rows: Int, scale: Float) -> Double {
+    /// `targets` = y (rows values). Fills critic k's gradient; returns the loss. With `weights` (rows
+    /// importance weights of prioritized replay) it is scale · mean_b w_b (Q_k(s, a) − y_b)², and
+    /// |Q_k(s, a) − y_b| goes into `absoluteErrors[k]`.
+    func regressionLoss(_ k: Int, input: UnsafePointer<Float>, targets y: UnsafePointer<Float>, rows: Int, scale: Float,
+                        weights: UnsafePointer<Float>? = nil) -> Double {
         let q = critics[k].forward(input, rows: rows)
         let gradient = valueGradients[k].base
-        let loss = MeanSquaredError.evaluate(prediction: q, target: y, count: rows, scale: scale, gradient: gradient)
+        let loss = weights.map {
+            WeightedMeanSquaredError.evaluate(prediction: q, target: y, weights: $0, count: rows, scale: scale, gradient: gradient,
+                                              absoluteErrors: absoluteErrors[k].base)
+        } ?? MeanSquaredError.evaluate(prediction: q, target: y, count: rows, scale: scale, gradient: gradient)
         critics[k].backward(outputGradient: gradient, input: input, rows: rows)
         return loss
+    }
+
+    /// Row i's new priority after a weighted regression of every critic: the mean over the critics of
+    /// |Q_k(s, a) − y| (for twin critics, the mean of the two absolute TD errors).
+    func meanAbsoluteErrors(rows: Int) -> [Float] {
+        (0..<rows).map { i in (0..<count).reduce(Float(0)) { $0 + absoluteErrors[$1].base[i] } / Float(count) }
     }
 
     /// Critic k's Adam step on its gradient.

@@ -101,6 +101,9 @@ public final class SAC {
     let inputs: CriticInputs
     /// rows: the Bellman targets y.
     private(set) var targets = FloatBuffer(count: 0)
+    /// The importance weights of the batch `update(on:importanceWeights:using:)` is learning from, for that call
+    /// only (nil otherwise): the critic loss weights its rows by them (prioritized replay).
+    var importanceWeights: FloatBuffer?
     /// rows each: ∂J_π/∂Q₁ and ∂J_π/∂Q₂.
     private(set) var firstValueGradient = FloatBuffer(count: 0)
     private(set) var secondValueGradient = FloatBuffer(count: 0)
@@ -327,7 +330,8 @@ public final class SAC {
     /// J_Q of critic k: ½ mean_b (Q_k(s, a) − y)² (eq. 5; SB3 sums the twin losses with the factor ½),
     /// on [s | a] staged by `inputs.stage` and y in `targets`. Fills critic k's gradient.
     func criticLossAndGradient(_ k: Int, rows: Int) -> Double {
-        critics.regressionLoss(k, input: inputs.current.base, targets: targets.base, rows: rows, scale: 0.5)
+        critics.regressionLoss(k, input: inputs.current.base, targets: targets.base, rows: rows, scale: 0.5,
+                               weights: importanceWeights?.base)
     }
 
     // MARK: Actor

@@ -81,6 +81,9 @@ public final class TD3 {
     let inputs: CriticInputs
     /// rows: the Bellman targets y.
     private(set) var targets = FloatBuffer(count: 0)
+    /// The importance weights of the batch `update(on:importanceWeights:using:)` is learning from, for that call
+    /// only (nil otherwise): the critic loss weights its rows by them (prioritized replay).
+    var importanceWeights: FloatBuffer?
     /// rows × A: the smoothed target actions ã'.
     private var nextActions = FloatBuffer(count: 0)
     /// rows: ∂J/∂Q₁ of the actor loss.
@@ -256,7 +259,8 @@ public final class TD3 {
 
     /// mean_b (Q_k(s, a) − y)² on [s | a] staged by `inputs.stage` and y in `targets`; fills critic k's gradient.
     func criticLossAndGradient(_ k: Int, rows: Int) -> Double {
-        critics.regressionLoss(k, input: inputs.current.base, targets: targets.base, rows: rows, scale: 1)
+        critics.regressionLoss(k, input: inputs.current.base, targets: targets.base, rows: rows, scale: 1,
+                               weights: importanceWeights?.base)
     }
 
     // MARK: Actor

@@ -1,0 +1,10 @@
+/// One change a write transaction made to the stored priorities, applied to this process's
+/// `PriorityIndex` only once the transaction committed (an aborted one leaves the index as it was).
+enum PriorityChange {
+    /// Rows `first ..< first + priorities.count` of `chunk` were appended with these priorities.
+    case rows(chunk: UInt64, first: Int, priorities: [Float], demonstrations: [Bool])
+    /// A transition's priority was updated.
+    case priority(chunk: UInt64, row: Int, priority: Float)
+    /// An unpinned chunk was evicted.
+    case evicted(chunk: UInt64)
+}

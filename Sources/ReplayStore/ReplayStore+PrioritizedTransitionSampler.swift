@@ -1,0 +1,3 @@
+import Transitions
+
+extension ReplayStore: PrioritizedTransitionSampler {}
