@@ -10,4 +10,14 @@ public enum ComparisonFiles {
 
     /// The run folder's name of `algorithm` with `seed`.
     public static func runName(algorithm: String, seed: UInt64) -> String { "\(algorithm)-seed\(seed)" }
+
+    /// The run folder's name in a comparison over several tasks: `TASK_ALGO-seedS`, the task being the
+    /// environment id with everything up to its last colon dropped (`gym:Hopper-v5` gives `Hopper-v5`).
+    public static func runName(algorithm: String, seed: UInt64, task: String) -> String {
+        let short = task.split(separator: ":", omittingEmptySubsequences: false).last.map(String.init) ?? task
+        return "\(short)_\(algorithm)-seed\(seed)"
+    }
+
+    /// The probability of improvement of every learner over every other, with intervals.
+    public static let improvement = "improvement.csv"
 }
