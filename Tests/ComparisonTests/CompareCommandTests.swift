@@ -103,7 +103,8 @@ final class CompareCommandTests: XCTestCase {
         XCTAssertFalse(scored.standardError.contains("running"), scored.standardError)
         XCTAssertEqual(try text(out.appendingPathComponent("curves.csv")), curvesBefore, "curves.csv keeps the returns")
         let scoredSummary = try text(out.appendingPathComponent("summary.csv")).split(separator: "\n").map(String.init)
-        XCTAssertEqual(scoredSummary[0], ComparisonSummary.csvHeader + "," + ComparisonSummary.scoreCSVColumns)
+        XCTAssertEqual(scoredSummary[0], ComparisonSummary.csvHeader + "," + ComparisonSummary.scoreCSVColumns
+                           + ",task,reference," + AggregateComparison.csvColumns)
         for (line, algorithm) in zip(scoredSummary.dropFirst(), ["sac", "ddpg"]) {
             let fields = line.split(separator: ",", omittingEmptySubsequences: false)
             let finals = curves.filter { $0.algorithm == algorithm }.map { $0.points.last!.value }
