@@ -18,6 +18,15 @@ public enum ComparisonFiles {
         return "\(short)_\(algorithm)-seed\(seed)"
     }
 
+    /// rliable's figures: aggregate metrics, IQM sample-efficiency curves, performance profiles and
+    /// the probability of improvement.
+    public static let aggregateChart = "aggregates.svg"
+    public static let iqmChart = "iqm-curves.svg"
+    public static let profileChart = "profiles.svg"
+    public static let improvementChart = "improvement.svg"
+    /// The score reference of every task (`TaskReference`s as JSON), which `plot --figure` reads.
+    public static let references = "references.json"
+
     /// The probability of improvement of every learner over every other, with intervals.
     public static let improvement = "improvement.csv"
 }

@@ -383,6 +383,16 @@ struct CompareCommand: ParsableCommand {
             try write(aggregate.improvementCSV, ComparisonFiles.improvement)
             written.append(ComparisonFiles.improvement)
         }
+        if let aggregate {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try write(String(decoding: try encoder.encode(aggregate.references), as: UTF8.self) + "\n", ComparisonFiles.references)
+            written.append(ComparisonFiles.references)
+            for (svg, name) in Self.figures(aggregate, xLabel: LearningCurve.axisLabel(of: curves)) {
+                try write(svg, name)
+                written.append(name)
+            }
+        }
         var chartFailed = false
         if !several {
             do {
@@ -441,5 +451,19 @@ struct CompareCommand: ParsableCommand {
             }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// rliable's figures of `aggregate`, with their file names: aggregate metrics, IQM curves (when
+    /// every learner has one), performance profiles, and the probability of improvement (two learners or more).
+    static func figures(_ aggregate: AggregateComparison, xLabel: String) -> [(String, String)] {
+        var figures = [(IntervalChart(aggregates: aggregate).svg, ComparisonFiles.aggregateChart)]
+        if !aggregate.iqmCurves.isEmpty {
+            figures.append((LearningCurveChart(iqmCurves: aggregate, xLabel: xLabel).svg, ComparisonFiles.iqmChart))
+        }
+        figures.append((LearningCurveChart(profiles: aggregate).svg, ComparisonFiles.profileChart))
+        if aggregate.algorithms.count > 1 {
+            figures.append((IntervalChart(improvements: aggregate).svg, ComparisonFiles.improvementChart))
+        }
+        return figures
     }
 }
