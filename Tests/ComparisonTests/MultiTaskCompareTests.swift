@@ -82,6 +82,33 @@ final class MultiTaskCompareTests: XCTestCase {
         XCTAssertTrue(first.standardOutput.contains("MountainCarContinuous-v0: a uniformly random policy's mean return"), first.standardOutput)
         XCTAssertTrue(first.standardOutput.contains("IQM (95% CI)"), first.standardOutput)
 
+        // rliable's figures: four panels of two bars each, whose estimates are the summary's "all" rows.
+        let aggregates = try text(out.appendingPathComponent("aggregates.svg"))
+        XCTAssertEqual(aggregates.components(separatedBy: "class=\"panel\"").count - 1, 4)
+        XCTAssertEqual(aggregates.components(separatedBy: "class=\"interval\"").count - 1, 8)
+        for row in all {
+            let iqm = column("iqm", row)
+            XCTAssertTrue(aggregates.contains("class=\"estimate\" data-value=\"\(iqm)\""), "the IQM \(iqm) of \(column("algo", row))")
+        }
+        let pair = try text(out.appendingPathComponent("improvement.svg"))
+        XCTAssertEqual(pair.components(separatedBy: "class=\"interval\"").count - 1, 2)
+        XCTAssertTrue(pair.contains("data-value=\"\(probabilities[0])\""), pair)
+        for name in ["iqm-curves.svg", "profiles.svg"] {
+            let svg = try text(out.appendingPathComponent(name))
+            XCTAssertEqual(svg.components(separatedBy: "class=\"mean-curve\"").count - 1, 2, name)
+        }
+        // plot --figure recomputes each from curves.csv and references.json: the same file with the same settings.
+        for (figure, file) in [("aggregates", "aggregates.svg"), ("iqm", "iqm-curves.svg"), ("profiles", "profiles.svg"), ("improvement", "improvement.svg")] {
+            let drawn = directory.appendingPathComponent("\(figure).svg")
+            let plot = try OffpolicyExecutable.run(["plot", out.path, "--figure", figure, "--out", drawn.path, "--bootstrap-repetitions", "300"])
+            XCTAssertEqual(plot.status, 0, plot.standardError)
+            XCTAssertEqual(try text(drawn), try text(out.appendingPathComponent(file)), figure)
+        }
+        let notCompare = try OffpolicyExecutable.run(["plot", out.appendingPathComponent("runs/Pendulum-v1_sac-seed0").path, "--figure", "iqm",
+                                                      "--out", directory.appendingPathComponent("x.svg").path])
+        XCTAssertEqual(notCompare.status, 64, notCompare.standardError)
+        XCTAssertTrue(notCompare.standardError.contains("holds no references.json"), notCompare.standardError)
+
         // Again: nothing runs, and the outputs are the same (the random policy's return is seeded).
         let summaryBefore = try text(out.appendingPathComponent("summary.csv"))
         let second = try OffpolicyExecutable.run(arguments(out: out, extra: ["--reference", "Pendulum-v1=-1600:-100"]))
