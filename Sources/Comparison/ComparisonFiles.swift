@@ -5,6 +5,12 @@ public enum ComparisonFiles {
     public static let curves = "curves.csv"
     public static let summary = "summary.csv"
     public static let chart = "curves.svg"
+
+    /// The learning-curve chart of one task in a comparison over several: `curves-TASK.svg`, TASK the
+    /// environment id without a `gym:` prefix.
+    public static func chart(task: String) -> String {
+        "curves-\(task.split(separator: ":", omittingEmptySubsequences: false).last.map(String.init) ?? task).svg"
+    }
     /// Held (flock) by the `compare` working in the directory; holds its process id.
     public static let lock = "compare.lock"
 

@@ -394,14 +394,16 @@ struct CompareCommand: ParsableCommand {
             }
         }
         var chartFailed = false
-        if !several {
+        // One learning-curve chart per task: curves.svg, or curves-TASK.svg with several.
+        for (task, summary) in zip(tasks, summaries) {
+            let name = several ? ComparisonFiles.chart(task: task) : ComparisonFiles.chart
             do {
-                let chart = try LearningCurveChart(curves: curves, order: algorithms, environment: tasks[0], threshold: summaries[0].threshold,
-                                                   bootstrapSeed: bootstrapSeed, normalization: normalization)
-                try write(chart.svg, ComparisonFiles.chart)
-                written.append(ComparisonFiles.chart)
+                let chart = try LearningCurveChart(curves: curves.filter { $0.task == task }, order: algorithms, environment: task,
+                                                   threshold: summary.threshold, bootstrapSeed: bootstrapSeed, normalization: normalization)
+                try write(chart.svg, name)
+                written.append(name)
             } catch let error as ComparisonError {
-                printError("compare: no chart drawn: \(error.description)")
+                printError("compare: no chart drawn\(several ? " for \(task)" : ""): \(error.description)")
                 chartFailed = true
             }
         }

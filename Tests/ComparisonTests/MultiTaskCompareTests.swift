@@ -93,7 +93,7 @@ final class MultiTaskCompareTests: XCTestCase {
         let pair = try text(out.appendingPathComponent("improvement.svg"))
         XCTAssertEqual(pair.components(separatedBy: "class=\"interval\"").count - 1, 2)
         XCTAssertTrue(pair.contains("data-value=\"\(probabilities[0])\""), pair)
-        for name in ["iqm-curves.svg", "profiles.svg"] {
+        for name in ["iqm-curves.svg", "profiles.svg", "curves-Pendulum-v1.svg", "curves-MountainCarContinuous-v0.svg"] {
             let svg = try text(out.appendingPathComponent(name))
             XCTAssertEqual(svg.components(separatedBy: "class=\"mean-curve\"").count - 1, 2, name)
         }
