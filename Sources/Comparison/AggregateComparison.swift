@@ -129,6 +129,12 @@ public struct AggregateComparison: Sendable {
         var text = "Over \(tasks.count) task\(tasks.count == 1 ? "" : "s") (\(tasks.joined(separator: ", "))), normalised scores, "
             + "\(bootstrap.method == .bca ? "BCa" : "percentile") stratified-bootstrap intervals of \(bootstrap.repetitions) repetitions:\n"
         text += rows.joined(separator: "\n") + "\n"
+        if bootstrap.method == .bca {
+            let fallen = algorithms.filter { algorithm in aggregates[algorithm]!.values.contains { $0.method == .percentile } }
+            if !fallen.isEmpty {
+                text += "Note: BCa is not defined for some intervals of \(fallen.joined(separator: ", ")) (every bootstrap value on one side of the estimate, or no jackknife spread); those are percentile intervals.\n"
+            }
+        }
         text += "\nScore references (score = (return − min)/(max − min)):\n"
         text += references.map { "  " + $0.description }.joined(separator: "\n") + "\n"
         return text
