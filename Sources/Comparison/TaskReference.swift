@@ -6,7 +6,7 @@ public struct TaskReference: Equatable, Sendable, Codable {
     public enum Source: String, Equatable, Sendable, Codable {
         /// D4RL's random and expert returns (``D4RLReferenceReturns``), for HalfCheetah, Hopper and Walker2d.
         case d4rl
-        /// `--reference TASK=MIN:MAX`.
+        /// `--reference TASK=MIN:MAX`, or with one task `--normalize`'s two returns.
         case given
         /// A uniformly random policy's mean return, measured, and the best evaluation return of any run
         /// on the task.

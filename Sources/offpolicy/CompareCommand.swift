@@ -367,6 +367,11 @@ struct CompareCommand: ParsableCommand {
         do {
             let references = try tasks.map { task -> TaskReference in
                 if let reference = given[task] ?? TaskReference.d4rl(task: task) { return reference }
+                // With one task, --normalize's two returns are its reference too.
+                if let normalization {
+                    return try TaskReference(task: task, source: .given, minimum: min(normalization.randomReturn, normalization.expertReturn),
+                                             maximum: max(normalization.randomReturn, normalization.expertReturn))
+                }
                 let random = try RandomPolicyReturn.measure(environment: task, episodes: evalEpisodes, seed: seedBase)
                 let best = curves.filter { $0.task == task }.flatMap { $0.points.map(\.value) }.max() ?? random
                 return try TaskReference(task: task, source: .randomAndBest, minimum: random, maximum: best)
