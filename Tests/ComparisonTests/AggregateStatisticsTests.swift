@@ -128,4 +128,24 @@ final class AggregateStatisticsTests: XCTestCase {
         let accelerations = StratifiedBootstrap.accelerations(of: { [AggregateMetric.mean.value(of: $0)] }, scores: scores, count: 1)
         XCTAssertEqual(accelerations?[0] ?? .nan, 0.75 / (6 * pow(1.5, 1.5)), accuracy: 1e-15)
     }
+
+    func testIQMCurveInterpolatesRunsOnTheSharedGrid() throws {
+        // Task A: a run evaluated at 0 and 100 (0 → 1) and one at 0, 50, 100 (all 0.5); task B: one run
+        // at 0 and 200 (2 → 4), which covers the range 0 ... 100 the others share. The grid is the
+        // union of evaluation steps within 0 ... 100: 0, 50, 100.
+        let a1 = LearningCurve(algorithm: "x", seed: 0, points: [CurvePoint(steps: 0, value: 0), CurvePoint(steps: 100, value: 1)])
+        let a2 = LearningCurve(algorithm: "x", seed: 1, points: [0, 50, 100].map { CurvePoint(steps: $0, value: 0.5) })
+        let b = LearningCurve(algorithm: "x", seed: 0, points: [CurvePoint(steps: 0, value: 2), CurvePoint(steps: 200, value: 4)])
+        // Scores: task A as is, task B halved.
+        let curve = try XCTUnwrap(IQMCurve(algorithm: "x", curves: [[a1, a2], [b]], score: { $0 == 0 ? $1 : $1 / 2 },
+                                           bootstrap: StratifiedBootstrap(repetitions: 50)))
+        XCTAssertEqual(curve.steps, [0, 50, 100])
+        // Three scores per step, nothing trimmed (⌊0.75⌋ = 0): at 50, a1 is 0.5, a2 0.5, b (2.5)/2 = 1.25.
+        XCTAssertEqual(curve.values[0].estimate, (0 + 0.5 + 1) / 3, accuracy: 1e-15)
+        XCTAssertEqual(curve.values[1].estimate, (0.5 + 0.5 + 1.25) / 3, accuracy: 1e-15)
+        XCTAssertEqual(curve.values[2].estimate, (1 + 0.5 + 1.5) / 3, accuracy: 1e-15)
+        // No shared range: nil.
+        let late = LearningCurve(algorithm: "x", seed: 2, points: [CurvePoint(steps: 300, value: 1)])
+        XCTAssertNil(IQMCurve(algorithm: "x", curves: [[a1], [late]], score: { $1 }, bootstrap: StratifiedBootstrap(repetitions: 10)))
+    }
 }
