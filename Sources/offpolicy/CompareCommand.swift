@@ -18,9 +18,9 @@ struct CompareCommand: ParsableCommand {
         abstract: "Train several learners over several seeds on one or more environments and compare their sample efficiency.",
         discussion: """
         Every algorithm × seed (× task, with several --env) is an `offpolicy
-        train` run, a child process of its own in DIR/runs/ALGO-seedS, or
-        DIR/runs/TASK_ALGO-seedS with several tasks (with its stdout.log, stderr.log and
-        compare-run.json), --jobs at a time. A run that fails is reported (exit
+        train` run, a child process of its own in DIR/runs/ALGO-seedS (with
+        several tasks DIR/runs/TASK_ALGO-seedS), with its stdout.log,
+        stderr.log and compare-run.json, --jobs at a time. A run that fails is reported (exit
         status, last lines of its stderr.log) and the others go on. One status
         line per run shows steps done, last evaluation and ETA.
 
@@ -30,22 +30,27 @@ struct CompareCommand: ParsableCommand {
         other settings is refused. Ctrl-C stops every run at a checkpoint.
 
         Writes, from the finished runs:
-          DIR/curves.csv    algo,seed,env_steps,eval_return (every evaluation)
+          DIR/curves.csv    algo,seed,env_steps,eval_return (every evaluation;
+                            with several tasks a last column, task)
           DIR/summary.csv   per algorithm: seeds, seeds reaching the threshold,
                             median env steps to reach it, final return (mean
                             and 95% bootstrap CI), AUC (the curve's average
                             return), and how many times fewer steps than the
                             fastest on-policy learner each off-policy one needs
           DIR/curves.svg    mean evaluation return against env steps, 95%
-                            bootstrap band, the threshold line (one task)
-          DIR/improvement.csv  algo,over,probability_of_improvement,ci_low,ci_high
-        and prints the table.
+                            bootstrap band, the threshold line (with
+                            several tasks, curves-TASK.svg per task)
+          DIR/improvement.csv  P(X > Y) of every pair, with its interval
+          DIR/aggregates.svg, iqm-curves.svg, profiles.svg, improvement.svg
+                            rliable's figures; DIR/references.json
+        and prints the tables.
 
         Statistics over tasks (Agarwal et al. 2021, as rliable 1.2 defines
         them): each run's final return is normalised per task to
         (return − min)/(max − min), with min and max from --reference TASK=MIN:MAX,
         else D4RL's random and expert returns (gym:HalfCheetah, Hopper,
-        Walker2d), else a uniformly random policy's mean return over
+        Walker2d), else with one task --normalize's two returns, else a
+        uniformly random policy's mean return over
         --eval-episodes episodes and the best evaluation return of any run on
         the task. summary.csv adds per row the task, the reference's source and
         the median and mean of task means, the IQM (25% trimmed mean over all
@@ -53,7 +58,9 @@ struct CompareCommand: ParsableCommand {
         bootstrap interval (runs resampled within each task; --interval
         percentile or bca, --bootstrap-repetitions, --bootstrap-seed). With
         several tasks, rows per task come first and a row per learner with
-        task "all" aggregates them. The table names each task's reference. Exit status 0 when every run finished, 1 when
+        task "all" aggregates them. The table names each task's reference.
+
+        Exit status 0 when every run finished, 1 when
         one failed (the outputs then hold the others), 130 after Ctrl-C.
 
         Default thresholds: Pendulum-v1 -200, MountainCarContinuous-v0 90
