@@ -162,6 +162,13 @@ struct PlotCommand: ParsableCommand {
             let drawn = curve.points.last.map { "the chart draws its evaluations up to step \($0.steps)" } ?? "it has no finite evaluation to draw"
             printError("warning: \(curve.algorithm) seed \(curve.seed): the final evaluation, at step \(final.steps), is \(final.value), not a finite return; \(drawn)")
         }
+        // A compare directory over several tasks: its runs' returns are on different scales.
+        for path in paths {
+            let file = URL(fileURLWithPath: path).appendingPathComponent(ComparisonFiles.references)
+            guard let data = try? SmallFile.contents(of: file, limit: 1 << 20),
+                  let references = try? JSONDecoder().decode([TaskReference].self, from: data), references.count > 1 else { continue }
+            printError("plot: warning: \(path) compares \(references.count) tasks (\(references.map(\.task).joined(separator: ", "))); each learner's line averages their returns. Its curves-TASK.svg are per task, and --figure draws the statistics over tasks.")
+        }
         let normalization = try normalize.normalization(environment: set.environment)
         if let note = LearningCurve.axisNote(of: set.curves.filter(\.hasEvaluations)) { print("plot: \(note)") }
         let line = noThreshold ? nil : threshold ?? set.environment.flatMap(DefaultThreshold.threshold(for:))

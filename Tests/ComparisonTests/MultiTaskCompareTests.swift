@@ -104,6 +104,10 @@ final class MultiTaskCompareTests: XCTestCase {
             XCTAssertEqual(plot.status, 0, plot.standardError)
             XCTAssertEqual(try text(drawn), try text(out.appendingPathComponent(file)), figure)
         }
+        let mixed = try OffpolicyExecutable.run(["plot", out.path, "--out", directory.appendingPathComponent("mixed.svg").path])
+        XCTAssertEqual(mixed.status, 0, mixed.standardError)
+        XCTAssertTrue(mixed.standardError.contains("compares 2 tasks (Pendulum-v1, MountainCarContinuous-v0); each learner's line averages their returns"),
+                      mixed.standardError)
         let notCompare = try OffpolicyExecutable.run(["plot", out.appendingPathComponent("runs/Pendulum-v1_sac-seed0").path, "--figure", "iqm",
                                                       "--out", directory.appendingPathComponent("x.svg").path])
         XCTAssertEqual(notCompare.status, 64, notCompare.standardError)
