@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(name: "LearnersTests", dependencies: ["Learners", "NeuralNetwork", "Transitions", "Randomness", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "TensorBoardEvents", "TrainingRuns", "RunFiles", "Learners", "Environments", "ReplayStore", "Transitions", "NeuralNetwork", "Randomness", "TestSupport"]),
         .testTarget(name: "TensorBoardEventsTests", dependencies: ["TensorBoardEvents", "TestSupport"]),
-        .testTarget(name: "ComparisonTests", dependencies: ["Comparison", "TestSupport"]),
+        .testTarget(name: "ComparisonTests", dependencies: ["Comparison", "Randomness", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "ReplayStore", "Transitions", "CHDF5", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "OffPolicyEvaluationTests", dependencies: ["OffPolicyEvaluation", "Learners", "Datasets", "NeuralNetwork", "Transitions", "Randomness", "TestSupport"]),
         // What a library user writes: public API only (no @testable import), an environment of its own.

@@ -12,6 +12,8 @@ public enum ComparisonError: Error, CustomStringConvertible, Equatable {
     case inUse(String, process: String)
     /// An output file cannot be written; `reason` says why.
     case unwritable(String, String)
+    /// Scores that no statistic can be taken of (no tasks, a task without runs, a value that is not finite).
+    case invalidScores(String)
 
     public var description: String {
         switch self {
@@ -25,6 +27,7 @@ public enum ComparisonError: Error, CustomStringConvertible, Equatable {
         case .inUse(let path, let process):
             return "compare directory \(path) is in use by another compare (process \(process)); wait for it to end or use another --out"
         case .unwritable(let path, let reason): return "\(path) cannot be written: \(reason)"
+        case .invalidScores(let message): return "invalid scores: \(message)"
         }
     }
 }

@@ -163,7 +163,7 @@ public struct ComparisonSummary: Equatable, Sendable {
     }
 
     /// `text`, quoted as CSV wants when it holds a comma, a quote or a line break.
-    static func csvField(_ text: String) -> String {
+    public static func csvField(_ text: String) -> String {
         guard text.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }

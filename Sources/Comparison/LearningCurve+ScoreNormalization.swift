@@ -4,6 +4,6 @@ extension LearningCurve {
     public func normalized(by normalization: ScoreNormalization) -> LearningCurve {
         func scored(_ point: CurvePoint) -> CurvePoint { CurvePoint(steps: point.steps, value: normalization.score(point.value)) }
         return LearningCurve(algorithm: algorithm, seed: seed, points: points.map(scored),
-                             nonFiniteFinal: nonFiniteFinal.map(scored), offline: offline)
+                             nonFiniteFinal: nonFiniteFinal.map(scored), offline: offline, task: task)
     }
 }

@@ -13,8 +13,12 @@ public struct LearningCurve: Equatable, Sendable {
     public var nonFiniteFinal: CurvePoint?
     /// Whether the run trained offline, so that its steps count updates rather than environment steps.
     public var offline: Bool
+    /// The task (environment) of the run in a comparison over several tasks; nil otherwise.
+    public var task: String?
 
-    public init(algorithm: String, seed: UInt64, points: [CurvePoint], nonFiniteFinal: CurvePoint? = nil, offline: Bool = false) {
+    public init(algorithm: String, seed: UInt64, points: [CurvePoint], nonFiniteFinal: CurvePoint? = nil, offline: Bool = false,
+                task: String? = nil) {
+        self.task = task
         self.algorithm = algorithm
         self.seed = seed
         self.points = points
@@ -84,6 +88,6 @@ public struct LearningCurve: Equatable, Sendable {
     /// This curve without evaluations beyond `steps`.
     public func truncated(to steps: Int) -> LearningCurve {
         LearningCurve(algorithm: algorithm, seed: seed, points: points.filter { $0.steps <= steps },
-                      nonFiniteFinal: nonFiniteFinal.flatMap { $0.steps <= steps ? $0 : nil }, offline: offline)
+                      nonFiniteFinal: nonFiniteFinal.flatMap { $0.steps <= steps ? $0 : nil }, offline: offline, task: task)
     }
 }

@@ -35,3 +35,38 @@ extension LearningCurveChart {
                   xLabel: LearningCurve.axisLabel(of: curves.filter { !$0.points.isEmpty }), yLabel: yLabel, thresholdLegend: legend)
     }
 }
+
+extension LearningCurveChart {
+    /// rliable's sample-efficiency figure: each algorithm's IQM of normalised scores over all runs and
+    /// tasks at every evaluation point, with its 95% stratified-bootstrap band.
+    public init(iqmCurves comparison: AggregateComparison, xLabel: String = "environment steps") {
+        let curves = comparison.iqmCurves.map { curve in
+            MeanCurve(algorithm: curve.algorithm, seeds: comparison.scores[curve.algorithm]?.pooled.count ?? 0, steps: curve.steps,
+                      mean: curve.values.map(\.estimate), lower: curve.values.map(\.lower), upper: curve.values.map(\.upper))
+        }
+        self.init(curves: curves, threshold: nil,
+                  title: "IQM over \(comparison.tasks.count) task\(comparison.tasks.count == 1 ? "" : "s"), 95% stratified-bootstrap band",
+                  xLabel: xLabel, yLabel: "IQM of normalised scores")
+        countNouns = ("run", "runs")
+        bandLegend = "95% CI of the IQM"
+    }
+
+    /// rliable's performance-profile figure: for each algorithm the share of runs (over all tasks)
+    /// whose final normalised score is above τ, with its 95% stratified-bootstrap band. The profiles
+    /// share one τ grid, evenly spaced.
+    public init(profiles comparison: AggregateComparison) {
+        let curves = comparison.profiles.map { profile in
+            MeanCurve(algorithm: profile.algorithm, seeds: comparison.scores[profile.algorithm]?.pooled.count ?? 0,
+                      steps: Array(profile.thresholds.indices), mean: profile.fractions.map(\.estimate),
+                      lower: profile.fractions.map(\.lower), upper: profile.fractions.map(\.upper))
+        }
+        self.init(curves: curves, threshold: nil, title: "Performance profiles, 95% stratified-bootstrap band",
+                  xLabel: "normalised score τ", yLabel: "fraction of runs with score > τ")
+        countNouns = ("run", "runs")
+        bandLegend = "95% CI of the fraction"
+        if let thresholds = comparison.profiles.first?.thresholds, thresholds.count > 1 {
+            xOrigin = thresholds[0]
+            xUnit = (thresholds[thresholds.count - 1] - thresholds[0]) / Double(thresholds.count - 1)
+        }
+    }
+}

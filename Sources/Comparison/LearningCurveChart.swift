@@ -20,6 +20,14 @@ public struct LearningCurveChart: Sendable {
     public var yLabel: String
     /// The threshold's entry in the legend; nil: "threshold" and its value.
     public var thresholdLegend: String?
+    /// The horizontal value of curve step k is `xOrigin + k · xUnit`: 0 and 1 for steps; a performance
+    /// profile's τ grid otherwise (then the ticks are plain numbers, not steps).
+    public var xOrigin = 0.0
+    public var xUnit = 1.0
+    /// What a curve's `seeds` count, for the legend ("seed" and "seeds"; "run" and "runs" for rliable's figures).
+    public var countNouns = (one: "seed", many: "seeds")
+    /// The band's entry in the legend.
+    public var bandLegend = "95% CI of the mean"
 
     public let width = 900.0
     public let height = 540.0
@@ -40,10 +48,14 @@ public struct LearningCurveChart: Sendable {
         self.thresholdLegend = thresholdLegend
     }
 
-    /// The horizontal axis: from 0 to the last step of any curve.
+    /// The horizontal axis: from 0 to the last step of any curve (for steps), else over the curves' values.
     public var xAxis: AxisScale {
-        AxisScale(covering: 0, Double(curves.compactMap(\.steps.last).max() ?? 1))
+        let last = xOrigin + Double(curves.compactMap(\.steps.last).max() ?? 1) * xUnit
+        let first = isStepAxis ? 0 : xOrigin + Double(curves.compactMap(\.steps.first).min() ?? 0) * xUnit
+        return AxisScale(covering: first, last)
     }
+
+    var isStepAxis: Bool { xOrigin == 0 && xUnit == 1 }
 
     /// The vertical axis: every band and the threshold.
     public var yAxis: AxisScale {
@@ -53,7 +65,8 @@ public struct LearningCurveChart: Sendable {
     }
 
     func x(_ steps: Double, _ axis: AxisScale) -> Double {
-        plotLeft + (steps - axis.minimum) / (axis.maximum - axis.minimum) * (plotRight - plotLeft)
+        let steps = xOrigin + steps * xUnit
+        return plotLeft + (steps - axis.minimum) / (axis.maximum - axis.minimum) * (plotRight - plotLeft)
     }
 
     func y(_ value: Double, _ axis: AxisScale) -> Double {
@@ -73,10 +86,10 @@ public struct LearningCurveChart: Sendable {
         // Grid lines and tick labels.
         out += "<g class=\"x-axis\" data-min=\"\(xAxis.minimum)\" data-max=\"\(xAxis.maximum)\">\n"
         for tick in xAxis.ticks {
-            let px = Self.f(x(tick, xAxis))
+            let px = Self.f(plotLeft + (tick - xAxis.minimum) / (xAxis.maximum - xAxis.minimum) * (plotRight - plotLeft))
             out += "<line x1=\"\(px)\" y1=\"\(Self.f(plotTop))\" x2=\"\(px)\" y2=\"\(Self.f(plotBottom))\" stroke=\"#e4e4e4\" stroke-width=\"1\"/>\n"
             out += "<line x1=\"\(px)\" y1=\"\(Self.f(plotBottom))\" x2=\"\(px)\" y2=\"\(Self.f(plotBottom + 5))\" stroke=\"#444444\" stroke-width=\"1\"/>\n"
-            out += "<text class=\"tick-label\" data-value=\"\(tick)\" x=\"\(px)\" y=\"\(Self.f(plotBottom + 21))\" text-anchor=\"middle\" fill=\"#333333\">\(xAxis.label(tick, steps: true))</text>\n"
+            out += "<text class=\"tick-label\" data-value=\"\(tick)\" x=\"\(px)\" y=\"\(Self.f(plotBottom + 21))\" text-anchor=\"middle\" fill=\"#333333\">\(Self.minusSigns(xAxis.label(tick, steps: isStepAxis)))</text>\n"
         }
         out += "<text x=\"\(Self.f((plotLeft + plotRight) / 2))\" y=\"\(Self.f(plotBottom + 48))\" text-anchor=\"middle\" fill=\"#222222\" class=\"axis-label\">\(Self.escape(xLabel))</text>\n</g>\n"
         out += "<g class=\"y-axis\" data-min=\"\(yAxis.minimum)\" data-max=\"\(yAxis.maximum)\">\n"
@@ -117,14 +130,14 @@ public struct LearningCurveChart: Sendable {
         for (index, curve) in curves.enumerated() {
             let rowY = plotTop + 12 + Double(index) * 24
             out += "<line x1=\"\(Self.f(legendLeft))\" y1=\"\(Self.f(rowY))\" x2=\"\(Self.f(legendLeft + 26))\" y2=\"\(Self.f(rowY))\" stroke=\"\(Self.color(index))\" stroke-width=\"3\"\(Self.dash(index))/>\n"
-            let seeds = curve.seeds == 1 ? "1 seed" : "\(curve.seeds) seeds"
+            let seeds = curve.seeds == 1 ? "1 \(countNouns.one)" : "\(curve.seeds) \(countNouns.many)"
             out += "<text x=\"\(Self.f(legendLeft + 34))\" y=\"\(Self.f(rowY))\" dy=\"0.35em\" fill=\"#222222\">\(Self.escape(curve.algorithm)) (\(seeds))</text>\n"
         }
         // The band and the threshold are explained below the algorithms (so no label covers the data).
         var rowY = plotTop + 12 + Double(curves.count) * 24 + 8
         if curves.contains(where: { $0.seeds > 1 }) {
             out += "<rect x=\"\(Self.f(legendLeft))\" y=\"\(Self.f(rowY - 7))\" width=\"26\" height=\"14\" fill=\"#777777\" fill-opacity=\"0.2\" stroke=\"#777777\" stroke-opacity=\"0.6\" stroke-width=\"0.8\"/>\n"
-            out += "<text x=\"\(Self.f(legendLeft + 34))\" y=\"\(Self.f(rowY))\" dy=\"0.35em\" fill=\"#222222\">95% CI of the mean</text>\n"
+            out += "<text x=\"\(Self.f(legendLeft + 34))\" y=\"\(Self.f(rowY))\" dy=\"0.35em\" fill=\"#222222\">\(Self.escape(bandLegend))</text>\n"
             rowY += 24
         }
         if let threshold {

@@ -16,6 +16,16 @@ public struct MeanCurve: Equatable, Sendable {
     public var lower: [Double]
     public var upper: [Double]
 
+    /// A curve given point by point (an ``IQMCurve`` drawn by ``LearningCurveChart``).
+    public init(algorithm: String, seeds: Int, steps: [Int], mean: [Double], lower: [Double], upper: [Double]) {
+        self.algorithm = algorithm
+        self.seeds = seeds
+        self.steps = steps
+        self.mean = mean
+        self.lower = lower
+        self.upper = upper
+    }
+
     /// The mean curve of `curves` (one algorithm's seeds); nil when they share no step range.
     /// The band at grid step i uses the bootstrap seed `bootstrapSeed + i`.
     public init?(algorithm: String, curves: [LearningCurve], bootstrapSeed: UInt64 = 0, resamples: Int = 2_000) {

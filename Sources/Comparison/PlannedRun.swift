@@ -13,8 +13,11 @@ public struct PlannedRun: Equatable, Sendable {
     /// `train --threads` of every start and resume; nil leaves train's default. Not a setting: a run's
     /// results do not depend on it, so a run may be resumed with another count.
     public var threads: Int?
+    /// The task (environment id) of a comparison over several tasks; nil in a comparison of one.
+    public var task: String?
 
-    public init(algorithm: String, seed: UInt64, folder: URL, settings: [String], steps: Int, threads: Int? = nil) {
+    public init(algorithm: String, seed: UInt64, folder: URL, settings: [String], steps: Int, threads: Int? = nil, task: String? = nil) {
+        self.task = task
         self.algorithm = algorithm
         self.seed = seed
         self.folder = folder
@@ -23,8 +26,8 @@ public struct PlannedRun: Equatable, Sendable {
         self.threads = threads
     }
 
-    /// "sac seed 0".
-    public var name: String { "\(algorithm) seed \(seed)" }
+    /// "sac seed 0", or "sac seed 0 on Pendulum-v1" with a task.
+    public var name: String { "\(algorithm) seed \(seed)" + (task.map { " on \($0)" } ?? "") }
 
     /// The arguments of a new run.
     public var startArguments: [String] { ["train"] + settings + ["--steps", "\(steps)", "--run-dir", folder.path] + threadArguments }

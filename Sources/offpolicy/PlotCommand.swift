@@ -30,6 +30,13 @@ struct PlotCommand: ParsableCommand {
         file inside a run or compare directory. A run whose last evaluation is
         not finite (nan) is named in a warning; its finite evaluations are drawn.
 
+        --figure aggregates|iqm|profiles|improvement draws, from one compare
+        directory, the figure of rliable's statistics over tasks that compare
+        wrote (aggregates.svg, iqm-curves.svg, profiles.svg, improvement.svg),
+        recomputed from its curves.csv and references.json with
+        --bootstrap-seed, --bootstrap-repetitions and --interval (compare's
+        defaults give compare's figure).
+
         \(NormalizeOption.discussion)
         With it, the chart and the summary show normalised scores as `compare
         --normalize` does (the threshold stays a return). d4rl needs runs that
@@ -42,6 +49,7 @@ struct PlotCommand: ParsableCommand {
           offpolicy plot runs/cheetah/offpolicy runs/cheetah/sb3/sac-seed1 \\
               --summary cheetah-summary.csv --no-threshold
           offpolicy plot runs/hopper --out hopper-scores.svg --normalize d4rl
+          offpolicy plot runs/tasks --figure profiles --out profiles.svg
         """
     )
 
@@ -69,6 +77,15 @@ struct PlotCommand: ParsableCommand {
 
     @OptionGroup var normalize: NormalizeOption
 
+    @Option(help: "The figure: curves (learning curves, any runs), or from one compare directory aggregates, iqm, profiles or improvement.")
+    var figure: PlotFigure = .curves
+
+    @Option(parsing: .unconditional, help: "Repetitions of the stratified bootstrap of --figure aggregates, iqm, profiles and improvement.")
+    var bootstrapRepetitions: Int = StratifiedBootstrap.defaultRepetitions
+
+    @Option(help: "The intervals of those figures: percentile or bca.")
+    var interval: IntervalMethod = .percentile
+
     func validate() throws {
         guard !paths.isEmpty else { throw ValidationError("give at least one run or compare directory") }
         for path in paths { try CommandLineInput.checkDirectory(path, flag: "a path", mustExist: true) }
@@ -77,9 +94,61 @@ struct PlotCommand: ParsableCommand {
         if let summary { try Self.checkSummaryPath(summary, inputs: paths) }
         if let threshold, !threshold.isFinite { throw ValidationError("--threshold must be a finite number") }
         if threshold != nil && noThreshold { throw ValidationError("give --threshold or --no-threshold, not both") }
+        if figure != .curves {
+            guard paths.count == 1, out != nil, summary == nil, normalize.normalize == nil else {
+                throw ValidationError("--figure \(figure.rawValue) draws from one compare directory to --out, without --summary or --normalize")
+            }
+            try CommandLineInput.checkCount(bootstrapRepetitions, flag: "--bootstrap-repetitions", limit: 10_000_000)
+        }
+    }
+
+    /// rliable's figure `figure` from the compare directory at `path`, recomputed.
+    func statisticsFigure(from path: String) throws -> String {
+        let directory = URL(fileURLWithPath: path)
+        let referencesFile = directory.appendingPathComponent(ComparisonFiles.references)
+        let references: [TaskReference]
+        do {
+            guard let data = try SmallFile.contents(of: referencesFile, limit: 1 << 20) else {
+                printError("Error: \(path) holds no \(ComparisonFiles.references); --figure \(figure.rawValue) needs a compare directory whose statistics over tasks were computed")
+                throw ExitCode(64)
+            }
+            references = try JSONDecoder().decode([TaskReference].self, from: data)
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            printError("Error: \(referencesFile.path) cannot be read: \(FileProblem.reason(error))")
+            throw ExitCode(1)
+        }
+        do {
+            var curves = try CurvesFile.read(from: directory.appendingPathComponent(ComparisonFiles.curves))
+            // A comparison of one task writes no task column.
+            if references.count == 1 { for index in curves.indices where curves[index].task == nil { curves[index].task = references[0].task } }
+            var algorithms: [String] = []
+            for curve in curves where !algorithms.contains(curve.algorithm) { algorithms.append(curve.algorithm) }
+            let aggregate = try AggregateComparison(curves: curves, algorithms: algorithms, tasks: references.map(\.task), references: references,
+                                                    bootstrap: StratifiedBootstrap(repetitions: bootstrapRepetitions, method: interval, seed: bootstrapSeed))
+            guard let svg = CompareCommand.figures(aggregate, xLabel: LearningCurve.axisLabel(of: curves))
+                .first(where: { $0.1 == figure.compareFile })?.0 else {
+                printError("Error: \(path) has no \(figure.rawValue) figure (the probability of improvement needs two learners; IQM curves runs that share evaluated steps)")
+                throw ExitCode(1)
+            }
+            return svg
+        } catch let error as ComparisonError {
+            printError("Error: \(error.description)")
+            throw ExitCode(1)
+        }
     }
 
     func run() throws {
+        if figure != .curves, let out {
+            let svg = try statisticsFigure(from: paths[0])
+            do { try AtomicFile.write(Data(svg.utf8), to: URL(fileURLWithPath: out)) } catch {
+                printError("Error: \(out) cannot be written: \(FileProblem.reason(error))")
+                throw ExitCode(1)
+            }
+            print("wrote \(out): the \(figure.rawValue) figure of \(paths[0])")
+            return
+        }
         let set: CurveSet
         do {
             set = try CurveSet.load(paths.map { URL(fileURLWithPath: $0) })
@@ -92,6 +161,13 @@ struct PlotCommand: ParsableCommand {
             guard let final = curve.nonFiniteFinal else { continue }
             let drawn = curve.points.last.map { "the chart draws its evaluations up to step \($0.steps)" } ?? "it has no finite evaluation to draw"
             printError("warning: \(curve.algorithm) seed \(curve.seed): the final evaluation, at step \(final.steps), is \(final.value), not a finite return; \(drawn)")
+        }
+        // A compare directory over several tasks: its runs' returns are on different scales.
+        for path in paths {
+            let file = URL(fileURLWithPath: path).appendingPathComponent(ComparisonFiles.references)
+            guard let data = try? SmallFile.contents(of: file, limit: 1 << 20),
+                  let references = try? JSONDecoder().decode([TaskReference].self, from: data), references.count > 1 else { continue }
+            printError("plot: warning: \(path) compares \(references.count) tasks (\(references.map(\.task).joined(separator: ", "))); each learner's line averages their returns. Its curves-TASK.svg are per task, and --figure draws the statistics over tasks.")
         }
         let normalization = try normalize.normalization(environment: set.environment)
         if let note = LearningCurve.axisNote(of: set.curves.filter(\.hasEvaluations)) { print("plot: \(note)") }

@@ -103,7 +103,8 @@ final class CompareCommandTests: XCTestCase {
         XCTAssertFalse(scored.standardError.contains("running"), scored.standardError)
         XCTAssertEqual(try text(out.appendingPathComponent("curves.csv")), curvesBefore, "curves.csv keeps the returns")
         let scoredSummary = try text(out.appendingPathComponent("summary.csv")).split(separator: "\n").map(String.init)
-        XCTAssertEqual(scoredSummary[0], ComparisonSummary.csvHeader + "," + ComparisonSummary.scoreCSVColumns)
+        XCTAssertEqual(scoredSummary[0], ComparisonSummary.csvHeader + "," + ComparisonSummary.scoreCSVColumns
+                           + ",task,reference," + AggregateComparison.csvColumns)
         for (line, algorithm) in zip(scoredSummary.dropFirst(), ["sac", "ddpg"]) {
             let fields = line.split(separator: ",", omittingEmptySubsequences: false)
             let finals = curves.filter { $0.algorithm == algorithm }.map { $0.points.last!.value }
@@ -111,6 +112,12 @@ final class CompareCommandTests: XCTestCase {
             XCTAssertEqual(Double(fields[14])!, (finals[0] + finals[1]) / 2 / 15 + 1600.0 / 15, accuracy: 1e-9, line)
             XCTAssertEqual(Double(fields[15])!, finals.min()! / 15 + 1600.0 / 15, accuracy: 1e-9, line)
             XCTAssertEqual(Double(fields[16])!, finals.max()! / 15 + 1600.0 / 15, accuracy: 1e-9, line)
+            // The statistics over tasks (here one) score on rliable's scale with the same two returns:
+            // (R + 1600) / 1500, the mean of task means being the D4RL score over 100.
+            let header = scoredSummary[0].split(separator: ",").map(String.init)
+            XCTAssertEqual(fields[header.firstIndex(of: "reference")!], "given")
+            XCTAssertEqual(fields[header.firstIndex(of: "task")!], "Pendulum-v1")
+            XCTAssertEqual(Double(fields[header.firstIndex(of: "mean")!])!, Double(fields[14])! / 100, accuracy: 1e-9, line)
         }
         XCTAssertTrue(scored.standardOutput.contains("AUC (mean score, 95% CI)"), scored.standardOutput)
         XCTAssertTrue(scored.standardOutput.contains("with reference: the given returns (random -1600, expert -100); the threshold is a return."),

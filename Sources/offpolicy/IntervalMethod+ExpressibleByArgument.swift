@@ -1,0 +1,4 @@
+import ArgumentParser
+import Comparison
+
+extension IntervalMethod: ExpressibleByArgument {}
