@@ -108,11 +108,13 @@ final class PriorityIndex {
         }
     }
 
-    /// Sets the stored priority of one transition already in the index.
-    func set(chunk: UInt64, row: Int, priority: Float) {
+    /// Sets the stored priority of one transition already in the index (nothing when it is not). With
+    /// `propagating` false the caller rebuilds the inner nodes afterwards.
+    func set(chunk: UInt64, row: Int, priority: Float, propagating: Bool = true) {
         guard let leaf = leaf(chunk: chunk, row: row), !stored[leaf].isNaN else { return }
         stored[leaf] = priority
-        tree.set(leaf, to: leafValue(priority, demonstration: isDemonstration[leaf]))
+        let value = leafValue(priority, demonstration: isDemonstration[leaf])
+        if propagating { tree.set(leaf, to: value) } else { tree.setWithoutPropagating(leaf, to: value) }
     }
 
     /// Empties the leaves of an evicted chunk and frees its block.
