@@ -306,7 +306,6 @@ extension ReplayStore {
             throw ReplayStoreError.invalidPriority(position: position, index: indices[position], value: priority)
         }
         guard !indices.isEmpty else { return }
-        let length = UInt64(schema.chunkLength)
         let record = PriorityLogRecord(indices: indices, priorities: priorities).bytes
         let (before, after): (UInt64?, PriorityState) = try writeResettingPriorityHandles { transaction in
             pendingPriorityChanges.removeAll()
@@ -317,9 +316,9 @@ extension ReplayStore {
                 guard try isLive(index, state, transaction) else {
                     throw ReplayStoreError.notLive(position: position, index: index, appended: state.totalAppended)
                 }
-                pendingPriorityChanges.append(.priority(chunk: index / length, row: Int(index % length), priority: priorities[position]))
                 priorityState.maximumPriority = max(priorityState.maximumPriority, priorities[position])
             }
+            pendingPriorityChanges.append(.priorities(indices: indices, priorities: priorities))
             let before = hadPriorities ? priorityState.generation : nil
             priorityState.generation += 1
             try record.withUnsafeBytes {

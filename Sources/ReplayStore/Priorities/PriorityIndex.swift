@@ -138,8 +138,11 @@ final class PriorityIndex {
             switch change {
             case let .rows(chunk, first, priorities, demonstrations):
                 setRows(chunk: chunk, first: first, priorities: priorities, demonstrations: demonstrations)
-            case let .priority(chunk, row, priority):
-                set(chunk: chunk, row: row, priority: priority)
+            case let .priorities(indices, priorities):
+                let length = UInt64(chunkLength)
+                for (index, priority) in zip(indices, priorities) {
+                    set(chunk: index / length, row: Int(index % length), priority: priority)
+                }
             case let .evicted(chunk):
                 remove(chunk: chunk)
             }
