@@ -257,15 +257,33 @@ extension ReplayStore {
         let log = try requirePriorityLogDatabase(transaction)
         let store = try readState(transaction)
         let length = UInt64(schema.chunkLength)
-        var changes: [UInt64: [(row: Int, priority: Float)]] = [:]
-        try forEachLoggedPriority(state, transaction) { index, priority in
-            changes[index / length, default: []].append((Int(index % length), priority))
-        }
-        for chunk in changes.keys.sorted() where try isLive(chunk * length, store, transaction) {
-            let rows = Int(min(length, store.totalAppended - chunk * length))
-            var record = try priorityRecord(chunk: chunk, rows: rows, maximum: state.maximumPriority, transaction)
-            for (row, priority) in changes[chunk]! where row < rows { record.priorities[row] = priority }
-            try putPriorityRecord(record, chunk: chunk, transaction)
+        if store.totalAppended > 0 {
+            // The records of the chunks the log touches, loaded once each: the chunks from the eviction cursor
+            // on by their offset from it, pinned ones below it by key. Evicted chunks' rows are skipped.
+            let first = store.evictionCursor, newest = (store.totalAppended - 1) / length
+            var window = [PriorityRecord?](repeating: nil, count: Int(newest - first + 1))
+            var pinnedRecords: [UInt64: PriorityRecord] = [:]
+            var pinnedChunks = Set<UInt64>()
+            for ordinal in 0..<Int(store.pinnedChunkCount) { pinnedChunks.insert(try pinnedChunk(ordinal: ordinal, state: store, transaction)) }
+            let maximum = state.maximumPriority
+            func load(_ chunk: UInt64) throws -> PriorityRecord {
+                try priorityRecord(chunk: chunk, rows: Int(min(length, store.totalAppended - chunk * length)), maximum: maximum, transaction)
+            }
+            try forEachLoggedPriority(state, transaction) { index, priority in
+                let chunk = index / length, row = Int(index % length)
+                if chunk >= first && chunk <= newest {
+                    let slot = Int(chunk - first)
+                    if window[slot] == nil { window[slot] = try load(chunk) }
+                    if row < window[slot]!.priorities.count { window[slot]!.priorities[row] = priority }
+                } else if pinnedChunks.contains(chunk) {
+                    if pinnedRecords[chunk] == nil { pinnedRecords[chunk] = try load(chunk) }
+                    if row < pinnedRecords[chunk]!.priorities.count { pinnedRecords[chunk]!.priorities[row] = priority }
+                }
+            }
+            for chunk in pinnedRecords.keys.sorted() { try putPriorityRecord(pinnedRecords[chunk]!, chunk: chunk, transaction) }
+            for (slot, record) in window.enumerated() {
+                if let record { try putPriorityRecord(record, chunk: first + UInt64(slot), transaction) }
+            }
         }
         try transaction.empty(log)
         state.loggedRows = 0
