@@ -29,7 +29,7 @@ public struct StoreOptions: Codable, Equatable, Sendable {
         self.priorityLogFoldRows = priorityLogFoldRows
     }
 
-    public static let defaultPriorityLogFoldRows = 65_536
+    public static let defaultPriorityLogFoldRows = 1 << 20
 
     /// Throws `limitExceeded` naming the first option out of range.
     func validate() throws {
