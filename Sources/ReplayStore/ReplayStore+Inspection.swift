@@ -185,7 +185,10 @@ extension ReplayStore {
             }
         }
         if let problem { return "B-tree damaged: \(problem)" }
-        for (name, database) in [("main", LMDBDatabase.main), ("meta", meta), ("chunks", chunks), ("pinned", pinned)] {
+        var databases = [("main", LMDBDatabase.main), ("meta", meta), ("chunks", chunks), ("pinned", pinned)]
+        if let priorities = try Self.openPrioritiesDatabase(environment, transaction) { databases.append(("priorities", priorities)) }
+        if let log = try Self.openPriorityLogDatabase(environment, transaction) { databases.append(("priority-log", log)) }
+        for (name, database) in databases {
             let walked = try transaction.walk(database) { key, value in
                 guard problem == nil else { return }
                 if try !transaction.lookupFinds(database, key: key, value: value) {

@@ -5,11 +5,16 @@ import Transitions
 /// Prioritized experience replay (Schaul et al. 2016), kept in the store.
 ///
 /// **On disk.** A store that keeps priorities has a `priorities` record in `meta` (`PriorityState`: the
-/// maximum priority and a generation counter) and a `priorities` database mapping each live chunk's key to
-/// its rows' stored priorities and demonstration flags (`PriorityRecord`). Every append writes the new
-/// rows' priorities (the maximum priority) in its own transaction, eviction deletes an evicted chunk's
-/// record in its own, and `updatePriorities` is one write transaction: priorities are committed with the
-/// same guarantees as transitions.
+/// maximum priority, a generation counter and the rows in the log), a `priorities` database mapping each
+/// live chunk's key to its rows' stored priorities and demonstration flags (`PriorityRecord`), and a
+/// `priority-log` database of the updates not yet folded into those records (`PriorityLogRecord`, keyed
+/// by generation). Every append writes the new rows' priorities (the maximum priority) in its own
+/// transaction and eviction deletes an evicted chunk's record in its own. `updatePriorities` is one write
+/// transaction that appends one log record (a few KB, where rewriting the touched chunk records copied
+/// one LMDB page per row); once the log holds `StoreOptions.priorityLogFoldRows` rows, the same transaction
+/// folds it into the chunk records and empties it. Priorities are committed with the same guarantees as
+/// transitions. A transition's stored priority is its chunk record's, overridden by the log's records in
+/// generation order; log rows of evicted chunks are skipped.
 ///
 /// **Old stores** have neither. The first prioritized use of a store opened for writing (a prioritized
 /// sample or a priority update) adds them in one transaction: every live transition at priority 1.
@@ -21,6 +26,7 @@ import Transitions
 extension ReplayStore {
     static let priorityStateKey: StaticString = "priorities"
     static let prioritiesDatabaseName = "priorities"
+    static let priorityLogDatabaseName = "priority-log"
 
     /// The `priorities` database when it exists in this snapshot, nil otherwise.
     static func openPrioritiesDatabase(_ environment: LMDBEnvironment, _ transaction: LMDBTransaction) throws -> LMDBDatabase? {
@@ -29,6 +35,52 @@ extension ReplayStore {
         } catch let ReplayStoreError.lmdb(_, code, _) where code == LMDBReturnCode.notFound.rawValue {
             return nil
         }
+    }
+
+    /// The `priority-log` database when it exists in this snapshot, nil otherwise.
+    static func openPriorityLogDatabase(_ environment: LMDBEnvironment, _ transaction: LMDBTransaction) throws -> LMDBDatabase? {
+        do {
+            return try environment.openDatabase(named: priorityLogDatabaseName, in: transaction, create: false)
+        } catch let ReplayStoreError.lmdb(_, code, _) where code == LMDBReturnCode.notFound.rawValue {
+            return nil
+        }
+    }
+
+    /// Thrown inside a snapshot whose log this process has no handle for (the writer created the log after
+    /// `withPrioritySnapshot` looked for it); that function opens it and takes a new snapshot.
+    private struct PriorityLogNotOpen: Error {}
+
+    /// Calls `body` with every logged (index, priority) of `transaction`'s snapshot, whose priority state is
+    /// `state`, in commit order.
+    private func forEachLoggedPriority(_ state: PriorityState, _ transaction: LMDBTransaction,
+                                       _ body: (UInt64, Float) throws -> Void) throws {
+        guard state.loggedRows > 0 else { return }
+        guard let log = priorityLogDatabase else { throw PriorityLogNotOpen() }
+        try transaction.forEach(log) { generation, bytes in
+            let record = try PriorityLogRecord(bytes: bytes, generation: generation)
+            for (index, priority) in zip(record.indices, record.priorities) { try body(index, priority) }
+            return true
+        }
+    }
+
+    /// `body` in a snapshot of the latest commit, with the `priorities` and `priority-log` database handles
+    /// opened first when they exist. LMDB keeps a handle opened in a committed transaction only, so they are
+    /// opened in one of their own (the reused snapshot is reset, not committed).
+    func withPrioritySnapshot<T>(_ body: (LMDBTransaction) throws -> T) throws -> T {
+        for attempt in 0..<2 {
+            if prioritiesDatabase == nil || priorityLogDatabase == nil {
+                try environment.read { transaction in
+                    if prioritiesDatabase == nil { prioritiesDatabase = try Self.openPrioritiesDatabase(environment, transaction) }
+                    if priorityLogDatabase == nil { priorityLogDatabase = try Self.openPriorityLogDatabase(environment, transaction) }
+                }
+            }
+            do {
+                return try readSession.withSnapshot(body)
+            } catch is PriorityLogNotOpen where attempt == 0 {
+                continue
+            }
+        }
+        throw ReplayStoreError.corruptStore(reason: "the priorities record counts logged rows but there is no priority-log database")
     }
 
     /// Whether the latest commit keeps priorities.
@@ -142,6 +194,7 @@ extension ReplayStore {
             return existing
         }
         let database = try environment.openDatabase(named: Self.prioritiesDatabaseName, in: transaction, create: true)
+        priorityLogDatabase = try environment.openDatabase(named: Self.priorityLogDatabaseName, in: transaction, create: true)
         let state = try readState(transaction)
         let priorities = PriorityState()
         let decoded = DecodedChunk(capacity: schema.chunkLength, layout: codec.layout)
@@ -170,14 +223,96 @@ extension ReplayStore {
     /// Sampling by priority and `updatePriorities` do this themselves on first use.
     public func addPriorities() throws {
         guard options.access == .readWrite else { throw ReplayStoreError.readOnly(path: path) }
-        try environment.write { transaction in _ = try ensurePriorities(transaction) }
+        try writeResettingPriorityHandles { transaction in _ = try ensurePriorities(transaction) }
+    }
+
+    /// A write transaction; when it fails, the priority database handles it may have opened are forgotten
+    /// (LMDB closes a handle opened in an aborted transaction) and opened again on next use.
+    private func writeResettingPriorityHandles<T>(_ body: (LMDBTransaction) throws -> T) throws -> T {
+        let hadHandles = (prioritiesDatabase != nil, priorityLogDatabase != nil)
+        do {
+            return try environment.write(body)
+        } catch {
+            if !hadHandles.0 { prioritiesDatabase = nil }
+            if !hadHandles.1 { priorityLogDatabase = nil }
+            throw error
+        }
+    }
+
+    /// The log, created in `transaction` (a write transaction) when this store has none yet (one that
+    /// gained priorities before the log existed).
+    private func requirePriorityLogDatabase(_ transaction: LMDBTransaction) throws -> LMDBDatabase {
+        if let priorityLogDatabase { return priorityLogDatabase }
+        let log = try environment.openDatabase(named: Self.priorityLogDatabaseName, in: transaction, create: true)
+        priorityLogDatabase = log
+        return log
+    }
+
+    // MARK: Folding the log
+
+    /// Folds the priority log into the chunk records and empties it (in `transaction`, a write
+    /// transaction), setting `state.loggedRows` to 0. Stored priorities do not change, so neither does the
+    /// generation: a reader's tree of this generation stays valid.
+    private func foldPriorityLog(_ state: inout PriorityState, _ transaction: LMDBTransaction) throws {
+        let log = try requirePriorityLogDatabase(transaction)
+        let store = try readState(transaction)
+        let length = UInt64(schema.chunkLength)
+        if store.totalAppended > 0 {
+            // The records of the chunks the log touches, loaded once each: the chunks from the eviction cursor
+            // on by their offset from it, pinned ones below it by key. Evicted chunks' rows are skipped.
+            let first = store.evictionCursor, newest = (store.totalAppended - 1) / length
+            var window = [PriorityRecord?](repeating: nil, count: Int(newest - first + 1))
+            var pinnedRecords: [UInt64: PriorityRecord] = [:]
+            var pinnedChunks = Set<UInt64>()
+            for ordinal in 0..<Int(store.pinnedChunkCount) { pinnedChunks.insert(try pinnedChunk(ordinal: ordinal, state: store, transaction)) }
+            let maximum = state.maximumPriority
+            func load(_ chunk: UInt64) throws -> PriorityRecord {
+                try priorityRecord(chunk: chunk, rows: Int(min(length, store.totalAppended - chunk * length)), maximum: maximum, transaction)
+            }
+            try forEachLoggedPriority(state, transaction) { index, priority in
+                let chunk = index / length, row = Int(index % length)
+                if chunk >= first && chunk <= newest {
+                    let slot = Int(chunk - first)
+                    if window[slot] == nil { window[slot] = try load(chunk) }
+                    if row < window[slot]!.priorities.count { window[slot]!.priorities[row] = priority }
+                } else if pinnedChunks.contains(chunk) {
+                    if pinnedRecords[chunk] == nil { pinnedRecords[chunk] = try load(chunk) }
+                    if row < pinnedRecords[chunk]!.priorities.count { pinnedRecords[chunk]!.priorities[row] = priority }
+                }
+            }
+            for chunk in pinnedRecords.keys.sorted() { try putPriorityRecord(pinnedRecords[chunk]!, chunk: chunk, transaction) }
+            for (slot, record) in window.enumerated() {
+                if let record { try putPriorityRecord(record, chunk: first + UInt64(slot), transaction) }
+            }
+        }
+        try transaction.empty(log)
+        state.loggedRows = 0
+    }
+
+    /// Folds the priority log into the chunk records in one write transaction, if it holds any rows (what
+    /// closing a store opened for writing does). Stored priorities stay as they are.
+    public func foldPriorityLogIfAny() throws {
+        guard options.access == .readWrite else { throw ReplayStoreError.readOnly(path: path) }
+        guard let state = try readSession.withSnapshot({ try readPriorityState($0) }), state.loggedRows > 0 else { return }
+        try writeResettingPriorityHandles { transaction in
+            guard var state = try readPriorityState(transaction), state.loggedRows > 0 else { return }
+            _ = try ensurePriorities(transaction)
+            try foldPriorityLog(&state, transaction)
+            try writePriorityState(state, transaction)
+        }
+    }
+
+    /// Rows in the priority log of the latest commit (0 when the store keeps no priorities).
+    public func loggedPriorityRows() throws -> Int {
+        try readSession.withSnapshot { Int(try readPriorityState($0)?.loggedRows ?? 0) }
     }
 
     // MARK: Updating
 
     /// Sets the stored priority of transition `indices[k]` (a global index, as `samplePrioritized` returns)
-    /// to `priorities[k]`, in one write transaction: durable when this returns (with the store's
-    /// `Durability`), and on any error nothing changed. Each priority must be finite and ≥ 0 (it is |δ|;
+    /// to `priorities[k]`, in one write transaction that appends one record to the priority log (and folds
+    /// the log when it reached `StoreOptions.priorityLogFoldRows` rows): durable when this returns (with the
+    /// store's `Durability`), and on any error nothing changed. Each priority must be finite and ≥ 0 (it is |δ|;
     /// ε is added when sampling), each index live. An index given twice takes its last priority. The
     /// maximum priority, which new transitions receive, grows to the largest priority ever set.
     public func updatePriorities(indices: [UInt64], priorities: [Float]) throws {
@@ -189,31 +324,26 @@ extension ReplayStore {
             throw ReplayStoreError.invalidPriority(position: position, index: indices[position], value: priority)
         }
         guard !indices.isEmpty else { return }
-        let length = UInt64(schema.chunkLength)
-        let (before, after): (UInt64?, PriorityState) = try environment.write { transaction in
+        let record = PriorityLogRecord(indices: indices, priorities: priorities).bytes
+        let (before, after): (UInt64?, PriorityState) = try writeResettingPriorityHandles { transaction in
             pendingPriorityChanges.removeAll()
             let hadPriorities = try readPriorityState(transaction) != nil
             var priorityState = try ensurePriorities(transaction)
             let state = try readState(transaction)
-            var records: [UInt64: PriorityRecord] = [:]
-            var order: [UInt64] = []
             for (position, index) in indices.enumerated() {
                 guard try isLive(index, state, transaction) else {
                     throw ReplayStoreError.notLive(position: position, index: index, appended: state.totalAppended)
                 }
-                let chunk = index / length, row = Int(index % length)
-                if records[chunk] == nil {
-                    let rows = Int(min(length, state.totalAppended - chunk * length))
-                    records[chunk] = try priorityRecord(chunk: chunk, rows: rows, maximum: priorityState.maximumPriority, transaction)
-                    order.append(chunk)
-                }
-                records[chunk]!.priorities[row] = priorities[position]
-                pendingPriorityChanges.append(.priority(chunk: chunk, row: row, priority: priorities[position]))
                 priorityState.maximumPriority = max(priorityState.maximumPriority, priorities[position])
             }
-            for chunk in order { try putPriorityRecord(records[chunk]!, chunk: chunk, transaction) }
+            pendingPriorityChanges.append(.priorities(indices: indices, priorities: priorities))
             let before = hadPriorities ? priorityState.generation : nil
             priorityState.generation += 1
+            try record.withUnsafeBytes {
+                try transaction.put(try requirePriorityLogDatabase(transaction), key: priorityState.generation, value: $0)
+            }
+            priorityState.loggedRows += UInt64(indices.count)
+            if priorityState.loggedRows >= UInt64(options.priorityLogFoldRows) { try foldPriorityLog(&priorityState, transaction) }
             try writePriorityState(priorityState, transaction)
             return (before, priorityState)
         }
@@ -236,14 +366,12 @@ extension ReplayStore {
         try prepare(&batch, rows: batchSize, name: "batchSize")
         if sample.indices.count != batchSize || sample.weights.count != batchSize { sample = PrioritizedSample(count: batchSize) }
         if prioritiesDatabase == nil {
-            if options.access == .readWrite {
-                try environment.write { transaction in _ = try ensurePriorities(transaction) }
-            } else {
-                prioritiesDatabase = try environment.read { try Self.openPrioritiesDatabase(environment, $0) }
+            if options.access == .readWrite, try !keepsPriorities() {
+                try writeResettingPriorityHandles { transaction in _ = try ensurePriorities(transaction) }
             }
         }
         let exponent = -settings.beta
-        try readSession.withSnapshot { transaction in
+        try withPrioritySnapshot { transaction in
             let state = try readState(transaction)
             guard let priorities = try readPriorityState(transaction), prioritiesDatabase != nil else {
                 throw ReplayStoreError.noPriorities(path: path)
@@ -277,7 +405,7 @@ extension ReplayStore {
     }
 
     /// A new index of every live transition's stored priority in `transaction`'s snapshot: O(N) reads of
-    /// 5 bytes per transition and one bottom-up pass over the trees.
+    /// 5 bytes per transition, the log's rows replayed in order, and one bottom-up pass over the trees.
     private func rebuildPriorityIndex(settings: PrioritySettings, state: StoreState, priorities: PriorityState,
                                       _ transaction: LMDBTransaction) throws -> PriorityIndex {
         let live = state.liveCount(chunkLength: schema.chunkLength)
@@ -287,6 +415,10 @@ extension ReplayStore {
             let record = try priorityRecord(chunk: chunk, rows: rows, maximum: priorities.maximumPriority, transaction)
             index.setRows(chunk: chunk, first: 0, priorities: record.priorities, demonstrations: record.demonstrations, propagating: false)
         }
+        let length = UInt64(schema.chunkLength)
+        try forEachLoggedPriority(priorities, transaction) { globalIndex, priority in
+            index.set(chunk: globalIndex / length, row: Int(globalIndex % length), priority: priority, propagating: false)
+        }
         index.rebuildInnerNodes()
         return index
     }
@@ -294,9 +426,9 @@ extension ReplayStore {
     /// The stored priority of every live transition of the latest commit, by global index, with its
     /// demonstration flag: what the tree is built from (for audits and tests). Nil when the store keeps none.
     public func storedPriorities() throws -> [UInt64: (priority: Float, demonstration: Bool)]? {
-        try readSession.withSnapshot { transaction in
+        try withPrioritySnapshot { transaction in
             guard let priorities = try readPriorityState(transaction) else { return nil }
-            if prioritiesDatabase == nil { prioritiesDatabase = try Self.openPrioritiesDatabase(environment, transaction) }
+            _ = try requirePrioritiesDatabase()
             let state = try readState(transaction)
             var result: [UInt64: (priority: Float, demonstration: Bool)] = [:]
             for (chunk, rows) in try liveChunks(state, transaction) {
@@ -304,6 +436,9 @@ extension ReplayStore {
                 for row in 0..<rows {
                     result[chunk * UInt64(schema.chunkLength) + UInt64(row)] = (record.priorities[row], record.demonstrations[row])
                 }
+            }
+            try forEachLoggedPriority(priorities, transaction) { index, priority in
+                if let entry = result[index] { result[index] = (priority, entry.demonstration) }
             }
             return result
         }
@@ -320,9 +455,9 @@ extension ReplayStore {
     public func rebuildPriorityIndex(settings: PrioritySettings = PrioritySettings()) throws -> Double {
         if let problem = settings.problem { throw ReplayStoreError.invalidPrioritySetting(problem) }
         let start = ContinuousClock.now
-        try readSession.withSnapshot { transaction in
+        try withPrioritySnapshot { transaction in
             guard let priorities = try readPriorityState(transaction) else { throw ReplayStoreError.noPriorities(path: path) }
-            if prioritiesDatabase == nil { prioritiesDatabase = try Self.openPrioritiesDatabase(environment, transaction) }
+            _ = try requirePrioritiesDatabase()
             let state = try readState(transaction)
             priorityIndex = try rebuildPriorityIndex(settings: settings, state: state, priorities: priorities, transaction)
         }

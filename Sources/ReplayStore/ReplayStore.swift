@@ -31,6 +31,8 @@ public final class ReplayStore {
     private var lastReadState = StoreState()
     /// The `priorities` database, once it exists (see `ReplayStore+Priorities.swift`).
     var prioritiesDatabase: LMDBDatabase?
+    /// The `priority-log` database, once this process opened it (it may not exist yet).
+    var priorityLogDatabase: LMDBDatabase?
     /// This process's sampling structure for the priorities of one commit; nil until first prioritized use.
     var priorityIndex: PriorityIndex?
     /// The priority changes of the write transaction under way, applied to `priorityIndex` after it commits.
@@ -55,6 +57,7 @@ public final class ReplayStore {
     }
 
     deinit {
+        if options.access == .readWrite { try? foldPriorityLogIfAny() }
         if options.durability != .powerCutSafe { try? environment.sync() }
     }
 

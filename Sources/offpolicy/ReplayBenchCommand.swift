@@ -31,12 +31,16 @@ struct ReplayBenchCommand: ParsableCommand {
     @Flag(help: "Also time prioritized replay on the appended store: adding priorities, rebuilding the tree on open, prioritized sampling alone, and sampling plus one priority update per batch (processCrashSafe).")
     var prioritized = false
     @Option(help: "With --prioritized: batches of 256 per prioritized round.") var prioritizedBatches: Int = 2_000
+    @Option(name: .customLong("fold-rows"), parsing: .upToNextOption,
+            help: "With --prioritized: the priority-log fold thresholds (rows) to time sampling plus updates with, one round each in this order (0 folds at every update).")
+    var foldRows: [Int] = [StoreOptions.defaultPriorityLogFoldRows]
 
     func validate() throws {
         guard transitions >= chunkLength else { throw ValidationError("--transitions must be at least --chunk") }
         guard appendBatch >= 1, warmBatches >= 1, coldBatches >= 1, steps >= 1, prioritizedBatches >= 1 else {
             throw ValidationError("--append-batch, --warm-batches, --cold-batches, --steps and --prioritized-batches must be at least 1")
         }
+        guard !foldRows.isEmpty, foldRows.allSatisfy({ $0 >= 0 }) else { throw ValidationError("--fold-rows takes one or more values ≥ 0") }
     }
 
     /// Checks every size against the store's limits and this machine's memory before anything is
@@ -158,7 +162,8 @@ struct ReplayBenchCommand: ParsableCommand {
                 filter: filter.rawValue, appendBatch: appendBatch, durability: durability.rawValue,
                 priorityAddSeconds: priorityFigures?.addSeconds, priorityRebuildSeconds: priorityFigures?.rebuildSeconds,
                 samplePrioritizedTransitionsPerS: priorityFigures.map { finiteOrNull($0.sampleRate.rounded()) } ?? nil,
-                samplePrioritizedUpdateTransitionsPerS: priorityFigures.map { finiteOrNull($0.sampleUpdateRate.rounded()) } ?? nil)
+                samplePrioritizedUpdateTransitionsPerS: priorityFigures.map { finiteOrNull($0.rounds[0].sampleUpdateRate.rounded()) } ?? nil,
+                priorityLogFoldRows: priorityFigures.map { _ in foldRows[0] })
             print(String(format: "append             %12.0f transitions/s  (%.0f per CPU-second; %d per commit, %@)",
                          appendRate, appendCPURate.rounded(), appendBatch, durability.rawValue))
             print(String(format: "sample warm        %12.0f transitions/s  (%.0f per CPU-second; batches of 256)", warmRate, warmCPURate))
@@ -168,20 +173,38 @@ struct ReplayBenchCommand: ParsableCommand {
             print(String(format: "compression ratio  %12.3f", statistics.compressionRatio))
             if let figures = priorityFigures {
                 print(String(format: "prioritized sample %12.0f transitions/s  (batches of 256, α 0.6, β 0.4; sum tree + min tree)", figures.sampleRate))
-                print(String(format: "prioritized s + u  %12.0f transitions/s  (sample 256, then update their 256 priorities in one commit, processCrashSafe)", figures.sampleUpdateRate))
-                print(String(format: "priority updates   %12.0f batches/s  (%.1f µs per update of 256 priorities)", figures.sampleUpdateRate / 256 , 1e6 / max(figures.updateRate, 1e-9)))
+                for round in figures.rounds {
+                    print(String(format: "prioritized s + u  %12.0f transitions/s  (sample 256, then update their 256 priorities in one commit, processCrashSafe; fold at %d rows)",
+                                 round.sampleUpdateRate, round.foldRows))
+                    print(String(format: "  priority update  %12.1f µs mean, %.1f µs p99, %.1f µs max  (%d rows left in the log)",
+                                 round.meanMicros, round.p99Micros, round.maxMicros, round.loggedRows))
+                    print(String(format: "  rebuild, fold    %12.3f s  tree rebuilt from chunk records + log; %.3f s  fold at close", round.rebuildSeconds, round.closeSeconds))
+                }
                 print(String(format: "priorities added   %12.3f s  (%d transitions, first prioritized use)", figures.addSeconds, transitions))
-                print(String(format: "tree rebuild       %12.3f s  (%d transitions, from the stored priorities on open)", figures.rebuildSeconds, transitions))
+                print(String(format: "tree rebuild       %12.3f s  (%d transitions, from the stored priorities on open, empty log)", figures.rebuildSeconds, transitions))
             }
             if json { print(try jsonLine(result)) }
         }
     }
 
+    /// One round of sampling plus updates at one priority-log fold threshold.
+    private struct PrioritizedRound {
+        var foldRows: Int
+        var sampleUpdateRate: Double
+        var meanMicros: Double, p99Micros: Double, maxMicros: Double
+        /// Rows in the log when the round ended, the seconds a fresh tree took from chunk records plus that
+        /// log, and the seconds closing the store took (it folds the log).
+        var loggedRows: Int
+        var rebuildSeconds: Double
+        var closeSeconds: Double
+    }
+
     /// Prioritized replay on the store at `path`: adding priorities to it, rebuilding the tree from them after a
     /// fresh open, sampling by priority alone (median of three rounds), and the prioritized training pattern:
-    /// sample 256, then write 256 new priorities (|δ| drawn from the generator) in one commit, processCrashSafe.
+    /// sample 256, then write 256 new priorities (|δ| drawn from the generator) in one commit, processCrashSafe,
+    /// once for each `--fold-rows` value.
     private func benchPrioritized(path: String, cacheBytes: Int, batchSize: Int)
-        throws -> (addSeconds: Double, rebuildSeconds: Double, sampleRate: Double, sampleUpdateRate: Double, updateRate: Double) {
+        throws -> (addSeconds: Double, rebuildSeconds: Double, sampleRate: Double, rounds: [PrioritizedRound]) {
         let settings = PrioritySettings()
         var addSeconds = 0.0
         do {
@@ -192,37 +215,57 @@ struct ReplayBenchCommand: ParsableCommand {
             try store.sync()
         }
         printError(String(format: "bench: priorities added to %d transitions in %.3f s", transitions, addSeconds))
-        let store = try ReplayStore.open(at: path, options: StoreOptions(durability: .processCrashSafe, cacheBudgetBytes: cacheBytes))
-        let rebuildSeconds = try store.rebuildPriorityIndex(settings: settings)
-        printError(String(format: "bench: priority tree rebuilt from the store in %.3f s", rebuildSeconds))
-        try store.warmCache()
         var generator = SeededGenerator(seed: 3)
         var batch = TransitionBatch(observationSize: observationSize, actionSize: actionSize, zeroedCount: batchSize)
         var sample = PrioritizedSample(count: batchSize)
-        var rates: [Double] = []
-        for _ in 0..<3 {
+        var rebuildSeconds = 0.0, sampleRate = 0.0
+        do {
+            let store = try ReplayStore.open(at: path, options: StoreOptions(durability: .processCrashSafe, cacheBudgetBytes: cacheBytes))
+            rebuildSeconds = try store.rebuildPriorityIndex(settings: settings)
+            printError(String(format: "bench: priority tree rebuilt from the store in %.3f s", rebuildSeconds))
+            try store.warmCache()
+            var rates: [Double] = []
+            for _ in 0..<3 {
+                let clock = ContinuousClock.now
+                for _ in 0..<prioritizedBatches {
+                    try store.samplePrioritized(batchSize: batchSize, settings: settings, using: &generator, into: &batch, sample: &sample)
+                }
+                rates.append(Double(prioritizedBatches * batchSize) / (ContinuousClock.now - clock).seconds)
+            }
+            sampleRate = rates.sorted()[1]
+            printError(String(format: "bench: prioritized sampling rounds %@ transitions/s", rates.map { String(format: "%.0f", $0) }.joined(separator: ", ")))
+        }
+        var rounds: [PrioritizedRound] = []
+        var errors = [Float](repeating: 0, count: batchSize)
+        for threshold in foldRows {
+            var store: ReplayStore? = try ReplayStore.open(
+                at: path, options: StoreOptions(durability: .processCrashSafe, cacheBudgetBytes: cacheBytes, priorityLogFoldRows: threshold))
+            _ = try store!.rebuildPriorityIndex(settings: settings)
+            try store!.warmCache()
+            var updateSeconds: [Double] = []
+            updateSeconds.reserveCapacity(prioritizedBatches)
             let clock = ContinuousClock.now
             for _ in 0..<prioritizedBatches {
-                try store.samplePrioritized(batchSize: batchSize, settings: settings, using: &generator, into: &batch, sample: &sample)
+                try store!.samplePrioritized(batchSize: batchSize, settings: settings, using: &generator, into: &batch, sample: &sample)
+                for k in 0..<batchSize { errors[k] = generator.nextUnitFloat() * 2 }
+                let update = ContinuousClock.now
+                try store!.updatePriorities(indices: sample.indices, priorities: errors)
+                updateSeconds.append((ContinuousClock.now - update).seconds)
             }
-            rates.append(Double(prioritizedBatches * batchSize) / (ContinuousClock.now - clock).seconds)
+            let rate = Double(prioritizedBatches * batchSize) / (ContinuousClock.now - clock).seconds
+            let loggedRows = try store!.loggedPriorityRows()
+            let rebuild = try store!.rebuildPriorityIndex(settings: settings)
+            let close = ContinuousClock.now
+            store = nil  // folds the log
+            let closeSeconds = (ContinuousClock.now - close).seconds
+            let sorted = updateSeconds.sorted()
+            rounds.append(PrioritizedRound(
+                foldRows: threshold, sampleUpdateRate: rate, meanMicros: 1e6 * sorted.reduce(0, +) / Double(sorted.count),
+                p99Micros: 1e6 * sorted[min(sorted.count - 1, sorted.count * 99 / 100)], maxMicros: 1e6 * sorted.last!,
+                loggedRows: loggedRows, rebuildSeconds: rebuild, closeSeconds: closeSeconds))
+            printError(String(format: "bench: prioritized sample + update %.0f transitions/s (fold at %d rows)", rate, threshold))
         }
-        let sampleRate = rates.sorted()[1]
-        printError(String(format: "bench: prioritized sampling rounds %@ transitions/s", rates.map { String(format: "%.0f", $0) }.joined(separator: ", ")))
-        var errors = [Float](repeating: 0, count: batchSize)
-        var updateSeconds = 0.0
-        let clock = ContinuousClock.now
-        for _ in 0..<prioritizedBatches {
-            try store.samplePrioritized(batchSize: batchSize, settings: settings, using: &generator, into: &batch, sample: &sample)
-            for k in 0..<batchSize { errors[k] = generator.nextUnitFloat() * 2 }
-            let update = ContinuousClock.now
-            try store.updatePriorities(indices: sample.indices, priorities: errors)
-            updateSeconds += (ContinuousClock.now - update).seconds
-        }
-        let sampleUpdateRate = Double(prioritizedBatches * batchSize) / (ContinuousClock.now - clock).seconds
-        try store.sync()
-        printError(String(format: "bench: prioritized sample + update %.0f transitions/s", sampleUpdateRate))
-        return (addSeconds, rebuildSeconds, sampleRate, sampleUpdateRate, Double(prioritizedBatches) / updateSeconds)
+        return (addSeconds, rebuildSeconds, sampleRate, rounds)
     }
 
     /// User + system CPU seconds of this process so far: comparing it with wall time shows how much

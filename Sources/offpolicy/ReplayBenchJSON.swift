@@ -19,9 +19,11 @@ struct ReplayBenchJSON: Encodable {
     var appendBatch: Int
     var durability: String
     /// With `--prioritized` (absent otherwise): seconds to add priorities to the store, seconds to rebuild the
-    /// tree from them on open, and the prioritized sampling rates without and with one update per batch.
+    /// tree from them on open, and the prioritized sampling rates without and with one update per batch (the latter at the first `--fold-rows`).
     var priorityAddSeconds: Double?
     var priorityRebuildSeconds: Double?
     var samplePrioritizedTransitionsPerS: Double?
     var samplePrioritizedUpdateTransitionsPerS: Double?
+    /// The priority-log fold threshold of `samplePrioritizedUpdateTransitionsPerS` (the first `--fold-rows`).
+    var priorityLogFoldRows: Int?
 }

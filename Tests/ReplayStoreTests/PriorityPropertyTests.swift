@@ -4,8 +4,9 @@ import XCTest
 @testable import ReplayStore
 import Transitions
 
-/// Random appends (some of demonstrations), evictions, priority updates (some refused) and reopenings,
-/// against a plain reference: a dictionary from global index to (priority, demonstration), a maximum, and
+/// Random appends (some of demonstrations), evictions, priority updates (some refused), reopenings (each
+/// with a random priority-log fold threshold, and closing folds the log) and trees rebuilt from the chunk
+/// records plus the log, against a plain reference: a dictionary from global index to (priority, demonstration), a maximum, and
 /// FIFO eviction of whole chunks that skips those holding a demonstration.
 final class PriorityPropertyTests: XCTestCase {
     private struct Reference {
@@ -40,10 +41,14 @@ final class PriorityPropertyTests: XCTestCase {
     func testRandomOperationsKeepStoreAndTreeEqualToAReference() throws {
         let path = try temporaryDirectory(self) + "/store"
         let chunkLength = 4, capacity = 24
-        var store: ReplayStore? = try ReplayStore.create(
-            at: path, schema: StoreSchema(observationSize: 3, actionSize: 2, capacity: capacity, chunkLength: chunkLength))
-        var reference = Reference(chunkLength: chunkLength, capacity: capacity)
         var random = SeededGenerator(seed: 21)
+        // Fold at every update, after a few rows, after many, or (within this test) never before closing.
+        let thresholds = [0, 1, 7, 30, 100_000]
+        var threshold = 7
+        var store: ReplayStore? = try ReplayStore.create(
+            at: path, schema: StoreSchema(observationSize: 3, actionSize: 2, capacity: capacity, chunkLength: chunkLength),
+            options: StoreOptions(priorityLogFoldRows: threshold))
+        var reference = Reference(chunkLength: chunkLength, capacity: capacity)
         let settings = PrioritySettings(alpha: 0.8, beta: 0.6, epsilon: 0.05, demonstrationBonus: 0.5)
         var batch = TransitionBatch(observationSize: 3, actionSize: 2, zeroedCount: 0)
         var sample = PrioritizedSample()
@@ -51,8 +56,8 @@ final class PriorityPropertyTests: XCTestCase {
         try store!.append(labelled(0..<3))
         reference.append([.online, .online, .online])
         try store!.samplePrioritized(batchSize: 2, settings: settings, using: &random, into: &batch, sample: &sample)
-        var refusals = 0, reopenings = 0
-        for step in 0..<400 {
+        var refusals = 0, reopenings = 0, rebuilds = 0, folds = 0, loggedAtRebuild = 0
+        for step in 0..<600 {
             let operation = random.nextIndex(below: 10)
             if operation < 4 {
                 let count = 1 + random.nextIndex(below: 9)
@@ -77,16 +82,30 @@ final class PriorityPropertyTests: XCTestCase {
                     XCTAssertThrowsError(try store!.updatePriorities(indices: indices, priorities: values), "step \(step)")
                     refusals += 1
                 } else {
+                    let logged = try store!.loggedPriorityRows()
                     try store!.updatePriorities(indices: indices, priorities: values)
                     for (index, value) in zip(indices, values) {
                         reference.priorities[Int(index)]!.priority = value
                         reference.maximum = max(reference.maximum, value)
                     }
+                    // The log grows by the update's rows, or is folded (emptied) once it reaches the threshold.
+                    let expected = logged + count >= threshold ? 0 : logged + count
+                    XCTAssertEqual(try store!.loggedPriorityRows(), expected, "step \(step): rows in the log")
+                    if expected == 0 { folds += 1 }
                 }
-            } else if operation == 8 {
+            } else if operation == 8 && random.nextIndex(below: 2) == 0 {
                 store = nil
-                store = try ReplayStore.open(at: path)
+                XCTAssertEqual(try ReplayStore.open(at: path, options: StoreOptions(access: .readOnly)).loggedPriorityRows(), 0,
+                               "step \(step): closing folded the log")
+                threshold = thresholds[random.nextIndex(below: thresholds.count)]
+                store = try ReplayStore.open(at: path, options: StoreOptions(priorityLogFoldRows: threshold))
                 reopenings += 1
+            } else if operation == 8 {
+                // A fresh tree from the chunk records with the log replayed over them, as a reader or a reopened
+                // writer builds it (`check` below compares it with the reference).
+                loggedAtRebuild += try store!.loggedPriorityRows()
+                _ = try store!.rebuildPriorityIndex(settings: settings)
+                rebuilds += 1
             } else {
                 try store!.samplePrioritized(batchSize: 8, settings: settings, using: &random, into: &batch, sample: &sample)
                 for row in 0..<8 { XCTAssertEqual(Float(sample.indices[row]), batch.rewards[row], "step \(step): index names its row") }
@@ -95,6 +114,9 @@ final class PriorityPropertyTests: XCTestCase {
         }
         XCTAssertGreaterThan(refusals, 10)
         XCTAssertGreaterThan(reopenings, 10)
+        XCTAssertGreaterThan(rebuilds, 10)
+        XCTAssertGreaterThan(folds, 20, "the log was folded many times")
+        XCTAssertGreaterThan(loggedAtRebuild, 50, "trees were rebuilt over a non-empty log")
         XCTAssertGreaterThan(reference.pinnedBelowCursor.count, 0, "some demonstrations were pinned past the cursor")
         XCTAssertGreaterThan(reference.cursor, 50, "many chunks were evicted")
         XCTAssertNil(try store!.verify().firstProblem)

@@ -119,7 +119,9 @@ extension ProcessTests {
 extension ProcessTests {
     /// `replay prioritize --rounds` killed with SIGKILL while it commits priority updates, four times: after
     /// each kill, the stored priorities are exactly those of the acknowledged updates, or of one more (the
-    /// update committed but not yet printed), never a mix; the tree rebuilt on open agrees with them.
+    /// update committed but not yet printed), never a mix; the tree rebuilt on open agrees with them. The
+    /// rounds fold the priority log never (the kill leaves it full: it is replayed on open), at every update,
+    /// and every few updates (kills land between and in folds).
     func testKillDashNineDuringPriorityUpdatesLosesNoAcknowledgedUpdate() throws {
         let path = try temporaryDirectory(self) + "/store"
         let fill = try runOffpolicy(["replay", "fill", path, "--transitions", "20000", "--seed", "4", "--commit-every", "5000", "--chunk", "16"])
@@ -135,7 +137,9 @@ extension ProcessTests {
                     ?? Dictionary(uniqueKeysWithValues: (0..<20_000).map { (UInt64($0), Float(1)) })
                 live = before.keys.sorted()
             }
-            var arguments = ["replay", "prioritize", path, "--rounds", "1000000", "--batch", "\(64 + 37 * round)"]
+            let foldRows = [1_000_000, 0, 500, 300][round]
+            var arguments = ["replay", "prioritize", path, "--rounds", "1000000", "--batch", "\(64 + 37 * round)",
+                             "--priority-fold-rows", "\(foldRows)"]
             if round % 2 == 1 { arguments += ["--durability", "processCrashSafe"] }
             let (process, output) = try start(arguments)
             var text = readCommittedUpdates(output, lines: 5 + 7 * round)
@@ -148,6 +152,10 @@ extension ProcessTests {
             }.max() ?? 0
             XCTAssertGreaterThanOrEqual(acknowledged, 5 + 7 * round, "round \(round) made progress")
             let store = try ReplayStore.open(at: path)
+            let logged = try store.loggedPriorityRows()
+            if round == 0 { XCTAssertGreaterThanOrEqual(logged, 64 * acknowledged, "round 0: the kill left every update in the log") }
+            if round == 1 { XCTAssertEqual(logged, 0, "round 1: every update was folded") }
+            if round >= 2 { XCTAssertLessThan(logged, foldRows, "round \(round): folded every few updates") }
             let stored = try XCTUnwrap(store.storedPriorities()).mapValues(\.priority)
             let updates = SyntheticPriorityUpdates(live: live, batchSize: 64 + 37 * round)
             let exact = updates.priorities(afterRounds: acknowledged, initial: before)

@@ -55,6 +55,11 @@ struct LMDBTransaction {
         }
     }
 
+    /// Deletes every entry of `database`, keeping the database (`mdb_drop` with `del` 0).
+    func empty(_ database: LMDBDatabase) throws {
+        try check(mdb_drop(handle, database.handle, 0), "mdb_drop(database \(database.handle))")
+    }
+
     /// Calls `body` with every (key, value) of `database` in key order, keys read as big-endian UInt64.
     /// Stops early when `body` returns false.
     func forEach(_ database: LMDBDatabase, _ body: (UInt64, UnsafeRawBufferPointer) throws -> Bool) throws {

@@ -3,8 +3,8 @@
 enum PriorityChange {
     /// Rows `first ..< first + priorities.count` of `chunk` were appended with these priorities.
     case rows(chunk: UInt64, first: Int, priorities: [Float], demonstrations: [Bool])
-    /// A transition's priority was updated.
-    case priority(chunk: UInt64, row: Int, priority: Float)
+    /// Transition `indices[k]` (a global index, live) was set to priority `priorities[k]`, in order.
+    case priorities(indices: [UInt64], priorities: [Float])
     /// An unpinned chunk was evicted.
     case evicted(chunk: UInt64)
 }

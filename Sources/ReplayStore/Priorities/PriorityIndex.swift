@@ -108,11 +108,13 @@ final class PriorityIndex {
         }
     }
 
-    /// Sets the stored priority of one transition already in the index.
-    func set(chunk: UInt64, row: Int, priority: Float) {
+    /// Sets the stored priority of one transition already in the index (nothing when it is not). With
+    /// `propagating` false the caller rebuilds the inner nodes afterwards.
+    func set(chunk: UInt64, row: Int, priority: Float, propagating: Bool = true) {
         guard let leaf = leaf(chunk: chunk, row: row), !stored[leaf].isNaN else { return }
         stored[leaf] = priority
-        tree.set(leaf, to: leafValue(priority, demonstration: isDemonstration[leaf]))
+        let value = leafValue(priority, demonstration: isDemonstration[leaf])
+        if propagating { tree.set(leaf, to: value) } else { tree.setWithoutPropagating(leaf, to: value) }
     }
 
     /// Empties the leaves of an evicted chunk and frees its block.
@@ -136,8 +138,11 @@ final class PriorityIndex {
             switch change {
             case let .rows(chunk, first, priorities, demonstrations):
                 setRows(chunk: chunk, first: first, priorities: priorities, demonstrations: demonstrations)
-            case let .priority(chunk, row, priority):
-                set(chunk: chunk, row: row, priority: priority)
+            case let .priorities(indices, priorities):
+                let length = UInt64(chunkLength)
+                for (index, priority) in zip(indices, priorities) {
+                    set(chunk: index / length, row: Int(index % length), priority: priority)
+                }
             case let .evicted(chunk):
                 remove(chunk: chunk)
             }
