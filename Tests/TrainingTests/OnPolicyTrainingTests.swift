@@ -87,7 +87,7 @@ final class OnPolicyTrainingTests: XCTestCase {
             let last = rows.last!.evaluationReturnMean
             XCTAssertLessThan(first, -0.2, "\(name): the untrained policy's evaluation \(first)")
             XCTAssertGreaterThan(last, -0.03, "\(name): the last evaluation \(last) (first \(first))")
-            XCTAssertEqual(try store.transitionCount, steps, "\(name): every step is stored")
+            XCTAssertEqual(store.transitionCount, steps, "\(name): every step is stored")
         }
     }
 

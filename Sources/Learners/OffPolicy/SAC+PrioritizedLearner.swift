@@ -1,19 +1,3 @@
-import NeuralNetwork
-import Randomness
-import Transitions
-
-extension SAC: PrioritizedLearner {
-    /// The update of `update(on:using:)` with each critic's squared TD errors weighted by `importanceWeights`
-    /// (`CriticEnsemble.regressionLoss`); the new priorities are the mean over the critics of |Q_k(s, a) − y|.
-    public func update(on batch: TransitionBatch, importanceWeights: [Float], using generator: inout SeededGenerator)
-        -> (metrics: UpdateMetrics, priorities: [Float]) {
-        precondition(importanceWeights.count == batch.count, "one importance weight per row: \(batch.count) rows, \(importanceWeights.count) weights")
-        precondition(sequenceLength == 1, "prioritized replay learns from single transitions, not runs of \(sequenceLength)")
-        let weights = FloatBuffer(count: batch.count)
-        weights.base.update(from: importanceWeights, count: batch.count)
-        self.importanceWeights = weights
-        defer { self.importanceWeights = nil }
-        let metrics = update(on: batch, using: &generator)
-        return (metrics, critics.meanAbsoluteErrors(rows: batch.count))
-    }
-}
+/// The prioritized update is `CriticWeightedLearner`'s: critic losses weighted by the importance weights,
+/// new priorities the mean of the critics' |δ|.
+extension SAC: CriticWeightedLearner {}
