@@ -1,6 +1,6 @@
 """Starts a Reverb server (dm-reverb 0.14) with the tables an OffPolicy run or the Reverb client's tests need.
 
-Usage: reverb-server.py --port PORT --observation-size N --action-size M [--tables replay,weights,...]
+Usage: reverb-server.py [--port PORT] --observation-size N --action-size M [--tables replay,weights,...]
                         [--replay-selector uniform|prioritized] [--priority-exponent A]
                         [--replay-capacity C] [--samples-per-insert R] [--min-size K] [--error-buffer E]
 
@@ -71,7 +71,7 @@ def make_table(name, args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--observation-size", type=int, required=True)
     parser.add_argument("--action-size", type=int, required=True)
     parser.add_argument("--tables", default="replay,weights")
@@ -89,7 +89,7 @@ def main():
         raise SystemExit("reverb-server.py: the parent process is already gone")
 
     tables = [make_table(name, args) for name in args.tables.split(",") if name]
-    server = reverb.Server(tables=tables, port=args.port)
+    server = reverb.Server(tables=tables, port=args.port or None)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
