@@ -41,6 +41,8 @@ let package = Package(
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
             ]
         ),
+        // Throughput against a running server (scripts/bench-reverb runs it beside Reverb's Python client).
+        .executableTarget(name: "reverb-bench", dependencies: ["ReverbClient", .product(name: "Transitions", package: "OffPolicy")]),
         .testTarget(
             name: "ReverbClientTests",
             dependencies: [

@@ -86,7 +86,7 @@ public final class ReverbClient: Sendable {
     public func tableInfo(_ name: String) async throws -> ReverbTableInfo {
         let tables = try await serverInfo()
         guard let table = tables.first(where: { $0.name == name }) else {
-            throw ReverbError.unknownTable(name, available: tables.map(\.name))
+            throw ReverbError.unknownTable(name, available: tables.map(\.name).sorted())
         }
         return table
     }
@@ -159,9 +159,10 @@ public final class ReverbClient: Sendable {
         var options = callOptions()
         options.timeout = deadline
         let decoder = SampleDecoder(table: table, batchSize: batchSize)
+        let message = request
         return try await mapErrors(table: table.name, rateLimiterMilliseconds: milliseconds) {
             try await service.sampleStream(options: options, requestProducer: { writer in
-                try await writer.write(request)
+                try await writer.write(message)
             }, onResponse: { response in
                 var decoder = decoder
                 for try await message in response.messages {

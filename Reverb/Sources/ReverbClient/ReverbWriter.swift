@@ -172,7 +172,9 @@ public actor ReverbWriter {
         options.timeout = nil  // the stream lives as long as the writer
         let tableName = table.name
         let client = self.client
-        call = Task { [weak self] in
+        // The stream's task must not keep the writer alive: a writer dropped without close() ends its stream.
+        weak let owner = self
+        call = Task {
             do {
                 try await service.insertStream(options: options, requestProducer: { writer in
                     for await request in stream {
@@ -180,14 +182,14 @@ public actor ReverbWriter {
                     }
                 }, onResponse: { response in
                     for try await message in response.messages {
-                        await self?.acknowledge(message.keys)
+                        await owner?.acknowledge(message.keys)
                     }
                 })
-                await self?.streamEnded(nil)
+                await owner?.streamEnded(nil)
             } catch let error as RPCError {
-                await self?.streamEnded(ReverbError(error, address: client.address, table: tableName, rateLimiterMilliseconds: -1))
+                await owner?.streamEnded(ReverbError(error, address: client.address, table: tableName, rateLimiterMilliseconds: -1))
             } catch {
-                await self?.streamEnded(.unavailable("the insert stream to \(client.address) failed: \(error)"))
+                await owner?.streamEnded(.unavailable("the insert stream to \(client.address) failed: \(error)"))
             }
         }
         return continuation

@@ -108,7 +108,8 @@ final class ReverbServerTests: XCTestCase {
         try await writer.flush()
         let acknowledged = await writer.acknowledgedItemCount
         XCTAssertEqual(acknowledged, 10)
-        XCTAssertEqual(try await client.tableInfo("fifo").currentSize, 10)
+        let size = try await client.tableInfo("fifo").currentSize
+        XCTAssertEqual(size, 10)
         try await writer.close()
 
         // The FIFO table hands items out once each, in insertion order.
