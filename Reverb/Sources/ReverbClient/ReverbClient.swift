@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 internal import GRPCCore
 internal import GRPCNIOTransportHTTP2
 internal import ReverbProtos
@@ -21,30 +22,13 @@ public final class ReverbClient: Sendable {
     public let address: ReverbAddress
     /// How long a unary call, or a stream waiting for the connection, may take before it fails as unavailable.
     public let callTimeout: Duration
-    let grpc: GRPCClient<HTTP2ClientTransport.Posix>
-    let service: Deepmind_Reverb_ReverbService.Client<HTTP2ClientTransport.Posix>
-    private let connections: Task<Void, Never>
+    private let current: Mutex<ReverbConnection>
 
     /// Connects to `address` (its table, if any, is ignored here).
     public init(address: ReverbAddress, callTimeout: Duration = .seconds(30)) throws {
         self.address = address
         self.callTimeout = callTimeout
-        let target: any ResolvableTarget = address.host.contains(":")
-            ? .ipv6(address: address.host, port: address.port) : .dns(host: address.host, port: address.port)
-        let transport: HTTP2ClientTransport.Posix
-        do {
-            transport = try HTTP2ClientTransport.Posix(
-                target: target, transportSecurity: .plaintext,
-                config: .defaults { config in
-                    config.backoff = .init(initial: .milliseconds(100), max: .seconds(5), multiplier: 1.6, jitter: 0.2)
-                })
-        } catch {
-            throw ReverbError.invalidAddress(address.description, reason: "\(error)")
-        }
-        let grpc = GRPCClient(transport: transport)
-        self.grpc = grpc
-        self.service = Deepmind_Reverb_ReverbService.Client(wrapping: grpc)
-        connections = Task { try? await grpc.runConnections() }
+        current = Mutex(try ReverbConnection(address: address))
     }
 
     /// Connects to a `reverb://HOST:PORT[/TABLE]` address; one that does not parse is refused before anything is sent.
@@ -52,14 +36,20 @@ public final class ReverbClient: Sendable {
         try self.init(address: ReverbAddress(parsing: address), callTimeout: callTimeout)
     }
 
-    deinit {
-        grpc.beginGracefulShutdown()
-    }
-
     /// Closes the connection once the calls in flight have finished.
     public func close() async {
-        grpc.beginGracefulShutdown()
-        await connections.value
+        await connection.close()
+    }
+
+    /// The connection calls go through now.
+    var connection: ReverbConnection { current.withLock { $0 } }
+
+    /// Replaces `failed` by a new connection, unless another call already did.
+    func replaceConnection(_ failed: ReverbConnection) {
+        let replacement = try? ReverbConnection(address: address)
+        current.withLock { connection in
+            if connection === failed, let replacement { connection = replacement }
+        }
     }
 
     /// Options for calls that carry no rate-limiter wait: fail after `callTimeout`, and allow large messages.
@@ -76,8 +66,8 @@ public final class ReverbClient: Sendable {
 
     /// Every table of the server: sizes, selectors, rate-limiter state and signatures.
     public func serverInfo() async throws -> [ReverbTableInfo] {
-        let response = try await mapErrors(table: nil) {
-            try await service.serverInfo(Deepmind_Reverb_ServerInfoRequest(), options: callOptions())
+        let response = try await mapErrors(table: nil) { connection in
+            try await connection.service.serverInfo(Deepmind_Reverb_ServerInfoRequest(), options: callOptions())
         }
         return try response.tableInfo.map(ReverbTableInfo.init)
     }
@@ -119,8 +109,8 @@ public final class ReverbClient: Sendable {
             return entry
         }
         request.deleteKeys = deletes
-        _ = try await mapErrors(table: table) {
-            try await service.mutatePriorities(request, options: callOptions())
+        _ = try await mapErrors(table: table) { connection in
+            try await connection.service.mutatePriorities(request, options: callOptions())
         }
     }
 
@@ -128,16 +118,18 @@ public final class ReverbClient: Sendable {
     public func reset(table: String) async throws {
         var request = Deepmind_Reverb_ResetRequest()
         request.table = table
-        _ = try await mapErrors(table: table) {
-            try await service.reset(request, options: callOptions())
+        _ = try await mapErrors(table: table) { connection in
+            try await connection.service.reset(request, options: callOptions())
         }
     }
 
     // MARK: Writing and sampling
 
     /// A writer that inserts transitions into `table`, `chunkLength` transitions to a chunk, one item per transition.
-    public func makeWriter(for table: ReverbTransitionTable, chunkLength: Int = 64, maxUnacknowledgedItems: Int = 8192) -> ReverbWriter {
-        ReverbWriter(client: self, table: table, chunkLength: max(1, chunkLength), maxUnacknowledgedItems: max(1, maxUnacknowledgedItems))
+    public func makeWriter(for table: ReverbTransitionTable, chunkLength: Int = 64, maxUnacknowledgedItems: Int = 8192,
+                           reconnectAttempts: Int = 8) -> ReverbWriter {
+        ReverbWriter(client: self, table: table, chunkLength: max(1, chunkLength), maxUnacknowledgedItems: max(1, maxUnacknowledgedItems),
+                     reconnectAttempts: max(1, reconnectAttempts))
     }
 
     /// Samples `batchSize` items of `table` through one `SampleStream` call. When the table's rate limiter does not
@@ -160,8 +152,8 @@ public final class ReverbClient: Sendable {
         options.timeout = deadline
         let decoder = SampleDecoder(table: table, batchSize: batchSize)
         let message = request
-        return try await mapErrors(table: table.name, rateLimiterMilliseconds: milliseconds) {
-            try await service.sampleStream(options: options, requestProducer: { writer in
+        return try await mapErrors(table: table.name, rateLimiterMilliseconds: milliseconds) { connection in
+            try await connection.service.sampleStream(options: options, requestProducer: { writer in
                 try await writer.write(message)
             }, onResponse: { response in
                 var decoder = decoder
@@ -179,13 +171,17 @@ public final class ReverbClient: Sendable {
     // MARK: Errors
 
     /// Runs `body`, turning gRPC's errors into `ReverbError`s (each one sentence, the retryable ones marked).
-    func mapErrors<T>(table: String?, rateLimiterMilliseconds: Int64 = -1, _ body: () async throws -> T) async throws -> T {
+    /// A call that finds the server unavailable replaces the connection, so that the next call starts afresh.
+    func mapErrors<T>(table: String?, rateLimiterMilliseconds: Int64 = -1, _ body: (ReverbConnection) async throws -> T) async throws -> T {
+        let connection = self.connection
         do {
-            return try await body()
+            return try await body(connection)
         } catch let error as ReverbError {
             throw error
         } catch let error as RPCError {
-            throw ReverbError(error, address: address, table: table, rateLimiterMilliseconds: rateLimiterMilliseconds)
+            let mapped = ReverbError(error, address: address, table: table, rateLimiterMilliseconds: rateLimiterMilliseconds)
+            if case .unavailable = mapped { replaceConnection(connection) }
+            throw mapped
         }
     }
 }

@@ -5,7 +5,7 @@ import Transitions
 
 /// Inserts transitions into a Reverb table through one long-lived `InsertStream` call.
 ///
-/// Transitions are grouped into chunks of `chunkLength` in the seven-column layout of `TransitionColumn`
+/// Transitions are grouped into chunks of at most `chunkLength` steps of one episode, in the seven-column layout of `TransitionColumn`
 /// (one tensor per column, `[rows, width]` float32 or `[rows]` bool, snappy-compressed). Each transition
 /// becomes one item whose columns are one-row slices of its chunk, squeezed, so that Reverb's Python client
 /// reads it back as a dict of per-transition tensors. A chunk travels in the same request as its items and
@@ -13,12 +13,16 @@ import Transitions
 ///
 /// The server acknowledges each item by key once it is in the table. `flush()` waits for every item so far;
 /// `append` waits when more than `maxUnacknowledgedItems` are outstanding (the table's rate limiter may be
-/// holding inserts back). If the stream fails, the error is reported by the next `append` or `flush`, and
-/// `unacknowledgedItemCount` says how many items the server never confirmed.
+/// holding inserts back). When the server goes away, the writer opens a new stream with exponential backoff and
+/// sends every unconfirmed item again (`reconnectAttempts` times); if that fails, `append` or `flush` throws the
+/// retryable `ReverbError.unavailable`, keeps the unconfirmed items (`unacknowledgedItemCount`), and a later
+/// `flush()` tries again. A confirmed item is in the server's table: nothing confirmed is lost on this side.
 public actor ReverbWriter {
     public let table: ReverbTransitionTable
     public let chunkLength: Int
     public let maxUnacknowledgedItems: Int
+    /// New streams tried, with exponential backoff, when the server goes away, before the error is reported.
+    public let reconnectAttempts: Int
     private let client: ReverbClient
     /// Rows not yet sent, and their priorities.
     private var pending: TransitionBatch
@@ -26,12 +30,20 @@ public actor ReverbWriter {
     private var requests: AsyncStream<Deepmind_Reverb_InsertStreamRequest>.Continuation?
     private var call: Task<Void, Never>?
     private var unacknowledged: Set<UInt64> = []
+    /// Requests sent whose items are not all confirmed, in the order sent: what a new stream sends again.
+    private var inFlight: [Deepmind_Reverb_InsertStreamRequest] = []
+    /// The last stream broke with this retryable error; the next wait opens a new one.
+    private var broken: ReverbError?
+    /// Counts streams, so that the end of an old one is not taken for the end of the current one.
+    private var generation = 0
+    /// A condition no retry can clear: every later call reports it.
     private var failure: ReverbError?
     private var waiters: [(limit: Int, continuation: CheckedContinuation<Void, any Error>)] = []
     /// Items the server confirmed over this writer's life.
     public private(set) var acknowledgedItemCount = 0
 
-    init(client: ReverbClient, table: ReverbTransitionTable, chunkLength: Int, maxUnacknowledgedItems: Int) {
+    init(client: ReverbClient, table: ReverbTransitionTable, chunkLength: Int, maxUnacknowledgedItems: Int, reconnectAttempts: Int) {
+        self.reconnectAttempts = reconnectAttempts
         self.client = client
         self.table = table
         self.chunkLength = chunkLength
@@ -60,6 +72,10 @@ public actor ReverbWriter {
         }
         let o = batch.observationSize, a = batch.actionSize
         for row in 0..<batch.count {
+            // A chunk holds one episode's steps, as Reverb's own chunks do, so its sequence range names them exactly.
+            if pending.count > 0, batch.episodeIDs[row] != pending.episodeIDs[0] {
+                try await sendPending()
+            }
             pending.append(
                 observation: Array(batch.observations[row * o..<(row + 1) * o]), action: Array(batch.actions[row * a..<(row + 1) * a]),
                 reward: batch.rewards[row], nextObservation: Array(batch.nextObservations[row * o..<(row + 1) * o]),
@@ -77,7 +93,7 @@ public actor ReverbWriter {
     public func flush() async throws {
         if let failure { throw failure }
         if pending.count > 0 { try await sendPending() }
-        try await waitUntilUnacknowledged(atMost: 0)
+        try await waitForAcknowledgements(atMost: 0)
     }
 
     /// Flushes, then ends the stream.
@@ -95,10 +111,39 @@ public actor ReverbWriter {
         let request = try makeRequest()
         pending.removeAll()
         pendingPriorities.removeAll(keepingCapacity: true)
-        let continuation = startCallIfNeeded()
+        inFlight.append(request)
         for item in request.items { unacknowledged.insert(item.key) }
-        continuation.yield(request)
-        try await waitUntilUnacknowledged(atMost: maxUnacknowledgedItems)
+        if broken == nil { startCallIfNeeded().yield(request) }
+        try await waitForAcknowledgements(atMost: maxUnacknowledgedItems)
+    }
+
+    /// Waits until at most `limit` items are unconfirmed. When the stream breaks with a retryable error (the server
+    /// went away), opens a new one after a backoff and sends again every item not yet confirmed, with its chunk and
+    /// its key (the server inserts or assigns by key, so an item whose confirmation was lost is not duplicated).
+    private func waitForAcknowledgements(atMost limit: Int) async throws {
+        var attempt = 0
+        while true {
+            if let failure { throw failure }
+            if let error = broken {
+                guard attempt < reconnectAttempts else { throw error }
+                // 100 ms, 200 ms, 400 ms, ... up to 5 s between attempts.
+                if attempt > 0 { try await Task.sleep(for: .milliseconds(min(5000, 100 << min(attempt - 1, 6)))) }
+                attempt += 1
+                broken = nil
+                let continuation = startCallIfNeeded()
+                for request in inFlight {
+                    var again = request
+                    again.items = request.items.filter { unacknowledged.contains($0.key) }
+                    if !again.items.isEmpty { continuation.yield(again) }
+                }
+            }
+            do {
+                try await waitUntilUnacknowledged(atMost: limit)
+                return
+            } catch let error as ReverbError where error.isRetryable {
+                continue
+            }
+        }
     }
 
     /// One request: the chunk of the pending rows, then one item per row that refers to it.
@@ -167,9 +212,13 @@ public actor ReverbWriter {
         if let requests { return requests }
         let (stream, continuation) = AsyncStream<Deepmind_Reverb_InsertStreamRequest>.makeStream()
         requests = continuation
-        let service = client.service
+        let connection = client.connection
+        let service = connection.service
         var options = client.callOptions()
         options.timeout = nil  // the stream lives as long as the writer
+        options.waitForReady = false  // fail at once while the server is down; the backoff is waitForAcknowledgements'
+        generation += 1
+        let current = generation
         let tableName = table.name
         let client = self.client
         // The stream's task must not keep the writer alive: a writer dropped without close() ends its stream.
@@ -185,11 +234,13 @@ public actor ReverbWriter {
                         await owner?.acknowledge(message.keys)
                     }
                 })
-                await owner?.streamEnded(nil)
+                await owner?.streamEnded(nil, generation: current)
             } catch let error as RPCError {
-                await owner?.streamEnded(ReverbError(error, address: client.address, table: tableName, rateLimiterMilliseconds: -1))
+                let mapped = ReverbError(error, address: client.address, table: tableName, rateLimiterMilliseconds: -1)
+                if case .unavailable = mapped { client.replaceConnection(connection) }
+                await owner?.streamEnded(mapped, generation: current)
             } catch {
-                await owner?.streamEnded(.unavailable("the insert stream to \(client.address) failed: \(error)"))
+                await owner?.streamEnded(.unavailable("the insert stream to \(client.address) failed: \(error)"), generation: current)
             }
         }
         return continuation
@@ -199,23 +250,29 @@ public actor ReverbWriter {
         for key in keys where unacknowledged.remove(key) != nil {
             acknowledgedItemCount += 1
         }
+        while let first = inFlight.first, !first.items.contains(where: { unacknowledged.contains($0.key) }) {
+            inFlight.removeFirst()
+        }
         resumeWaiters()
     }
 
-    private func streamEnded(_ error: ReverbError?) {
+    private func streamEnded(_ error: ReverbError?, generation ended: Int) {
+        guard ended == generation else { return }
         requests?.finish()
         requests = nil
         call = nil
-        if !unacknowledged.isEmpty || error != nil {
-            failure = error ?? .unavailable("the insert stream to \(client.address) ended with \(unacknowledged.count) items unconfirmed")
+        if let error, !error.isRetryable {
+            failure = error
+        } else if error != nil || !unacknowledged.isEmpty {
+            broken = error ?? .unavailable("the insert stream to \(client.address) ended with \(unacknowledged.count) items unconfirmed")
         }
         resumeWaiters()
     }
 
     private func resumeWaiters() {
         waiters.removeAll { waiter in
-            if let failure {
-                waiter.continuation.resume(throwing: failure)
+            if let error = failure ?? broken {
+                waiter.continuation.resume(throwing: error)
                 return true
             }
             if unacknowledged.count <= waiter.limit {
@@ -227,7 +284,7 @@ public actor ReverbWriter {
     }
 
     private func waitUntilUnacknowledged(atMost limit: Int) async throws {
-        if let failure { throw failure }
+        if let error = failure ?? broken { throw error }
         if unacknowledged.count <= limit { return }
         try await withCheckedThrowingContinuation { continuation in
             waiters.append((limit, continuation))

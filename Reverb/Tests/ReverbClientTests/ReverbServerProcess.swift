@@ -24,16 +24,21 @@ final class ReverbServerProcess {
     let input = Pipe()
     let port: Int
 
-    init(observationSize: Int, actionSize: Int, tables: [String]) throws {
+    init(observationSize: Int, actionSize: Int, tables: [String], port: Int = 0) throws {
         try Self.requirePython()
         let output = Pipe()
         process.executableURL = URL(fileURLWithPath: Self.python)
         process.arguments = [Self.repository.appendingPathComponent("scripts/reverb-server.py").path,
                              "--observation-size", String(observationSize), "--action-size", String(actionSize),
-                             "--tables", tables.joined(separator: ","), "--replay-selector", "prioritized", "--min-size", "1"]
+                             "--tables", tables.joined(separator: ","), "--port", String(port), "--replay-selector", "prioritized", "--min-size", "1"]
         process.standardInput = input
         process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
+        // REVERB_SERVER_LOG=FILE keeps the servers' logs (TensorFlow's and Reverb's) for debugging.
+        if let log = ProcessInfo.processInfo.environment["REVERB_SERVER_LOG"], FileManager.default.createFile(atPath: log + ".\(port)", contents: nil) {
+            process.standardError = FileHandle(forWritingAtPath: log + ".\(port)")
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
         try process.run()
         // The server prints its port once it serves; TensorFlow's import takes a few seconds.
         var line = Data()
@@ -55,10 +60,19 @@ final class ReverbServerProcess {
     var address: String { "reverb://127.0.0.1:\(port)" }
     var pythonAddress: String { "127.0.0.1:\(port)" }
 
-    /// Stops the server and waits for it to exit.
+    /// Stops the server (SIGTERM, then SIGKILL after 5 s: a server with open streams may not stop by itself) and waits for it.
     func stop() {
         guard process.isRunning else { return }
         process.terminate()
+        let deadline = Date().addingTimeInterval(5)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning { kill() }
+    }
+
+    /// Kills the server with SIGKILL, as a crash or a lost host would, and waits for it.
+    func kill() {
+        guard process.isRunning else { return }
+        _ = Glibc.kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
 

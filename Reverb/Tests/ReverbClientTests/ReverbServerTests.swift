@@ -153,6 +153,7 @@ final class ReverbServerTests: XCTestCase {
             let i = Int(sample.batch.rewards[row])
             XCTAssertEqual(Self.columns(of: sample.batch, row: row), Self.columns(of: batch, row: i), "row \(row)")
             XCTAssertEqual(sample.batch.episodeIDs[row], UInt64(1 + i / 5))
+            XCTAssertEqual(sample.batch.stepIndices[row], UInt32(i % 5))
         }
     }
 
@@ -224,23 +225,37 @@ final class ReverbServerTests: XCTestCase {
         }
     }
 
-    func testAServerThatGoesAwayGivesARetryableError() async throws {
-        let own = try ReverbServerProcess(observationSize: 3, actionSize: 1, tables: ["uniform"])
-        let client = try ReverbClient(own.address, callTimeout: .seconds(2))
+    func testAServerThatGoesAwayGivesARetryableErrorAndTheWriterResendsOnReturn() async throws {
+        let first = try ReverbServerProcess(observationSize: 3, actionSize: 1, tables: ["uniform"])
+        let client = try ReverbClient(first.address, callTimeout: .seconds(2))
         let table = try await client.transitionTable("uniform", observationSize: 3, actionSize: 1)
-        let writer = client.makeWriter(for: table, chunkLength: 2)
+        let writer = client.makeWriter(for: table, chunkLength: 2, reconnectAttempts: 6)
         try await writer.append(Self.transitions(0..<2))
         try await writer.flush()
-        own.stop()
+        first.kill()
         await XCTAssertThrowsErrorAsync(try await client.serverInfo()) { error in
             guard case .unavailable? = error as? ReverbError else { return XCTFail("expected unavailable, got \(error)") }
             XCTAssertEqual((error as? ReverbError)?.isRetryable, true)
         }
-        await XCTAssertThrowsErrorAsync(try await { try await writer.append(Self.transitions(2..<4)); try await writer.flush() }()) { error in
+        // Transitions 2 and 3 (episode 1) form one chunk; the writer cannot deliver it and says so, keeping both items.
+        try await writer.append(Self.transitions(2..<4))
+        await XCTAssertThrowsErrorAsync(try await writer.flush()) { error in
             XCTAssertEqual((error as? ReverbError)?.isRetryable, true, "\(error)")
         }
-        let unconfirmed = await writer.unacknowledgedItemCount
+        var unconfirmed = await writer.unacknowledgedItemCount
         XCTAssertEqual(unconfirmed, 2)
+
+        // A server back on the same port: flush sends the kept items again, and they arrive.
+        let second = try ReverbServerProcess(observationSize: 3, actionSize: 1, tables: ["uniform"], port: first.port)
+        try await writer.flush()
+        unconfirmed = await writer.unacknowledgedItemCount
+        XCTAssertEqual(unconfirmed, 0)
+        let size = try await client.tableInfo("uniform").currentSize
+        XCTAssertEqual(size, 2)
+        let sample = try await client.sample(from: table, batchSize: 8)
+        XCTAssertEqual(Set(sample.batch.rewards), [2.125, 3.125])
+        second.kill()
+        await client.close()
     }
 }
 
