@@ -51,6 +51,11 @@ public actor ReverbWriter {
         pending = TransitionBatch(observationSize: table.observationSize, actionSize: table.actionSize, reservingCapacity: chunkLength)
     }
 
+    deinit {
+        // Ends the stream of a writer dropped without close(); its task holds the writer only weakly.
+        requests?.finish()
+    }
+
     /// Items sent whose insertion the server has not confirmed yet.
     public var unacknowledgedItemCount: Int { unacknowledged.count }
 
