@@ -1,0 +1,2 @@
+// snappy's C interface (snappy-c.h ships with libsnappy-dev).
+#include <snappy-c.h>
