@@ -159,6 +159,46 @@ final class TrainAndEvaluateCommandTests: XCTestCase {
         }
     }
 
+    /// `--gamma` and `--stochastic` (off-policy evaluation's Monte-Carlo truth): their JSON keys, a seeded
+    /// repeatable sampled return, and one-sentence refusals of a discount outside (0, 1] and of --normalize with it.
+    func testEvaluateDiscountedAndStochastic() throws {
+        let directory = try TemporaryDirectory("cli-gamma")
+        defer { directory.remove() }
+        let run = directory.appending("run").path
+        let train = try OffpolicyExecutable.run(["train", "sac", "--steps", "200", "--run-dir", run, "--eval-every", "200",
+                                                 "--eval-episodes", "1", "--hidden", "16,16", "--batch", "32"])
+        XCTAssertEqual(train.status, Self.success, train.standardOutput + train.standardError)
+        func object(_ arguments: [String]) throws -> [String: Any] {
+            let result = try OffpolicyExecutable.run(["evaluate", "--run-dir", run, "--episodes", "3", "--seed", "5", "--json"] + arguments)
+            XCTAssertEqual(result.status, Self.success, result.standardError)
+            let last = try XCTUnwrap(result.standardOutput.split(separator: "\n").last)
+            return try XCTUnwrap(JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
+        }
+        let plain = try object([])
+        XCTAssertNil(plain["gamma"]); XCTAssertNil(plain["return_sem"])
+        let discounted = try object(["--gamma", "0.5"])
+        XCTAssertEqual(discounted["gamma"] as? Double, 0.5)
+        XCTAssertEqual(discounted["stochastic"] as? Bool, false)
+        let value = try XCTUnwrap(discounted["return_mean"] as? Double)
+        // Pendulum's rewards lie in [−16.27, 0]: with γ = 0.5 a return lies in [−32.55, 0], above the plain sum.
+        XCTAssertGreaterThanOrEqual(value, -32.55)
+        XCTAssertGreaterThan(value, try XCTUnwrap(plain["return_mean"] as? Double))
+        let sampled = try object(["--stochastic"]), again = try object(["--stochastic"])
+        XCTAssertEqual(sampled["return_mean"] as? Double, again["return_mean"] as? Double, "the seed fixes the sampled actions")
+        XCTAssertNotEqual(sampled["return_mean"] as? Double, plain["return_mean"] as? Double)
+        XCTAssertNotNil(sampled["return_sem"] as? Double)
+
+        for (arguments, sentence) in [(["--gamma", "0"], "--gamma must lie in (0, 1]; got 0.0."),
+                                      (["--gamma", "1.5"], "--gamma must lie in (0, 1]; got 1.5."),
+                                      (["--gamma", "0.9", "--normalize", "-1500,-150"],
+                                       "--normalize compares undiscounted returns; it cannot be used with --gamma 0.9.")] {
+            let refused = try OffpolicyExecutable.run(["evaluate", "--run-dir", run] + arguments)
+            XCTAssertEqual(refused.status, Self.usageError, "\(arguments)")
+            XCTAssertTrue(refused.standardError.hasPrefix("Error: " + sentence + "\n"), refused.standardError)
+            XCTAssertEqual(refused.standardOutput, "")
+        }
+    }
+
     func testBadArgumentsAreExplained() throws {
         let directory = try TemporaryDirectory("cli-bad-arguments")
         defer { directory.remove() }
