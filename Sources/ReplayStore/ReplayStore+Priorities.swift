@@ -365,20 +365,9 @@ extension ReplayStore {
         if let problem = settings.problem { throw ReplayStoreError.invalidPrioritySetting(problem) }
         try prepare(&batch, rows: batchSize, name: "batchSize")
         if sample.indices.count != batchSize || sample.weights.count != batchSize { sample = PrioritizedSample(count: batchSize) }
-        if prioritiesDatabase == nil {
-            if options.access == .readWrite, try !keepsPriorities() {
-                try writeResettingPriorityHandles { transaction in _ = try ensurePriorities(transaction) }
-            }
-        }
         let exponent = -settings.beta
-        try withPrioritySnapshot { transaction in
-            let state = try readState(transaction)
-            guard let priorities = try readPriorityState(transaction), prioritiesDatabase != nil else {
-                throw ReplayStoreError.noPriorities(path: path)
-            }
-            let index = try currentIndex(settings: settings, state: state, priorities: priorities, transaction)
+        try withPriorityIndex(settings: settings) { transaction, _, index in
             let total = index.tree.total, minimum = index.tree.minimum
-            guard index.liveCount > 0, total > 0 else { throw ReplayStoreError.empty(path: path) }
             try batch.withUnsafeMutableColumns { columns in
                 for slot in 0..<batchSize {
                     let leaf = index.tree.leaf(atMass: generator.nextUnitDouble() * total)
@@ -388,6 +377,26 @@ extension ReplayStore {
                     sample.weights[slot] = Float(pow(index.tree.value(leaf) / minimum, exponent))
                 }
             }
+        }
+    }
+
+    /// `body` in a snapshot of the latest commit with its store state and this process's priority index for
+    /// it (see `currentIndex`), which holds at least one live transition of positive mass. A store opened for
+    /// writing that keeps no priorities gains them first; one opened read-only throws `noPriorities`.
+    func withPriorityIndex<T>(settings: PrioritySettings, _ body: (LMDBTransaction, StoreState, PriorityIndex) throws -> T) throws -> T {
+        if prioritiesDatabase == nil {
+            if options.access == .readWrite, try !keepsPriorities() {
+                try writeResettingPriorityHandles { transaction in _ = try ensurePriorities(transaction) }
+            }
+        }
+        return try withPrioritySnapshot { transaction in
+            let state = try readState(transaction)
+            guard let priorities = try readPriorityState(transaction), prioritiesDatabase != nil else {
+                throw ReplayStoreError.noPriorities(path: path)
+            }
+            let index = try currentIndex(settings: settings, state: state, priorities: priorities, transaction)
+            guard index.liveCount > 0, index.tree.total > 0 else { throw ReplayStoreError.empty(path: path) }
+            return try body(transaction, state, index)
         }
     }
 

@@ -101,8 +101,8 @@ extension ReplayStore {
     }
 }
 
-/// Reads runs of one snapshot for `sampleSequences`.
-private struct RunReader {
+/// Reads runs of one snapshot for `sampleSequences` and `samplePrioritizedSequences`.
+struct RunReader {
     let store: ReplayStore
     let state: StoreState
     /// Pinned chunks below the eviction cursor, ascending (eviction walks the chunks in order).

@@ -117,15 +117,12 @@ public final class TrainingLoop {
     }
 
     /// With `config.prioritizedReplay`: the store must sample by priority and the learner weight its critic loss
-    /// (`PrioritizedLearner`), on single transitions.
+    /// (`PrioritizedLearner`); a learner of n-step runs draws them by the priority of their first transitions.
     private static func prioritized(_ config: TrainingConfig, _ learner: any Learner, _ store: any TransitionStore) throws
         -> (sampler: any PrioritizedTransitionSampler, learner: any PrioritizedLearner)? {
         guard config.prioritizedReplay != nil else { return nil }
         guard let learner = learner as? any PrioritizedLearner else {
             throw TrainingError.invalidConfig("\(config.algorithm) has no TD critic to weight: prioritized replay is for sac, td3, ddpg and td3bc")
-        }
-        guard learner.sequenceLength == 1 else {
-            throw TrainingError.invalidConfig("\(config.algorithm) learns from runs of \(learner.sequenceLength) transitions here; prioritized replay draws single transitions (use one-step targets)")
         }
         guard let sampler = store as? any PrioritizedTransitionSampler else {
             throw TrainingError.invalidConfig("the run's transition store cannot sample by priority")
@@ -202,8 +199,15 @@ public final class TrainingLoop {
             let done = core.config.mode == .online ? core.state.environmentSteps : core.state.updates
             var settings = replay.settings(after: done, of: core.config.steps)
             settings.epsilon = replay.epsilon
-            try prioritized.sampler.samplePrioritized(batchSize: batchSize, settings: settings, using: &core.state.samplingGenerator,
-                                                      into: &sampleBatch, sample: &prioritizedSample)
+            if length > 1 {
+                // n-step targets: runs drawn by the priority of their first transitions, which take the new priorities.
+                try prioritized.sampler.samplePrioritizedSequences(count: batchSize, length: length, windows: learner.sequenceWindows,
+                                                                   settings: settings, using: &core.state.samplingGenerator,
+                                                                   into: &sampleBatch, sample: &prioritizedSample)
+            } else {
+                try prioritized.sampler.samplePrioritized(batchSize: batchSize, settings: settings, using: &core.state.samplingGenerator,
+                                                          into: &sampleBatch, sample: &prioritizedSample)
+            }
             let (metrics, priorities) = prioritized.learner.update(on: sampleBatch, importanceWeights: prioritizedSample.weights,
                                                                   using: &core.state.updateGenerator)
             // A diverged update's |δ| may be NaN: let `record` stop the run before it reaches the store.

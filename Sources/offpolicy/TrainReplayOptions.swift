@@ -31,7 +31,7 @@ struct TrainReplayOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "With --online-steps: the share of every online batch drawn from the dataset. Default: 0.5 (Cal-QL's mixing ratio).")
     var datasetRatio: Double?
 
-    @Flag(help: "Prioritized experience replay (Schaul et al. 2016) for sac, td3, ddpg and td3bc, online or offline: batches drawn by priority from the store, the critic loss weighted by the importance weights, new priorities (mean |δ| of the critics) committed to the store after every update.")
+    @Flag(help: "Prioritized experience replay (Schaul et al. 2016) for sac, td3, ddpg and td3bc, online or offline: batches drawn by priority from the store, the critic loss weighted by the importance weights, new priorities (mean |δ| of the critics) committed to the store after every update. With --n-step, a run is drawn by the priority of its first transition and takes its new priority.")
     var prioritized = false
 
     @Option(parsing: .unconditional, help: "With --prioritized: the priority exponent α. Default: 0.6. (Without --prioritized, --alpha and --beta go to the learner, as iql's --beta.)")

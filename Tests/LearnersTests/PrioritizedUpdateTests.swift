@@ -56,4 +56,35 @@ final class PrioritizedUpdateTests: XCTestCase {
             XCTAssertEqual(priorities[i], (first + second) / 2, "row \(i)")
         }
     }
+
+    /// SAC with n-step targets learns from runs: one weight and one new priority per run, for Q(s₀, a₀) of the run
+    /// against its n-step target. Unit weights give the plain n-step update bit for bit; with uneven weights the
+    /// critic loss is ½ Σ_k mean_b w_b δ_kb² over the runs, and each priority the mean of the two |δ_kb|.
+    func testNStepRunsTakeOneWeightAndGiveOnePriorityEach() throws {
+        let runs = 8, length = 3
+        let batch = TestData.batch(rows: runs * length, observationSize: 3, low: low, high: high, seed: 12)
+        let edit: (inout SACConfig) -> Void = { $0.nStep = length }
+        let plain = try TestLearners.sac(low: low, high: high, batch: runs, seed: 13, edit: edit)
+        let weighted = try TestLearners.sac(low: low, high: high, batch: runs, seed: 13, edit: edit)
+        var plainNoise = SeededGenerator(seed: 2), weightedNoise = SeededGenerator(seed: 2)
+        for step in 0..<3 {
+            let expected = plain.update(on: batch, using: &plainNoise)
+            let (metrics, priorities) = weighted.update(on: batch, importanceWeights: [Float](repeating: 1, count: runs), using: &weightedNoise)
+            XCTAssertEqual(metrics, expected, "step \(step)")
+            XCTAssertEqual(priorities.count, runs)
+        }
+        let weights = (0..<runs).map { 0.2 + Float($0) * 0.1 }
+        let (metrics, priorities) = weighted.update(on: batch, importanceWeights: weights, using: &weightedNoise)
+        let errors = (0..<2).map { k in (0..<runs).map { Double(weighted.critics.absoluteErrors[k].base[$0]) } }
+        let expectedLoss = (0..<2).reduce(0.0) { sum, k in
+            sum + 0.5 * (0..<runs).reduce(0.0) { $0 + Double(weights[$1]) * errors[k][$1] * errors[k][$1] } / Double(runs)
+        }
+        XCTAssertEqual(try XCTUnwrap(metrics["critic_loss"]), expectedLoss, accuracy: 1e-5 * expectedLoss)
+        for run in 0..<runs {
+            XCTAssertEqual(Double(priorities[run]), (errors[0][run] + errors[1][run]) / 2, accuracy: 1e-6, "run \(run)")
+        }
+        XCTAssertGreaterThan(Set(priorities).count, runs / 2, "the runs' errors differ")
+        let unweighted = plain.update(on: batch, using: &plainNoise)
+        XCTAssertNotEqual(unweighted["critic_loss"], metrics["critic_loss"], "the weights change the loss")
+    }
 }

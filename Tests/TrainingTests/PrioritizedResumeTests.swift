@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import Learners
 import ReplayStore
 @testable import Training
 import TrainingRuns
@@ -27,18 +28,33 @@ final class PrioritizedResumeTests: XCTestCase {
     }
 
     func testInterruptedAndResumedPrioritizedRunMatchesTheUninterruptedOne() throws {
+        try assertResumedRunMatches(SmallRuns.sac(steps: 600, seed: 6), stopAt: 333, updatedAtLeast: 400)
+    }
+
+    /// With n-step targets the loop draws runs of three by their first transitions' priorities and writes
+    /// the new priorities to those first transitions: resumed, the same run bit for bit.
+    func testPrioritizedNStepRunResumesBitForBit() throws {
+        var config = SmallRuns.sac(steps: 500, seed: 8, batch: 32)
+        var sac = try XCTUnwrap(config.learner.config as? SACConfig)
+        sac.nStep = 3
+        sac.correction = .retrace(lambda: 1)
+        config.learner = LearnerConfiguration(sac)
+        try assertResumedRunMatches(config, stopAt: 271, updatedAtLeast: 250)
+    }
+
+    private func assertResumedRunMatches(_ base: TrainingConfig, stopAt stop: Int, updatedAtLeast updated: Int) throws {
+        var config = base
         let directory = try TemporaryDirectory("prioritized-resume")
         defer { directory.remove() }
-        var config = SmallRuns.sac(steps: 600, seed: 6)
         config.prioritizedReplay = PrioritizedReplay(alpha: 0.6, beta: 0.4, betaFinal: 1, epsilon: 1e-6)
         try TrainingRun.startSession(config, in: directory.appending("whole")).run()
 
-        // Stop at step 333, between evaluations and checkpoints: the stop writes its own checkpoint, and the
+        // Stop between evaluations and checkpoints: the stop writes its own checkpoint, and the
         // resumed process rebuilds its tree from the store's priorities.
         let first = try TrainingRun.startSession(config, in: directory.appending("split"))
-        XCTAssertEqual(try first.run(shouldStop: { first.environmentSteps >= 333 }), .interrupted(steps: 333))
+        XCTAssertEqual(try first.run(shouldStop: { first.environmentSteps >= stop }), .interrupted(steps: stop))
         let resumed = try TrainingRun.resumeSession(in: directory.appending("split"))
-        XCTAssertEqual(resumed.environmentSteps, 333)
+        XCTAssertEqual(resumed.environmentSteps, stop)
         XCTAssertEqual(try resumed.run(), .finished)
 
         XCTAssertEqual(try SmallRuns.progressWithoutTiming(in: directory.appending("split")),
@@ -53,8 +69,8 @@ final class PrioritizedResumeTests: XCTestCase {
             return try XCTUnwrap(store.storedPriorities()).mapValues(\.priority)
         }
         let whole = try priorities("whole"), split = try priorities("split")
-        XCTAssertEqual(whole.count, 600)
+        XCTAssertEqual(whole.count, config.steps)
         XCTAssertEqual(split.mapValues(\.bitPattern), whole.mapValues(\.bitPattern))
-        XCTAssertGreaterThan(whole.values.filter { $0 != 1 }.count, 400, "updates wrote most transitions' priorities")
+        XCTAssertGreaterThan(whole.values.filter { $0 != 1 }.count, updated, "updates wrote most transitions' priorities")
     }
 }
