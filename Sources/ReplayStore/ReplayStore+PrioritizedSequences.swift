@@ -27,13 +27,7 @@ extension ReplayStore {
                                            using generator: inout SeededGenerator, into batch: inout TransitionBatch,
                                            sample: inout PrioritizedSample) throws {
         if let problem = settings.problem { throw ReplayStoreError.invalidPrioritySetting(problem) }
-        guard count > 0 else { throw ReplayStoreError.wrongSize(column: "count", expected: 1, actual: count) }
-        guard length > 0 else { throw ReplayStoreError.wrongSize(column: "length", expected: 1, actual: length) }
-        let (rows, overflow) = count.multipliedReportingOverflow(by: length)
-        guard !overflow else {
-            throw ReplayStoreError.limitExceeded(name: "sequence rows", value: "\(count) × \(length)", limit: "\(Int.max)")
-        }
-        try prepare(&batch, rows: rows, name: "sequence rows (count × length)")
+        try prepareSequences(&batch, count: count, length: length)
         if sample.indices.count != count || sample.weights.count != count { sample = PrioritizedSample(count: count) }
         let exponent = -settings.beta
         let chunkLength = UInt64(schema.chunkLength)

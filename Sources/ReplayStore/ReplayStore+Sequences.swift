@@ -59,13 +59,7 @@ extension ReplayStore {
     /// count × length rows of the right shape.
     public func sampleSequences(count: Int, length: Int, windows: SequenceWindows, using generator: inout SeededGenerator,
                                 into batch: inout TransitionBatch) throws {
-        guard count > 0 else { throw ReplayStoreError.wrongSize(column: "count", expected: 1, actual: count) }
-        guard length > 0 else { throw ReplayStoreError.wrongSize(column: "length", expected: 1, actual: length) }
-        let (rows, overflow) = count.multipliedReportingOverflow(by: length)
-        guard !overflow else {
-            throw ReplayStoreError.limitExceeded(name: "sequence rows", value: "\(count) × \(length)", limit: "\(Int.max)")
-        }
-        try prepare(&batch, rows: rows, name: "sequence rows (count × length)")
+        try prepareSequences(&batch, count: count, length: length)
         let chunkLength = schema.chunkLength
         try readSession.withSnapshot { transaction in
             let state = try readState(transaction)
@@ -98,6 +92,19 @@ extension ReplayStore {
                 }
             }
         }
+    }
+}
+
+extension ReplayStore {
+    /// Checks a request for `count` runs of `length` and gives `batch` count × length rows.
+    func prepareSequences(_ batch: inout TransitionBatch, count: Int, length: Int) throws {
+        guard count > 0 else { throw ReplayStoreError.wrongSize(column: "count", expected: 1, actual: count) }
+        guard length > 0 else { throw ReplayStoreError.wrongSize(column: "length", expected: 1, actual: length) }
+        let (rows, overflow) = count.multipliedReportingOverflow(by: length)
+        guard !overflow else {
+            throw ReplayStoreError.limitExceeded(name: "sequence rows", value: "\(count) × \(length)", limit: "\(Int.max)")
+        }
+        try prepare(&batch, rows: rows, name: "sequence rows (count × length)")
     }
 }
 
