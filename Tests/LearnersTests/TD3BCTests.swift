@@ -32,6 +32,30 @@ final class TD3BCTests: XCTestCase {
         FiniteDifference.assertMatch(analytic: analytic, numerical: numerical, "TD3+BC actor")
     }
 
+    /// The behavior-cloning term is mean_{b,j} (μ(s) − a)² in [−1, 1] units (d3rlpy's), worked out here from
+    /// the actor's tanh outputs and the logged actions mapped by hand from the box [−2, 2] × [−1, 3]:
+    /// a' = (a − centre) / half-range, centre (0, 1), half-range (2, 2). In environment units it would be 4×.
+    func testBehaviorCloningTermIsInUnitBoxUnits() throws {
+        let learner = try TestLearners.td3bc(low: low, high: high, hidden: [6, 5], batch: 6, activation: .tanh, seed: 8)
+        let batch = TestData.batch(rows: 6, observationSize: 3, low: low, high: high, seed: 9)
+        learner.stage(batch)
+        let loss = learner.actorLossAndGradient(batch)
+        let mu = learner.actor.forward(learner.observations.base, rows: 6)
+        let centre: [Float] = [0, 1], halfRange: [Float] = [2, 2]
+        var expected = 0.0
+        for row in 0..<6 {
+            for j in 0..<2 {
+                let logged = (batch.actions[row * 2 + j] - centre[j]) / halfRange[j]
+                let difference = Double(mu[row * 2 + j]) - Double(logged)
+                expected += difference * difference
+            }
+        }
+        expected /= 12
+        let term = try XCTUnwrap(loss.behaviorCloning).loss
+        XCTAssertEqual(term, expected, accuracy: 1e-6 * max(expected, 1e-3))
+        XCTAssertGreaterThan(expected, 0.01, "the actor is not at the logged actions yet")
+    }
+
     func testObservationsAreStandardisedWithTheDatasetStatistics() throws {
         let data = TestData.batch(rows: 500, observationSize: 3, low: low, high: high, seed: 5)
         let config = TD3BCConfig().fitted(to: data)

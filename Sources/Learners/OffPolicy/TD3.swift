@@ -282,10 +282,13 @@ public final class TD3 {
 
     /// TD3: J = −mean_b Q₁(s, μ(s)) (the deterministic policy gradient ∇_a Q₁(s, a)|_{a=μ(s)} ∇_θ μ(s),
     /// eq. 6 of DDPG). TD3+BC (Fujimoto & Gu 2021, eq. 3): J = −λ mean_b Q₁(s, μ(s)) + mean_{b,j} (μ(s) − a)²,
-    /// λ = α / mean_b |Q₁(s, μ(s))| held constant, the squared difference in environment units as the
-    /// authors compute it (their actor outputs max_action·tanh): (μ − a)² in [−1, 1] units times
-    /// ((high − low)/2)² per component. Fills the actor's gradient through Q₁'s action input and the tanh
-    /// output; reads the observations and actions `stage` wrote.
+    /// λ = α / mean_b |Q₁(s, μ(s))| held constant, the squared difference in the actor's [−1, 1] units (the
+    /// action box mapped onto [−1, 1] per component), as d3rlpy's `TD3PlusBC` computes it on min-max scaled
+    /// actions. The authors' code takes it in environment units (their actor outputs max_action·tanh), which
+    /// is the same on the D4RL MuJoCo tasks they tuned α = 2.5 on (every box is [−1, 1]); on a wider box it
+    /// weighs the term by the squared half-range (4× on Pendulum's [−2, 2]), so α would mean something else
+    /// per task. Fills the actor's gradient through Q₁'s action input and the tanh output; reads the
+    /// observations and actions `stage` wrote.
     func actorLossAndGradient(_ batch: TransitionBatch) -> ActorLoss {
         let rows = batch.count
         let action = actor.forward(observations.base, rows: rows)
@@ -306,16 +309,14 @@ public final class TD3 {
                                actionColumns: inputs.actionColumns, into: actionGradient.base)
         var behaviorCloning: (loss: Double, lambda: Double)?
         if config.behaviorCloningWeight != nil {
-            // + mean (m ⊙ (μ − a))², m = (high − low)/2: ∂/∂μ = 2 m² (μ − a) / (B·A), added to the Q term's gradient.
+            // + mean (μ − a)² in [−1, 1] units: ∂/∂μ = 2 (μ − a) / (B·A), added to the Q term's gradient.
             let count = rows * actionSize, target = inputs.networkActions, gradient = actionGradient.base
-            let halfRanges = zip(actionScale.low, actionScale.high).map { ($1 - $0) / 2 }
             let scale = 2 / Float(count)
             var squares: Double = 0
             for i in 0..<count {
-                let m = halfRanges[i % actionSize]
-                let difference = m * (action[i] - target[i])
+                let difference = action[i] - target[i]
                 squares += Double(difference * difference)
-                gradient[i] += scale * m * difference
+                gradient[i] += scale * difference
             }
             behaviorCloning = (squares / Double(count), Double(lambda))
         }
