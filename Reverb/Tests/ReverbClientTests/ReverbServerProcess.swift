@@ -24,13 +24,15 @@ final class ReverbServerProcess {
     let input = Pipe()
     let port: Int
 
-    init(observationSize: Int, actionSize: Int, tables: [String], port: Int = 0) throws {
+    /// `options` replace the defaults of the tests' tables (`--replay-selector prioritized --min-size 1`).
+    init(observationSize: Int, actionSize: Int, tables: [String], port: Int = 0,
+         options: [String] = ["--replay-selector", "prioritized", "--min-size", "1"]) throws {
         try Self.requirePython()
         let output = Pipe()
         process.executableURL = URL(fileURLWithPath: Self.python)
         process.arguments = [Self.repository.appendingPathComponent("scripts/reverb-server.py").path,
                              "--observation-size", String(observationSize), "--action-size", String(actionSize),
-                             "--tables", tables.joined(separator: ","), "--port", String(port), "--replay-selector", "prioritized", "--min-size", "1"]
+                             "--tables", tables.joined(separator: ","), "--port", String(port)] + options
         process.standardInput = input
         process.standardOutput = output
         // REVERB_SERVER_LOG=FILE keeps the servers' logs (TensorFlow's and Reverb's) for debugging.
