@@ -69,7 +69,7 @@ extension ReverbClient {
             }, onResponse: { response in
                 defer { confirm.finish() }
                 for try await message in response.messages where message.keys.contains(key) { return }
-                throw ReverbError.unavailable("the insert stream to \(address) ended before the weights were confirmed")
+                throw ReverbError.unavailable("the insert stream to \(self.address) ended before the weights were confirmed")
             })
         }
     }

@@ -76,7 +76,9 @@ public final class ReverbActor {
         var lastStatus = start
         var statusSteps = 0
         let space = environments[0].actionSpace
-        let uniformLogProbability = Float(-zip(space.low, space.high).reduce(0.0) { $0 + log(Double($1.1) - Double($1.0)) })
+        var logVolume = 0.0
+        for (low, high) in zip(space.low, space.high) { logVolume += Foundation.log(Double(high) - Double(low)) }
+        let uniformLogProbability = Float(-logVolume)
         var episodeBase: UInt64 = 0
         while episodeBase == 0 { episodeBase = UInt64.random(in: 1...UInt64.max >> 8) << 8 }
         var nextEpisode = UInt64(environments.count)
