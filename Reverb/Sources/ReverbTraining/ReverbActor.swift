@@ -25,7 +25,7 @@ public final class ReverbActor {
         /// Seconds between status lines (0: none).
         public var statusEvery: Double
 
-        public init(refreshEvery: Int = 1000, seed: UInt64 = 0, steps: Int? = nil, chunkLength: Int = 64, statusEvery: Double = 10) {
+        public init(refreshEvery: Int = 1000, seed: UInt64 = 0, steps: Int? = nil, chunkLength: Int = 1, statusEvery: Double = 10) {
             self.refreshEvery = max(1, refreshEvery)
             self.seed = seed
             self.steps = steps
@@ -64,7 +64,8 @@ public final class ReverbActor {
         self.environments = environments
         self.settings = settings
         self.log = log
-        writer = client.makeWriter(for: table, chunkLength: settings.chunkLength)
+        // Two chunks in flight: an actor the rate limiter holds back waits at once, instead of acting on with stale weights.
+        writer = client.makeWriter(for: table, chunkLength: settings.chunkLength, maxUnacknowledgedItems: 2 * settings.chunkLength)
         generator = SeededGenerator(seed: settings.seed, stream: 11)
     }
 
@@ -136,8 +137,15 @@ public final class ReverbActor {
             }
             if shouldStop() { break }
         }
-        for c in pending.indices { try send(&pending[c]) }
-        try waitUntilConfirmed(shouldStop: { false })
+        // What is left goes out; a stopping actor waits for the server's confirmation at most `stopGrace` seconds.
+        let stopping = ContinuousClock.now
+        let giveUp = { StopRequest.isRequested && ContinuousClock.now - stopping > .seconds(Self.stopGrace) }
+        do {
+            for c in pending.indices { try send(&pending[c], abandoningWhen: giveUp) }
+            try waitUntilConfirmed(abandoningWhen: giveUp)
+        } catch is AbandonedWait {
+            log("note: stopped with items the server had not confirmed (its rate limiter held them back)")
+        }
         report.confirmedItems = try blocking { [writer] in await writer.acknowledgedItemCount }
         report.seconds = seconds(ContinuousClock.now - start)
         return report
@@ -150,25 +158,41 @@ public final class ReverbActor {
     }
 
     /// Hands a copy's rows to the writer; a server that went away is waited for (every unconfirmed item is kept).
-    private func send(_ rows: inout TransitionBatch) throws {
+    /// A stop request abandons the wait (`AbandonedWait`) after `stopGrace` seconds.
+    private func send(_ rows: inout TransitionBatch, abandoningWhen abandon: (() -> Bool)? = nil) throws {
         guard rows.count > 0 else { return }
         let batch = rows
         rows.removeAll()
+        let abandon = abandon ?? stopAbandons()
         do {
-            try blocking { [writer] in try await writer.append(batch) }
+            try blocking(abandoningWhen: abandon) { [writer] in try await writer.append(batch) }
         } catch let error as ReverbError where error.isRetryable {
             log("note: \(error) The actor keeps its unconfirmed items and tries again.")
-            try waitUntilConfirmed(shouldStop: { StopRequest.isRequested })
+            try waitUntilConfirmed(abandoningWhen: abandon)
         }
     }
 
-    /// Flushes the writer, trying again every second while the server is away (until `shouldStop`).
-    private func waitUntilConfirmed(shouldStop: () -> Bool) throws {
+    /// Seconds a stopping actor waits for the server (a rate limiter holding inserts back, a server away).
+    static let stopGrace = 10.0
+
+    /// True once a stop was requested `stopGrace` seconds ago.
+    private func stopAbandons() -> () -> Bool {
+        var since: ContinuousClock.Instant?
+        return {
+            guard StopRequest.isRequested else { return false }
+            if since == nil { since = .now }
+            return ContinuousClock.now - since! > .seconds(Self.stopGrace)
+        }
+    }
+
+    /// Flushes the writer, trying again every second while the server is away, until `abandon` gives up.
+    private func waitUntilConfirmed(abandoningWhen abandon: @escaping () -> Bool) throws {
         while true {
             do {
-                try blocking { [writer] in try await writer.flush() }
+                try blocking(abandoningWhen: abandon) { [writer] in try await writer.flush() }
                 return
-            } catch let error as ReverbError where error.isRetryable && !shouldStop() {
+            } catch let error as ReverbError where error.isRetryable {
+                if abandon() { throw AbandonedWait() }
                 Thread.sleep(forTimeInterval: 1)
             }
         }

@@ -13,7 +13,7 @@ struct ActorCommand: ParsableCommand {
         Before a learner has published weights, actions are uniform in the action box (with their
         log-probability). Every --refresh-every environment steps (over all copies) the actor reads the
         weights table and acts with newer weights. Each transition goes to the table with its behavior
-        log-probability, in chunks of --chunk-length steps of one episode. Runs until --steps, Ctrl-C or
+        log-probability, in chunks of --chunk-length steps of one episode (default 1). Runs until --steps, Ctrl-C or
         SIGTERM (then it sends what it holds and waits for the server's confirmation); a restarted actor
         simply rejoins. A status line goes to standard output every --status-every seconds.
 
@@ -43,8 +43,9 @@ struct ActorCommand: ParsableCommand {
     @Option(help: "Stop after this many environment steps (default: run until stopped).")
     var steps: Int?
 
-    @Option(help: "Steps of one episode per chunk.")
-    var chunkLength = 64
+    @Option(help: ArgumentHelp("Steps of one episode per chunk.",
+        discussion: "Reverb sends a sampled item's whole chunk, so a learner drawing single transitions receives chunk-length rows per row; 1 keeps its batches small."))
+    var chunkLength = 1
 
     @Option(help: "Seconds between status lines (0: none).")
     var statusEvery = 10.0
@@ -65,6 +66,9 @@ struct ActorCommand: ParsableCommand {
             try act()
         } catch let error as ExitCode {
             throw error
+        } catch is AbandonedWait {
+            print("actor: stopped while the server held its inserts back; unconfirmed items were dropped")
+            throw ExitCode(StopRequest.exitStatus)
         } catch {
             FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
             throw ExitCode.failure
@@ -78,7 +82,7 @@ struct ActorCommand: ParsableCommand {
         StopRequest.install()
         let actor = ReverbActor(client: client, table: table, weightsTable: weightsTable, environments: environments,
                                 settings: .init(refreshEvery: refreshEvery, seed: seed, steps: steps, chunkLength: chunkLength, statusEvery: statusEvery))
-        print("actor: \(copies) cop\(copies == 1 ? "y" : "ies") of \(env) inserting into \(client.address)/\(table.name), weights from '\(weightsTable)' (seed \(seed))")
+        print("actor: \(copies) cop\(copies == 1 ? "y" : "ies") of \(env) inserting into \(client.address), weights from '\(weightsTable)' (seed \(seed))")
         let report = try actor.run(shouldStop: { StopRequest.isRequested })
         print(String(format: "actor: done: %d env steps in %.1f s (%.0f/s), %d episodes, %d items confirmed", report.environmentSteps,
                      report.seconds, Double(report.environmentSteps) / max(report.seconds, 1e-9), report.episodes, report.confirmedItems))

@@ -176,11 +176,11 @@ struct ReverbTrainCommand: ParsableCommand {
             loop = try TrainingLoop(resuming: run, config: config, environment: environment, evaluationEnvironment: evaluation,
                                     learner: learner, store: replayStore, terminal: terminal)
             for notice in loop.core.notices { FileHandle.standardError.write(Data("note: \(notice)\n".utf8)) }
-            print("resuming \(runDir) at update \(loop.core.updates) of \(config.steps), sampling \(client.address)/\(table.name)")
+            print("resuming \(runDir) at update \(loop.core.updates) of \(config.steps), sampling \(client.address)")
         } else {
             loop = try TrainingLoop(starting: config, in: run, environment: environment, evaluationEnvironment: evaluation,
                                     learner: learner, store: replayStore, terminal: terminal)
-            print("training sac for \(config.steps) updates from \(client.address)/\(table.name)\(prioritized == nil ? "" : " (prioritized)") into \(runDir), evaluating on \(config.environment)")
+            print("training sac for \(config.steps) updates from \(client.address)\(prioritized == nil ? "" : " (prioritized)") into \(runDir), evaluating on \(config.environment)")
         }
         let publisher = WeightsPublisher(client: client, table: weightsTable, interval: publishEvery)
         let outcome: RunOutcome
@@ -240,7 +240,7 @@ struct ReverbTrainCommand: ParsableCommand {
     private func waitForFirstItems(_ replay: ReverbReplay) throws {
         var announced = false
         while try replay.transitionCount == 0 {
-            if !announced { print("waiting for actors to insert into \(replay.client.address)/\(replay.table.name)"); announced = true }
+            if !announced { print("waiting for actors to insert into \(replay.client.address)"); announced = true }
             if StopRequest.isRequested { throw ExitCode(StopRequest.exitStatus) }
             Thread.sleep(forTimeInterval: 0.5)
         }
