@@ -23,12 +23,14 @@ final class RunProcess {
     let log: URL
     let process = Process()
 
-    init(_ name: String, _ arguments: [String], logIn directory: URL) throws {
+    /// `prefix` (for example `ip netns exec NS`) runs the executable inside something.
+    init(_ name: String, _ arguments: [String], logIn directory: URL, prefix: [String] = []) throws {
         self.name = name
         log = directory.appendingPathComponent("\(name).log")
         FileManager.default.createFile(atPath: log.path, contents: nil)
-        process.executableURL = try Self.executable()
-        process.arguments = arguments
+        let executable = try Self.executable()
+        process.executableURL = prefix.isEmpty ? executable : URL(fileURLWithPath: prefix[0])
+        process.arguments = Array(prefix.dropFirst()) + (prefix.isEmpty ? [] : [executable.path]) + arguments
         process.environment = ParentLifetime.childEnvironment()
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
