@@ -10,15 +10,20 @@ struct ActorCommand: ParsableCommand {
         commandName: "actor",
         abstract: "Step environment copies with the newest published policy and insert their transitions into a Reverb table.",
         discussion: """
-        Before a learner has published weights, actions are uniform in the action box (with their
-        log-probability). Every --refresh-every environment steps (over all copies) the actor reads the
-        weights table and acts with newer weights. Each transition goes to the table with its behavior
-        log-probability, in chunks of --chunk-length steps of one episode (default 1). Runs until --steps, Ctrl-C or
-        SIGTERM (then it sends what it holds and waits for the server's confirmation); a restarted actor
-        simply rejoins. A status line goes to standard output every --status-every seconds.
+        Before a learner has published weights, actions are uniform in the
+        action box (with their log-probability). Every --refresh-every
+        environment steps (over all copies) the actor reads the weights table
+        and acts with newer weights. Each transition goes to the table with
+        its behavior log-probability, in chunks of --chunk-length steps of one
+        episode (default 1). Runs until --steps, Ctrl-C or SIGTERM (then it
+        sends what it holds, waiting at most 10 s for the server); a
+        restarted actor simply rejoins. A status line goes to standard output
+        every --status-every seconds.
 
         Example:
-          offpolicy-reverb actor --replay reverb://10.0.0.5:8000/replay --env Pendulum-v1 --copies 4 --seed 1
+          offpolicy-reverb actor --replay reverb://10.0.0.5:8000/replay \\
+              --env Pendulum-v1 --copies 4 --seed 1
+
         """
     )
 

@@ -14,21 +14,26 @@ struct ReverbTrainCommand: ParsableCommand {
         abstract: "Train SAC from batches sampled from a Reverb table, publishing its policy to a weights table.",
         usage: "offpolicy-reverb train sac --replay reverb://HOST:PORT/TABLE --run-dir DIR --steps UPDATES [<options>] [<learner-options> ...]",
         discussion: """
-        The run directory is the one `offpolicy train` writes (config.json, progress.csv with one row per
-        evaluation, metrics.csv, policy.safetensors, checkpoint/, tensorboard/), with --steps counting
-        learner updates. Run the same command again with the same --run-dir to resume from its checkpoint
-        (the learner's options are then its config.json's; --steps may extend it).
+        The run directory is the one `offpolicy train` writes (config.json,
+        progress.csv with one row per evaluation, metrics.csv,
+        policy.safetensors, checkpoint/, tensorboard/), with --steps counting
+        learner updates. Run the same command again with the same --run-dir to
+        resume from its checkpoint (the learner's options are then its
+        config.json's; --steps may extend it).
 
-        Every --publish-every updates the policy (policy.safetensors's bytes) goes to --weights-table, where
-        actors read it. With a prioritized table, each sampled item's priority becomes the learner's
-        |TD error| + --priority-epsilon (the server raises it to its own exponent), and the critic loss is
-        weighted by (N·P(i))^-β / max, β annealed from --beta to --beta-final over the run's updates.
-        A sample waits for the table's rate limiter as long as it takes (a note says so); Ctrl-C or SIGTERM
+        Every --publish-every updates the policy (policy.safetensors's bytes)
+        goes to --weights-table, where actors read it. With a prioritized
+        table, each sampled item's priority becomes the learner's |TD error| +
+        --priority-epsilon (the server raises it to its own exponent), and the
+        critic loss is weighted by (N·P(i))^-β / max, β annealed from --beta
+        to --beta-final over the run's updates. A sample waits for the table's
+        rate limiter as long as it takes (a note says so); Ctrl-C or SIGTERM
         then ends the run, the last checkpoint kept.
 
         Example:
-          offpolicy-reverb train sac --replay reverb://10.0.0.5:8000/replay --env Pendulum-v1 --hidden 64,64 \\
-              --steps 20000 --run-dir runs/sac-reverb
+          offpolicy-reverb train sac --replay reverb://10.0.0.5:8000/replay \\
+              --env Pendulum-v1 --hidden 64,64 --steps 20000 --run-dir runs/sac-reverb
+
         """
     )
 
