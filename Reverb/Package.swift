@@ -9,6 +9,9 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "ReverbClient", targets: ["ReverbClient"]),
+        .library(name: "ReverbTraining", targets: ["ReverbTraining"]),
+        // `offpolicy actor` and `offpolicy train --replay reverb://…` run this (the core CLI finds it next to itself or on PATH).
+        .executable(name: "offpolicy-reverb", targets: ["offpolicy-reverb"]),
     ],
     dependencies: [
         .package(name: "OffPolicy", path: ".."),
@@ -16,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.0.0"),
         .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.0"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        // The core package's own dependency, for offpolicy-reverb's command line.
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
         // Debian's libsnappy-dev: Reverb compresses tensor contents with snappy.
@@ -41,13 +46,45 @@ let package = Package(
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
             ]
         ),
+        // A distributed run's two sides over the client: the learner's replay (a TransitionStore over a Reverb table) and
+        // weights publisher, and the actor that acts with the published weights and inserts its transitions.
+        .target(
+            name: "ReverbTraining",
+            dependencies: [
+                "ReverbClient",
+                .product(name: "Training", package: "OffPolicy"),
+                .product(name: "TrainingRuns", package: "OffPolicy"),
+                .product(name: "Learners", package: "OffPolicy"),
+                .product(name: "Environments", package: "OffPolicy"),
+                .product(name: "NeuralNetwork", package: "OffPolicy"),
+                .product(name: "Randomness", package: "OffPolicy"),
+                .product(name: "RunFiles", package: "OffPolicy"),
+                .product(name: "Transitions", package: "OffPolicy"),
+            ]
+        ),
+        .executableTarget(
+            name: "offpolicy-reverb",
+            dependencies: [
+                "ReverbClient", "ReverbTraining",
+                .product(name: "Training", package: "OffPolicy"),
+                .product(name: "TrainingRuns", package: "OffPolicy"),
+                .product(name: "Learners", package: "OffPolicy"),
+                .product(name: "Environments", package: "OffPolicy"),
+                .product(name: "RunFiles", package: "OffPolicy"),
+                .product(name: "Transitions", package: "OffPolicy"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         // Throughput against a running server (scripts/bench-reverb runs it beside Reverb's Python client).
         .executableTarget(name: "reverb-bench", dependencies: ["ReverbClient", .product(name: "Transitions", package: "OffPolicy")]),
         .testTarget(
             name: "ReverbClientTests",
             dependencies: [
-                "ReverbClient", "ReverbProtos",
+                "ReverbClient", "ReverbProtos", "ReverbTraining",
                 .product(name: "Transitions", package: "OffPolicy"),
+                .product(name: "Learners", package: "OffPolicy"),
+                .product(name: "Randomness", package: "OffPolicy"),
+                .product(name: "RunFiles", package: "OffPolicy"),
             ]
         ),
     ],

@@ -128,6 +128,8 @@ struct TrainCommand: ParsableCommand {
     private static let countLimit = TrainingConfig.countLimit
 
     func validate() throws {
+        // A reverb:// address never reaches here: OffPolicy.main hands such a command to offpolicy-reverb.
+        if let address = replay.replay { throw ValidationError("--replay takes a Reverb table, reverb://HOST:PORT/TABLE, got '\(address)'") }
         if let name = LearnerArguments(learner.words).algorithm, AlgorithmName(argument: name) == nil {
             throw ValidationError("unknown learner '\(name)' (known: \(Algorithms.names.joined(separator: ", ")))")
         }

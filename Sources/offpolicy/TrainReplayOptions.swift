@@ -16,6 +16,9 @@ struct TrainReplayOptions: ParsableArguments {
     @Option(help: "Train offline from this dataset: a replay store (a run's replay/, or a store `offpolicy dataset import` filled), or a D4RL HDF5 file or Minari directory, imported first into DIR/dataset. No environment step, the environment only evaluated on; --steps counts updates. Required by bc and td3bc.", completion: .file())
     var dataset: String?
 
+    @Option(help: "Learn from a Reverb table instead of the run's store: reverb://HOST:PORT/TABLE. Runs offpolicy-reverb train with the same arguments (build it with `swift build --package-path Reverb`; docs/reverb.md).")
+    var replay: String?
+
     @Flag(help: "Train offline (needs --dataset; implied by it).")
     var offline = false
 

@@ -11,11 +11,12 @@ import Foundation
 /// (swift-subprocess does this too, but its API is `async`, and these helpers serve synchronous
 /// XCTest methods; Foundation's `Process` with two readers needs no bridge and no new dependency.)
 public enum ChildProcess {
-    /// Runs `executable arguments...` and waits for it to exit.
-    public static func run(_ executable: URL, _ arguments: [String]) throws -> ProcessOutput {
+    /// Runs `executable arguments...` and waits for it to exit; with `environment`, in that environment instead of this process's.
+    public static func run(_ executable: URL, _ arguments: [String], environment: [String: String]? = nil) throws -> ProcessOutput {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if let environment { process.environment = environment }
         let output = Pipe(), errors = Pipe()
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = output

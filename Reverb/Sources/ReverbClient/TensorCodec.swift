@@ -25,6 +25,15 @@ enum TensorCodec {
         return tensor
     }
 
+    /// A tensor of `shape` holding `bytes` as they are: uint8 elements, or the little-endian bytes of int64 ones.
+    static func encode(raw bytes: [UInt8], dataType: Tensorflow_DataType, shape dimensions: [Int]) throws -> Tensorflow_TensorProto {
+        var tensor = Tensorflow_TensorProto()
+        tensor.dtype = dataType
+        tensor.tensorShape = shape(dimensions)
+        tensor.tensorContent = Data(try bytes.withUnsafeBytes { try Snappy.compress($0) })
+        return tensor
+    }
+
     static func shape(_ dimensions: [Int]) -> Tensorflow_TensorShapeProto {
         var shape = Tensorflow_TensorShapeProto()
         shape.dim = dimensions.map { size in
@@ -47,14 +56,15 @@ enum TensorCodec {
         var bytes: [UInt8]
     }
 
-    /// Decodes one tensor of a chunk. Only float32 and bool columns are read; any other dtype, a shape without
+    /// Decodes one tensor of a chunk. Only float32, bool, uint8 and int64 columns are read; any other dtype, a shape without
     /// a leading dimension, or contents whose size disagrees with the shape is an error naming `what`.
     static func decode(_ tensor: Tensorflow_TensorProto, what: @autoclosure () -> String) throws -> Column {
         let elementSize: Int
         switch tensor.dtype {
         case .dtFloat: elementSize = 4
-        case .dtBool: elementSize = 1
-        default: throw ReverbError.malformedResponse("\(what()) has dtype \(tensor.dtype), expected float32 or bool")
+        case .dtBool, .dtUint8: elementSize = 1
+        case .dtInt64: elementSize = 8
+        default: throw ReverbError.malformedResponse("\(what()) has dtype \(tensor.dtype), expected float32, bool, uint8 or int64")
         }
         let dimensions = tensor.tensorShape.dim.map(\.size)
         guard !tensor.tensorShape.unknownRank, let first = dimensions.first else {

@@ -23,14 +23,19 @@ final class ReverbServerProcess {
     let process = Process()
     let input = Pipe()
     let port: Int
+    let host: String
 
-    init(observationSize: Int, actionSize: Int, tables: [String], port: Int = 0) throws {
+    /// `options` replace the defaults of the tests' tables (`--replay-selector prioritized --min-size 1`).
+    /// `host` is where clients reach it; `prefix` (for example `ip netns exec NS`) runs it inside something.
+    init(observationSize: Int, actionSize: Int, tables: [String], port: Int = 0,
+         options: [String] = ["--replay-selector", "prioritized", "--min-size", "1"], prefix: [String] = [], host: String = "127.0.0.1") throws {
         try Self.requirePython()
+        self.host = host
         let output = Pipe()
-        process.executableURL = URL(fileURLWithPath: Self.python)
-        process.arguments = [Self.repository.appendingPathComponent("scripts/reverb-server.py").path,
+        process.executableURL = URL(fileURLWithPath: prefix.first ?? Self.python)
+        process.arguments = Array(prefix.dropFirst()) + (prefix.isEmpty ? [] : [Self.python]) + [Self.repository.appendingPathComponent("scripts/reverb-server.py").path,
                              "--observation-size", String(observationSize), "--action-size", String(actionSize),
-                             "--tables", tables.joined(separator: ","), "--port", String(port), "--replay-selector", "prioritized", "--min-size", "1"]
+                             "--tables", tables.joined(separator: ","), "--port", String(port)] + options
         process.standardInput = input
         process.standardOutput = output
         // REVERB_SERVER_LOG=FILE keeps the servers' logs (TensorFlow's and Reverb's) for debugging.
@@ -57,8 +62,8 @@ final class ReverbServerProcess {
         self.port = port
     }
 
-    var address: String { "reverb://127.0.0.1:\(port)" }
-    var pythonAddress: String { "127.0.0.1:\(port)" }
+    var address: String { "reverb://\(host):\(port)" }
+    var pythonAddress: String { "\(host):\(port)" }
 
     /// Stops the server (SIGTERM, then SIGKILL after 5 s: a server with open streams may not stop by itself) and waits for it.
     func stop() {
