@@ -96,6 +96,12 @@ public final class ReverbReplay: PrioritizedTransitionSampler, TransitionSink {
         priorityEpsilon = settings.epsilon
     }
 
+    public func samplePrioritizedSequences(count: Int, length: Int, windows: SequenceWindows, settings: PrioritySettings,
+                                           using generator: inout SeededGenerator, into batch: inout TransitionBatch,
+                                           sample: inout PrioritizedSample) throws {
+        try sampleSequences(count: count, length: length, windows: windows, using: &generator, into: &batch)
+    }
+
     /// Sets each sampled item's priority to |δ| + ε; items the table no longer holds are ignored by the server.
     public func updatePriorities(indices: [UInt64], priorities: [Float]) throws {
         let epsilon = priorityEpsilon

@@ -1,4 +1,5 @@
 import Foundation
+import ReverbClient
 import RunFiles
 import XCTest
 
@@ -116,11 +117,38 @@ final class DistributedRunTests: XCTestCase {
         XCTAssertGreaterThan(reached.updates, resumedAt, "the resumed learner went on counting from its checkpoint")
         XCTAssertEqual(rows.map(\.updates), rows.map(\.updates).sorted(), "update counts only grow across the restart")
         XCTAssertTrue(actors.allSatisfy(\.isRunning), "both actors ran to the end")
+
+        // The learner mutated the priorities: actors insert at 1, the learner sets |δ| + ε on every item it samples
+        // (128 samples per insert, so nearly every item has been sampled by now).
+        let priorities = try sampledPriorities(server.address, count: 256)
+        XCTAssertTrue(priorities.allSatisfy { $0.isFinite && $0 > 0 }, "\(priorities)")
+        XCTAssertGreaterThan(priorities.filter { $0 != 1 }.count, 128, "most sampled items carry a TD-error priority: \(priorities.prefix(20))")
         let seconds = Double((clock.now - started).components.seconds)
         // The figures docs/reverb.md reports: updates to −200, and throughput (progress.csv's steps_per_s counts updates here).
         let rates = rows.dropFirst().map(\.stepsPerSecond)
         print("distributed run: −200 reached at update \(reached.updates) (\(reached.evaluationReturnMean)); \(Int(seconds)) s in all; learner updates/s per row \(rates.map { Int($0) })")
         for actor in actors { print("\(actor.name): \(actor.output.split(separator: "\n").last { $0.contains("env steps") } ?? "")") }
+    }
+
+    /// The priorities of `count` items sampled from the run's replay table, by our client (a blocking call for
+    /// this synchronous test).
+    func sampledPriorities(_ address: String, count: Int) throws -> [Double] {
+        let done = DispatchSemaphore(value: 0)
+        var outcome: Result<[Double], Error> = .success([])
+        Task.detached {
+            do {
+                let client = try ReverbClient(address)
+                let table = try await client.transitionTable("replay", observationSize: 3, actionSize: 1)
+                let sample = try await client.sample(from: table, batchSize: count, rateLimiterTimeout: .seconds(60))
+                await client.close()
+                outcome = .success(sample.priorities)
+            } catch {
+                outcome = .failure(error)
+            }
+            done.signal()
+        }
+        done.wait()
+        return try outcome.get()
     }
 
     /// Each refusal is one sentence, before anything is inserted or sampled (the tables stay empty, no run directory is made).
