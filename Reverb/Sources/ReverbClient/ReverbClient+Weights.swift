@@ -44,17 +44,7 @@ extension ReverbClient {
         item.key = random.next()
         item.table = table
         item.priority = 1
-        item.flatTrajectory.columns = (0..<2).map { index in
-            var slice = Deepmind_Reverb_FlatTrajectory.ChunkSlice()
-            slice.chunkKey = chunk.chunkKey
-            slice.offset = 0
-            slice.length = 1
-            slice.index = Int32(index)
-            var column = Deepmind_Reverb_FlatTrajectory.Column()
-            column.chunkSlices = [slice]
-            column.squeeze = true
-            return column
-        }
+        item.flatTrajectory.columns = Deepmind_Reverb_FlatTrajectory.Column.squeezedSteps(of: chunk.chunkKey, row: 0, columns: 2)
         var request = Deepmind_Reverb_InsertStreamRequest()
         request.chunks = [chunk]
         request.items = [item]

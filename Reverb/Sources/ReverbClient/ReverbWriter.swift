@@ -195,17 +195,7 @@ public actor ReverbWriter {
             item.key = random.next()
             item.table = table.name
             item.priority = pendingPriorities[row]
-            item.flatTrajectory.columns = (0..<tensors.count).map { index in
-                var slice = Deepmind_Reverb_FlatTrajectory.ChunkSlice()
-                slice.chunkKey = chunk.chunkKey
-                slice.offset = Int32(row)
-                slice.length = 1
-                slice.index = Int32(index)
-                var column = Deepmind_Reverb_FlatTrajectory.Column()
-                column.chunkSlices = [slice]
-                column.squeeze = true
-                return column
-            }
+            item.flatTrajectory.columns = Deepmind_Reverb_FlatTrajectory.Column.squeezedSteps(of: chunk.chunkKey, row: row, columns: tensors.count)
             return item
         }
         request.keepChunkKeys = []
@@ -293,6 +283,23 @@ public actor ReverbWriter {
         if unacknowledged.count <= limit { return }
         try await withCheckedThrowingContinuation { continuation in
             waiters.append((limit, continuation))
+        }
+    }
+}
+
+extension Deepmind_Reverb_FlatTrajectory.Column {
+    /// One squeezed one-step column per tensor of a chunk: step `row` of tensor 0 ..< `columns` of chunk `chunkKey`.
+    static func squeezedSteps(of chunkKey: UInt64, row: Int, columns: Int) -> [Self] {
+        (0..<columns).map { index in
+            var slice = Deepmind_Reverb_FlatTrajectory.ChunkSlice()
+            slice.chunkKey = chunkKey
+            slice.offset = Int32(row)
+            slice.length = 1
+            slice.index = Int32(index)
+            var column = Self()
+            column.chunkSlices = [slice]
+            column.squeeze = true
+            return column
         }
     }
 }

@@ -69,18 +69,7 @@ public final class GaussianActingPolicy {
     /// Deterministic: tanh(μ) scaled, log-density NaN.
     public func act(on observation: [Float], deterministic: Bool, using generator: inout SeededGenerator) -> ChosenAction {
         precondition(observation.count == observationSize, "expected \(observationSize) observation values, got \(observation.count)")
-        var action = [Float](repeating: 0, count: actionSize)
-        var logProbability = Float.nan
-        observation.withUnsafeBufferPointer { s in
-            let raw = actor.forward(s.baseAddress!, rows: 1)
-            if deterministic {
-                head.mode(raw: raw, rows: 1)
-            } else {
-                head.sample(raw: raw, rows: 1, using: &generator)
-                logProbability = head.logProbabilities.base[0] - actionScale.logJacobian
-            }
-        }
-        action.withUnsafeMutableBufferPointer { actionScale.toEnvironment(head.actions.base, into: $0.baseAddress!) }
-        return ChosenAction(action: action, logProbability: logProbability)
+        return GaussianPolicy.act(actor, head: head, actionScale: actionScale, on: observation, deterministic: deterministic,
+                                  using: &generator)
     }
 }

@@ -5,10 +5,10 @@ import Transitions
 
 /// Acting and policy files for the tanh-squashed Gaussian actor that SAC and Gaussian behavior cloning
 /// share: an MLP [observation] → [μ | log σ] followed by `SquashedGaussianHead`, scaled to the bounds.
-enum GaussianPolicy {
+public enum GaussianPolicy {
     /// Stochastic: a = tanh(μ + σ ε) scaled to the bounds, with its log-density in environment units
     /// (tanh correction and action-scale Jacobian included). Deterministic: tanh(μ) scaled, log-density NaN.
-    static func act(_ actor: MLP, head: SquashedGaussianHead, actionScale: ActionScale, on observation: [Float],
+    public static func act(_ actor: MLP, head: SquashedGaussianHead, actionScale: ActionScale, on observation: [Float],
                     deterministic: Bool, using generator: inout SeededGenerator) -> ChosenAction {
         var action = [Float](repeating: 0, count: actionScale.count)
         var logProbability = Float.nan
