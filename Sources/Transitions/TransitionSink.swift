@@ -1,5 +1,3 @@
-import Transitions
-
 /// Where the transitions a training loop collects go: appended, made durable at each checkpoint, and
 /// counted (a checkpoint records the count; a resumed run checks it). `ReplayStore` conforms.
 public protocol TransitionSink: AnyObject {
