@@ -10,7 +10,7 @@ import Transitions
 ///
 /// - Before any weights exist, actions are uniform in the action box, with log-probability −Σ log(high − low).
 /// - Every `refreshEvery` environment steps (counted over all copies) it reads the weights table and, when the
-///   learner published newer weights, acts with those (`GaussianActingPolicy`).
+///   learner published newer weights, acts with those (`ActingPolicies`).
 /// - Each copy's transitions go to the writer in runs of `chunkLength` steps of one episode (one chunk each), and
 ///   at the end of each episode. Episode ids start at a random 64-bit base, so actors (and a restarted actor) never share one.
 /// - Copy c is reset with seed + c first; later episodes continue each copy's stream.
@@ -51,7 +51,7 @@ public final class ReverbActor {
     private var environments: [any Environment]
     private let writer: ReverbWriter
     private let log: (String) -> Void
-    private var policy: GaussianActingPolicy?
+    private var policy: (any ActingPolicy)?
     private var generator: SeededGenerator
     private var report = Report()
 
@@ -208,7 +208,7 @@ public final class ReverbActor {
             return  // the server is away: keep acting with what we have
         }
         guard let weights, weights.updates != report.policyUpdates else { return }
-        let policy = try GaussianActingPolicy(bytes: weights.policy, source: "Reverb table '\(name)' (update \(weights.updates))")
+        let policy = try ActingPolicies.read(bytes: weights.policy, source: "Reverb table '\(name)' (update \(weights.updates))")
         guard policy.observationSize == table.observationSize, policy.actionSize == table.actionSize else {
             throw ReverbRunError.unusablePolicy(source: "Reverb table '\(name)'",
                 reason: "it takes \(policy.observationSize)-d observations and gives \(policy.actionSize)-d actions; this actor's environment has \(table.observationSize) and \(table.actionSize)")

@@ -11,8 +11,8 @@ import TrainingRuns
 struct ReverbTrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train SAC from batches sampled from a Reverb table, publishing its policy to a weights table.",
-        usage: "offpolicy-reverb train sac --replay reverb://HOST:PORT/TABLE --run-dir DIR --steps UPDATES [<options>] [<learner-options> ...]",
+        abstract: "Train SAC, TD3 or DDPG from batches sampled from a Reverb table, publishing its policy to a weights table.",
+        usage: "offpolicy-reverb train sac|td3|ddpg --replay reverb://HOST:PORT/TABLE --run-dir DIR --steps UPDATES [<options>] [<learner-options> ...]",
         discussion: """
         The run directory is the one `offpolicy train` writes (config.json,
         progress.csv with one row per evaluation, metrics.csv,
@@ -22,7 +22,8 @@ struct ReverbTrainCommand: ParsableCommand {
         config.json's; --steps may extend it).
 
         Every --publish-every updates the policy (policy.safetensors's bytes)
-        goes to --weights-table, where actors read it. With a prioritized
+        goes to --weights-table, where actors read it (TD3's and DDPG's with
+        their --exploration-noise, which the actors add). With a prioritized
         table, each sampled item's priority becomes the learner's |TD error| +
         --priority-epsilon (the server raises it to its own exponent), and the
         critic loss is weighted by (N·P(i))^-β / max, β annealed from --beta
@@ -100,7 +101,7 @@ struct ReverbTrainCommand: ParsableCommand {
     @Flag(help: "Show no progress line.")
     var quiet = false
 
-    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("The learner (sac) and its own options, as `offpolicy train` takes them.", valueName: "algorithm> <learner-options"))
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("The learner (sac, td3 or ddpg) and its own options, as `offpolicy train` takes them.", valueName: "algorithm> <learner-options"))
     var words: [String] = []
 
     func validate() throws {
@@ -148,7 +149,7 @@ struct ReverbTrainCommand: ParsableCommand {
         } else {
             config = try newConfig()
         }
-        guard config.mode == .offline, config.dataset == nil, config.learner.algorithm == "sac" else {
+        guard config.mode == .offline, config.dataset == nil, ActingPolicies.algorithms.contains(config.learner.algorithm) else {
             throw ValidationError("\(runDir) holds a run that did not learn from a Reverb table; give another --run-dir")
         }
         let environment = try TrainingRun.makeEnvironment(named: config.environment)
@@ -185,7 +186,7 @@ struct ReverbTrainCommand: ParsableCommand {
         } else {
             loop = try TrainingLoop(starting: config, in: run, environment: environment, evaluationEnvironment: evaluation,
                                     learner: learner, store: replayStore, terminal: terminal)
-            print("training sac for \(config.steps) updates from \(client.address)\(prioritized == nil ? "" : " (prioritized)") into \(runDir), evaluating on \(config.environment)")
+            print("training \(config.learner.algorithm) for \(config.steps) updates from \(client.address)\(prioritized == nil ? "" : " (prioritized)") into \(runDir), evaluating on \(config.environment)")
         }
         let publisher = WeightsPublisher(client: client, table: weightsTable, interval: publishEvery)
         let outcome: RunOutcome
@@ -209,11 +210,11 @@ struct ReverbTrainCommand: ParsableCommand {
         }
     }
 
-    /// A new run's config: SAC's defaults with the given options, offline mode (it steps no environment), length in updates.
+    /// A new run's config: the learner's defaults with the given options, offline mode (it steps no environment), length in updates.
     private func newConfig() throws -> TrainingConfig {
         guard let algorithm else { throw ValidationError("name the learner: offpolicy-reverb train sac --replay reverb://HOST:PORT/TABLE ...") }
-        guard algorithm == "sac" else {
-            throw ValidationError("actors act with SAC's squashed Gaussian policy; the distributed run trains sac, not '\(algorithm)'")
+        guard ActingPolicies.algorithms.contains(algorithm) else {
+            throw ValidationError("actors act with \(ActingPolicies.algorithms.joined(separator: ", ")) policies; the distributed run cannot train '\(algorithm)'")
         }
         guard let steps else { throw ValidationError("--steps (learner updates in total) is required for a new run") }
         guard var learner = LearnerConfiguration.defaults(for: algorithm) else { throw ValidationError("unknown learner '\(algorithm)'") }
@@ -226,7 +227,7 @@ struct ReverbTrainCommand: ParsableCommand {
         if let lr { learner.common.learningRate = lr }
         if let gamma { learner.common.discount = gamma }
         do { learner = try learner.applying(arguments: learnerOptions) } catch { throw ValidationError("\(error)") }
-        guard learner.config is SACConfig, (learner.config as! SACConfig).nStep == 1 else {
+        if let sac = learner.config as? SACConfig, sac.nStep != 1 {
             throw ValidationError("a Reverb table holds single transitions: train with one-step targets (--n-step 1)")
         }
         var config = TrainingConfig.defaults(environment: (env ?? EnvironmentArgument(argument: "Pendulum-v1")!).description, steps: steps,

@@ -4,11 +4,12 @@ import Randomness
 import Transitions
 
 /// Acting and policy files for the deterministic tanh actor that TD3 and DDPG share:
-/// μ(s) ∈ [−1, 1]ᴬ from an MLP with a tanh output, scaled to the action bounds.
-enum DeterministicPolicy {
+/// μ(s) ∈ [−1, 1]ᴬ from an MLP with a tanh output, scaled to the action bounds. Public for the acting side of
+/// distributed runs (the Reverb companion's `DeterministicActingPolicy`), which acts exactly as the learner does.
+public enum DeterministicPolicy {
     /// μ(s) scaled to the bounds; when exploring, plus N(0, σ²) noise in [−1, 1] units, clipped.
     /// The log-density (environment units) is NaN when deterministic or when the noise was clipped.
-    static func act(_ actor: MLP, actionScale: ActionScale, explorationNoise: Double, on observation: [Float],
+    public static func act(_ actor: MLP, actionScale: ActionScale, explorationNoise: Double, on observation: [Float],
                     deterministic: Bool, using generator: inout SeededGenerator) -> ChosenAction {
         let actionSize = actionScale.low.count
         var network = observation.withUnsafeBufferPointer { s in
@@ -27,14 +28,14 @@ enum DeterministicPolicy {
 
     /// SB3's names for the deterministic `Actor`: `mu.0.weight`, `mu.0.bias`, `mu.2.weight`, …,
     /// the last Linear before the tanh.
-    static func regions(of actor: MLP) -> [ParameterRegion] { ParameterRegion.sequential(actor, prefix: "mu.") }
+    public static func regions(of actor: MLP) -> [ParameterRegion] { ParameterRegion.sequential(actor, prefix: "mu.") }
 
     /// Writes the actor as `policy.safetensors` (tensor names: `regions(of:)`). With an observation
     /// normalisation (TD3+BC) the standardisation is folded into `mu.0.weight` and `mu.0.bias`, so the
     /// file is a plain MLP on raw observations; the statistics stay in the metadata as information.
     static func save(_ actor: MLP, algorithm: String, observationSize: Int, actionScale: ActionScale,
                      hiddenSizes: [Int], activation: Activation, observationNormalization: ObservationNormalization? = nil,
-                     to file: URL) throws {
+                     explorationNoise: Double? = nil, to file: URL) throws {
         var tensors = ParameterRegion.tensors(regions(of: actor), of: actor.parameters)
         if let observationNormalization {
             precondition(tensors.count >= 2 && tensors[0].name == "mu.0.weight" && tensors[1].name == "mu.0.bias")
@@ -46,7 +47,8 @@ enum DeterministicPolicy {
         try Safetensors.write(tensors,
                               metadata: PolicyMetadata.make(algorithm: algorithm, observationSize: observationSize, actionScale: actionScale,
                                                             hiddenSizes: hiddenSizes, activation: activation,
-                                                            observationNormalization: observationNormalization),
+                                                            observationNormalization: observationNormalization,
+                                                            explorationNoise: explorationNoise),
                               to: file)
     }
 }

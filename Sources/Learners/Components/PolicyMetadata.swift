@@ -5,7 +5,7 @@ import NeuralNetwork
 enum PolicyMetadata {
     static func make(algorithm: String, observationSize: Int, actionScale: ActionScale,
                      hiddenSizes: [Int], activation: Activation,
-                     observationNormalization: ObservationNormalization? = nil) -> [String: String] {
+                     observationNormalization: ObservationNormalization? = nil, explorationNoise: Double? = nil) -> [String: String] {
         func list<T>(_ values: [T]) -> String { "[" + values.map { "\($0)" }.joined(separator: ", ") + "]" }
         var metadata = [
             "format": "offpolicy-policy-1",
@@ -17,6 +17,10 @@ enum PolicyMetadata {
             "action_low": list(actionScale.low),
             "action_high": list(actionScale.high),
         ]
+        if let explorationNoise {
+            // TD3's and DDPG's σ of the Gaussian noise added in [−1, 1] units while collecting (Reverb actors act with it).
+            metadata["exploration_noise"] = "\(explorationNoise)"
+        }
         if let observationNormalization {
             // The learner's input is (observation − observation_mean) / (observation_std + 1e-3); the policy
             // file's writer folds that into the first layer, so the statistics are information only.

@@ -17,7 +17,8 @@ extension TD3: CheckpointedLearner {
     public func savePolicy(to file: URL) throws {
         try DeterministicPolicy.save(actor, algorithm: algorithmName, observationSize: observationSize, actionScale: actionScale,
                                      hiddenSizes: config.common.hiddenSizes, activation: config.common.activation,
-                                     observationNormalization: config.observationNormalization, to: file)
+                                     observationNormalization: config.observationNormalization,
+                                     explorationNoise: config.behaviorCloningWeight == nil ? config.explorationNoise : nil, to: file)
     }
 
     /// `learner.safetensors`: `actor.mu.*`, `actor_target.mu.*`, `critic.qf{k}.*`, `critic_target.qf{k}.*`
