@@ -53,7 +53,7 @@ struct PolicyFileContents {
 
     init(file: URL, source: String) throws {
         self.source = source
-        func refuse(_ reason: String) -> ReverbRunError { .unusablePolicy(source: source, reason: reason) }
+        let refuse = { (reason: String) in ReverbRunError.unusablePolicy(source: source, reason: reason) }
         let (tensors, metadata) = try Safetensors.read(from: file)
         guard metadata["format"] == "offpolicy-policy-1" else { throw refuse("its format is \(metadata["format"] ?? "not given"), expected offpolicy-policy-1") }
         guard let observationSize = metadata["observation_size"].flatMap({ Int($0) }), observationSize > 0,
@@ -75,11 +75,25 @@ struct PolicyFileContents {
         self.activation = activation
     }
 
-    /// An MLP of the file's widths ending in `outputs` units (its parameters to be loaded).
-    func network(outputs: Int, outputActivation: Activation) -> MLP {
+    /// An MLP of the file's widths ending in `outputs` units (its parameters to be loaded). The widths must
+    /// account for exactly the values the file's tensors hold, checked before anything is allocated, so
+    /// metadata claiming absurd widths is refused instead of exhausting memory.
+    func network(outputs: Int, outputActivation: Activation) throws -> MLP {
+        let sizes = [observationSize] + hiddenSizes + [outputs]
+        var parameters = 0, overflow = false
+        for (input, output) in zip(sizes, sizes.dropFirst()) {
+            let (weights, o1) = input.multipliedReportingOverflow(by: output)
+            let (layer, o2) = weights.addingReportingOverflow(output)
+            let (sum, o3) = parameters.addingReportingOverflow(layer)
+            overflow = overflow || o1 || o2 || o3
+            parameters = sum
+        }
+        let stored = tensors.values.reduce(0) { $0 + $1.values.count }
+        guard !overflow, parameters == stored else {
+            throw refuse("its metadata's widths \(sizes) need \(overflow ? "more than \(Int.max)" : "\(parameters)") parameters, its tensors hold \(stored)")
+        }
         var generator = SeededGenerator(seed: 0)
-        return MLP(layerSizes: [observationSize] + hiddenSizes + [outputs], hiddenActivation: activation,
-                   outputActivation: outputActivation, generator: &generator)
+        return MLP(layerSizes: sizes, hiddenActivation: activation, outputActivation: outputActivation, generator: &generator)
     }
 
     func load(_ regions: [ParameterRegion], into network: MLP) throws {
@@ -113,7 +127,7 @@ public final class GaussianActingPolicy: ActingPolicy {
         observationSize = contents.observationSize
         actionSize = contents.actionScale.count
         actionScale = contents.actionScale
-        actor = contents.network(outputs: 2 * actionSize, outputActivation: .identity)
+        actor = try contents.network(outputs: 2 * actionSize, outputActivation: .identity)
         head = SquashedGaussianHead(actionSize: actionSize)
         let last = actor.layers[actor.layers.count - 1]
         let n = actionSize, width = last.inputSize
@@ -153,7 +167,7 @@ public final class DeterministicActingPolicy: ActingPolicy {
         actionSize = contents.actionScale.count
         actionScale = contents.actionScale
         explorationNoise = noise
-        actor = contents.network(outputs: actionSize, outputActivation: .tanh)
+        actor = try contents.network(outputs: actionSize, outputActivation: .tanh)
         try contents.load(DeterministicPolicy.regions(of: actor), into: actor)
     }
 

@@ -96,6 +96,7 @@ public final class ReverbReplay: PrioritizedTransitionSampler, TransitionSink {
         priorityEpsilon = settings.epsilon
     }
 
+    /// Refused as `sampleSequences` is: a transition table holds single transitions, not runs.
     public func samplePrioritizedSequences(count: Int, length: Int, windows: SequenceWindows, settings: PrioritySettings,
                                            using generator: inout SeededGenerator, into batch: inout TransitionBatch,
                                            sample: inout PrioritizedSample) throws {

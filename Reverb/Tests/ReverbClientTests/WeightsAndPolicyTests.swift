@@ -1,5 +1,6 @@
 import Foundation
 import Learners
+import NeuralNetwork
 import Randomness
 import XCTest
 @testable import ReverbClient
@@ -63,6 +64,27 @@ final class WeightsAndPolicyTests: XCTestCase {
             XCTAssertEqual("\(error)", "The policy in table 'weights' cannot be acted with: it is a td3 policy, not SAC's squashed Gaussian policy.")
         }
         XCTAssertThrowsError(try ActingPolicies.read(bytes: [1, 2, 3], source: "table 'weights'"))
+    }
+
+    /// Metadata claiming widths its tensors do not hold (as a corrupt or hostile weights item could) is refused
+    /// before the network is allocated: a width of 10⁸ and one whose parameter count overflows.
+    func testActingPoliciesRefuseWidthsTheTensorsDoNotHold() throws {
+        let (tensors, metadata) = try Safetensors.read(from: try policyFile(of: try learner("sac", seed: 3)))  // 3 → 16 → 8 → 2: 218 values
+        let cases = [
+            ("[100000000, 8]", "its metadata's widths [3, 100000000, 8, 2] need 1200000026 parameters, its tensors hold 218"),
+            ("[4611686018427387904, 8]", "its metadata's widths [3, 4611686018427387904, 8, 2] need more than 9223372036854775807 parameters, its tensors hold 218"),
+            ("[16, 9]", "its metadata's widths [3, 16, 9, 2] need 237 parameters, its tensors hold 218"),
+        ]
+        for (hidden, reason) in cases {
+            var altered = metadata
+            altered["hidden_sizes"] = hidden
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("policy-\(UUID().uuidString).safetensors")
+            defer { try? FileManager.default.removeItem(at: file) }
+            try Safetensors.write(tensors.keys.sorted().map { tensors[$0]! }, metadata: altered, to: file)
+            XCTAssertThrowsError(try ActingPolicies.read(safetensors: file, source: "table 'weights'"), hidden) { error in
+                XCTAssertEqual("\(error)", "The policy in table 'weights' cannot be acted with: \(reason).")
+            }
+        }
     }
 
     func testWeightsRoundTripThroughTheServer() async throws {
