@@ -1,5 +1,4 @@
 import Foundation
-import RunFiles
 import XCTest
 
 /// The distributed run of `DistributedRunTestCase` across network namespaces, as on separate hosts: the server, two
