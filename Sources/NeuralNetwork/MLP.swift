@@ -66,6 +66,32 @@ public final class MLP {
         return other
     }
 
+    /// A network that reads this one's parameters (the same buffer: it sees every step this one takes)
+    /// with activations and scratch of its own, so a forward pass of each can run at once on two threads
+    /// (SAC's actor on s′ and on s). Its gradients are its own.
+    public func sharingParameters(activations: Workspace = Workspace(), scratch: Workspace = Workspace()) -> MLP {
+        MLP(sharingParametersOf: self, activations: activations, scratch: scratch)
+    }
+
+    private init(sharingParametersOf other: MLP, activations: Workspace, scratch: Workspace) {
+        layerSizes = other.layerSizes
+        hiddenActivation = other.hiddenActivation
+        outputActivation = other.outputActivation
+        layers = other.layers
+        parameters = other.parameters
+        gradients = FloatBuffer(count: other.parameterCount)
+        self.activations = activations
+        self.scratch = scratch
+    }
+
+    /// Whether two independent passes with `rows` rows through this network (or through it and a network
+    /// `sharingParameters` with it) gain from running at once on two pool threads: they do where the
+    /// products of its widest layer each run whole on one thread (`splitsBackward`).
+    public func gainsFromPassesAtOnce(rows: Int) -> Bool {
+        guard let widest = layers.max(by: { $0.inputSize * $0.outputSize < $1.inputSize * $1.outputSize }) else { return false }
+        return Self.splitsBackward(of: widest, rows: rows)
+    }
+
     private func activation(ofLayer l: Int) -> Activation {
         l == layers.count - 1 ? outputActivation : hiddenActivation
     }
@@ -136,27 +162,56 @@ public final class MLP {
                     layer.backwardThroughActivation(delta: delta, output: output(ofLayer: l), rows: rows,
                                                     activation: activation(ofLayer: l), addingBiasGradientTo: gradients.base)
                 }
-                layer.weightGradient(delta: delta, input: layerInput, rows: rows, into: gradients.base)
             } else if !throughActivation {
                 activation(ofLayer: l).multiplyDerivative(into: delta, output: output(ofLayer: l), count: rows * layer.outputSize)
             }
             if l > 0 {
-                let previous = scratch.pointer(l - 1)
-                throughActivation = layer.inputGradientThroughActivation(
-                    delta: delta, rows: rows, parameters: parameters.base,
-                    previousActivation: activation(ofLayer: l - 1), previousOutput: output(ofLayer: l - 1),
-                    previousBiasGradient: computeParameterGradients ? gradients.base + layers[l - 1].biasOffset : nil,
-                    into: previous)
-                if !throughActivation {
-                    layer.inputGradient(delta: delta, rows: rows, parameters: parameters.base,
-                                        columns: 0..<layer.inputSize, into: previous)
+                // ∂L/∂W_l = δᵀ · input and δ of the layer below = δ · W_l read δ and write disjoint memory (W_l's
+                // gradient; the scratch below and its bias gradient): at once on two threads when both are large
+                // products that would otherwise each run on one (`splitsBackward`), in order otherwise.
+                let previous = scratch.pointer(l - 1), currentDelta = UnsafePointer(delta)
+                let previousBiasGradient = computeParameterGradients ? gradients.base + layers[l - 1].biasOffset : nil
+                var below = false
+                let weightGradientPart = { layer.weightGradient(delta: currentDelta, input: layerInput, rows: rows, into: self.gradients.base) }
+                let inputGradientPart = {
+                    below = layer.inputGradientThroughActivation(
+                        delta: currentDelta, rows: rows, parameters: self.parameters.base,
+                        previousActivation: self.activation(ofLayer: l - 1), previousOutput: self.output(ofLayer: l - 1),
+                        previousBiasGradient: previousBiasGradient, into: previous)
+                    if !below {
+                        layer.inputGradient(delta: currentDelta, rows: rows, parameters: self.parameters.base,
+                                            columns: 0..<layer.inputSize, into: previous)
+                    }
                 }
+                if computeParameterGradients && Self.splitsBackward(of: layer, rows: rows) {
+                    ThreadPool.run(parts: 2) { part in part == 0 ? weightGradientPart() : inputGradientPart() }
+                } else {
+                    if computeParameterGradients { weightGradientPart() }
+                    inputGradientPart()
+                }
+                throughActivation = below
                 delta = previous
-            } else if let inputGradient {
+            } else if computeParameterGradients {
+                layer.weightGradient(delta: delta, input: layerInput, rows: rows, into: gradients.base)
+            }
+            if l == 0, let inputGradient {
                 layer.inputGradient(delta: delta, rows: rows, parameters: parameters.base,
                                     columns: inputColumns ?? 0..<layer.inputSize, into: inputGradient)
             }
         }
+    }
+
+    /// Whether a backward pass computes layer `layer`'s weight gradient and the gradient below it at once
+    /// on two pool threads: with several threads (`BLAS.threads`), where neither product is cut over them
+    /// (`BLAS.cutsOverThreads`: OpenBLAS computes them, as under `OPENBLAS_CORETYPE`), and each has at least
+    /// `BLAS.minimumThreadedWork` multiply-adds. Either way each product runs whole on one thread, so the
+    /// bits do not depend on the thread count. Called from inside a pool part (critics at once), the two
+    /// run in order there.
+    static func splitsBackward(of layer: Dense, rows: Int) -> Bool {
+        let threads = BLAS.threads, work = rows * layer.inputSize * layer.outputSize
+        return threads > 1 && work >= BLAS.minimumThreadedWork
+            && !BLAS.cutsOverThreads(m: layer.outputSize, n: layer.inputSize, k: rows, threads: threads, kernel: BLAS.productKernel)
+            && !BLAS.cutsOverThreads(m: rows, n: layer.inputSize, k: layer.outputSize, threads: threads, kernel: BLAS.productKernel)
     }
 
     /// Clears `gradients` (backward passes accumulate into it; `Adam.step` clears it too).

@@ -81,6 +81,8 @@ public final class SAC {
 
     /// [observation] → [μ | log σ]: observationSize → hidden… → 2·actionSize.
     let actor: MLP
+    /// The actor's parameters with activations of its own: its pass on s' runs beside the actor's on s (`actorPasses`).
+    let nextActor: MLP
     let head: SquashedGaussianHead
     let actorOptimizer: Adam
     /// Q₁ and Q₂ with their targets and optimisers.
@@ -131,6 +133,7 @@ public final class SAC {
         let common = config.common
         actor = MLP(layerSizes: [observationSize] + common.hiddenSizes + [2 * actionCount],
                     hiddenActivation: common.activation, outputActivation: .identity, scratch: scratch, generator: &generator)
+        nextActor = actor.sharingParameters()
         head = SquashedGaussianHead(actionSize: actionCount)
         critics = CriticEnsemble(count: 2, inputSize: observationSize + actionCount, common: common, scratch: scratch, generator: &generator)
         actorOptimizer = Adam(parameterCount: actor.parameterCount, learningRate: Float(common.learningRate))
@@ -191,9 +194,11 @@ public final class SAC {
         stage(batch)
         let alpha = self.alpha  // α of this step (SB3 reads it before the temperature's own step)
 
-        // 1. Targets: y = r + γ (1 − terminated) (min_k Q̄_k(s', ã') − α log π(ã'|s')) (eqs. 2–3).
-        softBellmanTargets(batch, alpha: alpha, using: &generator)
-        let policySample = samplePolicyActions(batch, using: &generator)
+        // 1. Targets: y = r + γ (1 − terminated) (min_k Q̄_k(s', ã') − α log π(ã'|s')) (eqs. 2–3). The actor's
+        //    passes on s' and on s read the same parameters; with two threads they run at once (`actorPasses`).
+        let passes = actorPasses(batch)
+        softBellmanTargets(batch, alpha: alpha, nextRaw: passes?.next, using: &generator)
+        let policySample = samplePolicyActions(batch, raw: passes?.current, using: &generator)
 
         // 2. Critic loss and step: J_Q = ½ Σ_k mean_b (Q_k(s, a) − y)² (eq. 5), critic by critic, at once
         //    on several threads (`forEachCritic`); the losses are summed in order.
@@ -313,11 +318,12 @@ public final class SAC {
 
     /// y = r + γ (1 − terminated) (min_k Q̄_k(s', ã') − α log π(ã'|s')), ã' ~ π(·|s') (eqs. 2–3), into
     /// `targets`. Reads [s' | ·] staged by `inputs.stage`; draws the noise of ã' from `generator`.
-    func softBellmanTargets(_ batch: TransitionBatch, alpha: Float, using generator: inout SeededGenerator) {
+    /// `nextRaw`: the actor's output on s' when already computed (`actorPasses`).
+    func softBellmanTargets(_ batch: TransitionBatch, alpha: Float, nextRaw: UnsafeMutablePointer<Float>? = nil,
+                            using generator: inout SeededGenerator) {
         let rows = batch.count
-        batch.nextObservations.withUnsafeBufferPointer { next in
-            head.sample(raw: actor.forward(next.baseAddress!, rows: rows), rows: rows, using: &generator)
-        }
+        let raw = nextRaw ?? batch.nextObservations.withUnsafeBufferPointer { next in actor.forward(next.baseAddress!, rows: rows) }
+        head.sample(raw: raw, rows: rows, using: &generator)
         inputs.writeNextActions(head.actions.base, rows: rows)
         let value = targets.base, logp = head.logProbabilities.base
         critics.targetMinimum(inputs.next.base, rows: rows, into: value)
@@ -343,15 +349,36 @@ public final class SAC {
 
     /// Samples ã = tanh(μ(s) + σ(s) ε) for the batch's observations (noise from `generator`) and writes
     /// [s | ã] into `inputs.policy`; the head keeps ã and log π(ã|s).
-    func samplePolicyActions(_ batch: TransitionBatch, using generator: inout SeededGenerator) -> PolicySample {
+    /// `raw`: the actor's output on s from its last forward pass, when already computed (`actorPasses`).
+    func samplePolicyActions(_ batch: TransitionBatch, raw computed: UnsafeMutablePointer<Float>? = nil,
+                             using generator: inout SeededGenerator) -> PolicySample {
         let rows = batch.count
-        let raw = batch.observations.withUnsafeBufferPointer { s in
-            let raw = actor.forward(s.baseAddress!, rows: rows)
-            head.sample(raw: raw, rows: rows, using: &generator)
-            return raw
-        }
+        let raw = computed ?? batch.observations.withUnsafeBufferPointer { s in actor.forward(s.baseAddress!, rows: rows) }
+        head.sample(raw: raw, rows: rows, using: &generator)
         inputs.writePolicyActions(head.actions.base, rows: rows)
         return PolicySample(raw: raw)
+    }
+
+    /// The actor's outputs on s' (through `nextActor`, which shares its parameters) and on s (through the actor
+    /// itself, whose activations its backward pass needs), computed at once on two pool threads; nil where that
+    /// does not gain (`MLP.gainsFromPassesAtOnce`), and the update computes them in turn. The same products on
+    /// the same inputs either way, so the same bits.
+    func actorPasses(_ batch: TransitionBatch) -> (next: UnsafeMutablePointer<Float>, current: UnsafeMutablePointer<Float>)? {
+        let rows = batch.count
+        guard actor.gainsFromPassesAtOnce(rows: rows) else { return nil }
+        var outputs: (next: UnsafeMutablePointer<Float>?, current: UnsafeMutablePointer<Float>?) = (nil, nil)
+        batch.nextObservations.withUnsafeBufferPointer { next in
+            batch.observations.withUnsafeBufferPointer { s in
+                ThreadPool.run(parts: 2) { part in
+                    if part == 0 {
+                        outputs.next = nextActor.forward(next.baseAddress!, rows: rows)
+                    } else {
+                        outputs.current = actor.forward(s.baseAddress!, rows: rows)
+                    }
+                }
+            }
+        }
+        return (outputs.next!, outputs.current!)
     }
 
     struct ActorLoss {
