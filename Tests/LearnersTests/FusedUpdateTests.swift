@@ -103,4 +103,28 @@ final class FusedUpdateTests: XCTestCase {
         compare("TD3 on 2 threads", fast: fastTD3, reference: referenceTD3, items: { ($0 as! TD3).checkpointItems },
                 rows: 64, fastThreads: 2, referenceUpdate: { referenceTD3.referenceUpdate(on: $0, using: &$1) })
     }
+
+    /// CQL's critics run their passes over the sampled actions at once on two threads (each with buffers of its
+    /// own): the same bits as on one thread, with the fixed weight and with the Lagrange form (whose step sits
+    /// between the two phases).
+    func testCQLOnTwoThreadsEqualsCQLOnOne() throws {
+        defer { BLAS.useThreads(1) }
+        for lagrange in [nil, 5.0] {
+            func make() throws -> CQL {
+                var config = TestLearners.config(CQLConfig.self, hidden: [128, 128], batch: 64)
+                config.lagrangeThreshold = lagrange
+                var generator = SeededGenerator(seed: 10)
+                return try CQL(observationSize: 3, actionLow: low, actionHigh: high, config: config, generator: &generator)
+            }
+            BLAS.useThreads(2)
+            let fast = try make()
+            BLAS.useThreads(1)
+            let reference = try make()
+            XCTAssertTrue(fast.sac.critics.runsAtOnce)
+            XCTAssertFalse(reference.sac.critics.runsAtOnce)
+            compare("CQL on 2 threads, Lagrange threshold \(String(describing: lagrange))", fast: fast, reference: reference,
+                    items: { ($0 as! CQL).checkpointItems }, rows: 64, fastThreads: 2,
+                    referenceUpdate: { reference.update(on: $0, using: &$1) })
+        }
+    }
 }

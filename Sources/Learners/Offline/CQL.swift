@@ -80,14 +80,15 @@ public final class CQL {
     let multiplierOptimizer: Adam?
 
     /// (rows · 3n) × (observation + action): [s_b | â_bj] for every state and sample, sources in the order
-    /// policy at s, policy at s', uniform; their log-densities; the repeated actor outputs; ∂gap/∂Q there.
+    /// policy at s, policy at s', uniform; their log-densities; the repeated actor outputs; ∂gap/∂Q there, one
+    /// buffer per critic (as the two below), so the critics' work may run at once.
     private(set) var sampleInputs = FloatBuffer(count: 0)
     private(set) var sampleLogDensities = FloatBuffer(count: 0)
     private var repeatedRaw = FloatBuffer(count: 0)
-    private var sampleGradient = FloatBuffer(count: 0)
-    /// rows each: Q_k at the logged actions (the gap's), and ∂L/∂Q_k there (the critic loss's).
-    private var dataValues = FloatBuffer(count: 0)
-    private var dataGradient = FloatBuffer(count: 0)
+    private var sampleGradients: [FloatBuffer] = []
+    /// rows each, per critic k: Q_k at the logged actions (the gap's), and ∂L/∂Q_k there (the critic loss's).
+    private var dataValues: [FloatBuffer] = []
+    private var dataGradients: [FloatBuffer] = []
     private var rowCapacity = 0
 
     public init(observationSize: Int, actionLow: [Float], actionHigh: [Float], config: CQLConfig = CQLConfig(),
@@ -112,10 +113,11 @@ public final class CQL {
         let sampled = rows * samplesPerState
         sampleInputs = FloatBuffer(count: sampled * sac.inputs.width)
         sampleLogDensities = FloatBuffer(count: sampled)
-        sampleGradient = FloatBuffer(count: sampled)
+        let critics = sac.critics.count
+        sampleGradients = (0..<critics).map { _ in FloatBuffer(count: sampled) }
         repeatedRaw = FloatBuffer(count: rows * config.actionSamples * 2 * actionSize)
-        dataValues = FloatBuffer(count: rows)
-        dataGradient = FloatBuffer(count: rows)
+        dataValues = (0..<critics).map { _ in FloatBuffer(count: rows) }
+        dataGradients = (0..<critics).map { _ in FloatBuffer(count: rows) }
         rowCapacity = rows
     }
 
@@ -143,16 +145,23 @@ public final class CQL {
         }
 
         // 2. Critics: Σ_k [mean_b (Q_k(s, a) − y)² + α' α_cql (gap_k − threshold)] (eq. 4, appendix F).
+        //    Critic by critic, at once on several threads (`forEachCritic`: each critic's passes over its
+        //    rows · 3n samples touch only its own network and buffers); gaps and losses are summed in order.
         sampleActions(batch, using: &generator)
-        var gaps: [Double] = []
-        for k in 0..<sac.critics.count { gaps.append(conservativeGapAndGradient(k, rows: rows)) }
+        var gaps = [Double](repeating: 0, count: sac.critics.count)
+        gaps.withUnsafeMutableBufferPointer { gaps in
+            sac.critics.forEachCritic { k in gaps[k] = conservativeGapAndGradient(k, rows: rows) }
+        }
         let multiplierLoss = stepMultiplier(gaps: gaps)
         let scale = multiplier * Float(config.conservativeWeight)
-        var criticLoss: Double = 0
-        for k in 0..<sac.critics.count {
-            criticLoss += finishCriticGradient(k, rows: rows, conservativeScale: scale)
-            sac.critics.step(k)
+        var criticLosses = [Double](repeating: 0, count: sac.critics.count)
+        criticLosses.withUnsafeMutableBufferPointer { losses in
+            sac.critics.forEachCritic { k in
+                losses[k] = finishCriticGradient(k, rows: rows, conservativeScale: scale)
+                sac.critics.step(k)
+            }
         }
+        let criticLoss = criticLosses.reduce(0, +)
 
         // 3. Actor and temperature: SAC's, through the updated critics.
         let sample = sac.samplePolicyActions(batch, using: &generator)
@@ -235,13 +244,13 @@ public final class CQL {
     func conservativeGapAndGradient(_ k: Int, rows: Int) -> Double {
         let critic = sac.critics.critics[k]
         let data = critic.forward(sac.inputs.current.base, rows: rows)
-        dataValues.base.update(from: data, count: rows)
+        dataValues[k].base.update(from: data, count: rows)
         let sampled = rows * samplesPerState
         let sampledValues = critic.forward(sampleInputs.base, rows: sampled)
         let gap = ConservativeGap.evaluate(sampledValues: sampledValues, logDensities: sampleLogDensities.base,
-                                           dataValues: dataValues.base, rows: rows, samples: samplesPerState,
-                                           sampledGradient: sampleGradient.base)
-        critic.backward(outputGradient: sampleGradient.base, input: sampleInputs.base, rows: sampled)
+                                           dataValues: dataValues[k].base, rows: rows, samples: samplesPerState,
+                                           sampledGradient: sampleGradients[k].base)
+        critic.backward(outputGradient: sampleGradients[k].base, input: sampleInputs.base, rows: sampled)
         return gap
     }
 
@@ -252,7 +261,7 @@ public final class CQL {
         let gradients = critic.gradients.base
         for i in 0..<critic.parameterCount { gradients[i] *= scale }
         let q = critic.forward(sac.inputs.current.base, rows: rows)
-        let gradient = dataGradient.base
+        let gradient = dataGradients[k].base
         let loss = MeanSquaredError.evaluate(prediction: q, target: sac.targets.base, count: rows, gradient: gradient)
         for b in 0..<rows { gradient[b] -= scale / Float(rows) }
         critic.backward(outputGradient: gradient, input: sac.inputs.current.base, rows: rows)
