@@ -104,6 +104,24 @@ final class FusedUpdateTests: XCTestCase {
                 rows: 64, fastThreads: 2, referenceUpdate: { referenceTD3.referenceUpdate(on: $0, using: &$1) })
     }
 
+    /// IQL on two threads runs the critics on one thread while the value and the actor take their steps on the
+    /// other (`splitsSteps`, where products run whole) or the critics at once: the same bits as on one thread.
+    func testIQLOnTwoThreadsEqualsIQLOnOne() throws {
+        defer { BLAS.useThreads(1) }
+        func make() throws -> IQL {
+            let config = TestLearners.config(IQLConfig.self, hidden: [128, 128], batch: 64)
+            var generator = SeededGenerator(seed: 11)
+            return try IQL(observationSize: 3, actionLow: low, actionHigh: high, config: config, generator: &generator)
+        }
+        BLAS.useThreads(2)
+        let fast = try make()
+        BLAS.useThreads(1)
+        let reference = try make()
+        XCTAssertTrue(fast.critics.runsAtOnce)
+        compare("IQL on 2 threads", fast: fast, reference: reference, items: { ($0 as! IQL).checkpointItems }, rows: 64, fastThreads: 2,
+                referenceUpdate: { reference.update(on: $0, using: &$1) })
+    }
+
     /// CQL's critics run their passes over the sampled actions at once on two threads (each with buffers of its
     /// own): the same bits as on one thread, with the fixed weight and with the Lagrange form (whose step sits
     /// between the two phases).

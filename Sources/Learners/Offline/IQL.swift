@@ -146,22 +146,46 @@ public final class IQL {
 
         // 2. Critics: L_Q = Σ_k mean_b (Q_k(s, a) − y)² (d3rlpy sums the twin losses), each step fused with
         //    its target's Polyak average (the actor below reads Q̄(s, a) computed before it).
-        var criticLoss: Double = 0
-        for k in 0..<critics.count {
-            criticLoss += critics.regressionLoss(k, input: inputs.current.base, targets: targets.base, rows: rows, scale: 1)
-            critics.step(k, averagingTargetWith: Float(config.common.tau))
-        }
+        var criticLosses = [Double](repeating: 0, count: critics.count)
 
         // 3. Value: L_V = mean_b L₂^τ(Q̄(s, a) − V(s)) (eq. 5).
-        let valueLoss = valueLossAndGradient(batch)
-        valueOptimizer.step(value)
-
         // 4. Actor: L_π = −mean_b w_b log π(a_b|s_b), w = min(exp(β (Q̄(s, a) − V(s))), w_max), V after its step (eq. 7).
-        let advantage = advantageWeights(batch)
-        let actorLoss = actorLossAndGradient(batch)
-        let learningRate = actorLearningRate
-        actorOptimizer.learningRate = Float(learningRate)
-        actorOptimizer.step(actor)
+        var valueLoss: Double = 0, actorLoss: Double = 0, learningRate: Double = 0
+        var advantage = AdvantageSummary(mean: 0, meanWeight: 0, clippedShare: 0)
+        func stepValueAndActor() {
+            valueLoss = valueLossAndGradient(batch)
+            valueOptimizer.step(value)
+            advantage = advantageWeights(batch)
+            actorLoss = actorLossAndGradient(batch)
+            learningRate = actorLearningRate
+            actorOptimizer.learningRate = Float(learningRate)
+            actorOptimizer.step(actor)
+        }
+
+        // Steps 2 and 3–4 touch disjoint networks and buffers (both only read y, Q̄ and the batch): where the
+        // critics have buffers of their own and products run whole on one thread, the critics run on one
+        // thread while the value and the actor run on another (the two shares are about equal); else the
+        // critics at once (`forEachCritic`), then the value and the actor. The same computations either way.
+        let splitsSteps = critics.runsAtOnce && value.gainsFromPassesAtOnce(rows: rows)
+        criticLosses.withUnsafeMutableBufferPointer { losses in
+            func regressCritic(_ k: Int) {
+                losses[k] = critics.regressionLoss(k, input: inputs.current.base, targets: targets.base, rows: rows, scale: 1)
+                critics.step(k, averagingTargetWith: Float(config.common.tau))
+            }
+            if splitsSteps {
+                ThreadPool.run(parts: 2) { part in
+                    if part == 0 {
+                        for k in 0..<critics.count { regressCritic(k) }
+                    } else {
+                        stepValueAndActor()
+                    }
+                }
+            } else {
+                critics.forEachCritic(regressCritic)
+                stepValueAndActor()
+            }
+        }
+        let criticLoss = criticLosses.reduce(0, +)
 
         // 5. Target critics: Polyak averaging with τ, fused into step 2.
         updateCount += 1
