@@ -19,6 +19,29 @@ public struct FQEConfig: Codable, Equatable, Sendable {
     public var updates: Int = 20_000
     /// Actions drawn from π per state for V̂(s) = mean_k Q̂(s, a_k) (1 for a deterministic target).
     public var valueSamples: Int = 10
+    /// Not in d3rlpy: keep Q̄(s', a') in each Bellman target, and every value read from the fit, inside the
+    /// range the data's rewards allow (`FittedQEvaluation.valueRange`). Exact FQE on the data never leaves it
+    /// (every fixed-point value is a discounted sum of logged rewards, cut at termination), so the clip moves
+    /// only the network's extrapolations, and always toward the fixed point's range. `offpolicy ope
+    /// --fqe-unclipped` turns it off (d3rlpy's behaviour).
+    public var clipsToRewardRange: Bool = true
 
     public init() {}
+
+    private enum CodingKeys: String, CodingKey {
+        case learningRate, batchSize, targetUpdateInterval, hiddenSizes, activation, updates, valueSamples, clipsToRewardRange
+    }
+
+    /// Settings written before `clipsToRewardRange` existed read as unclipped, as they ran.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        learningRate = try container.decode(Double.self, forKey: .learningRate)
+        batchSize = try container.decode(Int.self, forKey: .batchSize)
+        targetUpdateInterval = try container.decode(Int.self, forKey: .targetUpdateInterval)
+        hiddenSizes = try container.decode([Int].self, forKey: .hiddenSizes)
+        activation = try container.decode(Activation.self, forKey: .activation)
+        updates = try container.decode(Int.self, forKey: .updates)
+        valueSamples = try container.decode(Int.self, forKey: .valueSamples)
+        clipsToRewardRange = try container.decodeIfPresent(Bool.self, forKey: .clipsToRewardRange) ?? false
+    }
 }

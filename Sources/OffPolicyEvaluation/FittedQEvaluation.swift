@@ -15,6 +15,11 @@ import Transitions
 ///
 /// The network takes [s | a] in environment units (no scaling, as d3rlpy's default). Updates come in paper
 /// order: targets, then the regression step (Adam), then the target refresh.
+///
+/// With a `valueRange` (set from the data's rewards when `config.clipsToRewardRange`), Q̄(s', a') is clamped
+/// into it before it enters y, and every value `actionValues` and `stateValues` read is clamped too: a
+/// network extrapolating to actions the data never pair with a state cannot carry a value the data's
+/// rewards could never sum to into the next targets.
 public final class FittedQEvaluation {
     public let config: FQEConfig
     public let discount: Double
@@ -24,6 +29,21 @@ public final class FittedQEvaluation {
     public let target: MLP
     let optimizer: Adam
     public private(set) var updateCount = 0
+    /// The values Q̄ and Q̂ are clamped into (nil: none); see `valueRange(rewards:discount:)`.
+    public var valueRange: ClosedRange<Double>?
+
+    /// The range every discounted sum of the rewards `rewards` lies in, cut at any step (termination) or
+    /// not: [min(0, r_min) / (1 − γ), max(0, r_max) / (1 − γ)]; nil when γ = 1 (no bound) or without rewards.
+    public static func valueRange(rewards: [Float], discount: Double) -> ClosedRange<Double>? {
+        guard discount < 1, let low = rewards.min(), let high = rewards.max(), low.isFinite, high.isFinite else { return nil }
+        return (min(0, Double(low)) / (1 - discount))...(max(0, Double(high)) / (1 - discount))
+    }
+
+    @inline(__always)
+    func clamped(_ value: Double) -> Double {
+        guard let valueRange else { return value }
+        return min(max(value, valueRange.lowerBound), valueRange.upperBound)
+    }
 
     public init(observationSize: Int, actionSize: Int, discount: Double, config: FQEConfig = FQEConfig(), generator: inout SeededGenerator) {
         self.config = config
@@ -48,13 +68,14 @@ public final class FittedQEvaluation {
         return input
     }
 
-    /// y = r + γ (1 − terminated) Q̄(s', a') for each row, with `nextInputs` = [s' | a'].
+    /// y = r + γ (1 − terminated) Q̄(s', a') for each row, with `nextInputs` = [s' | a'] (Q̄ clamped into
+    /// `valueRange` when there is one).
     public func bellmanTargets(rewards: [Float], terminated: [Bool], nextInputs: [Float]) -> [Float] {
         let rows = rewards.count
         precondition(terminated.count == rows && nextInputs.count == rows * width, "one reward, flag and [s' | a'] row per target")
         let next = nextInputs.withUnsafeBufferPointer { target.forward($0.baseAddress!, rows: rows) }
         return (0..<rows).map { r in
-            Float(Double(rewards[r]) + (terminated[r] ? 0 : discount * Double(next[r])))
+            Float(Double(rewards[r]) + (terminated[r] ? 0 : discount * clamped(Double(next[r]))))
         }
     }
 
@@ -129,7 +150,7 @@ public final class FittedQEvaluation {
         return recent.isEmpty ? .nan : recent.reduce(0, +) / Double(recent.count)
     }
 
-    /// Q̂(s, a) for each row, in blocks of 1024 rows.
+    /// Q̂(s, a) for each row (clamped into `valueRange` when there is one), in blocks of 1024 rows.
     public func actionValues(observations: [Float], actions: [Float]) -> [Double] {
         let rows = observations.count / observationSize
         precondition(actions.count == rows * actionSize, "one action row per observation row")
@@ -142,7 +163,7 @@ public final class FittedQEvaluation {
                     let count = min(1024, rows - start)
                     let input = inputs(observations: s.baseAddress! + start * observationSize, actions: a.baseAddress! + start * actionSize, rows: count)
                     let q = input.withUnsafeBufferPointer { network.forward($0.baseAddress!, rows: count) }
-                    for r in 0..<count { values.append(Double(q[r])) }
+                    for r in 0..<count { values.append(clamped(Double(q[r]))) }
                     start += count
                 }
             }

@@ -57,6 +57,9 @@ public enum PolicyEvaluation {
             var initial = SeededGenerator(seed: settings.seed, stream: 1)
             let fqe = FittedQEvaluation(observationSize: dataset.observationSize, actionSize: dataset.actionSize,
                                         discount: settings.discount, config: settings.fqe, generator: &initial)
+            if settings.fqe.clipsToRewardRange {
+                fqe.valueRange = FittedQEvaluation.valueRange(rewards: transitions.rewards, discount: settings.discount)
+            }
             var sampling = SeededGenerator(seed: settings.seed, stream: 2)
             fqeFinalLoss = fqe.fit(transitions, policy: target, using: &sampling, progress: progress)
             fqeTransitions = transitions.count

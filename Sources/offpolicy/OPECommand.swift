@@ -27,7 +27,8 @@ struct OPECommand: ParsableCommand {
         percentile bootstrap interval over episodes (for FQE, DR and WDR the one
         fitted model is kept and episodes are resampled), the effective sample size
         (Σw)²/Σw² of its weights, and the shares of episodes whose weight was
-        clipped or is zero. FQE's defaults are d3rlpy 2.8.1's FQEConfig. With --json
+        clipped or is zero. FQE's defaults are d3rlpy 2.8.1's FQEConfig, and its values
+        are kept inside the range the data's rewards allow (--fqe-unclipped: not). With --json
         the last line is one JSON object holding everything.
         """
     )
@@ -52,6 +53,9 @@ struct OPECommand: ParsableCommand {
 
     @Option(help: "FQE gradient steps.")
     var fqeUpdates: Int = FQEConfig().updates
+
+    @Flag(help: "Let FQE's values leave the range the data's rewards allow, [min(0, r_min), max(0, r_max)] / (1 − γ) (d3rlpy's FQE does not clip); clipped by default.")
+    var fqeUnclipped = false
 
     @Option(help: "Bootstrap resamples of the episodes for each 95% interval.")
     var bootstrap: Int = EvaluationSettings().bootstrapResamples
@@ -93,6 +97,7 @@ struct OPECommand: ParsableCommand {
         settings.clip = clip
         settings.deterministic = deterministic
         settings.fqe.updates = fqeUpdates
+        settings.fqe.clipsToRewardRange = !fqeUnclipped
         settings.bootstrapResamples = bootstrap
         settings.seed = seed
         let (config, _, learner) = try TrainingRun.trainedLearner(in: URL(fileURLWithPath: policy), environmentTimeout: environmentTimeout.seconds)

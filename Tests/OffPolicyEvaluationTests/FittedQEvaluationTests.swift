@@ -46,6 +46,50 @@ final class FittedQEvaluationTests: XCTestCase {
         XCTAssertNotEqual(values[0], 0)
     }
 
+    /// The range: rewards in [−1, 2] with γ = 0.5 allow values in [−2, 4]; positive rewards alone still allow 0
+    /// (a termination at once), negative ones alone the same above; no range for γ = 1 or no rewards.
+    func testValueRangeOfTheRewards() {
+        XCTAssertEqual(FittedQEvaluation.valueRange(rewards: [-1, 0.5, 2], discount: 0.5), -2...4)
+        XCTAssertEqual(FittedQEvaluation.valueRange(rewards: [1, 3], discount: 0.9)?.lowerBound, 0)
+        XCTAssertEqual(FittedQEvaluation.valueRange(rewards: [1, 3], discount: 0.9)?.upperBound ?? 0, 30, accuracy: 1e-9)
+        XCTAssertEqual(FittedQEvaluation.valueRange(rewards: [-4, -1], discount: 0.75), -16...0)
+        XCTAssertNil(FittedQEvaluation.valueRange(rewards: [1], discount: 1))
+        XCTAssertNil(FittedQEvaluation.valueRange(rewards: [], discount: 0.9))
+    }
+
+    /// With a range, Q̄(s', a') enters y clamped: a target network whose output bias is moved to +50 gives
+    /// y = r + γ · 4 with the range [−2, 4], and −50 gives r + γ · (−2); values read from the fit are clamped
+    /// too. Without the range the same network gives r + γ Q̄ unclamped.
+    func testValuesAreClampedIntoTheRange() {
+        var generator = SeededGenerator(seed: 6)
+        let fqe = FittedQEvaluation(observationSize: 2, actionSize: 1, discount: 0.5, config: FQEConfig(), generator: &generator)
+        let next: [Float] = [0.1, -0.2, 0.3]
+        let bias = fqe.target.parameterCount - 1, networkBias = fqe.network.parameterCount - 1
+        fqe.target.parameters.base[bias] += 50
+        let raw = next.withUnsafeBufferPointer { Double(fqe.target.forward($0.baseAddress!, rows: 1)[0]) }
+        XCTAssertGreaterThan(raw, 40)
+        XCTAssertEqual(fqe.bellmanTargets(rewards: [1], terminated: [false], nextInputs: next)[0], Float(1 + 0.5 * raw), accuracy: 1e-4)
+        fqe.valueRange = -2...4
+        XCTAssertEqual(fqe.bellmanTargets(rewards: [1], terminated: [false], nextInputs: next)[0], 3)
+        fqe.target.parameters.base[bias] -= 100
+        XCTAssertEqual(fqe.bellmanTargets(rewards: [1], terminated: [false], nextInputs: next)[0], 0)
+        fqe.network.parameters.base[networkBias] -= 50
+        XCTAssertEqual(fqe.actionValues(observations: [0.1, -0.2], actions: [0.3]), [-2])
+        fqe.network.parameters.base[networkBias] += 100
+        XCTAssertEqual(fqe.actionValues(observations: [0.1, -0.2], actions: [0.3]), [4])
+    }
+
+    /// Settings written before the clip existed decode as unclipped; new ones keep it.
+    func testSettingsWithoutTheClipReadAsUnclipped() throws {
+        var old = try JSONSerialization.jsonObject(with: JSONEncoder().encode(FQEConfig())) as! [String: Any]
+        XCTAssertEqual(old["clipsToRewardRange"] as? Bool, true)
+        old.removeValue(forKey: "clipsToRewardRange")
+        let decoded = try JSONDecoder().decode(FQEConfig.self, from: JSONSerialization.data(withJSONObject: old))
+        XCTAssertFalse(decoded.clipsToRewardRange)
+        XCTAssertEqual(decoded.updates, FQEConfig().updates)
+        XCTAssertTrue(try JSONDecoder().decode(FQEConfig.self, from: JSONEncoder().encode(FQEConfig())).clipsToRewardRange)
+    }
+
     /// A chain with a known Q: s = 0 → 1 pays 1; s = 1 → 2 pays 2 and is cut by a time limit (truncated);
     /// s = 2 pays 3 and terminates. With γ = 0.9, Q(2) = 3, Q(1) = 2 + 0.9 · 3 = 4.7 (bootstrapped through the
     /// truncation), Q(0) = 1 + 0.9 · 4.7 = 5.23 (treating the time limit as termination would give 2 and 2.8).

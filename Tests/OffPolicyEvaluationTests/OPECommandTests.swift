@@ -69,6 +69,8 @@ final class OPECommandTests: XCTestCase {
         XCTAssertEqual(report["episodes"] as? Int, 3)
         XCTAssertEqual(report["fqe_updates"] as? Int, 30)
         XCTAssertEqual((report["skipped"] as? [Any])?.count, 0)
+        let fqeSettings = (report["settings"] as? [String: Any])?["fqe"] as? [String: Any]
+        XCTAssertEqual(fqeSettings?["clips_to_reward_range"] as? Bool, true, "FQE's values are clipped by default")
         for estimate in estimates {
             let value = try XCTUnwrap(estimate["value"] as? Double, "\(estimate)")
             let (lower, upper) = (try XCTUnwrap(estimate["lower"] as? Double), try XCTUnwrap(estimate["upper"] as? Double))
@@ -110,6 +112,18 @@ final class OPECommandTests: XCTestCase {
         let refused = try ope(["--policy", policy, "--dataset", dataset, "--estimators", "is,wis"])
         XCTAssertEqual(refused.status, 64)
         XCTAssertEqual(refused.standardError.trimmingCharacters(in: .whitespacesAndNewlines), "Error: " + reason)
+    }
+
+    /// `--fqe-unclipped` reaches the settings; FQE still runs.
+    func testUnclippedFQEIsASetting() throws {
+        let dataset = try writeDataset("tiny.hdf5")
+        let policy = try trainPolicy(on: dataset)
+        let result = try ope(["--policy", policy, "--dataset", dataset, "--estimators", "fqe", "--fqe-unclipped", "--json"])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        let report = try lastJSON(result.standardOutput)
+        let fqeSettings = (report["settings"] as? [String: Any])?["fqe"] as? [String: Any]
+        XCTAssertEqual(fqeSettings?["clips_to_reward_range"] as? Bool, false)
+        XCTAssertNotNil((report["estimates"] as? [[String: Any]])?.first?["value"] as? Double)
     }
 
     func testDeterministicTargetRefusesTheISFamily() throws {
