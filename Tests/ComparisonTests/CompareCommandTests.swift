@@ -180,7 +180,7 @@ final class CompareCommandTests: XCTestCase {
         process.executableURL = try OffpolicyExecutable.url()
         process.arguments = arguments
         let log = directory.appendingPathComponent("compare.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        XCTAssertTrue(FileManager.default.createFile(atPath: log.path, contents: nil), "could not create \(log.path)")
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
         process.standardError = handle

@@ -27,7 +27,9 @@ final class RunProcess {
     init(_ name: String, _ arguments: [String], logIn directory: URL, prefix: [String] = []) throws {
         self.name = name
         log = directory.appendingPathComponent("\(name).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        guard FileManager.default.createFile(atPath: log.path, contents: nil) else {
+            throw NSError(domain: "RunProcess", code: 2, userInfo: [NSLocalizedDescriptionKey: "could not create the log \(log.path)"])
+        }
         let executable = try Self.executable()
         process.executableURL = prefix.isEmpty ? executable : URL(fileURLWithPath: prefix[0])
         process.arguments = Array(prefix.dropFirst()) + (prefix.isEmpty ? [] : [executable.path]) + arguments
