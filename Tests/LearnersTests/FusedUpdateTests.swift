@@ -104,6 +104,15 @@ final class FusedUpdateTests: XCTestCase {
                 rows: 64, fastThreads: 2, referenceUpdate: { referenceTD3.referenceUpdate(on: $0, using: &$1) })
     }
 
+    /// Two learners from `make`: the first made while products may use two threads (so its critics get
+    /// buffers of their own and run at once), the second on one thread (the reference).
+    private func madeOnTwoThreadsAndOne<L>(_ make: () throws -> L) rethrows -> (fast: L, reference: L) {
+        BLAS.useThreads(2)
+        let fast = try make()
+        BLAS.useThreads(1)
+        return (fast, try make())
+    }
+
     /// IQL on two threads runs the critics on one thread while the value and the actor take their steps on the
     /// other (`splitsSteps`, where products run whole) or the critics at once: the same bits as on one thread.
     func testIQLOnTwoThreadsEqualsIQLOnOne() throws {
@@ -113,10 +122,7 @@ final class FusedUpdateTests: XCTestCase {
             var generator = SeededGenerator(seed: 11)
             return try IQL(observationSize: 3, actionLow: low, actionHigh: high, config: config, generator: &generator)
         }
-        BLAS.useThreads(2)
-        let fast = try make()
-        BLAS.useThreads(1)
-        let reference = try make()
+        let (fast, reference) = try madeOnTwoThreadsAndOne(make)
         XCTAssertTrue(fast.critics.runsAtOnce)
         compare("IQL on 2 threads", fast: fast, reference: reference, items: { ($0 as! IQL).checkpointItems }, rows: 64, fastThreads: 2,
                 referenceUpdate: { reference.update(on: $0, using: &$1) })
@@ -134,10 +140,7 @@ final class FusedUpdateTests: XCTestCase {
                 var generator = SeededGenerator(seed: 10)
                 return try CQL(observationSize: 3, actionLow: low, actionHigh: high, config: config, generator: &generator)
             }
-            BLAS.useThreads(2)
-            let fast = try make()
-            BLAS.useThreads(1)
-            let reference = try make()
+            let (fast, reference) = try madeOnTwoThreadsAndOne(make)
             XCTAssertTrue(fast.sac.critics.runsAtOnce)
             XCTAssertFalse(reference.sac.critics.runsAtOnce)
             compare("CQL on 2 threads, Lagrange threshold \(String(describing: lagrange))", fast: fast, reference: reference,

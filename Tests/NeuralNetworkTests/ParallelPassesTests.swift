@@ -60,17 +60,20 @@ final class ParallelPassesTests: XCTestCase {
         let alone = a.withUnsafeBufferPointer { Array(UnsafeBufferPointer(start: network.forward($0.baseAddress!, rows: 64), count: 128)) }
         let aloneB = b.withUnsafeBufferPointer { Array(UnsafeBufferPointer(start: network.forward($0.baseAddress!, rows: 64), count: 128)) }
         // At once: the view on a, the network on b.
-        var outputs: [[Float]] = [[], []]
-        a.withUnsafeBufferPointer { a in
-            b.withUnsafeBufferPointer { b in
-                ThreadPool.run(parts: 2) { part in
-                    let (net, input) = part == 0 ? (view, a) : (network, b)
-                    outputs[part] = Array(UnsafeBufferPointer(start: net.forward(input.baseAddress!, rows: 64), count: 128))
+        var outputs = [Float](repeating: 0, count: 2 * 128)
+        outputs.withUnsafeMutableBufferPointer { outputs in
+            a.withUnsafeBufferPointer { a in
+                b.withUnsafeBufferPointer { b in
+                    ThreadPool.run(parts: 2) { part in
+                        let (net, input) = part == 0 ? (view, a) : (network, b)
+                        (outputs.baseAddress! + part * 128).update(from: net.forward(input.baseAddress!, rows: 64), count: 128)
+                    }
                 }
             }
         }
-        XCTAssertEqual(outputs[0].map(\.bitPattern), alone.map(\.bitPattern))
-        XCTAssertEqual(outputs[1].map(\.bitPattern), aloneB.map(\.bitPattern))
+        let atOnce = [Array(outputs[0..<128]), Array(outputs[128...])]
+        XCTAssertEqual(atOnce[0].map(\.bitPattern), alone.map(\.bitPattern))
+        XCTAssertEqual(atOnce[1].map(\.bitPattern), aloneB.map(\.bitPattern))
         XCTAssertEqual(network.outputOfLastForward(layer: 2)[0].bitPattern, aloneB[0].bitPattern, "the network keeps its own pass")
         // A step of the network's parameters is seen by the view.
         network.parameters.base[network.parameterCount - 1] += 1  // the last output's bias

@@ -366,19 +366,17 @@ public final class SAC {
     func actorPasses(_ batch: TransitionBatch) -> (next: UnsafeMutablePointer<Float>, current: UnsafeMutablePointer<Float>)? {
         let rows = batch.count
         guard actor.gainsFromPassesAtOnce(rows: rows) else { return nil }
-        var outputs: (next: UnsafeMutablePointer<Float>?, current: UnsafeMutablePointer<Float>?) = (nil, nil)
-        batch.nextObservations.withUnsafeBufferPointer { next in
-            batch.observations.withUnsafeBufferPointer { s in
-                ThreadPool.run(parts: 2) { part in
-                    if part == 0 {
-                        outputs.next = nextActor.forward(next.baseAddress!, rows: rows)
-                    } else {
-                        outputs.current = actor.forward(s.baseAddress!, rows: rows)
+        var outputs = [UnsafeMutablePointer<Float>?](repeating: nil, count: 2)
+        outputs.withUnsafeMutableBufferPointer { outputs in
+            batch.nextObservations.withUnsafeBufferPointer { next in
+                batch.observations.withUnsafeBufferPointer { s in
+                    ThreadPool.run(parts: 2) { part in
+                        outputs[part] = part == 0 ? nextActor.forward(next.baseAddress!, rows: rows) : actor.forward(s.baseAddress!, rows: rows)
                     }
                 }
             }
         }
-        return (outputs.next!, outputs.current!)
+        return (outputs[0]!, outputs[1]!)
     }
 
     struct ActorLoss {
